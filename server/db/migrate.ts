@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from './open';
+
+export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', 'migrations');
+
+export class MigrationError extends Error {}
+
+interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+function readMigrations(dir: string): MigrationFile[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => {
+      const sql = fs.readFileSync(path.join(dir, name), 'utf8');
+      return { name, sql, checksum: crypto.createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+/**
+ * Applies the `.sql` files of `dir` in name order, each in its own transaction, and records
+ * them. The applied history must be a prefix of the files, unchanged: a file renamed, removed
+ * or edited after it ran means the schema is no longer what the code expects, so we refuse.
+ * Returns the names applied by this call.
+ */
+export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name TEXT PRIMARY KEY,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const files = readMigrations(dir);
+  const applied = db
+    .prepare('SELECT name, checksum FROM schema_migrations ORDER BY name')
+    .all() as { name: string; checksum: string }[];
+
+  applied.forEach((row, i) => {
+    const file = files[i];
+    if (!file || file.name !== row.name) {
+      throw new MigrationError(
+        `Migration history does not match migrations/: "${row.name}" was applied but ` +
+          (file ? `the file in its place is "${file.name}"` : 'no such file exists any more'),
+      );
+    }
+    if (file.checksum !== row.checksum) {
+      throw new MigrationError(`Migration "${row.name}" was edited after it was applied`);
+    }
+  });
+
+  const record = db.prepare('INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)');
+  const pending = files.slice(applied.length);
+  for (const file of pending) {
+    db.transaction(() => {
+      db.exec(file.sql);
+      record.run(file.name, file.checksum, new Date().toISOString());
+    })();
+  }
+  return pending.map((f) => f.name);
+}

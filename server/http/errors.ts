@@ -1,0 +1,83 @@
+import type { ErrorRequestHandler } from 'express';
+
+/**
+ * Errors a route throws on purpose. Each has an HTTP status and a stable kebab-case code
+ * that clients may rely on; `field` names the input at fault (a body field, or `path:line`).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, field?: string, code = 'invalid-input', details?: Record<string, unknown>) {
+    super(400, code, message, field, details);
+  }
+}
+
+export class UnprocessableError extends AppError {
+  constructor(code: string, message: string, field?: string, details?: Record<string, unknown>) {
+    super(422, code, message, field, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(404, 'not-found', `${what} was not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(409, code, message, undefined, details);
+  }
+}
+
+export function errorBody(error: AppError) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.field !== undefined ? { field: error.field } : {}),
+      ...error.details,
+    },
+  };
+}
+
+/** body-parser's own errors carry a `type`; they are the client's fault, never a 500. */
+function fromBodyParser(error: { type?: string; status?: number; limit?: number }): AppError | null {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new AppError(413, 'body-too-large', `The request body is larger than the limit of ${error.limit} bytes`);
+    case 'entity.parse.failed':
+      return new BadRequestError('The request body is not valid JSON', 'body', 'invalid-json');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported-encoding', 'The request body encoding is not supported');
+    case 'request.aborted':
+      return new BadRequestError('The request was aborted', 'body', 'request-aborted');
+    default:
+      return null;
+  }
+}
+
+/** The one place errors become responses. */
+export function errorHandler(log: (error: unknown) => void = console.error): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const known = error instanceof AppError ? error : fromBodyParser(error ?? {});
+    if (known) {
+      res.status(known.status).json(errorBody(known));
+      return;
+    }
+    log(error);
+    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side' } });
+  };
+}

@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import { BadRequestError } from './errors';
+
+/** Parses input with a zod schema; the first issue becomes a 400 naming its field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
+  throw new BadRequestError(`${field}: ${issue?.message ?? 'is invalid'}`, field);
+}
+
+/** A positive integer id from a URL segment; anything else is simply not found. */
+export function idParam(value: string | undefined): number | null {
+  return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : null;
+}

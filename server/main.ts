@@ -1,0 +1,44 @@
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/open';
+import { migrate, MigrationError } from './db/migrate';
+import { formatProblem, importDirectory } from './runbooks/import';
+
+function main() {
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  const applied = migrate(db);
+  if (applied.length > 0) console.log(`Database ${config.databasePath}: applied ${applied.join(', ')}`);
+
+  const report = importDirectory(db, config.runbooksDir);
+  console.log(
+    `Runbooks from ${config.runbooksDir}: ${report.created.length} new, ${report.updated.length} updated, ` +
+      `${report.unchanged.length} unchanged, ${report.problems.length} problem(s)`,
+  );
+  for (const problem of report.problems) console.warn(`  ${formatProblem(problem)}`);
+
+  const app = createApp({ db, config });
+  const server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    console.log(`Runbook manager is running: open http://localhost:${port}/`);
+  });
+  const stop = () => {
+    server.close(() => {
+      db.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+try {
+  main();
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,151 @@
+import type { Db } from '../db/open';
+
+export interface PersonRow {
+  id: number;
+  name: string;
+  email: string;
+  kind: 'team' | 'outsourcer';
+  hourly_cost_cents: number | null;
+  active: number;
+  created_at: string;
+}
+
+export interface RoleRow {
+  id: number;
+  name: string;
+  description: string;
+  created_at: string;
+}
+
+export interface RoleMemberRow {
+  role_id: number;
+  person_id: number;
+  name: string;
+  is_primary: number;
+  position: number;
+  active: number;
+}
+
+export function listPeople(db: Db): PersonRow[] {
+  return db.prepare('SELECT * FROM people ORDER BY name COLLATE NOCASE, id').all() as PersonRow[];
+}
+
+export function findPerson(db: Db, id: number): PersonRow | undefined {
+  return db.prepare('SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined;
+}
+
+export function findPersonByEmail(db: Db, email: string): PersonRow | undefined {
+  return db.prepare('SELECT * FROM people WHERE email = ?').get(email) as PersonRow | undefined;
+}
+
+/** The one person with this name; none when nobody or several share it (a guess is worse than a gap). */
+export function findPersonByName(db: Db, name: string): PersonRow | undefined {
+  const rows = db.prepare('SELECT * FROM people WHERE name = ? COLLATE NOCASE LIMIT 2').all(name) as PersonRow[];
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
+export function insertPerson(
+  db: Db,
+  person: { name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean },
+): PersonRow {
+  const { lastInsertRowid } = db
+    .prepare('INSERT INTO people (name, email, kind, hourly_cost_cents, active, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, new Date().toISOString());
+  return findPerson(db, Number(lastInsertRowid)) as PersonRow;
+}
+
+export function updatePerson(
+  db: Db,
+  id: number,
+  changes: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean }>,
+): void {
+  db.prepare(
+    `UPDATE people SET
+       name = coalesce(@name, name),
+       email = coalesce(@email, email),
+       kind = coalesce(@kind, kind),
+       hourly_cost_cents = CASE WHEN @setCost THEN @cost ELSE hourly_cost_cents END,
+       active = coalesce(@active, active)
+     WHERE id = @id`,
+  ).run({
+    id,
+    name: changes.name ?? null,
+    email: changes.email ?? null,
+    kind: changes.kind ?? null,
+    setCost: changes.hourlyCostCents !== undefined ? 1 : 0,
+    cost: changes.hourlyCostCents ?? null,
+    active: changes.active === undefined ? null : changes.active ? 1 : 0,
+  });
+}
+
+export function listRoles(db: Db): RoleRow[] {
+  return db.prepare('SELECT * FROM roles ORDER BY name COLLATE NOCASE').all() as RoleRow[];
+}
+
+export function findRole(db: Db, id: number): RoleRow | undefined {
+  return db.prepare('SELECT * FROM roles WHERE id = ?').get(id) as RoleRow | undefined;
+}
+
+export function findRoleByName(db: Db, name: string): RoleRow | undefined {
+  return db.prepare('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined;
+}
+
+export function insertRole(db: Db, name: string, description = ''): RoleRow {
+  const { lastInsertRowid } = db
+    .prepare('INSERT INTO roles (name, description, created_at) VALUES (?, ?, ?)')
+    .run(name, description, new Date().toISOString());
+  return findRole(db, Number(lastInsertRowid)) as RoleRow;
+}
+
+/** Members in hand-off order: the primary first, then backups as they were added. */
+export function listRoleMembers(db: Db, roleId?: number): RoleMemberRow[] {
+  return db
+    .prepare(
+      `SELECT m.role_id, m.person_id, p.name, m.is_primary, m.position, p.active
+         FROM role_members m JOIN people p ON p.id = m.person_id
+        WHERE @roleId IS NULL OR m.role_id = @roleId
+        ORDER BY m.role_id, m.is_primary DESC, m.position, p.id`,
+    )
+    .all({ roleId: roleId ?? null }) as RoleMemberRow[];
+}
+
+/**
+ * Adds a person to a role or updates their membership. The first member becomes primary;
+ * making someone primary demotes the previous primary to first backup.
+ */
+export function upsertRoleMember(db: Db, roleId: number, personId: number, primary: boolean | undefined): void {
+  db.transaction(() => {
+    const members = listRoleMembers(db, roleId);
+    const existing = members.find((m) => m.person_id === personId);
+    const becomesPrimary = primary ?? (members.length === 0 || existing?.is_primary === 1);
+    if (becomesPrimary) db.prepare('UPDATE role_members SET is_primary = 0 WHERE role_id = ?').run(roleId);
+    if (existing) {
+      db.prepare('UPDATE role_members SET is_primary = ? WHERE role_id = ? AND person_id = ?').run(becomesPrimary ? 1 : 0, roleId, personId);
+    } else {
+      const position = members.reduce((max, m) => Math.max(max, m.position), 0) + 1;
+      db.prepare('INSERT INTO role_members (role_id, person_id, is_primary, position) VALUES (?, ?, ?, ?)').run(
+        roleId, personId, becomesPrimary ? 1 : 0, position,
+      );
+    }
+    // A role with members always has a primary.
+    const stillPrimary = db.prepare('SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1').get(roleId);
+    if (!stillPrimary) {
+      db.prepare(
+        `UPDATE role_members SET is_primary = 1
+          WHERE role_id = ? AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
+      ).run(roleId, roleId);
+    }
+  })();
+}
+
+export function removeRoleMember(db: Db, roleId: number, personId: number): boolean {
+  return db.transaction(() => {
+    const { changes } = db.prepare('DELETE FROM role_members WHERE role_id = ? AND person_id = ?').run(roleId, personId);
+    db.prepare(
+      `UPDATE role_members SET is_primary = 1
+        WHERE role_id = ? AND NOT EXISTS (SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1)
+          AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
+    ).run(roleId, roleId, roleId);
+    return changes > 0;
+  })();
+}

@@ -1,0 +1,27 @@
+import { Lexer, type Token, type Tokens } from 'marked';
+
+/** The task-list items (`- [ ]` / `- [x]`) of a step body, in document order, nested ones included. */
+export function extractChecks(body: string): string[] {
+  if (!body.includes('[')) return [];
+  const checks: string[] = [];
+  const visit = (tokens: Token[]) => {
+    for (const token of tokens) {
+      if (token.type === 'list') {
+        for (const item of (token as Tokens.List).items) {
+          if (item.task) checks.push(itemText(item));
+          visit(item.tokens);
+        }
+      } else if ('tokens' in token && Array.isArray(token.tokens)) {
+        visit(token.tokens);
+      }
+    }
+  };
+  visit(new Lexer({ gfm: true }).lex(body));
+  return checks.filter((text) => text !== '');
+}
+
+/** The item's own text: its first text block, without nested lists, folded onto one line. */
+function itemText(item: Tokens.ListItem): string {
+  const first = item.tokens.find((t) => t.type === 'text' || t.type === 'paragraph') as Tokens.Text | undefined;
+  return (first?.text ?? '').replace(/\s+/g, ' ').trim();
+}

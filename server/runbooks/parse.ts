@@ -1,0 +1,216 @@
+import { LineCounter, parseDocument, isMap, isScalar, type Pair } from 'yaml';
+import { INCOMES, type Income, type ParseProblem, type Runbook, type RunbookStep } from './model';
+import { parseDue, parseEstimate, parseReviewInterval } from './durations';
+import { cronProblem } from './schedule';
+import { extractChecks } from './checks';
+
+export type ParseResult = { ok: true; runbook: Runbook } | { ok: false; problems: ParseProblem[] };
+
+const STEP_HEADING = /^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+const EMPTY_STEP_HEADING = /^ {0,3}##[ \t]*#*[ \t]*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const ATTRIBUTE = /^([A-Za-z]+)[ \t]*:[ \t]*(.*?)[ \t]*$/;
+const ATTRIBUTE_KEYS = ['owner', 'estimate', 'due', 'income', 'optional'] as const;
+type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
+/** The writer's own numbering: "1. ", "1) ", "Step 1: " (not part of the title). */
+export const STEP_NUMBERING = /^(?:step[ \t]+\d+[ \t]*[:.)-]?[ \t]*|\d+[.)][ \t]+)/i;
+
+const isBlank = (line: string) => line.trim() === '';
+
+function trimBlankLines(lines: string[]): string {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && isBlank(lines[start] as string)) start++;
+  while (end > start && isBlank(lines[end - 1] as string)) end--;
+  return lines.slice(start, end).join('\n');
+}
+
+/**
+ * Parses one runbook file. Every problem found is reported with its 1-based line in the file,
+ * so one lint pass shows them all.
+ */
+export function parseRunbook(source: string): ParseResult {
+  const problems: ParseProblem[] = [];
+  const lines = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+
+  if (lines[0]?.trimEnd() !== '---') {
+    return { ok: false, problems: [{ line: 1, message: 'no front matter: the file must start with a "---" line' }] };
+  }
+  const close = lines.findIndex((line, i) => i > 0 && (line.trimEnd() === '---' || line.trimEnd() === '...'));
+  if (close < 0) {
+    return { ok: false, problems: [{ line: 1, message: 'front matter is not closed by a "---" line' }] };
+  }
+  const frontMatter = lines.slice(1, close).join('\n');
+  const meta = readFrontMatter(frontMatter, 2, problems);
+  const body = splitSteps(lines, close + 1, problems);
+  if (body.steps.length === 0 && problems.length === 0) {
+    problems.push({ line: Math.min(close + 2, lines.length), message: 'no step: a runbook needs at least one "## " heading' });
+  }
+  if (problems.length > 0 || !meta) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
+  return { ok: true, runbook: { frontMatter, ...meta, intro: body.intro, steps: body.steps } };
+}
+
+type Meta = Omit<Runbook, 'frontMatter' | 'intro' | 'steps'>;
+
+function readFrontMatter(text: string, firstLine: number, problems: ParseProblem[]): Meta | null {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineAt = (offset: number | undefined) => firstLine - 1 + (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      problems.push({ line: lineAt(error.pos[0]), message: `front matter is not valid YAML: ${error.message.split('\n')[0]}` });
+    }
+    return null;
+  }
+  if (!isMap(doc.contents)) {
+    problems.push({ line: firstLine, message: 'front matter must be YAML keys and values (title: …)' });
+    return null;
+  }
+  const pairs = new Map<string, Pair>();
+  for (const pair of doc.contents.items) {
+    if (isScalar(pair.key)) pairs.set(String(pair.key.value), pair);
+  }
+  const data = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  const lineOf = (key: string) => {
+    const node = pairs.get(key)?.key as { range?: [number, number, number] } | undefined;
+    return lineAt(node?.range?.[0]);
+  };
+  const text_ = (key: string): string | null => {
+    const value = data[key];
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string' || typeof value === 'number') return String(value).trim() || null;
+    problems.push({ line: lineOf(key), message: `${key} must be text` });
+    return null;
+  };
+
+  const title = text_('title');
+  if (title === null && !problems.some((p) => p.message.startsWith('title'))) {
+    problems.push({ line: pairs.has('title') ? lineOf('title') : firstLine - 1, message: 'front matter has no title' });
+  }
+  const meta: Meta = {
+    title: title ?? '',
+    category: text_('category'),
+    owner: text_('owner'),
+    tags: readTags(data.tags, () => lineOf('tags'), problems),
+    income: null,
+    schedule: text_('schedule'),
+    review: text_('review'),
+  };
+  const income = text_('income');
+  if (income !== null) {
+    if ((INCOMES as readonly string[]).includes(income)) meta.income = income as Income;
+    else problems.push({ line: lineOf('income'), message: `income "${income}" must be one of ${INCOMES.join(', ')}` });
+  }
+  if (meta.schedule !== null) {
+    const problem = cronProblem(meta.schedule);
+    if (problem) problems.push({ line: lineOf('schedule'), message: problem });
+  }
+  if (meta.review !== null && !parseReviewInterval(meta.review)) {
+    problems.push({ line: lineOf('review'), message: `review "${meta.review}" is not a duration such as 90d, 6mo or 1y` });
+  }
+  return meta;
+}
+
+function readTags(value: unknown, line: () => number, problems: ParseProblem[]): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((tag) => typeof tag === 'string' || typeof tag === 'number')) {
+    problems.push({ line: line(), message: 'tags must be a list of words, e.g. [shipping, home-study]' });
+    return [];
+  }
+  return list.map((tag) => String(tag).trim()).filter((tag) => tag !== '');
+}
+
+interface Section {
+  line: number;
+  heading: string;
+  lines: { text: string; line: number }[];
+}
+
+/** Splits the body at level-2 headings outside fenced code, then reads each step. */
+function splitSteps(lines: string[], from: number, problems: ParseProblem[]) {
+  const introLines: string[] = [];
+  const sections: Section[] = [];
+  let fence: string | null = null;
+  for (let i = from; i < lines.length; i++) {
+    const text = lines[i] as string;
+    const fenceMatch = FENCE.exec(text);
+    if (fenceMatch) {
+      const marker = fenceMatch[1] as string;
+      if (fence === null) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length && text.trim() === marker) fence = null;
+    }
+    const current = sections[sections.length - 1];
+    if (fence === null && (STEP_HEADING.test(text) || EMPTY_STEP_HEADING.test(text)) && !fenceMatch) {
+      sections.push({ line: i + 1, heading: text, lines: [] });
+    } else if (current) {
+      current.lines.push({ text, line: i + 1 });
+    } else {
+      introLines.push(text);
+    }
+  }
+  const steps = sections.map((section) => readStep(section, problems));
+  return { intro: trimBlankLines(introLines), steps };
+}
+
+function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
+  const rawTitle = EMPTY_STEP_HEADING.test(section.heading) ? '' : (STEP_HEADING.exec(section.heading)?.[1] ?? '');
+  const title = rawTitle.replace(STEP_NUMBERING, '').trim();
+  if (title === '') problems.push({ line: section.line, message: 'step heading has no title' });
+
+  const step: RunbookStep = {
+    title, owner: null, estimate: null, estimateMinutes: null, due: null, income: null, optional: null, body: '', checks: [],
+  };
+  const seen = new Set<AttributeKey>();
+  let bodyStart = 0;
+  for (const { text, line } of section.lines) {
+    const match = ATTRIBUTE.exec(text);
+    const key = match?.[1]?.toLowerCase() as AttributeKey | undefined;
+    if (!match || !key || !ATTRIBUTE_KEYS.includes(key)) break;
+    bodyStart++;
+    const label = key[0]?.toUpperCase() + key.slice(1);
+    const value = match[2] as string;
+    if (seen.has(key)) {
+      problems.push({ line, message: `${label} is given twice in step "${title}"` });
+      continue;
+    }
+    seen.add(key);
+    if (value === '') {
+      problems.push({ line, message: `${label} has no value` });
+      continue;
+    }
+    readAttribute(step, key, value, line, problems);
+  }
+  step.body = trimBlankLines(section.lines.slice(bodyStart).map((l) => l.text));
+  step.checks = extractChecks(step.body);
+  return step;
+}
+
+function readAttribute(step: RunbookStep, key: AttributeKey, value: string, line: number, problems: ParseProblem[]) {
+  switch (key) {
+    case 'owner':
+      step.owner = value;
+      return;
+    case 'estimate':
+      step.estimate = value;
+      step.estimateMinutes = parseEstimate(value);
+      if (step.estimateMinutes === null) {
+        problems.push({ line, message: `Estimate "${value}" is not a duration (e.g. 5m, 1h30m, 90 min, 2 hours)` });
+      }
+      return;
+    case 'due':
+      step.due = value;
+      if (!parseDue(value)) problems.push({ line, message: `Due "${value}" is not an offset (e.g. same day, +2h, +1d, 3 days)` });
+      return;
+    case 'income':
+      if ((INCOMES as readonly string[]).includes(value.toLowerCase())) step.income = value.toLowerCase() as Income;
+      else problems.push({ line, message: `Income "${value}" must be one of ${INCOMES.join(', ')}` });
+      return;
+    case 'optional': {
+      const answer = value.toLowerCase();
+      if (answer === 'yes' || answer === 'no') step.optional = answer === 'yes';
+      else problems.push({ line, message: `Optional "${value}" must be yes or no` });
+    }
+  }
+}

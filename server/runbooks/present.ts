@@ -1,0 +1,72 @@
+import type { Db } from '../db/open';
+import { renderMarkdown, renderInlineMarkdown } from '../markdown/render';
+import { resolveOwner } from '../people/owners';
+import { effectiveOwner } from './model';
+import type { RunbookListRow, RunbookRow, StepRow, VersionRow } from './repo';
+
+/** What goes over the wire for runbooks; the shapes the API documents. */
+
+export function presentRunbookSummary(row: RunbookListRow) {
+  return {
+    slug: row.slug,
+    title: row.title,
+    category: row.category,
+    owner: row.owner,
+    tags: JSON.parse(row.tags) as string[],
+    income: row.income,
+    schedule: row.schedule,
+    review: row.review,
+    version: row.number,
+    stepCount: row.step_count,
+    estimateMinutes: row.estimate_minutes,
+    archived: row.archived_at !== null,
+    updatedAt: row.updated_at,
+  };
+}
+
+function presentOwner(db: Db, name: string | null, source: 'step' | 'runbook' | null) {
+  const owner = resolveOwner(db, name);
+  return {
+    name,
+    source,
+    role: owner.kind === 'role' ? { id: owner.role.id, name: owner.role.name } : null,
+    person: owner.kind === 'person' ? { id: owner.person.id, name: owner.person.name } : null,
+    assignee: owner.kind === 'none' ? null : owner.assignee,
+    gap: owner.kind === 'none' || owner.assignee === null,
+  };
+}
+
+export function presentRunbook(db: Db, runbook: RunbookRow, version: VersionRow, steps: StepRow[]) {
+  return {
+    slug: runbook.slug,
+    title: version.title,
+    category: version.category,
+    owner: version.owner,
+    tags: JSON.parse(version.tags) as string[],
+    income: version.income,
+    schedule: version.schedule,
+    review: version.review,
+    version: version.number,
+    versionCreatedAt: version.created_at,
+    archived: runbook.archived_at !== null,
+    intro: version.intro,
+    introHtml: renderMarkdown(version.intro),
+    estimateMinutes: steps.reduce((sum, s) => sum + (s.estimate_minutes ?? 0), 0),
+    steps: steps.map((s) => {
+      const ownerName = effectiveOwner(version, s);
+      return {
+        position: s.position,
+        title: s.title,
+        owner: presentOwner(db, ownerName, s.owner !== null ? 'step' : ownerName !== null ? 'runbook' : null),
+        estimate: s.estimate,
+        estimateMinutes: s.estimate_minutes,
+        due: s.due,
+        income: s.income,
+        optional: s.optional === 1,
+        body: s.body,
+        bodyHtml: renderMarkdown(s.body),
+        checks: (JSON.parse(s.checks) as string[]).map((text, index) => ({ index, text, html: renderInlineMarkdown(text) })),
+      };
+    }),
+  };
+}

@@ -1,0 +1,230 @@
+import crypto from 'node:crypto';
+import type { Db } from '../db/open';
+import { effectiveOwner, type Income, type Runbook, type RunbookStep } from './model';
+import { ensureOwnerRoles } from '../people/owners';
+
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_MAX = 100;
+
+export interface VersionRow {
+  id: number;
+  runbook_id: number;
+  number: number;
+  source: string;
+  source_hash: string;
+  front_matter: string;
+  title: string;
+  category: string | null;
+  owner: string | null;
+  tags: string;
+  income: Income | null;
+  schedule: string | null;
+  review: string | null;
+  intro: string;
+  origin: 'import' | 'api' | 'editor';
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface StepRow {
+  id: number;
+  version_id: number;
+  position: number;
+  title: string;
+  owner: string | null;
+  estimate: string | null;
+  estimate_minutes: number | null;
+  due: string | null;
+  income: Income | null;
+  optional: number | null;
+  body: string;
+  checks: string;
+}
+
+export interface RunbookRow {
+  id: number;
+  slug: string;
+  current_version_id: number;
+  imported_hash: string | null;
+  archived_at: string | null;
+  created_at: string;
+}
+
+export const hashSource = (source: string) => crypto.createHash('sha256').update(source).digest('hex');
+
+export function findRunbook(db: Db, slug: string): RunbookRow | undefined {
+  return db.prepare('SELECT * FROM runbooks WHERE slug = ?').get(slug) as RunbookRow | undefined;
+}
+
+export function findVersion(db: Db, id: number): VersionRow | undefined {
+  return db.prepare('SELECT * FROM runbook_versions WHERE id = ?').get(id) as VersionRow | undefined;
+}
+
+export function findVersionByNumber(db: Db, runbookId: number, number: number): VersionRow | undefined {
+  return db.prepare('SELECT * FROM runbook_versions WHERE runbook_id = ? AND number = ?').get(runbookId, number) as
+    | VersionRow
+    | undefined;
+}
+
+export function listVersionSteps(db: Db, versionId: number): StepRow[] {
+  return db.prepare('SELECT * FROM runbook_steps WHERE version_id = ? ORDER BY position').all(versionId) as StepRow[];
+}
+
+export function listVersions(db: Db, runbookId: number) {
+  return db
+    .prepare(
+      `SELECT v.id, v.number, v.title, v.origin, v.created_at, v.created_by, p.name AS created_by_name,
+              (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count
+         FROM runbook_versions v LEFT JOIN people p ON p.id = v.created_by
+        WHERE v.runbook_id = ? ORDER BY v.number DESC`,
+    )
+    .all(runbookId) as {
+    id: number; number: number; title: string; origin: string; created_at: string;
+    created_by: number | null; created_by_name: string | null; step_count: number;
+  }[];
+}
+
+/** Rebuilds the parsed runbook from a stored version, for export and for starting runs. */
+export function toRunbook(version: VersionRow, steps: StepRow[]): Runbook {
+  return {
+    frontMatter: version.front_matter,
+    title: version.title,
+    category: version.category,
+    owner: version.owner,
+    tags: JSON.parse(version.tags) as string[],
+    income: version.income,
+    schedule: version.schedule,
+    review: version.review,
+    intro: version.intro,
+    steps: steps.map(
+      (s): RunbookStep => ({
+        title: s.title,
+        owner: s.owner,
+        estimate: s.estimate,
+        estimateMinutes: s.estimate_minutes,
+        due: s.due,
+        income: s.income,
+        optional: s.optional === null ? null : s.optional === 1,
+        body: s.body,
+        checks: JSON.parse(s.checks) as string[],
+      }),
+    ),
+  };
+}
+
+export type SaveOutcome = 'created' | 'updated' | 'unchanged';
+
+/**
+ * Stores `source` (already parsed as `runbook`) as the runbook's newest version: creates the
+ * runbook if new, adds a version if the text differs from the current one, else changes
+ * nothing. Owner names that match nobody become empty roles (visible gaps). One transaction.
+ */
+export function saveVersion(
+  db: Db,
+  slug: string,
+  source: string,
+  runbook: Runbook,
+  meta: { origin: VersionRow['origin']; createdBy: number | null; importedHash?: string },
+): { outcome: SaveOutcome; runbook: RunbookRow } {
+  return db.transaction(() => {
+    const hash = hashSource(source);
+    const now = new Date().toISOString();
+    let row = findRunbook(db, slug);
+    if (row) {
+      const current = findVersion(db, row.current_version_id);
+      if (current?.source_hash === hash) {
+        if (meta.importedHash) db.prepare('UPDATE runbooks SET imported_hash = ? WHERE id = ?').run(meta.importedHash, row.id);
+        return { outcome: 'unchanged' as const, runbook: findRunbook(db, slug) as RunbookRow };
+      }
+    } else {
+      const { lastInsertRowid } = db.prepare('INSERT INTO runbooks (slug, created_at) VALUES (?, ?)').run(slug, now);
+      row = { id: Number(lastInsertRowid) } as RunbookRow;
+    }
+    const number =
+      ((db.prepare('SELECT max(number) AS n FROM runbook_versions WHERE runbook_id = ?').get(row.id) as { n: number | null }).n ?? 0) + 1;
+    const { lastInsertRowid: versionId } = db
+      .prepare(
+        `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
+           tags, income, schedule, review, intro, origin, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.id, number, source, hash, runbook.frontMatter, runbook.title, runbook.category, runbook.owner,
+        JSON.stringify(runbook.tags), runbook.income, runbook.schedule, runbook.review, runbook.intro,
+        meta.origin, meta.createdBy, now,
+      );
+    const insertStep = db.prepare(
+      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional, body, checks)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    runbook.steps.forEach((step, i) => {
+      insertStep.run(
+        versionId, i + 1, step.title, step.owner, step.estimate, step.estimateMinutes, step.due, step.income,
+        step.optional === null ? null : step.optional ? 1 : 0, step.body, JSON.stringify(step.checks),
+      );
+    });
+    db.prepare('UPDATE runbooks SET current_version_id = ?, imported_hash = coalesce(?, imported_hash) WHERE id = ?').run(
+      versionId, meta.importedHash ?? null, row.id,
+    );
+    ensureOwnerRoles(
+      db,
+      runbook.steps.map((step) => effectiveOwner(runbook, step)).filter((name): name is string => name !== null),
+    );
+    return { outcome: number === 1 ? ('created' as const) : ('updated' as const), runbook: findRunbook(db, slug) as RunbookRow };
+  })();
+}
+
+export interface RunbookFilters {
+  category?: string;
+  tag?: string;
+  owner?: string;
+  q?: string;
+  archived?: 'exclude' | 'include' | 'only';
+}
+
+export interface RunbookListRow extends RunbookRow {
+  title: string;
+  category: string | null;
+  owner: string | null;
+  tags: string;
+  income: Income | null;
+  schedule: string | null;
+  review: string | null;
+  number: number;
+  updated_at: string;
+  step_count: number;
+  estimate_minutes: number | null;
+}
+
+/** Current versions, filtered. `owner` matches the runbook's owner or any step's owner role. */
+export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListRow[] {
+  const like = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return db
+    .prepare(
+      `SELECT r.*, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review, v.number,
+              v.created_at AS updated_at,
+              (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count,
+              (SELECT sum(estimate_minutes) FROM runbook_steps s WHERE s.version_id = v.id) AS estimate_minutes
+         FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id
+        WHERE (@archived = 'include' OR (@archived = 'only') = (r.archived_at IS NOT NULL))
+          AND (@category IS NULL OR v.category = @category COLLATE NOCASE)
+          AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(v.tags) t WHERE t.value = @tag COLLATE NOCASE))
+          AND (@owner IS NULL OR v.owner = @owner COLLATE NOCASE
+               OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id AND s.owner = @owner COLLATE NOCASE))
+          AND (@like IS NULL OR v.title LIKE @like ESCAPE '\\' OR v.intro LIKE @like ESCAPE '\\'
+               OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id
+                          AND (s.title LIKE @like ESCAPE '\\' OR s.body LIKE @like ESCAPE '\\')))
+        ORDER BY v.title COLLATE NOCASE, r.slug`,
+    )
+    .all({
+      archived: filters.archived ?? 'exclude',
+      category: filters.category ?? null,
+      tag: filters.tag ?? null,
+      owner: filters.owner ?? null,
+      like,
+    }) as RunbookListRow[];
+}
+
+export function setArchived(db: Db, runbookId: number, archived: boolean): void {
+  db.prepare('UPDATE runbooks SET archived_at = ? WHERE id = ?').run(archived ? new Date().toISOString() : null, runbookId);
+}

@@ -1,0 +1,110 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
+import { validate } from '../http/validate';
+import { parseRunbook } from './parse';
+import { writeRunbook } from './write';
+import { presentRunbook, presentRunbookSummary } from './present';
+import { importDirectory } from './import';
+import {
+  findRunbook, findVersion, findVersionByNumber, listRunbooks, listVersions, listVersionSteps, saveVersion,
+  setArchived, SLUG, SLUG_MAX, toRunbook,
+} from './repo';
+
+const listQuery = z.object({
+  category: z.string().trim().min(1).max(100).optional(),
+  tag: z.string().trim().min(1).max(100).optional(),
+  owner: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  archived: z.enum(['exclude', 'include', 'only']).optional(),
+});
+const putQuery = z.object({ by: z.coerce.number().int().positive().optional() });
+const archiveBody = z.object({ archived: z.boolean() });
+
+export const MARKDOWN_LIMIT = '512kb';
+
+function loadCurrent(db: Db, slug: string) {
+  const runbook = SLUG.test(slug) ? findRunbook(db, slug) : undefined;
+  const version = runbook && findVersion(db, runbook.current_version_id);
+  if (!runbook || !version) throw new NotFoundError(`Runbook "${slug}"`);
+  return { runbook, version };
+}
+
+export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string }): Router {
+  const router = Router();
+
+  router.get('/runbooks', (req, res) => {
+    const filters = validate(listQuery, req.query, 'query');
+    res.json({ runbooks: listRunbooks(db, filters).map(presentRunbookSummary) });
+  });
+
+  router.get('/runbooks/:slug', (req, res) => {
+    const { runbook, version } = loadCurrent(db, req.params.slug);
+    res.json(presentRunbook(db, runbook, version, listVersionSteps(db, version.id)));
+  });
+
+  router.get('/runbooks/:slug/export', (req, res) => {
+    const { runbook, version } = loadCurrent(db, req.params.slug);
+    res.type('text/markdown; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${runbook.slug}.md"`);
+    res.send(writeRunbook(toRunbook(version, listVersionSteps(db, version.id))));
+  });
+
+  router.get('/runbooks/:slug/versions', (req, res) => {
+    const { runbook } = loadCurrent(db, req.params.slug);
+    res.json({
+      slug: runbook.slug,
+      versions: listVersions(db, runbook.id).map((v) => ({
+        number: v.number, title: v.title, origin: v.origin, createdAt: v.created_at, stepCount: v.step_count,
+        createdBy: v.created_by === null ? null : { id: v.created_by, name: v.created_by_name },
+      })),
+    });
+  });
+
+  router.get('/runbooks/:slug/versions/:number', (req, res) => {
+    const { runbook } = loadCurrent(db, req.params.slug);
+    const number = /^[1-9]\d{0,8}$/.test(req.params.number) ? Number(req.params.number) : 0;
+    const version = findVersionByNumber(db, runbook.id, number);
+    if (!version) throw new NotFoundError(`Version ${req.params.number} of "${runbook.slug}"`);
+    res.json({ ...presentRunbook(db, runbook, version, listVersionSteps(db, version.id)), source: version.source });
+  });
+
+  router.put('/runbooks/:slug', express.text({ type: () => true, limit: MARKDOWN_LIMIT }), (req, res) => {
+    const slug = req.params.slug as string;
+    if (!SLUG.test(slug) || slug.length > SLUG_MAX) {
+      throw new AppError(400, 'invalid-slug', `"${slug}" is not a slug: use lowercase letters, digits and dashes`, 'slug');
+    }
+    const type = req.headers['content-type'] ?? '';
+    if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type)) {
+      throw new AppError(415, 'unsupported-media-type', 'Send the runbook as Markdown with Content-Type: text/markdown', 'content-type');
+    }
+    const { by } = validate(putQuery, req.query, 'query');
+    const source = typeof req.body === 'string' ? req.body : '';
+    const parsed = parseRunbook(source);
+    if (!parsed.ok) {
+      const [first] = parsed.problems;
+      throw new UnprocessableError('invalid-runbook', `${slug}.md:${first?.line}: ${first?.message}`, `${slug}.md:${first?.line}`, {
+        problems: parsed.problems,
+      });
+    }
+    const { outcome } = saveVersion(db, slug, source, parsed.runbook, { origin: 'api', createdBy: by ?? null });
+    const { runbook, version } = loadCurrent(db, slug);
+    res.status(outcome === 'created' ? 201 : 200).json({
+      outcome, ...presentRunbook(db, runbook, version, listVersionSteps(db, version.id)),
+    });
+  });
+
+  router.post('/runbooks/:slug/archive', (req, res) => {
+    const { runbook } = loadCurrent(db, req.params.slug);
+    const { archived } = validate(archiveBody, req.body ?? { archived: true });
+    setArchived(db, runbook.id, archived);
+    res.json({ slug: runbook.slug, archived });
+  });
+
+  router.post('/import', (_req, res) => {
+    res.json(importDirectory(db, runbooksDir));
+  });
+
+  return router;
+}

@@ -1,0 +1,146 @@
+import type { Db } from '../db/open';
+import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
+import { findPerson } from '../people/repo';
+import { findRun, findRunCheck, findRunStep, recordEvent, type RunRow, type RunStepRow } from './repo';
+
+/**
+ * What people do to a run. Each action runs in one transaction, checks the current state
+ * first and refuses (409, saying who did what when) rather than overwrite someone's work.
+ */
+
+const personRef = (db: Db, id: number | null) => {
+  const person = id === null ? undefined : findPerson(db, id);
+  return person ? { id: person.id, name: person.name } : null;
+};
+
+function openStep(db: Db, runId: number, position: number): { run: RunRow; step: RunStepRow } {
+  const run = findRun(db, runId);
+  if (!run) throw new NotFoundError(`Run ${runId}`);
+  const step = findRunStep(db, runId, position);
+  if (!step) throw new NotFoundError(`Step ${position} of run ${runId}`);
+  if (run.status === 'complete') {
+    throw new ConflictError('run-complete', `Run "${run.title}" is complete; its steps can no longer change`, {
+      completedAt: run.completed_at,
+    });
+  }
+  return { run, step };
+}
+
+function refuseIfClosed(db: Db, step: RunStepRow): void {
+  if (step.status === 'complete') {
+    const by = personRef(db, step.completed_by);
+    throw new ConflictError('step-already-complete', `"${step.title}" was already completed by ${by?.name ?? 'someone'} at ${step.completed_at}`, {
+      completedBy: by, completedAt: step.completed_at,
+    });
+  }
+  if (step.status === 'skipped') {
+    const by = personRef(db, step.completed_by);
+    throw new ConflictError('step-skipped', `"${step.title}" was skipped by ${by?.name ?? 'someone'} at ${step.completed_at}; reopen it first`, {
+      skippedBy: by, skippedAt: step.completed_at,
+    });
+  }
+}
+
+/** Closes the run once no required step is open (an all-optional run once nothing is open). */
+function completeRunIfDone(db: Db, run: RunRow, actorId: number, at: string): void {
+  const counts = db
+    .prepare(
+      `SELECT sum(optional = 0) AS required, sum(optional = 0 AND status != 'complete') AS required_open,
+              sum(status = 'open') AS open
+         FROM run_steps WHERE run_id = ?`,
+    )
+    .get(run.id) as { required: number; required_open: number; open: number };
+  const done = counts.required > 0 ? counts.required_open === 0 : counts.open === 0;
+  if (!done) return;
+  db.prepare("UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
+  recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
+}
+
+export function completeStep(db: Db, runId: number, position: number, actorId: number, note: string | null): void {
+  db.transaction(() => {
+    const { run, step } = openStep(db, runId, position);
+    refuseIfClosed(db, step);
+    const open = db
+      .prepare('SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx')
+      .all(step.id) as { idx: number; text: string }[];
+    if (open.length > 0) {
+      throw new UnprocessableError('checks-open', `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`, 'checks', {
+        openChecks: open.map((c) => ({ index: c.idx, text: c.text })),
+      });
+    }
+    const at = new Date().toISOString();
+    db.prepare("UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+      actorId, at, note, step.id,
+    );
+    recordEvent(db, { runId, runStepId: step.id, kind: 'step.completed', actorId, at, data: note ? { note } : {} });
+    completeRunIfDone(db, run, actorId, at);
+  })();
+}
+
+export function skipStep(db: Db, runId: number, position: number, actorId: number, note: string | null): void {
+  db.transaction(() => {
+    const { run, step } = openStep(db, runId, position);
+    refuseIfClosed(db, step);
+    if (!step.optional) {
+      throw new UnprocessableError('step-required', `"${step.title}" is not optional and cannot be skipped`, 'position');
+    }
+    const at = new Date().toISOString();
+    db.prepare("UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+      actorId, at, note, step.id,
+    );
+    recordEvent(db, { runId, runStepId: step.id, kind: 'step.skipped', actorId, at, data: note ? { note } : {} });
+    completeRunIfDone(db, run, actorId, at);
+  })();
+}
+
+export function reopenStep(db: Db, runId: number, position: number, actorId: number, note: string | null): void {
+  db.transaction(() => {
+    const { step } = openStep(db, runId, position);
+    if (step.status === 'open') throw new ConflictError('step-open', `"${step.title}" is already open`);
+    const at = new Date().toISOString();
+    db.prepare("UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
+    recordEvent(db, {
+      runId, runStepId: step.id, kind: 'step.reopened', actorId, at,
+      data: { was: step.status, by: step.completed_by, at: step.completed_at, ...(note ? { note } : {}) },
+    });
+  })();
+}
+
+export function setCheck(db: Db, runId: number, position: number, index: number, actorId: number, ticked: boolean): void {
+  db.transaction(() => {
+    const { step } = openStep(db, runId, position);
+    const check = findRunCheck(db, step.id, index);
+    if (!check) throw new NotFoundError(`Check ${index} of step ${position}`);
+    refuseIfClosed(db, step);
+    if (ticked && check.ticked_at) {
+      const by = personRef(db, check.ticked_by);
+      throw new ConflictError('check-already-ticked', `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`, {
+        tickedBy: by, tickedAt: check.ticked_at,
+      });
+    }
+    if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
+    const at = new Date().toISOString();
+    db.prepare('UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
+      ticked ? actorId : null, ticked ? at : null, step.id, index,
+    );
+    recordEvent(db, {
+      runId, runStepId: step.id, kind: ticked ? 'check.ticked' : 'check.unticked', actorId, at, data: { index, text: check.text },
+    });
+  })();
+}
+
+export function reassignStep(db: Db, runId: number, position: number, actorId: number, toId: number, reason: string): void {
+  db.transaction(() => {
+    const { step } = openStep(db, runId, position);
+    refuseIfClosed(db, step);
+    const to = findPerson(db, toId);
+    if (!to) throw new UnprocessableError('unknown-person', `Person ${toId} does not exist`, 'to');
+    if (!to.active) throw new UnprocessableError('inactive-person', `${to.name} is inactive and cannot take steps`, 'to');
+    if (step.assignee_id === to.id) throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${to.name}`);
+    const at = new Date().toISOString();
+    db.prepare('UPDATE run_steps SET assignee_id = ? WHERE id = ?').run(to.id, step.id);
+    recordEvent(db, {
+      runId, runStepId: step.id, kind: 'step.reassigned', actorId, at, data: { from: step.assignee_id, to: to.id, reason },
+    });
+  })();
+}

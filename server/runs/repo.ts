@@ -1,0 +1,143 @@
+import type { Db } from '../db/open';
+
+export interface RunRow {
+  id: number;
+  runbook_id: number;
+  version_id: number;
+  title: string;
+  status: 'open' | 'complete';
+  started_at: string;
+  started_by: number | null;
+  completed_at: string | null;
+  scheduled_for: string | null;
+}
+
+export interface RunStepRow {
+  id: number;
+  run_id: number;
+  position: number;
+  runbook_step_id: number;
+  title: string;
+  owner: string | null;
+  role_id: number | null;
+  assignee_id: number | null;
+  optional: number;
+  estimate_minutes: number | null;
+  due_at: string | null;
+  status: 'open' | 'complete' | 'skipped';
+  completed_by: number | null;
+  completed_at: string | null;
+  note: string | null;
+}
+
+export interface RunCheckRow {
+  run_step_id: number;
+  idx: number;
+  text: string;
+  ticked_by: number | null;
+  ticked_at: string | null;
+}
+
+export function findRun(db: Db, id: number): RunRow | undefined {
+  return db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+}
+
+export function findRunStep(db: Db, runId: number, position: number): RunStepRow | undefined {
+  return db.prepare('SELECT * FROM run_steps WHERE run_id = ? AND position = ?').get(runId, position) as RunStepRow | undefined;
+}
+
+export function findRunCheck(db: Db, runStepId: number, index: number): RunCheckRow | undefined {
+  return db.prepare('SELECT * FROM run_checks WHERE run_step_id = ? AND idx = ?').get(runStepId, index) as RunCheckRow | undefined;
+}
+
+export function recordEvent(
+  db: Db,
+  event: { runId: number; runStepId: number | null; kind: string; actorId: number | null; at: string; data?: object },
+): void {
+  db.prepare('INSERT INTO run_events (run_id, run_step_id, kind, actor_id, at, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+    event.runId, event.runStepId, event.kind, event.actorId, event.at, JSON.stringify(event.data ?? {}),
+  );
+}
+
+/** Everything the run page and GET /api/runs/:id show, in four queries. */
+export function loadRunDetail(db: Db, id: number) {
+  const run = db
+    .prepare(
+      `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title, v.number AS version_number, p.name AS started_by_name
+         FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
+         LEFT JOIN people p ON p.id = r.started_by
+        WHERE r.id = ?`,
+    )
+    .get(id) as (RunRow & { runbook_slug: string; runbook_title: string; version_number: number; started_by_name: string | null }) | undefined;
+  if (!run) return undefined;
+  const steps = db
+    .prepare(
+      `SELECT s.*, rs.body, ro.name AS role_name, a.name AS assignee_name, c.name AS completed_by_name
+         FROM run_steps s JOIN runbook_steps rs ON rs.id = s.runbook_step_id
+         LEFT JOIN roles ro ON ro.id = s.role_id
+         LEFT JOIN people a ON a.id = s.assignee_id
+         LEFT JOIN people c ON c.id = s.completed_by
+        WHERE s.run_id = ? ORDER BY s.position`,
+    )
+    .all(id) as (RunStepRow & { body: string; role_name: string | null; assignee_name: string | null; completed_by_name: string | null })[];
+  const checks = db
+    .prepare(
+      `SELECT c.*, s.position, p.name AS ticked_by_name
+         FROM run_checks c JOIN run_steps s ON s.id = c.run_step_id LEFT JOIN people p ON p.id = c.ticked_by
+        WHERE s.run_id = ? ORDER BY s.position, c.idx`,
+    )
+    .all(id) as (RunCheckRow & { position: number; ticked_by_name: string | null })[];
+  const events = db
+    .prepare(
+      `SELECT e.id, e.kind, e.at, e.actor_id, p.name AS actor_name, s.position, e.data
+         FROM run_events e LEFT JOIN people p ON p.id = e.actor_id LEFT JOIN run_steps s ON s.id = e.run_step_id
+        WHERE e.run_id = ? ORDER BY e.id`,
+    )
+    .all(id) as { id: number; kind: string; at: string; actor_id: number | null; actor_name: string | null; position: number | null; data: string }[];
+  return { run, steps, checks, events };
+}
+
+export type RunDetail = NonNullable<ReturnType<typeof loadRunDetail>>;
+
+export interface RunFilters {
+  status?: 'open' | 'complete';
+  runbook?: string;
+  assignee?: number;
+}
+
+export function listRuns(db: Db, filters: RunFilters = {}) {
+  return db
+    .prepare(
+      `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title,
+              (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id) AS step_count,
+              (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status != 'open') AS done_count,
+              (SELECT min(due_at) FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open') AS next_due_at
+         FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
+        WHERE (@status IS NULL OR r.status = @status)
+          AND (@runbook IS NULL OR b.slug = @runbook)
+          AND (@assignee IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @assignee))
+        ORDER BY r.started_at DESC, r.id DESC`,
+    )
+    .all({ status: filters.status ?? null, runbook: filters.runbook ?? null, assignee: filters.assignee ?? null }) as (RunRow & {
+    runbook_slug: string; runbook_title: string; step_count: number; done_count: number; next_due_at: string | null;
+  })[];
+}
+
+/** A person's open steps across open runs, earliest due first (undated last). */
+export function listAssignments(db: Db, personId: number) {
+  return db
+    .prepare(
+      `SELECT s.id, s.position, s.title, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
+              b.slug AS runbook_slug, ro.name AS role_name,
+              (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
+              (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count
+         FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbooks b ON b.id = r.runbook_id
+         LEFT JOIN roles ro ON ro.id = s.role_id
+        WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'
+        ORDER BY s.due_at IS NULL, s.due_at, r.started_at, s.position`,
+    )
+    .all(personId) as {
+    id: number; position: number; title: string; due_at: string | null; estimate_minutes: number | null; optional: number;
+    run_id: number; run_title: string; runbook_slug: string; role_name: string | null; check_count: number; ticked_count: number;
+  }[];
+}

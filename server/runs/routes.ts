@@ -1,0 +1,96 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { NotFoundError } from '../http/errors';
+import { idParam, validate } from '../http/validate';
+import { actorFromBody } from '../http/actor';
+import { completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
+import { startRun } from './start';
+import { listRuns, loadRunDetail } from './repo';
+import { presentRun, presentRunSummary } from './present';
+
+const startBody = z.object({
+  runbook: z.string().trim().min(1).max(100),
+  title: z.string().trim().min(1, 'must not be empty').max(200),
+  by: z.number().int().positive(),
+});
+const listQuery = z.object({
+  status: z.enum(['open', 'complete']).optional(),
+  runbook: z.string().trim().min(1).max(100).optional(),
+  assignee: z.coerce.number().int().positive().optional(),
+});
+const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
+const reassignBody = z.object({
+  to: z.number().int().positive(),
+  reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
+});
+
+/** The run id and step position of a step URL; not-a-number ids are simply not found. */
+function stepAddress(req: Request) {
+  const runId = idParam(req.params.id as string);
+  const position = idParam(req.params.position as string);
+  if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+  if (position === null) throw new NotFoundError(`Step ${req.params.position} of run ${runId}`);
+  return { runId, position };
+}
+
+export function runRoutes({ db }: { db: Db }): Router {
+  const router = Router();
+  const respondWithRun = (runId: number, status = 200) => (res: import('express').Response) => {
+    const detail = loadRunDetail(db, runId);
+    if (!detail) throw new NotFoundError(`Run ${runId}`);
+    res.status(status).json(presentRun(detail));
+  };
+
+  router.post('/runs', (req, res) => {
+    const input = validate(startBody, req.body);
+    const by = actorFromBody(db, req.body);
+    const runId = startRun(db, { runbook: input.runbook, title: input.title, startedBy: by });
+    respondWithRun(runId, 201)(res);
+  });
+
+  router.get('/runs', (req, res) => {
+    const filters = validate(listQuery, req.query, 'query');
+    res.json({ runs: listRuns(db, filters).map(presentRunSummary) });
+  });
+
+  router.get('/runs/:id', (req, res) => {
+    const runId = idParam(req.params.id);
+    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+    respondWithRun(runId)(res);
+  });
+
+  const stepAction = (action: 'complete' | 'reopen' | 'skip') =>
+    router.post(`/runs/:id/steps/:position/${action}`, (req, res) => {
+      const { runId, position } = stepAddress(req);
+      const { note } = validate(noteBody, req.body ?? {});
+      const by = actorFromBody(db, req.body);
+      const act = action === 'complete' ? completeStep : action === 'reopen' ? reopenStep : skipStep;
+      act(db, runId, position, by, note || null);
+      respondWithRun(runId)(res);
+    });
+  stepAction('complete');
+  stepAction('reopen');
+  stepAction('skip');
+
+  for (const verb of ['tick', 'untick'] as const) {
+    router.post(`/runs/:id/steps/:position/checks/:index/${verb}`, (req, res) => {
+      const { runId, position } = stepAddress(req);
+      const index = /^\d{1,6}$/.test(req.params.index as string) ? Number(req.params.index) : null;
+      if (index === null) throw new NotFoundError(`Check ${req.params.index} of step ${position}`);
+      const by = actorFromBody(db, req.body);
+      setCheck(db, runId, position, index, by, verb === 'tick');
+      respondWithRun(runId)(res);
+    });
+  }
+
+  router.post('/runs/:id/steps/:position/reassign', (req, res) => {
+    const { runId, position } = stepAddress(req);
+    const input = validate(reassignBody, req.body);
+    const by = actorFromBody(db, req.body);
+    reassignStep(db, runId, position, by, input.to, input.reason);
+    respondWithRun(runId)(res);
+  });
+
+  return router;
+}

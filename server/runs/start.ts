@@ -1,0 +1,66 @@
+import type { Db } from '../db/open';
+import { ConflictError, NotFoundError } from '../http/errors';
+import { dueAt, parseDue } from '../runbooks/durations';
+import { effectiveOwner } from '../runbooks/model';
+import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runbooks/repo';
+import { resolveOwner } from '../people/owners';
+import { recordEvent } from './repo';
+
+/**
+ * Starts a run of a runbook's current version. The run points at that version (versions are
+ * immutable, so later edits do not change it), each step goes to its owner's primary person
+ * (or the named person; nobody when the role is empty) and gets its due time.
+ */
+export function startRun(
+  db: Db,
+  input: { runbook: string; title: string; startedBy: number | null; scheduledFor?: string; now?: Date },
+): number {
+  return db.transaction(() => {
+    const row = findRunbook(db, input.runbook);
+    if (!row) throw new NotFoundError(`Runbook "${input.runbook}"`);
+    if (row.archived_at) throw new ConflictError('runbook-archived', `Runbook "${input.runbook}" is archived; restore it to start runs`);
+    const version = findVersion(db, row.current_version_id);
+    if (!version) throw new NotFoundError(`Runbook "${input.runbook}"`);
+    const stepRows = listVersionSteps(db, version.id);
+    const runbook = toRunbook(version, stepRows);
+    const now = input.now ?? new Date();
+    const at = now.toISOString();
+
+    const { lastInsertRowid } = db
+      .prepare(
+        `INSERT INTO runs (runbook_id, version_id, title, status, started_at, started_by, scheduled_for)
+         VALUES (?, ?, ?, 'open', ?, ?, ?)`,
+      )
+      .run(row.id, version.id, input.title, at, input.startedBy, input.scheduledFor ?? null);
+    const runId = Number(lastInsertRowid);
+    const insertStep = db.prepare(
+      `INSERT INTO run_steps (run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
+         estimate_minutes, due_at, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+    );
+    const insertCheck = db.prepare('INSERT INTO run_checks (run_step_id, idx, text) VALUES (?, ?, ?)');
+    const owners = new Map<string, ReturnType<typeof resolveOwner>>();
+
+    runbook.steps.forEach((step, i) => {
+      const ownerName = effectiveOwner(runbook, step);
+      const key = ownerName?.toLowerCase() ?? '';
+      const owner = owners.get(key) ?? resolveOwner(db, ownerName);
+      owners.set(key, owner);
+      const offset = step.due === null ? null : parseDue(step.due);
+      const stepRow = stepRows[i];
+      if (!stepRow) throw new Error(`step ${i + 1} of version ${version.id} is missing`);
+      const { lastInsertRowid: stepId } = insertStep.run(
+        runId, i + 1, stepRow.id, step.title, ownerName,
+        owner.kind === 'role' ? owner.role.id : null,
+        owner.kind === 'none' ? null : (owner.assignee?.id ?? null),
+        step.optional ? 1 : 0, step.estimateMinutes, offset ? dueAt(offset, now).toISOString() : null,
+      );
+      step.checks.forEach((text, index) => insertCheck.run(stepId, index, text));
+    });
+    recordEvent(db, {
+      runId, runStepId: null, kind: 'run.started', actorId: input.startedBy, at,
+      data: { version: version.number, ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}) },
+    });
+    return runId;
+  })();
+}

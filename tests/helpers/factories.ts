@@ -1,0 +1,60 @@
+import type { Db } from '../../server/db/open';
+import { insertPerson, insertRole, upsertRoleMember, type PersonRow } from '../../server/people/repo';
+import { parseRunbook } from '../../server/runbooks/parse';
+import { saveVersion } from '../../server/runbooks/repo';
+
+let counter = 0;
+
+export function makePerson(
+  db: Db,
+  overrides: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean }> = {},
+): PersonRow {
+  counter++;
+  return insertPerson(db, {
+    name: overrides.name ?? `Person ${counter}`,
+    email: overrides.email ?? `person${counter}-${Date.now()}@example.com`,
+    kind: overrides.kind ?? 'team',
+    hourlyCostCents: overrides.hourlyCostCents ?? null,
+    active: overrides.active ?? true,
+  });
+}
+
+/** A role filled by the given people, the first one primary. */
+export function makeRole(db: Db, name: string, people: PersonRow[] = []) {
+  const role = insertRole(db, name);
+  people.forEach((person, i) => upsertRoleMember(db, role.id, person.id, i === 0));
+  return role;
+}
+
+export interface StepSpec {
+  title: string;
+  owner?: string;
+  estimate?: string;
+  due?: string;
+  optional?: boolean;
+  checks?: string[];
+  body?: string;
+}
+
+/** Markdown for a runbook in the canonical layout. */
+export function runbookMarkdown(title: string, steps: StepSpec[], frontMatter: Record<string, string> = {}): string {
+  const fm = [`title: ${title}`, ...Object.entries(frontMatter).map(([k, v]) => `${k}: ${v}`)].join('\n');
+  const blocks = steps.map((s) => {
+    const head = [`## ${s.title}`];
+    if (s.owner) head.push(`Owner: ${s.owner}`);
+    if (s.estimate) head.push(`Estimate: ${s.estimate}`);
+    if (s.due) head.push(`Due: ${s.due}`);
+    if (s.optional) head.push('Optional: yes');
+    const body = [s.body ?? '', ...(s.checks ?? []).map((c) => `- [ ] ${c}`)].filter((x) => x !== '').join('\n\n');
+    return body ? `${head.join('\n')}\n\n${body}` : head.join('\n');
+  });
+  return `---\n${fm}\n---\n\nIntro for ${title}.\n\n${blocks.join('\n\n')}\n`;
+}
+
+/** Stores a runbook straight into the database (no HTTP), returning its slug. */
+export function makeRunbook(db: Db, slug: string, markdown: string): string {
+  const parsed = parseRunbook(markdown);
+  if (!parsed.ok) throw new Error(`factory runbook does not parse: ${JSON.stringify(parsed.problems)}`);
+  saveVersion(db, slug, markdown, parsed.runbook, { origin: 'api', createdBy: null });
+  return slug;
+}
