@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';
 import { migrate, MigrationError } from './db/migrate';
 import { formatProblem, importDirectory } from './runbooks/import';
+import { startScheduler } from './runs/scheduler';
 
 function main() {
   const config = loadConfig();
@@ -17,6 +18,7 @@ function main() {
   );
   for (const problem of report.problems) console.warn(`  ${formatProblem(problem)}`);
 
+  const stopScheduler = startScheduler(db);
   const app = createApp({ db, config });
   const server = app.listen(config.port, () => {
     const address = server.address();
@@ -24,6 +26,7 @@ function main() {
     console.log(`Runbook manager is running: open http://localhost:${port}/`);
   });
   const stop = () => {
+    stopScheduler();
     server.close(() => {
       db.close();
       process.exit(0);
