@@ -1,0 +1,132 @@
+/**
+ * `npm run bench`: the store's figures, each against a baseline measured in the same run.
+ *   1. importing 1,000 generated runbooks of 10 steps into a fresh database (target < 3 s);
+ *   2. GET /api/runs/:id for a 40-step run (target >= 0.6 of hello-world requests/s);
+ *   3. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5).
+ * HTTP figures come from autocannon at 32 connections against a server in a child process.
+ * BENCH_SECONDS sets the duration of each HTTP measurement (default 10).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../../server/db/open';
+import { migrate } from '../../server/db/migrate';
+import { importDirectory } from '../../server/runbooks/import';
+import { insertPerson, insertRole, upsertRoleMember } from '../../server/people/repo';
+import { startRun } from '../../server/runs/start';
+import { generateRunbook } from './generate';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const ROOT = path.join(__dirname, '..', '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-bench-'));
+
+function benchImport() {
+  const dir = path.join(work, 'import');
+  fs.mkdirSync(dir);
+  for (let i = 1; i <= 1000; i++) fs.writeFileSync(path.join(dir, `generated-${i}.md`), generateRunbook(i, 10));
+  const db = openDatabase(path.join(work, 'import.sqlite'));
+  migrate(db);
+  const started = process.hrtime.bigint();
+  const report = importDirectory(db, dir);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  db.close();
+  if (report.created.length !== 1000) throw new Error(`import created ${report.created.length} runbooks: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  return seconds;
+}
+
+/** A database with a 40-step run to read and enough open steps to complete for the whole measurement. */
+function seedHttpDatabase(file: string) {
+  const db = openDatabase(file);
+  migrate(db);
+  const person = insertPerson(db, { name: 'Bench Person', email: 'bench@example.com', kind: 'team', hourlyCostCents: null, active: true });
+  const role = insertRole(db, 'Fulfillment VA');
+  upsertRoleMember(db, role.id, person.id, true);
+  const dir = path.join(work, 'http-runbooks');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'forty-steps.md'), generateRunbook(40, 40));
+  fs.writeFileSync(path.join(dir, 'forty-plain-steps.md'), generateRunbook(41, 40, { checks: false }));
+  importDirectory(db, dir);
+  const readRunId = startRun(db, { runbook: 'forty-steps', title: 'Order #1042', startedBy: person.id });
+  const completionRuns = db.transaction(() =>
+    Array.from({ length: 1500 }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
+  )();
+  db.close();
+  return { personId: person.id, readRunId, completionRuns };
+}
+
+async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(__dirname, 'serve.ts'), ...args], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+interface Figures {
+  rps: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function measure(options: autocannon.Options): Promise<Figures> {
+  await autocannon({ ...options, duration: Math.min(2, SECONDS), connections: CONNECTIONS }); // warm-up
+  const result = await autocannon({ ...options, duration: SECONDS, connections: CONNECTIONS });
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+async function main() {
+  console.log(`Benchmark: ${os.cpus().length} cores, node ${process.version}, ${SECONDS}s per HTTP figure, ${CONNECTIONS} connections\n`);
+  const importSeconds = benchImport();
+  const seeded = seedHttpDatabase(path.join(work, 'http.sqlite'));
+
+  const hello = await startServer(['hello']);
+  const baseline = await measure({ url: `http://127.0.0.1:${hello.port}/hello` });
+  hello.child.kill();
+
+  const app = await startServer(['app', path.join(work, 'http.sqlite')]);
+  const read = await measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}` });
+
+  // Each request completes the next open step: run by run, step by step.
+  let next = 0;
+  const body = JSON.stringify({ by: seeded.personId });
+  const completion = await measure({
+    url: `http://127.0.0.1:${app.port}`,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        setupRequest: (request) => {
+          const run = seeded.completionRuns[Math.floor(next / 40) % seeded.completionRuns.length];
+          const position = (next % 40) + 1;
+          next++;
+          return { ...request, path: `/api/runs/${run}/steps/${position}/complete` };
+        },
+      },
+    ],
+  });
+  app.child.kill();
+
+  const row = (name: string, f: Figures, target?: number) => {
+    const ratio = f.rps / baseline.rps;
+    const verdict = target === undefined ? '' : ratio >= target ? `  (target >= ${target}: met)` : `  (target >= ${target}: MISSED)`;
+    return `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p99 ${String(f.p99).padStart(4)} ms  ratio ${ratio.toFixed(2)}${verdict}${f.non2xx ? `  [${f.non2xx} non-2xx/errors]` : ''}`;
+  };
+  console.log(`import 1,000 runbooks x 10 steps     ${importSeconds.toFixed(2)} s  (target < 3 s: ${importSeconds < 3 ? 'met' : 'MISSED'})`);
+  console.log(row('GET /hello (baseline)', baseline));
+  console.log(row('GET /api/runs/:id (40 steps)', read, 0.6));
+  console.log(row('POST .../steps/:n/complete', completion, 0.5));
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+});
