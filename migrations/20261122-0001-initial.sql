@@ -1,6 +1,11 @@
 -- The runbook store: people and roles, versioned runbooks, runs with their steps, checks and events.
 -- Times are ISO-8601 UTC strings (they sort as text). Money is integer cents.
 
+CREATE TABLE app_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
 CREATE TABLE people (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -57,6 +62,9 @@ CREATE TABLE runbook_versions (
   schedule TEXT,
   review TEXT,
   intro TEXT NOT NULL,
+  -- rendered once by server/markdown/render.ts (versions never change); re-rendered at start
+  -- when the renderer's version changes
+  intro_html TEXT NOT NULL DEFAULT '',
   origin TEXT NOT NULL CHECK (origin IN ('import', 'api', 'editor')),
   created_by INTEGER REFERENCES people (id),
   created_at TEXT NOT NULL,
@@ -75,7 +83,9 @@ CREATE TABLE runbook_steps (
   income TEXT CHECK (income IS NULL OR income IN ('direct', 'indirect', 'none')),
   optional INTEGER CHECK (optional IS NULL OR optional IN (0, 1)),
   body TEXT NOT NULL,
+  body_html TEXT NOT NULL DEFAULT '',
   checks TEXT NOT NULL DEFAULT '[]',
+  checks_html TEXT NOT NULL DEFAULT '[]',
   UNIQUE (version_id, position)
 );
 
@@ -90,6 +100,9 @@ CREATE TABLE runs (
   completed_at TEXT,
   -- set for runs started by the schedule; unique so a restart never starts one twice
   scheduled_for TEXT,
+  -- bumped by a trigger on every event (every change to a run records one): a cached copy of
+  -- the run's JSON is good while its revision matches
+  revision INTEGER NOT NULL DEFAULT 0,
   UNIQUE (runbook_id, scheduled_for)
 );
 CREATE INDEX runs_status ON runs (status, started_at);
@@ -135,3 +148,19 @@ CREATE TABLE run_events (
 );
 CREATE INDEX run_events_run ON run_events (run_id, id);
 CREATE INDEX run_events_step ON run_events (run_step_id, id);
+
+CREATE TRIGGER run_events_bump_revision AFTER INSERT ON run_events
+BEGIN
+  UPDATE runs SET revision = revision + 1 WHERE id = NEW.run_id;
+END;
+
+-- Runs show people's and roles' names; renaming either makes every cached run stale.
+INSERT INTO app_meta (key, value) VALUES ('names_revision', '0');
+CREATE TRIGGER people_rename_bumps_names AFTER UPDATE OF name ON people
+BEGIN
+  UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'names_revision';
+END;
+CREATE TRIGGER roles_rename_bumps_names AFTER UPDATE OF name ON roles
+BEGIN
+  UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'names_revision';
+END;

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError } from './http/errors';
+import { groupCommit } from './db/group-commit';
 import { runbookRoutes } from './runbooks/routes';
 import { peopleRoutes } from './people/routes';
 import { runRoutes } from './runs/routes';
@@ -17,6 +18,10 @@ export function createApp({ db, config, log }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Hashing every response body for an ETag costs more than building a run's JSON.
+  app.set('etag', false);
+
+  app.use(groupCommit(db));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));

@@ -4,6 +4,7 @@ import { openDatabase } from './db/open';
 import { migrate, MigrationError } from './db/migrate';
 import { formatProblem, importDirectory } from './runbooks/import';
 import { startScheduler } from './runs/scheduler';
+import { refreshStoredHtml } from './markdown/stored';
 
 function main() {
   const config = loadConfig();
@@ -11,6 +12,7 @@ function main() {
   const applied = migrate(db);
   if (applied.length > 0) console.log(`Database ${config.databasePath}: applied ${applied.join(', ')}`);
 
+  refreshStoredHtml(db);
   const report = importDirectory(db, config.runbooksDir);
   console.log(
     `Runbooks from ${config.runbooksDir}: ${report.created.length} new, ${report.updated.length} updated, ` +

@@ -51,7 +51,11 @@ export function errorBody(error: AppError) {
   };
 }
 
-/** body-parser's own errors carry a `type`; they are the client's fault, never a 500. */
+/**
+ * body-parser's own errors carry a `type`; the router's (a URL that is not valid percent-encoding)
+ * and body-parser's untyped ones (a gzip body that does not inflate) carry only a 4xx `status`.
+ * All are the client's fault, never a 500.
+ */
 function fromBodyParser(error: { type?: string; status?: number; limit?: number }): AppError | null {
   switch (error.type) {
     case 'entity.too.large':
@@ -64,7 +68,10 @@ function fromBodyParser(error: { type?: string; status?: number; limit?: number 
     case 'request.aborted':
       return new BadRequestError('The request was aborted', 'body', 'request-aborted');
     default:
-      return null;
+      if (typeof error.status !== 'number' || error.status < 400 || error.status >= 500) return null;
+      return error instanceof URIError
+        ? new BadRequestError('The URL is not validly percent-encoded', 'url', 'invalid-url')
+        : new AppError(error.status, 'invalid-request', 'The request could not be read');
   }
 }
 

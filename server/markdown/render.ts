@@ -6,6 +6,9 @@ import sanitizeHtml from 'sanitize-html';
  * everyone (outsourcers included), so whatever it holds, the HTML that leaves here has no
  * script, no event handlers, no style, and links only to http(s), mailto and tel.
  */
+/** Raise when the rules below change: stored HTML is rendered again at the next start. */
+export const RENDERER_VERSION = '1';
+
 const markdown = new Marked({ gfm: true, breaks: false, async: false });
 
 const SANITIZE: sanitizeHtml.IOptions = {

@@ -1,27 +1,26 @@
 import type { Db } from '../db/open';
+import { sql } from '../db/statements';
 
 /**
  * Where work depends on nobody: roles no active person fills (with the runbook steps that
  * name them), current steps with no owner at all, and open run steps nobody is assigned to.
  */
 export function listGaps(db: Db) {
-  const emptyRoles = db
-    .prepare(
+  const emptyRoles = sql(db, 
       `SELECT r.id, r.name FROM roles r
         WHERE NOT EXISTS (SELECT 1 FROM role_members m JOIN people p ON p.id = m.person_id
                            WHERE m.role_id = r.id AND p.active = 1)
         ORDER BY r.name COLLATE NOCASE`,
     )
     .all() as { id: number; name: string }[];
-  const stepsNaming = db.prepare(
+  const stepsNaming = sql(db, 
     `SELECT b.slug, v.title AS runbook_title, s.position, s.title
        FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
        JOIN runbook_steps s ON s.version_id = v.id
       WHERE b.archived_at IS NULL AND coalesce(s.owner, v.owner) = ? COLLATE NOCASE
       ORDER BY v.title COLLATE NOCASE, s.position`,
   );
-  const unowned = db
-    .prepare(
+  const unowned = sql(db, 
       `SELECT b.slug, v.title AS runbook_title, s.position, s.title
          FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
          JOIN runbook_steps s ON s.version_id = v.id
@@ -29,8 +28,7 @@ export function listGaps(db: Db) {
         ORDER BY v.title COLLATE NOCASE, s.position`,
     )
     .all() as { slug: string; runbook_title: string; position: number; title: string }[];
-  const unassigned = db
-    .prepare(
+  const unassigned = sql(db, 
       `SELECT r.id AS run_id, r.title AS run_title, s.position, s.title, s.owner, s.due_at
          FROM run_steps s JOIN runs r ON r.id = s.run_id
          LEFT JOIN people p ON p.id = s.assignee_id

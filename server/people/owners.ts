@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { findPersonByName, findRoleByName, insertRole, listRoleMembers, type PersonRow, type RoleRow } from './repo';
+import { sql } from '../db/statements';
 
 /**
  * Who an `Owner:` name means. A role name wins over a person's name (the format prefers
@@ -32,7 +33,7 @@ export function pickRoleAssignee(db: Db, roleId: number): { id: number; name: st
 export function ensureOwnerRoles(db: Db, names: Iterable<string>): RoleRow[] {
   const created: RoleRow[] = [];
   for (const name of new Set(names)) {
-    const anyPerson = db.prepare('SELECT 1 FROM people WHERE name = ? COLLATE NOCASE').get(name);
+    const anyPerson = sql(db, 'SELECT 1 FROM people WHERE name = ? COLLATE NOCASE').get(name);
     if (findRoleByName(db, name) || anyPerson) continue;
     created.push(insertRole(db, name, ''));
   }

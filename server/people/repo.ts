@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { sql } from '../db/statements';
 
 export interface PersonRow {
   id: number;
@@ -27,20 +28,20 @@ export interface RoleMemberRow {
 }
 
 export function listPeople(db: Db): PersonRow[] {
-  return db.prepare('SELECT * FROM people ORDER BY name COLLATE NOCASE, id').all() as PersonRow[];
+  return sql(db, 'SELECT * FROM people ORDER BY name COLLATE NOCASE, id').all() as PersonRow[];
 }
 
 export function findPerson(db: Db, id: number): PersonRow | undefined {
-  return db.prepare('SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined;
+  return sql(db, 'SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined;
 }
 
 export function findPersonByEmail(db: Db, email: string): PersonRow | undefined {
-  return db.prepare('SELECT * FROM people WHERE email = ?').get(email) as PersonRow | undefined;
+  return sql(db, 'SELECT * FROM people WHERE email = ?').get(email) as PersonRow | undefined;
 }
 
 /** The one person with this name; none when nobody or several share it (a guess is worse than a gap). */
 export function findPersonByName(db: Db, name: string): PersonRow | undefined {
-  const rows = db.prepare('SELECT * FROM people WHERE name = ? COLLATE NOCASE LIMIT 2').all(name) as PersonRow[];
+  const rows = sql(db, 'SELECT * FROM people WHERE name = ? COLLATE NOCASE LIMIT 2').all(name) as PersonRow[];
   return rows.length === 1 ? rows[0] : undefined;
 }
 
@@ -48,8 +49,7 @@ export function insertPerson(
   db: Db,
   person: { name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean },
 ): PersonRow {
-  const { lastInsertRowid } = db
-    .prepare('INSERT INTO people (name, email, kind, hourly_cost_cents, active, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+  const { lastInsertRowid } = sql(db, 'INSERT INTO people (name, email, kind, hourly_cost_cents, active, created_at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, new Date().toISOString());
   return findPerson(db, Number(lastInsertRowid)) as PersonRow;
 }
@@ -59,7 +59,7 @@ export function updatePerson(
   id: number,
   changes: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean }>,
 ): void {
-  db.prepare(
+  sql(db, 
     `UPDATE people SET
        name = coalesce(@name, name),
        email = coalesce(@email, email),
@@ -79,28 +79,26 @@ export function updatePerson(
 }
 
 export function listRoles(db: Db): RoleRow[] {
-  return db.prepare('SELECT * FROM roles ORDER BY name COLLATE NOCASE').all() as RoleRow[];
+  return sql(db, 'SELECT * FROM roles ORDER BY name COLLATE NOCASE').all() as RoleRow[];
 }
 
 export function findRole(db: Db, id: number): RoleRow | undefined {
-  return db.prepare('SELECT * FROM roles WHERE id = ?').get(id) as RoleRow | undefined;
+  return sql(db, 'SELECT * FROM roles WHERE id = ?').get(id) as RoleRow | undefined;
 }
 
 export function findRoleByName(db: Db, name: string): RoleRow | undefined {
-  return db.prepare('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined;
+  return sql(db, 'SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined;
 }
 
 export function insertRole(db: Db, name: string, description = ''): RoleRow {
-  const { lastInsertRowid } = db
-    .prepare('INSERT INTO roles (name, description, created_at) VALUES (?, ?, ?)')
+  const { lastInsertRowid } = sql(db, 'INSERT INTO roles (name, description, created_at) VALUES (?, ?, ?)')
     .run(name, description, new Date().toISOString());
   return findRole(db, Number(lastInsertRowid)) as RoleRow;
 }
 
 /** Members in hand-off order: the primary first, then backups as they were added. */
 export function listRoleMembers(db: Db, roleId?: number): RoleMemberRow[] {
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT m.role_id, m.person_id, p.name, m.is_primary, m.position, p.active
          FROM role_members m JOIN people p ON p.id = m.person_id
         WHERE @roleId IS NULL OR m.role_id = @roleId
@@ -118,19 +116,19 @@ export function upsertRoleMember(db: Db, roleId: number, personId: number, prima
     const members = listRoleMembers(db, roleId);
     const existing = members.find((m) => m.person_id === personId);
     const becomesPrimary = primary ?? (members.length === 0 || existing?.is_primary === 1);
-    if (becomesPrimary) db.prepare('UPDATE role_members SET is_primary = 0 WHERE role_id = ?').run(roleId);
+    if (becomesPrimary) sql(db, 'UPDATE role_members SET is_primary = 0 WHERE role_id = ?').run(roleId);
     if (existing) {
-      db.prepare('UPDATE role_members SET is_primary = ? WHERE role_id = ? AND person_id = ?').run(becomesPrimary ? 1 : 0, roleId, personId);
+      sql(db, 'UPDATE role_members SET is_primary = ? WHERE role_id = ? AND person_id = ?').run(becomesPrimary ? 1 : 0, roleId, personId);
     } else {
       const position = members.reduce((max, m) => Math.max(max, m.position), 0) + 1;
-      db.prepare('INSERT INTO role_members (role_id, person_id, is_primary, position) VALUES (?, ?, ?, ?)').run(
+      sql(db, 'INSERT INTO role_members (role_id, person_id, is_primary, position) VALUES (?, ?, ?, ?)').run(
         roleId, personId, becomesPrimary ? 1 : 0, position,
       );
     }
     // A role with members always has a primary.
-    const stillPrimary = db.prepare('SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1').get(roleId);
+    const stillPrimary = sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1').get(roleId);
     if (!stillPrimary) {
-      db.prepare(
+      sql(db, 
         `UPDATE role_members SET is_primary = 1
           WHERE role_id = ? AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
       ).run(roleId, roleId);
@@ -140,8 +138,8 @@ export function upsertRoleMember(db: Db, roleId: number, personId: number, prima
 
 export function removeRoleMember(db: Db, roleId: number, personId: number): boolean {
   return db.transaction(() => {
-    const { changes } = db.prepare('DELETE FROM role_members WHERE role_id = ? AND person_id = ?').run(roleId, personId);
-    db.prepare(
+    const { changes } = sql(db, 'DELETE FROM role_members WHERE role_id = ? AND person_id = ?').run(roleId, personId);
+    sql(db, 
       `UPDATE role_members SET is_primary = 1
         WHERE role_id = ? AND NOT EXISTS (SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1)
           AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,

@@ -80,7 +80,15 @@ export function parseReviewInterval(text: string): ReviewInterval | null {
 /** The date a text reviewed at `from` is next due for review. */
 export function nextReview(interval: ReviewInterval, from: Date): Date {
   const next = new Date(from.getTime());
-  if (interval.unit === 'day') next.setUTCDate(next.getUTCDate() + interval.amount);
-  else next.setUTCMonth(next.getUTCMonth() + interval.amount);
+  if (interval.unit === 'day') {
+    next.setUTCDate(next.getUTCDate() + interval.amount);
+    return next;
+  }
+  // Calendar months: Jan 31 + 1mo is the last day of February, not an overflow into March.
+  const day = next.getUTCDate();
+  next.setUTCDate(1);
+  next.setUTCMonth(next.getUTCMonth() + interval.amount);
+  const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+  next.setUTCDate(Math.min(day, lastDay));
   return next;
 }

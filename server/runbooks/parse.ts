@@ -7,13 +7,18 @@ import { extractChecks } from './checks';
 export type ParseResult = { ok: true; runbook: Runbook } | { ok: false; problems: ParseProblem[] };
 
 const STEP_HEADING = /^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
-const EMPTY_STEP_HEADING = /^ {0,3}##[ \t]*#*[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+// "##" alone or with only a closing sequence; "###" (an empty level-3 heading) is not a step.
+const EMPTY_STEP_HEADING = /^ {0,3}##(?:[ \t]+#*)?[ \t]*$/;
+// A backtick fence's info string has no backtick: "```npm i```" is inline code, not a fence.
+const FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
 const ATTRIBUTE = /^([A-Za-z]+)[ \t]*:[ \t]*(.*?)[ \t]*$/;
 const ATTRIBUTE_KEYS = ['owner', 'estimate', 'due', 'income', 'optional'] as const;
 type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
-/** The writer's own numbering: "1. ", "1) ", "Step 1: " (not part of the title). */
-export const STEP_NUMBERING = /^(?:step[ \t]+\d+[ \t]*[:.)-]?[ \t]*|\d+[.)][ \t]+)/i;
+/**
+ * The writer's own numbering: "1. ", "1) ", "Step 1: " (not part of the title). "Step 1"
+ * needs its separator, so "Step 1 of the audit" stays a title.
+ */
+export const STEP_NUMBERING = /^(?:step[ \t]+\d+[ \t]*[:.)-][ \t]*|\d+[.)][ \t]+)/i;
 
 const isBlank = (line: string) => line.trim() === '';
 
@@ -44,7 +49,7 @@ export function parseRunbook(source: string): ParseResult {
   const frontMatter = lines.slice(1, close).join('\n');
   const meta = readFrontMatter(frontMatter, 2, problems);
   const body = splitSteps(lines, close + 1, problems);
-  if (body.steps.length === 0 && problems.length === 0) {
+  if (body.steps.length === 0) {
     problems.push({ line: Math.min(close + 2, lines.length), message: 'no step: a runbook needs at least one "## " heading' });
   }
   if (problems.length > 0 || !meta) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
@@ -71,7 +76,14 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
   for (const pair of doc.contents.items) {
     if (isScalar(pair.key)) pairs.set(String(pair.key.value), pair);
   }
-  const data = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  } catch (error) {
+    // Too many aliases (a "billion laughs" file) throws here; it is a bad file, not a crash.
+    problems.push({ line: firstLine, message: `front matter is not valid YAML: ${(error as Error).message}` });
+    return null;
+  }
   const lineOf = (key: string) => {
     const node = pairs.get(key)?.key as { range?: [number, number, number] } | undefined;
     return lineAt(node?.range?.[0]);
@@ -156,7 +168,8 @@ function splitSteps(lines: string[], from: number, problems: ParseProblem[]) {
 
 function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
   const rawTitle = EMPTY_STEP_HEADING.test(section.heading) ? '' : (STEP_HEADING.exec(section.heading)?.[1] ?? '');
-  const title = rawTitle.replace(STEP_NUMBERING, '').trim();
+  // A heading that is only a number ("## 3.") keeps it rather than lose its only words.
+  const title = rawTitle.replace(STEP_NUMBERING, '').trim() || rawTitle.trim();
   if (title === '') problems.push({ line: section.line, message: 'step heading has no title' });
 
   const step: RunbookStep = {

@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import type { Db } from '../db/open';
 import { effectiveOwner, type Income, type Runbook, type RunbookStep } from './model';
 import { ensureOwnerRoles } from '../people/owners';
+import { renderMarkdown } from '../markdown/render';
+import { renderStep } from '../markdown/stored';
+import { sql } from '../db/statements';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
@@ -21,6 +24,7 @@ export interface VersionRow {
   schedule: string | null;
   review: string | null;
   intro: string;
+  intro_html: string;
   origin: 'import' | 'api' | 'editor';
   created_by: number | null;
   created_at: string;
@@ -38,7 +42,9 @@ export interface StepRow {
   income: Income | null;
   optional: number | null;
   body: string;
+  body_html: string;
   checks: string;
+  checks_html: string;
 }
 
 export interface RunbookRow {
@@ -53,26 +59,25 @@ export interface RunbookRow {
 export const hashSource = (source: string) => crypto.createHash('sha256').update(source).digest('hex');
 
 export function findRunbook(db: Db, slug: string): RunbookRow | undefined {
-  return db.prepare('SELECT * FROM runbooks WHERE slug = ?').get(slug) as RunbookRow | undefined;
+  return sql(db, 'SELECT * FROM runbooks WHERE slug = ?').get(slug) as RunbookRow | undefined;
 }
 
 export function findVersion(db: Db, id: number): VersionRow | undefined {
-  return db.prepare('SELECT * FROM runbook_versions WHERE id = ?').get(id) as VersionRow | undefined;
+  return sql(db, 'SELECT * FROM runbook_versions WHERE id = ?').get(id) as VersionRow | undefined;
 }
 
 export function findVersionByNumber(db: Db, runbookId: number, number: number): VersionRow | undefined {
-  return db.prepare('SELECT * FROM runbook_versions WHERE runbook_id = ? AND number = ?').get(runbookId, number) as
+  return sql(db, 'SELECT * FROM runbook_versions WHERE runbook_id = ? AND number = ?').get(runbookId, number) as
     | VersionRow
     | undefined;
 }
 
 export function listVersionSteps(db: Db, versionId: number): StepRow[] {
-  return db.prepare('SELECT * FROM runbook_steps WHERE version_id = ? ORDER BY position').all(versionId) as StepRow[];
+  return sql(db, 'SELECT * FROM runbook_steps WHERE version_id = ? ORDER BY position').all(versionId) as StepRow[];
 }
 
 export function listVersions(db: Db, runbookId: number) {
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT v.id, v.number, v.title, v.origin, v.created_at, v.created_by, p.name AS created_by_name,
               (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count
          FROM runbook_versions v LEFT JOIN people p ON p.id = v.created_by
@@ -133,37 +138,38 @@ export function saveVersion(
     if (row) {
       const current = findVersion(db, row.current_version_id);
       if (current?.source_hash === hash) {
-        if (meta.importedHash) db.prepare('UPDATE runbooks SET imported_hash = ? WHERE id = ?').run(meta.importedHash, row.id);
+        if (meta.importedHash) sql(db, 'UPDATE runbooks SET imported_hash = ? WHERE id = ?').run(meta.importedHash, row.id);
         return { outcome: 'unchanged' as const, runbook: findRunbook(db, slug) as RunbookRow };
       }
     } else {
-      const { lastInsertRowid } = db.prepare('INSERT INTO runbooks (slug, created_at) VALUES (?, ?)').run(slug, now);
+      const { lastInsertRowid } = sql(db, 'INSERT INTO runbooks (slug, created_at) VALUES (?, ?)').run(slug, now);
       row = { id: Number(lastInsertRowid) } as RunbookRow;
     }
     const number =
-      ((db.prepare('SELECT max(number) AS n FROM runbook_versions WHERE runbook_id = ?').get(row.id) as { n: number | null }).n ?? 0) + 1;
-    const { lastInsertRowid: versionId } = db
-      .prepare(
+      ((sql(db, 'SELECT max(number) AS n FROM runbook_versions WHERE runbook_id = ?').get(row.id) as { n: number | null }).n ?? 0) + 1;
+    const { lastInsertRowid: versionId } = sql(db, 
         `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
-           tags, income, schedule, review, intro, origin, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tags, income, schedule, review, intro, intro_html, origin, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.id, number, source, hash, runbook.frontMatter, runbook.title, runbook.category, runbook.owner,
         JSON.stringify(runbook.tags), runbook.income, runbook.schedule, runbook.review, runbook.intro,
-        meta.origin, meta.createdBy, now,
+        renderMarkdown(runbook.intro), meta.origin, meta.createdBy, now,
       );
-    const insertStep = db.prepare(
-      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional, body, checks)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    const insertStep = sql(db, 
+      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional,
+         body, body_html, checks, checks_html)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     runbook.steps.forEach((step, i) => {
+      const html = renderStep(step);
       insertStep.run(
         versionId, i + 1, step.title, step.owner, step.estimate, step.estimateMinutes, step.due, step.income,
-        step.optional === null ? null : step.optional ? 1 : 0, step.body, JSON.stringify(step.checks),
+        step.optional === null ? null : step.optional ? 1 : 0, step.body, html.bodyHtml, JSON.stringify(step.checks), html.checksHtml,
       );
     });
-    db.prepare('UPDATE runbooks SET current_version_id = ?, imported_hash = coalesce(?, imported_hash) WHERE id = ?').run(
+    sql(db, 'UPDATE runbooks SET current_version_id = ?, imported_hash = coalesce(?, imported_hash) WHERE id = ?').run(
       versionId, meta.importedHash ?? null, row.id,
     );
     ensureOwnerRoles(
@@ -199,8 +205,7 @@ export interface RunbookListRow extends RunbookRow {
 /** Current versions, filtered. `owner` matches the runbook's owner or any step's owner role. */
 export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListRow[] {
   const like = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT r.*, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review, v.number,
               v.created_at AS updated_at,
               (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count,
@@ -226,5 +231,5 @@ export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListR
 }
 
 export function setArchived(db: Db, runbookId: number, archived: boolean): void {
-  db.prepare('UPDATE runbooks SET archived_at = ? WHERE id = ?').run(archived ? new Date().toISOString() : null, runbookId);
+  sql(db, 'UPDATE runbooks SET archived_at = ? WHERE id = ?').run(archived ? new Date().toISOString() : null, runbookId);
 }

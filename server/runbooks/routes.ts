@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { validate } from '../http/validate';
+import { actorFromBody } from '../http/actor';
 import { parseRunbook } from './parse';
 import { writeRunbook } from './write';
 import { presentRunbook, presentRunbookSummary } from './present';
@@ -20,7 +21,7 @@ const listQuery = z.object({
   archived: z.enum(['exclude', 'include', 'only']).optional(),
 });
 const putQuery = z.object({ by: z.coerce.number().int().positive().optional() });
-const archiveBody = z.object({ archived: z.boolean() });
+const archiveBody = z.object({ archived: z.boolean().default(true) });
 
 export const MARKDOWN_LIMIT = '512kb';
 
@@ -80,6 +81,8 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
       throw new AppError(415, 'unsupported-media-type', 'Send the runbook as Markdown with Content-Type: text/markdown', 'content-type');
     }
     const { by } = validate(putQuery, req.query, 'query');
+    // The version names its author: someone who exists (else a foreign-key 500) and is active.
+    const createdBy = by === undefined ? null : actorFromBody(db, { by });
     const source = typeof req.body === 'string' ? req.body : '';
     const parsed = parseRunbook(source);
     if (!parsed.ok) {
@@ -88,7 +91,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
         problems: parsed.problems,
       });
     }
-    const { outcome } = saveVersion(db, slug, source, parsed.runbook, { origin: 'api', createdBy: by ?? null });
+    const { outcome } = saveVersion(db, slug, source, parsed.runbook, { origin: 'api', createdBy });
     const { runbook, version } = loadCurrent(db, slug);
     res.status(outcome === 'created' ? 201 : 200).json({
       outcome, ...presentRunbook(db, runbook, version, listVersionSteps(db, version.id)),

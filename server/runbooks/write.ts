@@ -15,7 +15,9 @@ export function writeRunbook(runbook: Runbook, positionOf: (step: RunbookStep) =
 function writeStep(step: RunbookStep, position: number): string {
   // A title that itself starts like numbering ("2. Pack") would lose that start on import,
   // so it gets a number of our own in front, which the parser strips again.
-  const title = STEP_NUMBERING.test(step.title) ? `${position}. ${step.title}` : step.title;
+  const numbered = STEP_NUMBERING.test(step.title) ? `${position}. ${step.title}` : step.title;
+  // A title ending in " #" (or only "#") would be read as a closing sequence, so it gets one.
+  const title = /(?:^|[ \t])#+$/.test(numbered) ? `${numbered} #` : numbered;
   const lines = [`## ${title}`];
   if (step.owner !== null) lines.push(`Owner: ${step.owner}`);
   if (step.estimate !== null) lines.push(`Estimate: ${step.estimate}`);

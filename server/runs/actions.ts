@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { findPerson } from '../people/repo';
-import { findRun, findRunCheck, findRunStep, recordEvent, type RunRow, type RunStepRow } from './repo';
+import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
+import { sql } from '../db/statements';
 
 /**
  * What people do to a run. Each action runs in one transaction, checks the current state
@@ -13,17 +14,22 @@ const personRef = (db: Db, id: number | null) => {
   return person ? { id: person.id, name: person.name } : null;
 };
 
-function openStep(db: Db, runId: number, position: number): { run: RunRow; step: RunStepRow } {
-  const run = findRun(db, runId);
-  if (!run) throw new NotFoundError(`Run ${runId}`);
-  const step = findRunStep(db, runId, position);
-  if (!step) throw new NotFoundError(`Step ${position} of run ${runId}`);
-  if (run.status === 'complete') {
-    throw new ConflictError('run-complete', `Run "${run.title}" is complete; its steps can no longer change`, {
-      completedAt: run.completed_at,
+function openStep(db: Db, runId: number, position: number): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow } {
+  // One lookup for the common case; the error cases look again to say which part is missing.
+  const found = sql(db, 
+    `SELECT s.*, r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at
+       FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ? AND s.position = ?`,
+  ).get(runId, position) as (RunStepRow & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null }) | undefined;
+  if (!found) {
+    if (!findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
+    throw new NotFoundError(`Step ${position} of run ${runId}`);
+  }
+  if (found.run_status === 'complete') {
+    throw new ConflictError('run-complete', `Run "${found.run_title}" is complete; its steps can no longer change`, {
+      completedAt: found.run_completed_at,
     });
   }
-  return { run, step };
+  return { run: { id: runId, title: found.run_title }, step: found };
 }
 
 function refuseIfClosed(db: Db, step: RunStepRow): void {
@@ -42,17 +48,14 @@ function refuseIfClosed(db: Db, step: RunStepRow): void {
 }
 
 /** Closes the run once no required step is open (an all-optional run once nothing is open). */
-function completeRunIfDone(db: Db, run: RunRow, actorId: number, at: string): void {
-  const counts = db
-    .prepare(
-      `SELECT sum(optional = 0) AS required, sum(optional = 0 AND status != 'complete') AS required_open,
-              sum(status = 'open') AS open
-         FROM run_steps WHERE run_id = ?`,
-    )
-    .get(run.id) as { required: number; required_open: number; open: number };
-  const done = counts.required > 0 ? counts.required_open === 0 : counts.open === 0;
-  if (!done) return;
-  db.prepare("UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
+function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at: string): void {
+  const stillOpen = sql(db, 
+    `SELECT 1 FROM run_steps WHERE run_id = @id AND status != 'complete'
+        AND (optional = 0 OR (status = 'open' AND NOT EXISTS (SELECT 1 FROM run_steps WHERE run_id = @id AND optional = 0)))
+      LIMIT 1`,
+  ).get({ id: run.id });
+  if (stillOpen) return;
+  sql(db, "UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
   recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
 }
 
@@ -60,8 +63,7 @@ export function completeStep(db: Db, runId: number, position: number, actorId: n
   db.transaction(() => {
     const { run, step } = openStep(db, runId, position);
     refuseIfClosed(db, step);
-    const open = db
-      .prepare('SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx')
+    const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx')
       .all(step.id) as { idx: number; text: string }[];
     if (open.length > 0) {
       throw new UnprocessableError('checks-open', `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`, 'checks', {
@@ -69,7 +71,7 @@ export function completeStep(db: Db, runId: number, position: number, actorId: n
       });
     }
     const at = new Date().toISOString();
-    db.prepare("UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+    sql(db, "UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
       actorId, at, note, step.id,
     );
     recordEvent(db, { runId, runStepId: step.id, kind: 'step.completed', actorId, at, data: note ? { note } : {} });
@@ -85,7 +87,7 @@ export function skipStep(db: Db, runId: number, position: number, actorId: numbe
       throw new UnprocessableError('step-required', `"${step.title}" is not optional and cannot be skipped`, 'position');
     }
     const at = new Date().toISOString();
-    db.prepare("UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+    sql(db, "UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
       actorId, at, note, step.id,
     );
     recordEvent(db, { runId, runStepId: step.id, kind: 'step.skipped', actorId, at, data: note ? { note } : {} });
@@ -98,7 +100,7 @@ export function reopenStep(db: Db, runId: number, position: number, actorId: num
     const { step } = openStep(db, runId, position);
     if (step.status === 'open') throw new ConflictError('step-open', `"${step.title}" is already open`);
     const at = new Date().toISOString();
-    db.prepare("UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
+    sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
     recordEvent(db, {
       runId, runStepId: step.id, kind: 'step.reopened', actorId, at,
       data: { was: step.status, by: step.completed_by, at: step.completed_at, ...(note ? { note } : {}) },
@@ -120,7 +122,7 @@ export function setCheck(db: Db, runId: number, position: number, index: number,
     }
     if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
     const at = new Date().toISOString();
-    db.prepare('UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
+    sql(db, 'UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
       ticked ? actorId : null, ticked ? at : null, step.id, index,
     );
     recordEvent(db, {
@@ -138,7 +140,7 @@ export function reassignStep(db: Db, runId: number, position: number, actorId: n
     if (!to.active) throw new UnprocessableError('inactive-person', `${to.name} is inactive and cannot take steps`, 'to');
     if (step.assignee_id === to.id) throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${to.name}`);
     const at = new Date().toISOString();
-    db.prepare('UPDATE run_steps SET assignee_id = ? WHERE id = ?').run(to.id, step.id);
+    sql(db, 'UPDATE run_steps SET assignee_id = ? WHERE id = ?').run(to.id, step.id);
     recordEvent(db, {
       runId, runStepId: step.id, kind: 'step.reassigned', actorId, at, data: { from: step.assignee_id, to: to.id, reason },
     });

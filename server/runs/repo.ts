@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { sql } from '../db/statements';
 
 export interface RunRow {
   id: number;
@@ -39,30 +40,25 @@ export interface RunCheckRow {
 }
 
 export function findRun(db: Db, id: number): RunRow | undefined {
-  return db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
-}
-
-export function findRunStep(db: Db, runId: number, position: number): RunStepRow | undefined {
-  return db.prepare('SELECT * FROM run_steps WHERE run_id = ? AND position = ?').get(runId, position) as RunStepRow | undefined;
+  return sql(db, 'SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
 }
 
 export function findRunCheck(db: Db, runStepId: number, index: number): RunCheckRow | undefined {
-  return db.prepare('SELECT * FROM run_checks WHERE run_step_id = ? AND idx = ?').get(runStepId, index) as RunCheckRow | undefined;
+  return sql(db, 'SELECT * FROM run_checks WHERE run_step_id = ? AND idx = ?').get(runStepId, index) as RunCheckRow | undefined;
 }
 
 export function recordEvent(
   db: Db,
   event: { runId: number; runStepId: number | null; kind: string; actorId: number | null; at: string; data?: object },
 ): void {
-  db.prepare('INSERT INTO run_events (run_id, run_step_id, kind, actor_id, at, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+  sql(db, 'INSERT INTO run_events (run_id, run_step_id, kind, actor_id, at, data) VALUES (?, ?, ?, ?, ?, ?)').run(
     event.runId, event.runStepId, event.kind, event.actorId, event.at, JSON.stringify(event.data ?? {}),
   );
 }
 
 /** Everything the run page and GET /api/runs/:id show, in four queries. */
 export function loadRunDetail(db: Db, id: number) {
-  const run = db
-    .prepare(
+  const run = sql(db, 
       `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title, v.number AS version_number, p.name AS started_by_name
          FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
          LEFT JOIN people p ON p.id = r.started_by
@@ -70,8 +66,7 @@ export function loadRunDetail(db: Db, id: number) {
     )
     .get(id) as (RunRow & { runbook_slug: string; runbook_title: string; version_number: number; started_by_name: string | null }) | undefined;
   if (!run) return undefined;
-  const steps = db
-    .prepare(
+  const steps = sql(db, 
       `SELECT s.*, rs.body, ro.name AS role_name, a.name AS assignee_name, c.name AS completed_by_name
          FROM run_steps s JOIN runbook_steps rs ON rs.id = s.runbook_step_id
          LEFT JOIN roles ro ON ro.id = s.role_id
@@ -80,15 +75,13 @@ export function loadRunDetail(db: Db, id: number) {
         WHERE s.run_id = ? ORDER BY s.position`,
     )
     .all(id) as (RunStepRow & { body: string; role_name: string | null; assignee_name: string | null; completed_by_name: string | null })[];
-  const checks = db
-    .prepare(
+  const checks = sql(db, 
       `SELECT c.*, s.position, p.name AS ticked_by_name
          FROM run_checks c JOIN run_steps s ON s.id = c.run_step_id LEFT JOIN people p ON p.id = c.ticked_by
         WHERE s.run_id = ? ORDER BY s.position, c.idx`,
     )
     .all(id) as (RunCheckRow & { position: number; ticked_by_name: string | null })[];
-  const events = db
-    .prepare(
+  const events = sql(db, 
       `SELECT e.id, e.kind, e.at, e.actor_id, p.name AS actor_name, s.position, e.data
          FROM run_events e LEFT JOIN people p ON p.id = e.actor_id LEFT JOIN run_steps s ON s.id = e.run_step_id
         WHERE e.run_id = ? ORDER BY e.id`,
@@ -106,8 +99,7 @@ export interface RunFilters {
 }
 
 export function listRuns(db: Db, filters: RunFilters = {}) {
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title,
               (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id) AS step_count,
               (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status != 'open') AS done_count,
@@ -125,8 +117,7 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
 
 /** A person's open steps across open runs, earliest due first (undated last). */
 export function listAssignments(db: Db, personId: number) {
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT s.id, s.position, s.title, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
               b.slug AS runbook_slug, ro.name AS role_name,
               (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
@@ -6,8 +6,9 @@ import { idParam, validate } from '../http/validate';
 import { actorFromBody } from '../http/actor';
 import { completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
-import { listRuns, loadRunDetail } from './repo';
-import { presentRun, presentRunSummary } from './present';
+import { listRuns } from './repo';
+import { presentRunSummary } from './present';
+import { runJson, runJsonBytes, stepResultJson } from './read';
 
 const startBody = z.object({
   runbook: z.string().trim().min(1).max(100),
@@ -34,19 +35,20 @@ function stepAddress(req: Request) {
   return { runId, position };
 }
 
+/** JSON that SQLite already built (server/runs/read.ts), sent without a round trip through JS objects. */
+function sendJson(res: Response, json: string | Buffer | undefined, what: string, status = 200) {
+  if (json === undefined) throw new NotFoundError(what);
+  res.status(status).type('application/json').send(json);
+}
+
 export function runRoutes({ db }: { db: Db }): Router {
   const router = Router();
-  const respondWithRun = (runId: number, status = 200) => (res: import('express').Response) => {
-    const detail = loadRunDetail(db, runId);
-    if (!detail) throw new NotFoundError(`Run ${runId}`);
-    res.status(status).json(presentRun(detail));
-  };
 
   router.post('/runs', (req, res) => {
     const input = validate(startBody, req.body);
     const by = actorFromBody(db, req.body);
     const runId = startRun(db, { runbook: input.runbook, title: input.title, startedBy: by });
-    respondWithRun(runId, 201)(res);
+    sendJson(res, runJson(db, runId), `Run ${runId}`, 201);
   });
 
   router.get('/runs', (req, res) => {
@@ -56,22 +58,19 @@ export function runRoutes({ db }: { db: Db }): Router {
 
   router.get('/runs/:id', (req, res) => {
     const runId = idParam(req.params.id);
-    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
-    respondWithRun(runId)(res);
+    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId), `Run ${req.params.id}`);
   });
 
-  const stepAction = (action: 'complete' | 'reopen' | 'skip') =>
-    router.post(`/runs/:id/steps/:position/${action}`, (req, res) => {
+  const actions = { complete: completeStep, reopen: reopenStep, skip: skipStep };
+  for (const [name, act] of Object.entries(actions)) {
+    router.post(`/runs/:id/steps/:position/${name}`, (req, res) => {
       const { runId, position } = stepAddress(req);
       const { note } = validate(noteBody, req.body ?? {});
       const by = actorFromBody(db, req.body);
-      const act = action === 'complete' ? completeStep : action === 'reopen' ? reopenStep : skipStep;
       act(db, runId, position, by, note || null);
-      respondWithRun(runId)(res);
+      sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
     });
-  stepAction('complete');
-  stepAction('reopen');
-  stepAction('skip');
+  }
 
   for (const verb of ['tick', 'untick'] as const) {
     router.post(`/runs/:id/steps/:position/checks/:index/${verb}`, (req, res) => {
@@ -80,7 +79,7 @@ export function runRoutes({ db }: { db: Db }): Router {
       if (index === null) throw new NotFoundError(`Check ${req.params.index} of step ${position}`);
       const by = actorFromBody(db, req.body);
       setCheck(db, runId, position, index, by, verb === 'tick');
-      respondWithRun(runId)(res);
+      sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
     });
   }
 
@@ -89,7 +88,7 @@ export function runRoutes({ db }: { db: Db }): Router {
     const input = validate(reassignBody, req.body);
     const by = actorFromBody(db, req.body);
     reassignStep(db, runId, position, by, input.to, input.reason);
-    respondWithRun(runId)(res);
+    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
   });
 
   return router;

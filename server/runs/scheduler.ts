@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { nextScheduled } from '../runbooks/schedule';
 import { startRun } from './start';
+import { sql } from '../db/statements';
 
 interface ScheduledRunbook {
   slug: string;
@@ -19,8 +20,7 @@ interface ScheduledRunbook {
  * so two processes racing cannot start the same run twice. Returns the run ids started.
  */
 export function startDueScheduledRuns(db: Db, now: Date = new Date()): number[] {
-  const rows = db
-    .prepare(
+  const rows = sql(db, 
       `SELECT b.slug, v.title, v.schedule, v.created_at AS version_created_at,
               (SELECT max(scheduled_for) FROM runs r WHERE r.runbook_id = b.id) AS last_scheduled_for
          FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id

@@ -5,6 +5,7 @@ import { effectiveOwner } from '../runbooks/model';
 import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { resolveOwner } from '../people/owners';
 import { recordEvent } from './repo';
+import { sql } from '../db/statements';
 
 /**
  * Starts a run of a runbook's current version. The run points at that version (versions are
@@ -26,19 +27,18 @@ export function startRun(
     const now = input.now ?? new Date();
     const at = now.toISOString();
 
-    const { lastInsertRowid } = db
-      .prepare(
+    const { lastInsertRowid } = sql(db, 
         `INSERT INTO runs (runbook_id, version_id, title, status, started_at, started_by, scheduled_for)
          VALUES (?, ?, ?, 'open', ?, ?, ?)`,
       )
       .run(row.id, version.id, input.title, at, input.startedBy, input.scheduledFor ?? null);
     const runId = Number(lastInsertRowid);
-    const insertStep = db.prepare(
+    const insertStep = sql(db, 
       `INSERT INTO run_steps (run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
          estimate_minutes, due_at, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
     );
-    const insertCheck = db.prepare('INSERT INTO run_checks (run_step_id, idx, text) VALUES (?, ?, ?)');
+    const insertCheck = sql(db, 'INSERT INTO run_checks (run_step_id, idx, text) VALUES (?, ?, ?)');
     const owners = new Map<string, ReturnType<typeof resolveOwner>>();
 
     runbook.steps.forEach((step, i) => {

@@ -1,11 +1,12 @@
 /** Generated runbooks for the benchmark: realistic length, every attribute used. */
 const OWNERS = ['Fulfillment VA', 'Bookkeeper', 'Operations lead', 'Content VA'];
 
-export function generateRunbook(n: number, steps: number, options: { checks?: boolean } = {}): string {
+export function generateRunbook(n: number, steps: number, options: { checks?: boolean; optional?: boolean } = {}): string {
   const withChecks = options.checks ?? true;
+  const withOptional = options.optional ?? true;
   const blocks = Array.from({ length: steps }, (_, i) => {
     const head = [`## Step ${i + 1} of order handling ${n}`, `Owner: ${OWNERS[i % OWNERS.length]}`, `Estimate: ${5 + (i % 4) * 5}m`, `Due: +${1 + (i % 3)}d`];
-    if (i % 7 === 6) head.push('Optional: yes');
+    if (withOptional && i % 7 === 6) head.push('Optional: yes');
     const body = [
       `Open the order screen and follow the house rules for item ${i + 1}. Keep the customer informed and write down anything unusual in the run note.`,
       '| Item | Qty |\n| --- | --- |\n| Binder | 1 |\n| Welcome letter | 1 |',

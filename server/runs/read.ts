@@ -1,0 +1,139 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+
+/** One run step as the API shows it; needs the aliases of STEP_JOINS and @now. */
+const STEP_OBJECT = `json_object(
+  'position', s.position,
+  'title', s.title,
+  'owner', s.owner,
+  'role', CASE WHEN s.role_id IS NULL THEN NULL ELSE json_object('id', s.role_id, 'name', ro.name) END,
+  'assignee', CASE WHEN s.assignee_id IS NULL THEN NULL ELSE json_object('id', s.assignee_id, 'name', a.name) END,
+  'optional', CASE WHEN s.optional = 1 THEN json('true') ELSE json('false') END,
+  'estimateMinutes', s.estimate_minutes,
+  'dueAt', s.due_at,
+  'overdue', CASE WHEN s.status = 'open' AND s.due_at < @now THEN json('true') ELSE json('false') END,
+  'status', s.status,
+  'completedBy', CASE WHEN s.completed_by IS NULL THEN NULL ELSE json_object('id', s.completed_by, 'name', c.name) END,
+  'completedAt', s.completed_at,
+  'note', s.note,
+  'body', rs.body,
+  'bodyHtml', rs.body_html,
+  'checks', (
+    SELECT json_group_array(json_object(
+      'index', k.idx,
+      'text', k.text,
+      'html', json_extract(rs.checks_html, '$[' || k.idx || ']'),
+      'ticked', CASE WHEN k.ticked_at IS NULL THEN json('false') ELSE json('true') END,
+      'tickedBy', CASE WHEN k.ticked_by IS NULL THEN NULL ELSE json_object('id', k.ticked_by, 'name', tp.name) END,
+      'tickedAt', k.ticked_at) ORDER BY k.idx)
+      FROM run_checks k LEFT JOIN people tp ON tp.id = k.ticked_by
+     WHERE k.run_step_id = s.id)
+)`;
+
+const STEP_JOINS = `FROM run_steps s JOIN runbook_steps rs ON rs.id = s.runbook_step_id
+      LEFT JOIN roles ro ON ro.id = s.role_id
+      LEFT JOIN people a ON a.id = s.assignee_id
+      LEFT JOIN people c ON c.id = s.completed_by`;
+
+/** Counts for the progress bar of run `r`. */
+const PROGRESS = `(SELECT json_object('steps', count(*), 'done', count(*) FILTER (WHERE status != 'open'),
+                                  'required', count(*) FILTER (WHERE optional = 0),
+                                  'requiredDone', count(*) FILTER (WHERE optional = 0 AND status = 'complete'))
+                 FROM run_steps WHERE run_id = r.id)`;
+
+/**
+ * GET /api/runs/:id as one JSON string built by SQLite. A 40-step run is ~1,300 values;
+ * materialising each as a JS value and stringifying it again cost five times the rest of
+ * the request, so the document is assembled in C and sent as it comes. The shape is the
+ * API's (see README): positions 1-based, check indexes 0-based, HTML already sanitised
+ * (stored by server/markdown/stored.ts when the version was saved). JSON values pass
+ * through CASE with their JSON type, so `json('true')` and nested objects need no re-parse.
+ */
+const RUN_JSON = `
+SELECT json_object(
+  'id', r.id,
+  'title', r.title,
+  'status', r.status,
+  'runbook', json_object('slug', b.slug, 'title', v.title, 'version', v.number),
+  'startedAt', r.started_at,
+  'startedBy', CASE WHEN r.started_by IS NULL THEN NULL ELSE json_object('id', r.started_by, 'name', sp.name) END,
+  'completedAt', r.completed_at,
+  'scheduledFor', r.scheduled_for,
+  'progress', ${PROGRESS},
+  'steps', (
+    SELECT json_group_array(${STEP_OBJECT} ORDER BY s.position)
+    ${STEP_JOINS}
+     WHERE s.run_id = r.id),
+  'events', (
+    SELECT json_group_array(json_object(
+      'id', e.id, 'kind', e.kind, 'at', e.at,
+      'actor', CASE WHEN e.actor_id IS NULL THEN NULL ELSE json_object('id', e.actor_id, 'name', ep.name) END,
+      'step', es.position,
+      'data', json(e.data)) ORDER BY e.id)
+      FROM run_events e LEFT JOIN people ep ON ep.id = e.actor_id LEFT JOIN run_steps es ON es.id = e.run_step_id
+     WHERE e.run_id = r.id)
+) AS json
+  FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
+  LEFT JOIN people sp ON sp.id = r.started_by
+ WHERE r.id = @id`;
+
+export function runJson(db: Db, id: number, now = new Date().toISOString()): string | undefined {
+  const row = sql(db, RUN_JSON).get({ id, now }) as { json: string } | undefined;
+  return row?.json;
+}
+
+interface CachedRun {
+  key: string;
+  /** When the first open step falls due, `overdue` changes, so the copy is good until then. */
+  validUntil: string;
+  body: Buffer;
+}
+
+const caches = new WeakMap<Db, Map<number, CachedRun>>();
+const CACHE_LIMIT = 1000;
+
+/**
+ * The run's JSON as bytes, rebuilt only when the run changed (its revision, bumped by a
+ * trigger on every event), a person or role was renamed, or a due time has passed since it
+ * was built. A read of an unchanged run costs one small query.
+ */
+export function runJsonBytes(db: Db, id: number, now = new Date().toISOString()): Buffer | undefined {
+  const head = sql(db, "SELECT r.revision, m.value AS names FROM runs r, app_meta m WHERE r.id = ? AND m.key = 'names_revision'").get(id) as
+    | { revision: number; names: string }
+    | undefined;
+  if (!head) return undefined;
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  const key = `${head.revision}:${head.names}`;
+  const hit = cache.get(id);
+  if (hit && hit.key === key && now < hit.validUntil) return hit.body;
+
+  const json = runJson(db, id, now);
+  if (json === undefined) return undefined;
+  const next = sql(db, "SELECT min(due_at) AS at FROM run_steps WHERE run_id = ? AND status = 'open' AND due_at > ?").get(id, now) as {
+    at: string | null;
+  };
+  if (cache.size >= CACHE_LIMIT && !hit) cache.delete(cache.keys().next().value as number);
+  const entry = { key, validUntil: next.at ?? '9999', body: Buffer.from(json) };
+  cache.delete(id); // re-insert so the map's order is least recently built first
+  cache.set(id, entry);
+  return entry.body;
+}
+
+/**
+ * What a step action answers: the step as it now stands and the run's status and progress,
+ * not the whole run (a tick must stay cheap; GET the run to see everyone's changes).
+ */
+const STEP_RESULT_JSON = `
+SELECT json_object(
+  'run', json_object('id', r.id, 'status', r.status, 'completedAt', r.completed_at, 'progress', ${PROGRESS}),
+  'step', ${STEP_OBJECT}
+) AS json
+${STEP_JOINS}
+  JOIN runs r ON r.id = s.run_id
+ WHERE s.run_id = @id AND s.position = @position`;
+
+export function stepResultJson(db: Db, id: number, position: number, now = new Date().toISOString()): string | undefined {
+  const row = sql(db, STEP_RESULT_JSON).get({ id, position, now }) as { json: string } | undefined;
+  return row?.json;
+}

@@ -1,0 +1,88 @@
+import express from 'express';
+import request from 'supertest';
+import { groupCommit, type Committable } from '../../server/db/group-commit';
+import { testApp } from '../helpers/app';
+import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
+import { openDatabase } from '../../server/db/open';
+import path from 'node:path';
+
+describe('with the real app', () => {
+  const t = testApp();
+  afterAll(t.cleanup);
+
+  test('concurrent step completions are all answered, committed and visible to another connection', async () => {
+    const vera = makePerson(t.db, { name: 'Vera' });
+    makeRole(t.db, 'Packer', [vera]);
+    makeRunbook(t.db, 'pack', runbookMarkdown('Pack', Array.from({ length: 12 }, (_, i) => ({ title: `Step ${i + 1}`, owner: 'Packer' }))));
+    const run = await t.http().post('/api/runs').send({ runbook: 'pack', title: 'Order 1', by: vera.id }).expect(201);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => t.http().post(`/api/runs/${run.body.id}/steps/${i + 1}/complete`).send({ by: vera.id })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(t.db.inTransaction).toBe(false);
+
+    const other = openDatabase(path.join(t.dir, 'test.sqlite'));
+    const row = other.prepare('SELECT status FROM runs WHERE id = ?').get(run.body.id) as { status: string };
+    const done = other.prepare("SELECT count(*) AS n FROM run_steps WHERE run_id = ? AND status = 'complete'").get(run.body.id);
+    other.close();
+    expect(row.status).toBe('complete');
+    expect(done).toEqual({ n: 12 });
+  });
+
+  test('a refused action inside a shared batch leaves the others in it committed', async () => {
+    const vera = makePerson(t.db, { name: 'Vera 2' });
+    makeRunbook(t.db, 'two', runbookMarkdown('Two', [{ title: 'A', owner: 'Vera 2' }, { title: 'B', owner: 'Vera 2', checks: ['Open check'] }]));
+    const run = await t.http().post('/api/runs').send({ runbook: 'two', title: 'Order 2', by: vera.id }).expect(201);
+    const [ok, refused] = await Promise.all([
+      t.http().post(`/api/runs/${run.body.id}/steps/1/complete`).send({ by: vera.id }),
+      t.http().post(`/api/runs/${run.body.id}/steps/2/complete`).send({ by: vera.id }),
+    ]);
+    expect(ok.status).toBe(200);
+    expect(refused.status).toBe(422);
+    const detail = await t.http().get(`/api/runs/${run.body.id}`).expect(200);
+    expect(detail.body.steps.map((s: { status: string }) => s.status)).toEqual(['complete', 'open']);
+  });
+});
+
+describe('with a database whose commit fails', () => {
+  function failingDb(): Committable & { log: string[] } {
+    const log: string[] = [];
+    let inTransaction = false;
+    return {
+      log,
+      get inTransaction() {
+        return inTransaction;
+      },
+      exec(statement: string) {
+        log.push(statement);
+        if (statement.startsWith('BEGIN')) inTransaction = true;
+        if (statement === 'ROLLBACK') inTransaction = false;
+        if (statement === 'COMMIT') throw new Error('disk I/O error');
+      },
+    };
+  }
+
+  test('every response held for that commit becomes a 500 that says nothing was saved', async () => {
+    const db = failingDb();
+    const app = express();
+    app.use(groupCommit(db));
+    app.post('/write', (_req, res) => {
+      res.status(201).json({ saved: true });
+    });
+    const answer = await request(app).post('/write').expect(500);
+    expect(answer.body.error.code).toBe('not-saved');
+    expect(answer.body.saved).toBeUndefined();
+    expect(db.log).toEqual(['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK']);
+  });
+
+  test('reads outside a batch are answered at once and open no transaction', async () => {
+    const db = failingDb();
+    const app = express();
+    app.use(groupCommit(db));
+    app.get('/read', (_req, res) => {
+      res.json({ ok: true });
+    });
+    await request(app).get('/read').expect(200, { ok: true });
+    expect(db.log).toEqual([]);
+  });
+});
