@@ -14,3 +14,8 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, where =
 export function idParam(value: string | undefined): number | null {
   return value !== undefined && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : null;
 }
+
+/** A query string without its empty values: `?q=&tag=` (an empty form field) means no filter, not a bad one. */
+export function withoutBlanks(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+}

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
-import { validate } from '../http/validate';
+import { validate, withoutBlanks } from '../http/validate';
 import { actorFromBody } from '../http/actor';
 import { parseRunbook } from './parse';
 import { writeRunbook } from './write';
@@ -36,7 +36,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   const router = Router();
 
   router.get('/runbooks', (req, res) => {
-    const filters = validate(listQuery, req.query, 'query');
+    const filters = validate(listQuery, withoutBlanks(req.query), 'query');
     res.json({ runbooks: listRunbooks(db, filters).map(presentRunbookSummary) });
   });
 

@@ -56,42 +56,6 @@ export function recordEvent(
   );
 }
 
-/** Everything the run page and GET /api/runs/:id show, in four queries. */
-export function loadRunDetail(db: Db, id: number) {
-  const run = sql(db, 
-      `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title, v.number AS version_number, p.name AS started_by_name
-         FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
-         LEFT JOIN people p ON p.id = r.started_by
-        WHERE r.id = ?`,
-    )
-    .get(id) as (RunRow & { runbook_slug: string; runbook_title: string; version_number: number; started_by_name: string | null }) | undefined;
-  if (!run) return undefined;
-  const steps = sql(db, 
-      `SELECT s.*, rs.body, ro.name AS role_name, a.name AS assignee_name, c.name AS completed_by_name
-         FROM run_steps s JOIN runbook_steps rs ON rs.id = s.runbook_step_id
-         LEFT JOIN roles ro ON ro.id = s.role_id
-         LEFT JOIN people a ON a.id = s.assignee_id
-         LEFT JOIN people c ON c.id = s.completed_by
-        WHERE s.run_id = ? ORDER BY s.position`,
-    )
-    .all(id) as (RunStepRow & { body: string; role_name: string | null; assignee_name: string | null; completed_by_name: string | null })[];
-  const checks = sql(db, 
-      `SELECT c.*, s.position, p.name AS ticked_by_name
-         FROM run_checks c JOIN run_steps s ON s.id = c.run_step_id LEFT JOIN people p ON p.id = c.ticked_by
-        WHERE s.run_id = ? ORDER BY s.position, c.idx`,
-    )
-    .all(id) as (RunCheckRow & { position: number; ticked_by_name: string | null })[];
-  const events = sql(db, 
-      `SELECT e.id, e.kind, e.at, e.actor_id, p.name AS actor_name, s.position, e.data
-         FROM run_events e LEFT JOIN people p ON p.id = e.actor_id LEFT JOIN run_steps s ON s.id = e.run_step_id
-        WHERE e.run_id = ? ORDER BY e.id`,
-    )
-    .all(id) as { id: number; kind: string; at: string; actor_id: number | null; actor_name: string | null; position: number | null; data: string }[];
-  return { run, steps, checks, events };
-}
-
-export type RunDetail = NonNullable<ReturnType<typeof loadRunDetail>>;
-
 export interface RunFilters {
   status?: 'open' | 'complete';
   runbook?: string;

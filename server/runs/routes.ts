@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
-import { idParam, validate } from '../http/validate';
+import { idParam, validate, withoutBlanks } from '../http/validate';
 import { actorFromBody } from '../http/actor';
 import { completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
@@ -52,7 +52,7 @@ export function runRoutes({ db }: { db: Db }): Router {
   });
 
   router.get('/runs', (req, res) => {
-    const filters = validate(listQuery, req.query, 'query');
+    const filters = validate(listQuery, withoutBlanks(req.query), 'query');
     res.json({ runs: listRuns(db, filters).map(presentRunSummary) });
   });
 

@@ -1,0 +1,44 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-main-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('a bad setting stops the server with a message naming it', () => {
+  const result = spawnSync(process.execPath, [TSX, 'server/main.ts'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, PORT: 'eighty', DATABASE_PATH: path.join(dir, 'bad.sqlite') },
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('PORT="eighty"');
+});
+
+test('the server migrates, imports the shipped runbooks, prints its address and answers there', async () => {
+  const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
+    cwd: ROOT, env: { ...process.env, PORT: '0', DATABASE_PATH: path.join(dir, 'main.sqlite') },
+  });
+  try {
+    let output = '';
+    const address = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += String(chunk);
+        const match = /open (http:\/\/localhost:\d+\/)/.exec(output);
+        if (match) resolve(match[1] as string);
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+    });
+    expect(output).toMatch(/Runbooks from runbooks: \d+ new, 0 updated, 0 unchanged, 0 problem\(s\)/);
+    const response = await fetch(`${address}api/runbooks`);
+    const body = (await response.json()) as { runbooks: { slug: string }[] };
+    expect(body.runbooks.map((r) => r.slug)).toContain('ship-physical-order');
+  } finally {
+    child.kill('SIGTERM');
+  }
+}, 20_000);
