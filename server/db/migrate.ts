@@ -44,10 +44,10 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
   applied.forEach((row, i) => {
     const file = files[i];
     if (!file || file.name !== row.name) {
-      throw new MigrationError(
-        `Migration history does not match migrations/: "${row.name}" was applied but ` +
-          (file ? `the file in its place is "${file.name}"` : 'no such file exists any more'),
-      );
+      const reason = files.some((f) => f.name === row.name)
+        ? `a file now comes before it: "${file?.name}"`
+        : 'no such file exists any more';
+      throw new MigrationError(`Migration history does not match migrations/: "${row.name}" was applied but ${reason}`);
     }
     if (file.checksum !== row.checksum) {
       throw new MigrationError(`Migration "${row.name}" was edited after it was applied`);

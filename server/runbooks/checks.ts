@@ -23,5 +23,10 @@ export function extractChecks(body: string): string[] {
 /** The item's own text: its first text block, without nested lists, folded onto one line. */
 function itemText(item: Tokens.ListItem): string {
   const first = item.tokens.find((t) => t.type === 'text' || t.type === 'paragraph') as Tokens.Text | undefined;
-  return (first?.text ?? '').replace(/\s+/g, ' ').trim();
+  let text = first?.text ?? '';
+  // In a loose list (items apart by blank lines) marked leaves the "[ ] " / "[x] " box at the
+  // start of the paragraph text; the box is not part of the check.
+  const box = first?.tokens?.[0];
+  if (box?.type === 'checkbox' && text.startsWith(box.raw)) text = text.slice(box.raw.length);
+  return text.replace(/\s+/g, ' ').trim();
 }

@@ -61,7 +61,15 @@ export function checkDirectory(dir: string): { files: CheckedFile[]; problems: F
     }
     seen.set(slug, file);
     const source = fs.readFileSync(file, 'utf8');
-    const parsed = parseRunbook(source);
+    let parsed: ReturnType<typeof parseRunbook>;
+    try {
+      parsed = parseRunbook(source);
+    } catch (error) {
+      // One file the parser cannot cope with (Markdown nested thousands deep overflows marked's
+      // stack) is that file's problem; it must not stop the others, nor the server's start.
+      problems.push({ path: file, line: 1, message: `could not be read: ${(error as Error).message.split('\n')[0]}` });
+      continue;
+    }
     if (!parsed.ok) {
       for (const p of parsed.problems) problems.push({ path: file, ...p });
       continue;

@@ -111,7 +111,8 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
   };
   const income = text_('income');
   if (income !== null) {
-    if ((INCOMES as readonly string[]).includes(income)) meta.income = income as Income;
+    // Any case, as for a step's Income: ("Direct" means direct).
+    if ((INCOMES as readonly string[]).includes(income.toLowerCase())) meta.income = income.toLowerCase() as Income;
     else problems.push({ line: lineOf('income'), message: `income "${income}" must be one of ${INCOMES.join(', ')}` });
   }
   if (meta.schedule !== null) {

@@ -10,7 +10,8 @@ export function cronProblem(expression: string): string | null {
     return `schedule "${expression}" must have five fields (minute hour day month weekday), it has ${fields[0] === '' ? 0 : fields.length}`;
   }
   try {
-    new Cron(expression, { paused: true });
+    // "0 0 31 2 *" parses, but February has no 31st: the run would never start.
+    if (new Cron(expression, { paused: true }).nextRun() === null) return `schedule "${expression}" never fires`;
     return null;
   } catch (error) {
     return `schedule "${expression}" is not a valid cron expression (${(error as Error).message})`;

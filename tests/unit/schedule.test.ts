@@ -1,0 +1,63 @@
+import { cronProblem, nextScheduled } from '../../server/runbooks/schedule';
+
+describe('cronProblem', () => {
+  test.each(['0 9 * * 1-5', '0 9 1 * *', '*/15 * * * *', '30 8 * * MON', '0 0 1 1 *', '0 10 * * 4', '  0 9 * * 1-5  ', '0 9 * * 7'])(
+    'accepts the five-field expression "%s"',
+    (expression) => {
+      expect(cronProblem(expression)).toBeNull();
+    },
+  );
+
+  test.each([
+    ['* * * *', 4],
+    ['0 9 * *', 4],
+    ['0 0 9 * * 1-5', 6],
+    ['0 0 9 * * 1-5 2027', 7],
+    ['@daily', 1],
+    ['', 0],
+    ['   ', 0],
+  ])('refuses "%s" for having %i fields', (expression, count) => {
+    expect(cronProblem(expression)).toBe(
+      `schedule "${expression}" must have five fields (minute hour day month weekday), it has ${count}`,
+    );
+  });
+
+  test.each(['61 * * * *', '0 25 * * *', '0 9 32 * *', '0 9 * 13 *', '0 9 * * 8', 'a b c d e', '0 9 * * MON-XYZ', '0 9 ? ? ?x'])(
+    'refuses the nonsense expression "%s"',
+    (expression) => {
+      expect(cronProblem(expression)).toMatch(new RegExp(`^schedule ".*" is not a valid cron expression`));
+    },
+  );
+});
+
+describe('nextScheduled', () => {
+  // Local time: croner reads expressions in the process time zone, as a scheduler would.
+  test('gives the next weekday morning from a Friday after the run time', () => {
+    const friday = new Date(2026, 2, 6, 10, 0);
+    expect(nextScheduled('0 9 * * 1-5', friday)).toEqual(new Date(2026, 2, 9, 9, 0));
+  });
+
+  test('gives the same morning when asked before the run time', () => {
+    expect(nextScheduled('0 9 * * 1-5', new Date(2026, 2, 6, 8, 59, 30))).toEqual(new Date(2026, 2, 6, 9, 0));
+  });
+
+  test('gives the following run, not the same one, when asked exactly at a run time', () => {
+    expect(nextScheduled('0 9 * * 1-5', new Date(2026, 2, 6, 9, 0))).toEqual(new Date(2026, 2, 9, 9, 0));
+  });
+
+  test('gives the first of the next month for a monthly schedule', () => {
+    expect(nextScheduled('0 9 1 * *', new Date(2026, 0, 15, 12, 0))).toEqual(new Date(2026, 1, 1, 9, 0));
+  });
+
+  test('crosses a year end', () => {
+    expect(nextScheduled('0 9 1 * *', new Date(2026, 11, 1, 9, 0))).toEqual(new Date(2027, 0, 1, 9, 0));
+  });
+
+  test('gives null for a valid expression that never fires', () => {
+    expect(nextScheduled('0 0 31 2 *', new Date(2026, 0, 1))).toBeNull();
+  });
+});
+
+test('refuses an expression that parses but never fires', () => {
+  expect(cronProblem('0 0 31 2 *')).toBe('schedule "0 0 31 2 *" never fires');
+});
