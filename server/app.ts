@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError } from './http/errors';
 import { groupCommit } from './db/group-commit';
+import { forgetCachedRuns } from './runs/read';
 import { runbookRoutes } from './runbooks/routes';
 import { peopleRoutes } from './people/routes';
 import { runRoutes } from './runs/routes';
@@ -21,7 +22,7 @@ export function createApp({ db, config, log }: AppDeps): express.Express {
   // Hashing every response body for an ETag costs more than building a run's JSON.
   app.set('etag', false);
 
-  app.use(groupCommit(db));
+  app.use(groupCommit(db, () => forgetCachedRuns(db)));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));

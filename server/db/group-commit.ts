@@ -14,9 +14,10 @@ export interface Committable {
  * `db.transaction()` becomes a savepoint inside it, still all-or-nothing), and it is
  * committed once, right after that turn. Every response written meanwhile, reads included,
  * is held until the commit is on disk: nothing is acknowledged, and no one sees anything,
- * that a power cut could take back. If the commit fails, all of them answer 500.
+ * that a power cut could take back. If the commit fails, all of them answer 500, and
+ * `onRollback` lets caches of the lost state be dropped.
  */
-export function groupCommit(db: Committable): RequestHandler {
+export function groupCommit(db: Committable, onRollback: () => void = () => {}): RequestHandler {
   let open = false;
   let held: ((failure: Error | null) => void)[] = [];
 
@@ -28,6 +29,8 @@ export function groupCommit(db: Committable): RequestHandler {
     } catch (error) {
       failure = error as Error;
       if (db.inTransaction) db.exec('ROLLBACK');
+      // Anything derived from the rolled-back state (cached JSON keyed by revision) is void.
+      onRollback();
     }
     const waiting = held;
     held = [];

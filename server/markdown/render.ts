@@ -36,31 +36,34 @@ const SANITIZE: sanitizeHtml.IOptions = {
     input: (tagName, attribs) =>
       attribs.type === 'checkbox'
         ? { tagName, attribs: { type: 'checkbox', disabled: '', ...(attribs.checked !== undefined ? { checked: '' } : {}) } }
-        : { tagName: 'span', attribs: {} },
+        : { tagName, attribs },
   },
+  // Any other input is dropped whole (renaming it would leave an unbalanced closing tag).
+  exclusiveFilter: (frame) => frame.tag === 'input' && frame.attribs.type !== 'checkbox',
 };
 
-// Versions never change, so the same text is rendered again and again (every run page shows
-// every step); a bounded memo keeps that off the hot path.
-const cache = new Map<string, string>();
-const CACHE_LIMIT = 5000;
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
+/**
+ * Markdown nested thousands of levels deep overflows the parser's stack. Such text is shown
+ * as it was written rather than failing the request (the importer refuses it anyway).
+ */
+function safely(render: () => string, source: string): string {
+  try {
+    return sanitizeHtml(render(), SANITIZE);
+  } catch (error) {
+    if (error instanceof RangeError) return `<pre>${escapeHtml(source)}</pre>`;
+    throw error;
+  }
+}
+
+/** Markdown to sanitised HTML. Called when a version is saved; the result is stored. */
 export function renderMarkdown(source: string): string {
-  const hit = cache.get(source);
-  if (hit !== undefined) return hit;
-  const html = sanitizeHtml(markdown.parse(source) as string, SANITIZE);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(source, html);
-  return html;
+  return safely(() => markdown.parse(source) as string, source);
 }
 
 /** One line of Markdown (a check, a title) as inline HTML, sanitised the same way. */
 export function renderInlineMarkdown(source: string): string {
-  const key = `\u0000inline\u0000${source}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const html = sanitizeHtml(markdown.parseInline(source) as string, SANITIZE);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, html);
-  return html;
+  return safely(() => markdown.parseInline(source) as string, source);
 }

@@ -164,7 +164,9 @@ function splitSteps(lines: string[], from: number, problems: ParseProblem[]) {
     }
   }
   const steps = sections.map((section) => readStep(section, problems));
-  return { intro: trimBlankLines(introLines), steps };
+  const intro = trimBlankLines(introLines);
+  readChecks(intro, from + 1, problems);
+  return { intro, steps };
 }
 
 function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
@@ -197,8 +199,19 @@ function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
     readAttribute(step, key, value, line, problems);
   }
   step.body = trimBlankLines(section.lines.slice(bodyStart).map((l) => l.text));
-  step.checks = extractChecks(step.body);
+  step.checks = readChecks(step.body, section.line, problems);
   return step;
+}
+
+/** The body's checks; Markdown nested too deep for the Markdown parser's stack is a problem. */
+function readChecks(body: string, line: number, problems: ParseProblem[]): string[] {
+  try {
+    return extractChecks(body);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    problems.push({ line, message: 'the text is nested too deeply to read (quotes or lists thousands of levels deep)' });
+    return [];
+  }
 }
 
 function readAttribute(step: RunbookStep, key: AttributeKey, value: string, line: number, problems: ParseProblem[]) {

@@ -1,5 +1,4 @@
 import type { Db } from '../db/open';
-import { renderMarkdown, renderInlineMarkdown } from '../markdown/render';
 import { resolveOwner } from '../people/owners';
 import { effectiveOwner } from './model';
 import type { RunbookListRow, RunbookRow, StepRow, VersionRow } from './repo';
@@ -50,10 +49,11 @@ export function presentRunbook(db: Db, runbook: RunbookRow, version: VersionRow,
     versionCreatedAt: version.created_at,
     archived: runbook.archived_at !== null,
     intro: version.intro,
-    introHtml: renderMarkdown(version.intro),
+    introHtml: version.intro_html,
     estimateMinutes: steps.reduce((sum, s) => sum + (s.estimate_minutes ?? 0), 0),
     steps: steps.map((s) => {
       const ownerName = effectiveOwner(version, s);
+      const checksHtml = JSON.parse(s.checks_html) as string[];
       return {
         position: s.position,
         title: s.title,
@@ -64,8 +64,8 @@ export function presentRunbook(db: Db, runbook: RunbookRow, version: VersionRow,
         income: s.income,
         optional: s.optional === 1,
         body: s.body,
-        bodyHtml: renderMarkdown(s.body),
-        checks: (JSON.parse(s.checks) as string[]).map((text, index) => ({ index, text, html: renderInlineMarkdown(text) })),
+        bodyHtml: s.body_html,
+        checks: (JSON.parse(s.checks) as string[]).map((text, index) => ({ index, text, html: checksHtml[index] ?? '' })),
       };
     }),
   };

@@ -137,3 +137,8 @@ export function stepResultJson(db: Db, id: number, position: number, now = new D
   const row = sql(db, STEP_RESULT_JSON).get({ id, position, now }) as { json: string } | undefined;
   return row?.json;
 }
+
+/** Drops every cached run document (after a rolled-back batch, whose revisions will be reused). */
+export function forgetCachedRuns(db: Db): void {
+  caches.delete(db);
+}

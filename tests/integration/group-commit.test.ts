@@ -65,7 +65,8 @@ describe('with a database whose commit fails', () => {
   test('every response held for that commit becomes a 500 that says nothing was saved', async () => {
     const db = failingDb();
     const app = express();
-    app.use(groupCommit(db));
+    const rolledBack: string[] = [];
+    app.use(groupCommit(db, () => rolledBack.push('caches dropped')));
     app.post('/write', (_req, res) => {
       res.status(201).json({ saved: true });
     });
@@ -73,6 +74,7 @@ describe('with a database whose commit fails', () => {
     expect(answer.body.error.code).toBe('not-saved');
     expect(answer.body.saved).toBeUndefined();
     expect(db.log).toEqual(['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK']);
+    expect(rolledBack).toEqual(['caches dropped']);
   });
 
   test('reads outside a batch are answered at once and open no transaction', async () => {

@@ -75,7 +75,7 @@ describe('POST /api/import', () => {
     const report = await runImport();
     expect(report.created).toEqual(['leads']);
     expect(report.problems.filter((p) => p.path.endsWith('deep.md'))).toEqual([
-      { path: path.join(app.runbooksDir, 'deep.md'), line: 1, message: expect.stringContaining('could not be read') },
+      { path: path.join(app.runbooksDir, 'deep.md'), line: 5, message: 'the text is nested too deeply to read (quotes or lists thousands of levels deep)' },
     ]);
     expect((await app.http().get('/api/runbooks/deep')).status).toBe(404);
     fs.rmSync(path.join(app.runbooksDir, 'deep.md'));

@@ -172,3 +172,20 @@ describe('requests the server cannot read', () => {
     expectError(await app.http().delete('/api/runbooks/bank'), 404, 'not-found');
   });
 });
+
+describe('Markdown nested too deep for the Markdown parser', () => {
+  test('a step body with thousands of nested lists is refused with its line, not a 500', async () => {
+    const deep = `---\ntitle: Deep\n---\n\n## Nest\n\n${'- '.repeat(4000)}[ ] check\n`;
+    const res = await putRunbook(app, 'deep-step', deep);
+    expectError(res, 422, 'invalid-runbook');
+    expect(res.body.error.message).toBe('deep-step.md:5: the text is nested too deeply to read (quotes or lists thousands of levels deep)');
+    await app.http().get('/api/runbooks/deep-step').expect(404);
+  });
+
+  test('an intro of thousands of nested quotes is stored and shown as plain text, not a 500', async () => {
+    const deep = `---\ntitle: Deep quotes\n---\n\n${'>'.repeat(3000)} hello\n\n## Step\n`;
+    const res = await putRunbook(app, 'deep-quotes', deep);
+    expect(res.status).toBe(201);
+    expect(res.body.introHtml).toBe(`<pre>${'&gt;'.repeat(3000)} hello</pre>`);
+  });
+});

@@ -177,3 +177,10 @@ describe('renderInlineMarkdown', () => {
     expect(renderInlineMarkdown(source)).toBe('cached <strong>text</strong>');
   });
 });
+
+test('drops a non-checkbox input whole, leaving the HTML around it balanced', () => {
+  const html = renderMarkdown('<input type="text"> [l](https://e.com) rest');
+  expect(html).not.toContain('<input');
+  expect(html).not.toContain('span');
+  expect(html).toContain('<a href="https://e.com" rel="noopener noreferrer nofollow">l</a> rest');
+});
