@@ -62,9 +62,9 @@ CREATE TABLE runbook_versions (
   schedule TEXT,
   review TEXT,
   intro TEXT NOT NULL,
-  -- rendered once by server/markdown/render.ts (versions never change); re-rendered at start
-  -- when the renderer's version changes
-  intro_html TEXT NOT NULL DEFAULT '',
+  -- HTML rendered by server/markdown/render.ts when first needed (NULL until then), kept
+  -- because versions never change; cleared when the renderer's rules change
+  intro_html TEXT,
   origin TEXT NOT NULL CHECK (origin IN ('import', 'api', 'editor')),
   created_by INTEGER REFERENCES people (id),
   created_at TEXT NOT NULL,
@@ -83,9 +83,9 @@ CREATE TABLE runbook_steps (
   income TEXT CHECK (income IS NULL OR income IN ('direct', 'indirect', 'none')),
   optional INTEGER CHECK (optional IS NULL OR optional IN (0, 1)),
   body TEXT NOT NULL,
-  body_html TEXT NOT NULL DEFAULT '',
+  body_html TEXT,
   checks TEXT NOT NULL DEFAULT '[]',
-  checks_html TEXT NOT NULL DEFAULT '[]',
+  checks_html TEXT,
   UNIQUE (version_id, position)
 );
 

@@ -1,31 +1,43 @@
 import type { Db } from '../db/open';
+import { sql } from '../db/statements';
 import { renderInlineMarkdown, renderMarkdown, RENDERER_VERSION } from './render';
 
-/** The HTML kept beside a step's Markdown: its body, and each check as inline HTML. */
-export function renderStep(step: { body: string; checks: string[] }) {
-  return { bodyHtml: renderMarkdown(step.body), checksHtml: JSON.stringify(step.checks.map(renderInlineMarkdown)) };
+/**
+ * A version's HTML (intro, step bodies, checks) is rendered the first time someone needs it
+ * (a run starts, the runbook is read) and kept: versions never change. Importing a thousand
+ * runbooks therefore renders nothing, and a run page never renders anything.
+ */
+export function ensureVersionHtml(db: Db, versionId: number): void {
+  const steps = sql(db, 'SELECT id, body, checks FROM runbook_steps WHERE version_id = ? AND body_html IS NULL').all(versionId) as {
+    id: number; body: string; checks: string;
+  }[];
+  const intro = sql(db, 'SELECT intro FROM runbook_versions WHERE id = ? AND intro_html IS NULL').get(versionId) as { intro: string } | undefined;
+  if (steps.length === 0 && !intro) return;
+  db.transaction(() => {
+    if (intro) sql(db, 'UPDATE runbook_versions SET intro_html = ? WHERE id = ?').run(renderMarkdown(intro.intro), versionId);
+    for (const step of steps) {
+      const checks = (JSON.parse(step.checks) as string[]).map(renderInlineMarkdown);
+      sql(db, 'UPDATE runbook_steps SET body_html = ?, checks_html = ? WHERE id = ?').run(renderMarkdown(step.body), JSON.stringify(checks), step.id);
+    }
+  })();
 }
 
 /**
- * Stored HTML was made by some version of the renderer; when the sanitising rules change,
- * everything is rendered again so no page keeps serving HTML the new rules would refuse.
+ * Stored HTML was made by some version of the renderer; when its rules change (say the
+ * sanitiser allows less), stored HTML is rendered again: at once for versions that runs use
+ * (run pages read it straight from the database), on first need for the rest.
  */
-export function refreshStoredHtml(db: Db): number {
-  const row = db.prepare("SELECT value FROM app_meta WHERE key = 'renderer_version'").get() as { value: string } | undefined;
-  if (row?.value === RENDERER_VERSION) return 0;
-  return db.transaction(() => {
-    const versions = db.prepare('SELECT id, intro FROM runbook_versions').all() as { id: number; intro: string }[];
-    const setIntro = db.prepare('UPDATE runbook_versions SET intro_html = ? WHERE id = ?');
-    for (const v of versions) setIntro.run(renderMarkdown(v.intro), v.id);
-    const steps = db.prepare('SELECT id, body, checks FROM runbook_steps').all() as { id: number; body: string; checks: string }[];
-    const setStep = db.prepare('UPDATE runbook_steps SET body_html = ?, checks_html = ? WHERE id = ?');
-    for (const s of steps) {
-      const html = renderStep({ body: s.body, checks: JSON.parse(s.checks) as string[] });
-      setStep.run(html.bodyHtml, html.checksHtml, s.id);
+export function refreshStoredHtml(db: Db): void {
+  const row = sql(db, "SELECT value FROM app_meta WHERE key = 'renderer_version'").get() as { value: string } | undefined;
+  if (row?.value === RENDERER_VERSION) return;
+  db.transaction(() => {
+    sql(db, 'UPDATE runbook_versions SET intro_html = NULL').run();
+    sql(db, 'UPDATE runbook_steps SET body_html = NULL, checks_html = NULL').run();
+    for (const { version_id } of sql(db, 'SELECT DISTINCT version_id FROM runs').all() as { version_id: number }[]) {
+      ensureVersionHtml(db, version_id);
     }
-    db.prepare("INSERT INTO app_meta (key, value) VALUES ('renderer_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+    sql(db, "INSERT INTO app_meta (key, value) VALUES ('renderer_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
       RENDERER_VERSION,
     );
-    return versions.length;
   })();
 }

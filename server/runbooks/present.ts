@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { resolveOwner } from '../people/owners';
 import { effectiveOwner } from './model';
-import type { RunbookListRow, RunbookRow, StepRow, VersionRow } from './repo';
+import { findVersion, listVersionSteps, type RunbookListRow, type RunbookRow, type VersionRow } from './repo';
+import { ensureVersionHtml } from '../markdown/stored';
 
 /** What goes over the wire for runbooks; the shapes the API documents. */
 
@@ -35,7 +36,11 @@ function presentOwner(db: Db, name: string | null, source: 'step' | 'runbook' | 
   };
 }
 
-export function presentRunbook(db: Db, runbook: RunbookRow, version: VersionRow, steps: StepRow[]) {
+/** A version of a runbook as the API shows it, its HTML rendered first if nobody needed it yet. */
+export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
+  ensureVersionHtml(db, versionId);
+  const version = findVersion(db, versionId) as VersionRow;
+  const steps = listVersionSteps(db, versionId);
   return {
     slug: runbook.slug,
     title: version.title,
@@ -49,11 +54,11 @@ export function presentRunbook(db: Db, runbook: RunbookRow, version: VersionRow,
     versionCreatedAt: version.created_at,
     archived: runbook.archived_at !== null,
     intro: version.intro,
-    introHtml: version.intro_html,
+    introHtml: version.intro_html ?? '',
     estimateMinutes: steps.reduce((sum, s) => sum + (s.estimate_minutes ?? 0), 0),
     steps: steps.map((s) => {
       const ownerName = effectiveOwner(version, s);
-      const checksHtml = JSON.parse(s.checks_html) as string[];
+      const checksHtml = JSON.parse(s.checks_html ?? '[]') as string[];
       return {
         position: s.position,
         title: s.title,
@@ -64,7 +69,7 @@ export function presentRunbook(db: Db, runbook: RunbookRow, version: VersionRow,
         income: s.income,
         optional: s.optional === 1,
         body: s.body,
-        bodyHtml: s.body_html,
+        bodyHtml: s.body_html ?? '',
         checks: (JSON.parse(s.checks) as string[]).map((text, index) => ({ index, text, html: checksHtml[index] ?? '' })),
       };
     }),

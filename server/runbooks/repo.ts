@@ -2,8 +2,6 @@ import crypto from 'node:crypto';
 import type { Db } from '../db/open';
 import { effectiveOwner, type Income, type Runbook, type RunbookStep } from './model';
 import { ensureOwnerRoles } from '../people/owners';
-import { renderMarkdown } from '../markdown/render';
-import { renderStep } from '../markdown/stored';
 import { sql } from '../db/statements';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -24,7 +22,7 @@ export interface VersionRow {
   schedule: string | null;
   review: string | null;
   intro: string;
-  intro_html: string;
+  intro_html: string | null;
   origin: 'import' | 'api' | 'editor';
   created_by: number | null;
   created_at: string;
@@ -42,9 +40,9 @@ export interface StepRow {
   income: Income | null;
   optional: number | null;
   body: string;
-  body_html: string;
+  body_html: string | null;
   checks: string;
-  checks_html: string;
+  checks_html: string | null;
 }
 
 export interface RunbookRow {
@@ -149,24 +147,22 @@ export function saveVersion(
       ((sql(db, 'SELECT max(number) AS n FROM runbook_versions WHERE runbook_id = ?').get(row.id) as { n: number | null }).n ?? 0) + 1;
     const { lastInsertRowid: versionId } = sql(db, 
         `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
-           tags, income, schedule, review, intro, intro_html, origin, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tags, income, schedule, review, intro, origin, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.id, number, source, hash, runbook.frontMatter, runbook.title, runbook.category, runbook.owner,
         JSON.stringify(runbook.tags), runbook.income, runbook.schedule, runbook.review, runbook.intro,
-        renderMarkdown(runbook.intro), meta.origin, meta.createdBy, now,
+        meta.origin, meta.createdBy, now,
       );
     const insertStep = sql(db, 
-      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional,
-         body, body_html, checks, checks_html)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional, body, checks)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     runbook.steps.forEach((step, i) => {
-      const html = renderStep(step);
       insertStep.run(
         versionId, i + 1, step.title, step.owner, step.estimate, step.estimateMinutes, step.due, step.income,
-        step.optional === null ? null : step.optional ? 1 : 0, step.body, html.bodyHtml, JSON.stringify(step.checks), html.checksHtml,
+        step.optional === null ? null : step.optional ? 1 : 0, step.body, JSON.stringify(step.checks),
       );
     });
     sql(db, 'UPDATE runbooks SET current_version_id = ?, imported_hash = coalesce(?, imported_hash) WHERE id = ?').run(

@@ -42,7 +42,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
 
   router.get('/runbooks/:slug', (req, res) => {
     const { runbook, version } = loadCurrent(db, req.params.slug);
-    res.json(presentRunbook(db, runbook, version, listVersionSteps(db, version.id)));
+    res.json(presentRunbook(db, runbook, version.id));
   });
 
   router.get('/runbooks/:slug/export', (req, res) => {
@@ -68,7 +68,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
     const number = /^[1-9]\d{0,8}$/.test(req.params.number) ? Number(req.params.number) : 0;
     const version = findVersionByNumber(db, runbook.id, number);
     if (!version) throw new NotFoundError(`Version ${req.params.number} of "${runbook.slug}"`);
-    res.json({ ...presentRunbook(db, runbook, version, listVersionSteps(db, version.id)), source: version.source });
+    res.json({ ...presentRunbook(db, runbook, version.id), source: version.source });
   });
 
   router.put('/runbooks/:slug', express.text({ type: () => true, limit: MARKDOWN_LIMIT }), (req, res) => {
@@ -94,7 +94,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
     const { outcome } = saveVersion(db, slug, source, parsed.runbook, { origin: 'api', createdBy });
     const { runbook, version } = loadCurrent(db, slug);
     res.status(outcome === 'created' ? 201 : 200).json({
-      outcome, ...presentRunbook(db, runbook, version, listVersionSteps(db, version.id)),
+      outcome, ...presentRunbook(db, runbook, version.id),
     });
   });
 

@@ -4,6 +4,7 @@ import { dueAt, parseDue } from '../runbooks/durations';
 import { effectiveOwner } from '../runbooks/model';
 import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { resolveOwner } from '../people/owners';
+import { ensureVersionHtml } from '../markdown/stored';
 import { recordEvent } from './repo';
 import { sql } from '../db/statements';
 
@@ -22,6 +23,7 @@ export function startRun(
     if (row.archived_at) throw new ConflictError('runbook-archived', `Runbook "${input.runbook}" is archived; restore it to start runs`);
     const version = findVersion(db, row.current_version_id);
     if (!version) throw new NotFoundError(`Runbook "${input.runbook}"`);
+    ensureVersionHtml(db, version.id); // the run page reads it straight from the database
     const stepRows = listVersionSteps(db, version.id);
     const runbook = toRunbook(version, stepRows);
     const now = input.now ?? new Date();
