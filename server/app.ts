@@ -26,9 +26,10 @@ export function createApp({ db, config, log }: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
+  // Runs first: ticking and completing are by far the most frequent requests.
+  api.use(runRoutes({ db }));
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
   api.use(peopleRoutes({ db }));
-  api.use(runRoutes({ db }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });

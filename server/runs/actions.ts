@@ -14,12 +14,13 @@ const personRef = (db: Db, id: number | null) => {
   return person ? { id: person.id, name: person.name } : null;
 };
 
-function openStep(db: Db, runId: number, position: number): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow } {
+function openStep(db: Db, runId: number, position: number): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow & { open_checks: number } } {
   // One lookup for the common case; the error cases look again to say which part is missing.
   const found = sql(db, 
-    `SELECT s.*, r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at
+    `SELECT s.*, r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at,
+            (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NULL) AS open_checks
        FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ? AND s.position = ?`,
-  ).get(runId, position) as (RunStepRow & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null }) | undefined;
+  ).get(runId, position) as (RunStepRow & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null; open_checks: number }) | undefined;
   if (!found) {
     if (!findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
     throw new NotFoundError(`Step ${position} of run ${runId}`);
@@ -63,9 +64,10 @@ export function completeStep(db: Db, runId: number, position: number, actorId: n
   db.transaction(() => {
     const { run, step } = openStep(db, runId, position);
     refuseIfClosed(db, step);
-    const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx')
-      .all(step.id) as { idx: number; text: string }[];
-    if (open.length > 0) {
+    if (step.open_checks > 0) {
+      const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx').all(step.id) as {
+        idx: number; text: string;
+      }[];
       throw new UnprocessableError('checks-open', `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`, 'checks', {
         openChecks: open.map((c) => ({ index: c.idx, text: c.text })),
       });

@@ -1,8 +1,11 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 
-/** One run step as the API shows it; needs the aliases of STEP_JOINS and @now. */
-const STEP_OBJECT = `json_object(
+/**
+ * One run step as the API shows it; needs the aliases of STEP_JOINS and @now. Without text,
+ * it is the step's state only (what an action answers: the client already has the text).
+ */
+const stepObject = (withText: boolean) => `json_object(
   'position', s.position,
   'title', s.title,
   'owner', s.owner,
@@ -16,13 +19,12 @@ const STEP_OBJECT = `json_object(
   'completedBy', CASE WHEN s.completed_by IS NULL THEN NULL ELSE json_object('id', s.completed_by, 'name', c.name) END,
   'completedAt', s.completed_at,
   'note', s.note,
-  'body', rs.body,
-  'bodyHtml', rs.body_html,
+  ${withText ? "'body', rs.body, 'bodyHtml', rs.body_html," : ''}
   'checks', (
     SELECT json_group_array(json_object(
       'index', k.idx,
       'text', k.text,
-      'html', json_extract(rs.checks_html, '$[' || k.idx || ']'),
+      ${withText ? "'html', json_extract(rs.checks_html, '$[' || k.idx || ']')," : ''}
       'ticked', CASE WHEN k.ticked_at IS NULL THEN json('false') ELSE json('true') END,
       'tickedBy', CASE WHEN k.ticked_by IS NULL THEN NULL ELSE json_object('id', k.ticked_by, 'name', tp.name) END,
       'tickedAt', k.ticked_at) ORDER BY k.idx)
@@ -61,7 +63,7 @@ SELECT json_object(
   'scheduledFor', r.scheduled_for,
   'progress', ${PROGRESS},
   'steps', (
-    SELECT json_group_array(${STEP_OBJECT} ORDER BY s.position)
+    SELECT json_group_array(${stepObject(true)} ORDER BY s.position)
     ${STEP_JOINS}
      WHERE s.run_id = r.id),
   'events', (
@@ -121,13 +123,14 @@ export function runJsonBytes(db: Db, id: number, now = new Date().toISOString())
 }
 
 /**
- * What a step action answers: the step as it now stands and the run's status and progress,
- * not the whole run (a tick must stay cheap; GET the run to see everyone's changes).
+ * What a step action answers: the step's state as it now stands and the run's status and
+ * progress, not the whole run nor the step's text (a tick must stay cheap; GET the run to
+ * see everyone's changes).
  */
 const STEP_RESULT_JSON = `
 SELECT json_object(
   'run', json_object('id', r.id, 'status', r.status, 'completedAt', r.completed_at, 'progress', ${PROGRESS}),
-  'step', ${STEP_OBJECT}
+  'step', ${stepObject(false)}
 ) AS json
 ${STEP_JOINS}
   JOIN runs r ON r.id = s.run_id
