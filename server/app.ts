@@ -1,43 +1,81 @@
+import path from 'node:path';
 import express from 'express';
+import helmet from 'helmet';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError } from './http/errors';
 import { groupCommit } from './db/group-commit';
-import { forgetCachedRuns } from './runs/read';
+import { csrfProtection } from './http/csrf';
+import { pageLocals } from './http/page-locals';
+import { authenticate } from './auth/authenticate';
+import { setupGate } from './auth/gate';
+import { authPages } from './auth/pages';
+import { accessRoutes } from './access/routes';
 import { runbookRoutes } from './runbooks/routes';
 import { peopleRoutes } from './people/routes';
 import { runRoutes } from './runs/routes';
+import { forgetCachedRuns } from './runs/read';
+import { createViews, VIEWS_DIR, type Views } from './views/engine';
+import { homePages } from './home/pages';
+import { accountPages } from './account/pages';
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'runbooksDir'>;
+  config: Pick<Config, 'runbooksDir'> & Partial<Pick<Config, 'trustProxy' | 'publicUrl'>>;
   log?: (error: unknown) => void;
+  views?: Views;
 }
 
 /** Builds the app without listening, so tests drive it through supertest. */
-export function createApp({ db, config, log }: AppDeps): express.Express {
+export function createApp({ db, config, log, views = createViews() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', config.trustProxy ?? false);
   // Hashing every response body for an ETag costs more than building a run's JSON.
   app.set('etag', false);
 
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'https:'],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
   app.use(groupCommit(db, () => forgetCachedRuns(db)));
+  app.use(authenticate(db));
+  app.use(setupGate(db));
+  app.use('/api', express.json({ limit: '100kb' }));
+  // Forms are for pages; the API takes JSON only.
+  app.use(/^\/(?!api(\/|$))/, express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(csrfProtection());
 
   const api = express.Router();
-  api.use(express.json({ limit: '100kb' }));
   // Runs first: ticking and completing are by far the most frequent requests.
   api.use(runRoutes({ db }));
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
   api.use(peopleRoutes({ db }));
+  api.use(accessRoutes({ db, publicUrl: config.publicUrl ?? null }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
   app.use('/api', api);
 
-  app.get('/', (_req, res) => {
-    res.type('text/plain').send('Runbook manager: the JSON API is under /api (see README.md).\n');
+  app.use(pageLocals());
+  app.use(authPages({ db, views }));
+  app.use(homePages({ db, views }));
+  app.use(accountPages({ db, views }));
+  app.use((req) => {
+    throw new NotFoundError(`The page ${req.path}`);
   });
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, views));
   return app;
 }

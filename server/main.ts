@@ -5,6 +5,8 @@ import { migrate, MigrationError } from './db/migrate';
 import { formatProblem, importDirectory } from './runbooks/import';
 import { startScheduler } from './runs/scheduler';
 import { refreshStoredHtml } from './markdown/stored';
+import { issueSetupToken } from './auth/setup';
+import { purgeExpiredSessions } from './auth/sessions';
 
 function main() {
   const config = loadConfig();
@@ -21,11 +23,18 @@ function main() {
   for (const problem of report.problems) console.warn(`  ${formatProblem(problem)}`);
 
   const stopScheduler = startScheduler(db);
+  const purge = setInterval(() => purgeExpiredSessions(db), 3600_000);
+  purge.unref();
   const app = createApp({ db, config });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`Runbook manager is running: open http://localhost:${port}/`);
+    const base = config.publicUrl ?? `http://localhost:${port}`;
+    console.log(`Runbook manager is running: open ${base}/`);
+    const setupToken = issueSetupToken(db);
+    if (setupToken) {
+      console.log(`\nNo owner account yet. Create it with this one-time link (nothing else works until then):\n  ${base}/setup/${setupToken}\n`);
+    }
   });
   const stop = () => {
     stopScheduler();

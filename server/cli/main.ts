@@ -6,13 +6,18 @@ import { migrate, MigrationError } from '../db/migrate';
 import { checkDirectory, formatProblem, importDirectory } from '../runbooks/import';
 import { findVersion, listRunbooks, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { writeRunbook } from '../runbooks/write';
+import { CliInputError, createToken, createUser } from './accounts';
 
 const USAGE = `Usage: npm run cli -- <command>
 
   lint DIR     check every runbook file in DIR; prints path:line: reason, exits 1 on any problem
   import DIR   import DIR into the database (DATABASE_PATH); new files create runbooks,
                changed files add versions
-  export DIR   write every runbook's current version to DIR/<slug>.md`;
+  export DIR   write every runbook's current version to DIR/<slug>.md
+  user create --email E --name N [--level owner|editor|member|outsourcer]
+               create or update an account; the password is read from standard input
+  token create --email E [--name N]
+               print a new personal API token for that person (shown once)`;
 
 /** A directory argument, taken relative to where the user typed the command (npm moves cwd). */
 function userPath(arg: string | undefined): string {
@@ -30,10 +35,36 @@ function openStore() {
   return db;
 }
 
-export function runCli(args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
+export async function runCli(
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  readSecret: () => Promise<string> = readStdin,
+): Promise<number> {
   const [command, arg] = args;
   try {
     switch (command) {
+      case 'user': {
+        if (arg !== 'create') throw new UsageError('the only user command is "user create"');
+        const password = await readSecret();
+        const db = openStore();
+        try {
+          out(await createUser(db, args.slice(2), password));
+          return 0;
+        } finally {
+          db.close();
+        }
+      }
+      case 'token': {
+        if (arg !== 'create') throw new UsageError('the only token command is "token create"');
+        const db = openStore();
+        try {
+          out(createToken(db, args.slice(2)));
+          return 0;
+        } finally {
+          db.close();
+        }
+      }
       case 'lint': {
         const { files, problems } = checkDirectory(userPath(arg));
         for (const problem of problems) out(formatProblem(problem));
@@ -74,6 +105,10 @@ export function runCli(args: string[], out: (line: string) => void = console.log
         return 2;
     }
   } catch (error) {
+    if (error instanceof CliInputError) {
+      err(`${command}: ${error.message}`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       err(`${command}: ${error.message}\n\n${USAGE}`);
       return 2;
@@ -86,4 +121,16 @@ export function runCli(args: string[], out: (line: string) => void = console.log
   }
 }
 
-if (require.main === module) process.exitCode = runCli(process.argv.slice(2));
+/** The password for `user create`: one line of standard input (piped, or typed at a prompt). */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

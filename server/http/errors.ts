@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 
 /**
  * Errors a route throws on purpose. Each has an HTTP status and a stable kebab-case code
@@ -56,7 +56,10 @@ export function errorBody(error: AppError) {
  * and body-parser's untyped ones (a gzip body that does not inflate) carry only a 4xx `status`.
  * All are the client's fault, never a 500.
  */
-function fromBodyParser(error: { type?: string; status?: number; limit?: number }): AppError | null {
+function fromBodyParser(error: { type?: string; status?: number; limit?: number; code?: string }): AppError | null {
+  if (error.code === 'EBADCSRFTOKEN') {
+    return new AppError(403, 'csrf-invalid', 'This form has expired or did not come from this site. Reload the page and try again.');
+  }
   switch (error.type) {
     case 'entity.too.large':
       return new AppError(413, 'body-too-large', `The request body is larger than the limit of ${error.limit} bytes`);
@@ -75,16 +78,48 @@ function fromBodyParser(error: { type?: string; status?: number; limit?: number 
   }
 }
 
-/** The one place errors become responses. */
-export function errorHandler(log: (error: unknown) => void = console.error): ErrorRequestHandler {
-  return (error, _req, res, next) => {
+/** Minimal view rendering the error handler needs (server/views/engine.ts provides it). */
+interface ErrorViews {
+  render(res: Response, view: string, data?: Record<string, unknown>, options?: { status?: number }): void;
+}
+
+const wantsHtml = (req: Request) => !req.path.startsWith('/api/') && req.path !== '/api' && req.accepts(['json', 'html']) === 'html';
+
+/** What the user typed, to put back in the form; secrets are never echoed. */
+function formValues(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !/password|_csrf|token/i.test(key)));
+}
+
+/**
+ * The one place errors become responses: JSON for the API; for pages, the form the route
+ * named (res.locals.formView) again with the error beside its field and the input kept, or
+ * an error page.
+ */
+export function errorHandler(log: (error: unknown) => void = console.error, views?: ErrorViews): ErrorRequestHandler {
+  return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const known = error instanceof AppError ? error : fromBodyParser(error ?? {});
-    if (known) {
-      res.status(known.status).json(errorBody(known));
+    if (!known) log(error);
+    const failure = known ?? new AppError(500, 'internal', 'Something went wrong on our side');
+    if (views && wantsHtml(req)) {
+      if (failure.code === 'sign-in-required') {
+        res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
+      const formView = res.locals.formView as string | undefined;
+      if (formView && failure.status < 500 && failure.field) {
+        views.render(res, formView, {
+          ...(res.locals.formData as Record<string, unknown>),
+          values: formValues(req.body),
+          errors: { [failure.field]: failure.message },
+          csrfToken: req.session?.csrf_token,
+        }, { status: failure.status });
+        return;
+      }
+      views.render(res, 'errors/error', { title: 'Something is wrong', status: failure.status, message: failure.message, narrow: true }, { status: failure.status });
       return;
     }
-    log(error);
-    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side' } });
+    res.status(failure.status).json(errorBody(failure));
   };
 }

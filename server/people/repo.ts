@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import type { Level } from '../access/actor';
 
 export interface PersonRow {
   id: number;
@@ -8,6 +9,7 @@ export interface PersonRow {
   kind: 'team' | 'outsourcer';
   hourly_cost_cents: number | null;
   active: number;
+  access_level: Level;
   created_at: string;
 }
 
@@ -47,10 +49,13 @@ export function findPersonByName(db: Db, name: string): PersonRow | undefined {
 
 export function insertPerson(
   db: Db,
-  person: { name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean },
+  person: { name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean; level?: Level },
 ): PersonRow {
-  const { lastInsertRowid } = sql(db, 'INSERT INTO people (name, email, kind, hourly_cost_cents, active, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, new Date().toISOString());
+  // An outsourcer sees only their own steps unless someone decides otherwise.
+  const level = person.level ?? (person.kind === 'outsourcer' ? 'outsourcer' : 'member');
+  const { lastInsertRowid } = sql(db, 
+    'INSERT INTO people (name, email, kind, hourly_cost_cents, active, access_level, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, level, new Date().toISOString());
   return findPerson(db, Number(lastInsertRowid)) as PersonRow;
 }
 

@@ -6,38 +6,58 @@ import { idParam, validate } from '../http/validate';
 import { listAssignments } from '../runs/repo';
 import { presentAssignment } from '../runs/present';
 import { listGaps } from './gaps';
+import { requireActor } from '../auth/authenticate';
+import { audit } from '../auth/audit';
+import { LEVELS, type Actor } from '../access/actor';
+import { authorize, can } from '../access/policy';
+import { deactivatePerson, setAccessLevel } from '../access/manage';
 import {
   findPerson, findPersonByEmail, findRole, findRoleByName, insertPerson, insertRole, listPeople, listRoleMembers,
   listRoles, removeRoleMember, updatePerson, upsertRoleMember, type PersonRow,
 } from './repo';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
-const personBody = z.object({
+const personFields = {
   name,
   email: z.email('must be an email address').max(320),
-  kind: z.enum(['team', 'outsourcer']).default('team'),
-  hourlyCost: z.number().min(0).max(100_000).nullable().optional(),
-  active: z.boolean().default(true),
+  kind: z.enum(['team', 'outsourcer']),
+  hourlyCost: z.number().min(0).max(100_000).nullable(),
+  active: z.boolean(),
+  level: z.enum(LEVELS),
+};
+const personBody = z.object({
+  ...personFields,
+  kind: personFields.kind.default('team'),
+  hourlyCost: personFields.hourlyCost.optional(),
+  active: personFields.active.default(true),
+  level: personFields.level.optional(),
 });
-const personPatch = personBody.partial().strict();
+// A patch changes only what it names: no defaults here.
+const personPatch = z.object(personFields).partial().strict();
 const roleBody = z.object({ name, description: z.string().trim().max(2000).default('') });
 const memberBody = z.object({ person: z.number().int().positive(), primary: z.boolean().optional() });
 
-export const presentPerson = (p: PersonRow) => ({
+/** A person as the viewer may see them: costs only for owners (and the person themself). */
+export const presentPerson = (p: PersonRow, viewer: Actor) => ({
   id: p.id,
   name: p.name,
   email: p.email,
   kind: p.kind,
-  hourlyCost: p.hourly_cost_cents === null ? null : p.hourly_cost_cents / 100,
+  level: p.access_level,
+  ...(viewer.id === p.id || can(viewer, { action: 'person.see-costs' })
+    ? { hourlyCost: p.hourly_cost_cents === null ? null : p.hourly_cost_cents / 100 }
+    : {}),
   active: p.active === 1,
   createdAt: p.created_at,
 });
 
 const toCents = (cost: number | null | undefined) => (cost === undefined ? undefined : cost === null ? null : Math.round(cost * 100));
 
-function loadPerson(db: Db, raw: string | undefined): PersonRow {
+/** A person the viewer may see; anyone else is "not found", exactly like a missing id. */
+function loadPerson(db: Db, raw: string | undefined, viewer: Actor): PersonRow {
   const id = idParam(raw);
-  const person = id === null ? undefined : findPerson(db, id);
+  if (id === null || !can(viewer, { action: 'person.read', personId: id })) throw new NotFoundError(`Person ${raw}`);
+  const person = findPerson(db, id);
   if (!person) throw new NotFoundError(`Person ${raw}`);
   return person;
 }
@@ -57,45 +77,68 @@ export function peopleRoutes({ db }: { db: Db }): Router {
     });
   };
 
-  router.get('/people', (_req, res) => {
-    res.json({ people: listPeople(db).map(presentPerson) });
+  router.get('/people', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'people.list' });
+    res.json({ people: listPeople(db).map((p) => presentPerson(p, actor)) });
   });
 
   router.post('/people', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'person.invite', level: 'outsourcer' });
     const input = validate(personBody, req.body);
+    const level = input.level ?? (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
+    authorize(actor, { action: 'person.invite', level });
+    if (input.hourlyCost !== undefined) authorize(actor, { action: 'person.see-costs' });
     if (findPersonByEmail(db, input.email)) {
       throw new ConflictError('email-taken', `${input.email} already belongs to someone`, { field: 'email' });
     }
-    const person = insertPerson(db, { ...input, hourlyCostCents: toCents(input.hourlyCost) ?? null });
-    res.status(201).json(presentPerson(person));
+    const person = insertPerson(db, { ...input, level, hourlyCostCents: toCents(input.hourlyCost) ?? null });
+    res.status(201).json(presentPerson(person, actor));
   });
 
   router.get('/people/:id', (req, res) => {
-    res.json(presentPerson(loadPerson(db, req.params.id)));
+    const actor = requireActor(req);
+    res.json(presentPerson(loadPerson(db, req.params.id, actor), actor));
   });
 
   router.patch('/people/:id', (req, res) => {
-    const person = loadPerson(db, req.params.id);
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.manage' });
     const input = validate(personPatch, req.body);
     const other = input.email ? findPersonByEmail(db, input.email) : undefined;
     if (other && other.id !== person.id) {
       throw new ConflictError('email-taken', `${input.email} already belongs to someone`, { field: 'email' });
     }
-    updatePerson(db, person.id, { ...input, hourlyCostCents: toCents(input.hourlyCost) });
-    res.json(presentPerson(findPerson(db, person.id) as PersonRow));
+    db.transaction(() => {
+      const { active, level, ...details } = input;
+      updatePerson(db, person.id, { ...details, hourlyCostCents: toCents(input.hourlyCost) });
+      if (level && level !== person.access_level) setAccessLevel(db, actor.id, person, level, req.ip ?? null);
+      if (active === false && person.active) deactivatePerson(db, actor.id, person, req.ip ?? null);
+      if (active === true && !person.active) {
+        updatePerson(db, person.id, { active: true });
+        audit(db, { action: 'person.reactivated', actorId: actor.id, subjectId: person.id, address: req.ip ?? null });
+      }
+    })();
+    res.json(presentPerson(findPerson(db, person.id) as PersonRow, actor));
   });
 
   router.get('/people/:id/assignments', (req, res) => {
-    const person = loadPerson(db, req.params.id);
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
     const now = new Date().toISOString();
     res.json({ person: { id: person.id, name: person.name }, assignments: listAssignments(db, person.id).map((a) => presentAssignment(a, now)) });
   });
 
-  router.get('/roles', (_req, res) => {
+  router.get('/roles', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.read' });
     res.json({ roles: presentRoles() });
   });
 
   router.post('/roles', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.manage' });
     const input = validate(roleBody, req.body);
     if (findRoleByName(db, input.name)) throw new ConflictError('role-exists', `A role named "${input.name}" already exists`, { field: 'name' });
     const role = insertRole(db, input.name, input.description);
@@ -103,6 +146,7 @@ export function peopleRoutes({ db }: { db: Db }): Router {
   });
 
   router.post('/roles/:id/members', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.manage' });
     const roleId = idParam(req.params.id);
     const role = roleId === null ? undefined : findRole(db, roleId);
     if (!role) throw new NotFoundError(`Role ${req.params.id}`);
@@ -115,6 +159,7 @@ export function peopleRoutes({ db }: { db: Db }): Router {
   });
 
   router.delete('/roles/:id/members/:personId', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.manage' });
     const roleId = idParam(req.params.id);
     const personId = idParam(req.params.personId);
     const role = roleId === null ? undefined : findRole(db, roleId);
@@ -124,7 +169,8 @@ export function peopleRoutes({ db }: { db: Db }): Router {
     res.json(presentRoles().find((r) => r.id === role.id));
   });
 
-  router.get('/gaps', (_req, res) => {
+  router.get('/gaps', (req, res) => {
+    authorize(requireActor(req), { action: 'gaps.read' });
     res.json(listGaps(db));
   });
 

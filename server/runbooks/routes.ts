@@ -1,9 +1,10 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { validate, withoutBlanks } from '../http/validate';
-import { actorFromBody } from '../http/actor';
+import { requireActor } from '../auth/authenticate';
+import { authorize } from '../access/policy';
 import { parseRunbook } from './parse';
 import { writeRunbook } from './write';
 import { presentRunbook, presentRunbookSummary } from './present';
@@ -20,10 +21,14 @@ const listQuery = z.object({
   q: z.string().trim().min(1).max(200).optional(),
   archived: z.enum(['exclude', 'include', 'only']).optional(),
 });
-const putQuery = z.object({ by: z.coerce.number().int().positive().optional() });
 const archiveBody = z.object({ archived: z.boolean().default(true) });
 
 export const MARKDOWN_LIMIT = '512kb';
+
+/** Runbooks are for the team; to anyone else a runbook's address shows nothing, not even that it exists. */
+function readable(req: Request, slug: string) {
+  authorize(requireActor(req), { action: 'runbook.read' }, `Runbook "${slug}"`);
+}
 
 function loadCurrent(db: Db, slug: string) {
   const runbook = SLUG.test(slug) ? findRunbook(db, slug) : undefined;
@@ -36,16 +41,19 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   const router = Router();
 
   router.get('/runbooks', (req, res) => {
+    authorize(requireActor(req), { action: 'runbook.read' });
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
     res.json({ runbooks: listRunbooks(db, filters).map(presentRunbookSummary) });
   });
 
   router.get('/runbooks/:slug', (req, res) => {
+    readable(req, req.params.slug);
     const { runbook, version } = loadCurrent(db, req.params.slug);
     res.json(presentRunbook(db, runbook, version.id));
   });
 
   router.get('/runbooks/:slug/export', (req, res) => {
+    readable(req, req.params.slug);
     const { runbook, version } = loadCurrent(db, req.params.slug);
     res.type('text/markdown; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${runbook.slug}.md"`);
@@ -53,6 +61,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   });
 
   router.get('/runbooks/:slug/versions', (req, res) => {
+    readable(req, req.params.slug);
     const { runbook } = loadCurrent(db, req.params.slug);
     res.json({
       slug: runbook.slug,
@@ -64,6 +73,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   });
 
   router.get('/runbooks/:slug/versions/:number', (req, res) => {
+    readable(req, req.params.slug);
     const { runbook } = loadCurrent(db, req.params.slug);
     const number = /^[1-9]\d{0,8}$/.test(req.params.number) ? Number(req.params.number) : 0;
     const version = findVersionByNumber(db, runbook.id, number);
@@ -72,6 +82,7 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   });
 
   router.put('/runbooks/:slug', express.text({ type: () => true, limit: MARKDOWN_LIMIT }), (req, res) => {
+    authorize(requireActor(req), { action: 'runbook.write' });
     const slug = req.params.slug as string;
     if (!SLUG.test(slug) || slug.length > SLUG_MAX) {
       throw new AppError(400, 'invalid-slug', `"${slug}" is not a slug: use lowercase letters, digits and dashes`, 'slug');
@@ -80,9 +91,8 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
     if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type)) {
       throw new AppError(415, 'unsupported-media-type', 'Send the runbook as Markdown with Content-Type: text/markdown', 'content-type');
     }
-    const { by } = validate(putQuery, req.query, 'query');
     // The version names its author: someone who exists (else a foreign-key 500) and is active.
-    const createdBy = by === undefined ? null : actorFromBody(db, { by });
+    const createdBy = requireActor(req).id;
     const source = typeof req.body === 'string' ? req.body : '';
     const parsed = parseRunbook(source);
     if (!parsed.ok) {
@@ -99,13 +109,16 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   });
 
   router.post('/runbooks/:slug/archive', (req, res) => {
+    readable(req, req.params.slug);
+    authorize(requireActor(req), { action: 'runbook.write' });
     const { runbook } = loadCurrent(db, req.params.slug);
     const { archived } = validate(archiveBody, req.body ?? { archived: true });
     setArchived(db, runbook.id, archived);
     res.json({ slug: runbook.slug, archived });
   });
 
-  router.post('/import', (_req, res) => {
+  router.post('/import', (req, res) => {
+    authorize(requireActor(req), { action: 'runbook.write' });
     res.json(importDirectory(db, runbooksDir));
   });
 

@@ -1,6 +1,8 @@
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { findPerson } from '../people/repo';
+import { isTeam, type Actor } from '../access/actor';
+import { authorizeInRun } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { sql } from '../db/statements';
 
@@ -14,17 +16,26 @@ const personRef = (db: Db, id: number | null) => {
   return person ? { id: person.id, name: person.name } : null;
 };
 
-function openStep(db: Db, runId: number, position: number): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow & { open_checks: number } } {
+/** Who acts, and the rule the step must pass for them (checked on the step as loaded). */
+export interface StepActor {
+  actor: Actor;
+  rule: 'step.work' | 'step.reassign';
+}
+
+function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow & { open_checks: number } } {
   // One lookup for the common case; the error cases look again to say which part is missing.
   const found = sql(db, 
     `SELECT s.*, r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at,
             (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NULL) AS open_checks
        FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ? AND s.position = ?`,
   ).get(runId, position) as (RunStepRow & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null; open_checks: number }) | undefined;
+  const what = `Step ${position} of run ${runId}`;
   if (!found) {
-    if (!findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
-    throw new NotFoundError(`Step ${position} of run ${runId}`);
+    // Only the team may tell a missing run from a missing step.
+    if (isTeam(by.actor) && !findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
+    throw new NotFoundError(what);
   }
+  authorizeInRun(by.actor, { action: by.rule, assigneeId: found.assignee_id }, what);
   if (found.run_status === 'complete') {
     throw new ConflictError('run-complete', `Run "${found.run_title}" is complete; its steps can no longer change`, {
       completedAt: found.run_completed_at,
@@ -60,9 +71,10 @@ function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at:
   recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
 }
 
-export function completeStep(db: Db, runId: number, position: number, actorId: number, note: string | null): void {
+export function completeStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
+  const actorId = by.actor.id;
   db.transaction(() => {
-    const { run, step } = openStep(db, runId, position);
+    const { run, step } = openStep(db, runId, position, by);
     refuseIfClosed(db, step);
     if (step.open_checks > 0) {
       const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx').all(step.id) as {
@@ -81,9 +93,10 @@ export function completeStep(db: Db, runId: number, position: number, actorId: n
   })();
 }
 
-export function skipStep(db: Db, runId: number, position: number, actorId: number, note: string | null): void {
+export function skipStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
+  const actorId = by.actor.id;
   db.transaction(() => {
-    const { run, step } = openStep(db, runId, position);
+    const { run, step } = openStep(db, runId, position, by);
     refuseIfClosed(db, step);
     if (!step.optional) {
       throw new UnprocessableError('step-required', `"${step.title}" is not optional and cannot be skipped`, 'position');
@@ -97,9 +110,10 @@ export function skipStep(db: Db, runId: number, position: number, actorId: numbe
   })();
 }
 
-export function reopenStep(db: Db, runId: number, position: number, actorId: number, note: string | null): void {
+export function reopenStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
+  const actorId = by.actor.id;
   db.transaction(() => {
-    const { step } = openStep(db, runId, position);
+    const { step } = openStep(db, runId, position, by);
     if (step.status === 'open') throw new ConflictError('step-open', `"${step.title}" is already open`);
     const at = new Date().toISOString();
     sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
@@ -110,9 +124,10 @@ export function reopenStep(db: Db, runId: number, position: number, actorId: num
   })();
 }
 
-export function setCheck(db: Db, runId: number, position: number, index: number, actorId: number, ticked: boolean): void {
+export function setCheck(db: Db, runId: number, position: number, index: number, by: StepActor, ticked: boolean): void {
+  const actorId = by.actor.id;
   db.transaction(() => {
-    const { step } = openStep(db, runId, position);
+    const { step } = openStep(db, runId, position, by);
     const check = findRunCheck(db, step.id, index);
     if (!check) throw new NotFoundError(`Check ${index} of step ${position}`);
     refuseIfClosed(db, step);
@@ -133,9 +148,10 @@ export function setCheck(db: Db, runId: number, position: number, index: number,
   })();
 }
 
-export function reassignStep(db: Db, runId: number, position: number, actorId: number, toId: number, reason: string): void {
+export function reassignStep(db: Db, runId: number, position: number, by: StepActor, toId: number, reason: string): void {
+  const actorId = by.actor.id;
   db.transaction(() => {
-    const { step } = openStep(db, runId, position);
+    const { step } = openStep(db, runId, position, by);
     refuseIfClosed(db, step);
     const to = findPerson(db, toId);
     if (!to) throw new UnprocessableError('unknown-person', `Person ${toId} does not exist`, 'to');

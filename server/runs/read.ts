@@ -37,11 +37,11 @@ const STEP_JOINS = `FROM run_steps s JOIN runbook_steps rs ON rs.id = s.runbook_
       LEFT JOIN people a ON a.id = s.assignee_id
       LEFT JOIN people c ON c.id = s.completed_by`;
 
-/** Counts for the progress bar of run `r`. */
+/** Counts for the progress bar of run `r` (of the viewer's own steps, when @viewer is set). */
 const PROGRESS = `(SELECT json_object('steps', count(*), 'done', count(*) FILTER (WHERE status != 'open'),
                                   'required', count(*) FILTER (WHERE optional = 0),
                                   'requiredDone', count(*) FILTER (WHERE optional = 0 AND status = 'complete'))
-                 FROM run_steps WHERE run_id = r.id)`;
+                 FROM run_steps WHERE run_id = r.id AND (@viewer IS NULL OR assignee_id = @viewer))`;
 
 /**
  * GET /api/runs/:id as one JSON string built by SQLite. A 40-step run is ~1,300 values;
@@ -65,7 +65,7 @@ SELECT json_object(
   'steps', (
     SELECT json_group_array(${stepObject(true)} ORDER BY s.position)
     ${STEP_JOINS}
-     WHERE s.run_id = r.id),
+     WHERE s.run_id = r.id AND (@viewer IS NULL OR s.assignee_id = @viewer)),
   'events', (
     SELECT json_group_array(json_object(
       'id', e.id, 'kind', e.kind, 'at', e.at,
@@ -73,14 +73,19 @@ SELECT json_object(
       'step', es.position,
       'data', json(e.data)) ORDER BY e.id)
       FROM run_events e LEFT JOIN people ep ON ep.id = e.actor_id LEFT JOIN run_steps es ON es.id = e.run_step_id
-     WHERE e.run_id = r.id)
+     WHERE e.run_id = r.id AND (@viewer IS NULL OR es.assignee_id = @viewer))
 ) AS json
   FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
   LEFT JOIN people sp ON sp.id = r.started_by
- WHERE r.id = @id`;
+ WHERE r.id = @id
+   AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps v WHERE v.run_id = r.id AND v.assignee_id = @viewer))`;
 
-export function runJson(db: Db, id: number, now = new Date().toISOString()): string | undefined {
-  const row = sql(db, RUN_JSON).get({ id, now }) as { json: string } | undefined;
+/**
+ * The run's JSON. With a viewer (an outsourcer), only as far as their own steps go: their
+ * steps, their progress, their steps' events; undefined when they have no step in it.
+ */
+export function runJson(db: Db, id: number, viewer: number | null = null, now = new Date().toISOString()): string | undefined {
+  const row = sql(db, RUN_JSON).get({ id, viewer, now }) as { json: string } | undefined;
   return row?.json;
 }
 
@@ -91,7 +96,7 @@ interface CachedRun {
   body: Buffer;
 }
 
-const caches = new WeakMap<Db, Map<number, CachedRun>>();
+const caches = new WeakMap<Db, Map<string, CachedRun>>();
 const CACHE_LIMIT = 1000;
 
 /**
@@ -99,7 +104,7 @@ const CACHE_LIMIT = 1000;
  * trigger on every event), a person or role was renamed, or a due time has passed since it
  * was built. A read of an unchanged run costs one small query.
  */
-export function runJsonBytes(db: Db, id: number, now = new Date().toISOString()): Buffer | undefined {
+export function runJsonBytes(db: Db, id: number, viewer: number | null = null, now = new Date().toISOString()): Buffer | undefined {
   const head = sql(db, "SELECT r.revision, m.value AS names FROM runs r, app_meta m WHERE r.id = ? AND m.key = 'names_revision'").get(id) as
     | { revision: number; names: string }
     | undefined;
@@ -107,18 +112,19 @@ export function runJsonBytes(db: Db, id: number, now = new Date().toISOString())
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   const key = `${head.revision}:${head.names}`;
-  const hit = cache.get(id);
+  const cacheKey = `${id}:${viewer ?? ''}`;
+  const hit = cache.get(cacheKey);
   if (hit && hit.key === key && now < hit.validUntil) return hit.body;
 
-  const json = runJson(db, id, now);
+  const json = runJson(db, id, viewer, now);
   if (json === undefined) return undefined;
   const next = sql(db, "SELECT min(due_at) AS at FROM run_steps WHERE run_id = ? AND status = 'open' AND due_at > ?").get(id, now) as {
     at: string | null;
   };
-  if (cache.size >= CACHE_LIMIT && !hit) cache.delete(cache.keys().next().value as number);
+  if (cache.size >= CACHE_LIMIT && !hit) cache.delete(cache.keys().next().value as string);
   const entry = { key, validUntil: next.at ?? '9999', body: Buffer.from(json) };
-  cache.delete(id); // re-insert so the map's order is least recently built first
-  cache.set(id, entry);
+  cache.delete(cacheKey); // re-insert so the map's order is least recently built first
+  cache.set(cacheKey, entry);
   return entry.body;
 }
 
@@ -136,8 +142,8 @@ ${STEP_JOINS}
   JOIN runs r ON r.id = s.run_id
  WHERE s.run_id = @id AND s.position = @position`;
 
-export function stepResultJson(db: Db, id: number, position: number, now = new Date().toISOString()): string | undefined {
-  const row = sql(db, STEP_RESULT_JSON).get({ id, position, now }) as { json: string } | undefined;
+export function stepResultJson(db: Db, id: number, position: number, viewer: number | null = null, now = new Date().toISOString()): string | undefined {
+  const row = sql(db, STEP_RESULT_JSON).get({ id, position, viewer, now }) as { json: string } | undefined;
   return row?.json;
 }
 

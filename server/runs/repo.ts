@@ -60,21 +60,28 @@ export interface RunFilters {
   status?: 'open' | 'complete';
   runbook?: string;
   assignee?: number;
+  /** Set for an outsourcer: only runs with their steps, counting only their steps. */
+  viewer?: number | null;
 }
 
 export function listRuns(db: Db, filters: RunFilters = {}) {
   return sql(db, 
       `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title,
-              (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id) AS step_count,
-              (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status != 'open') AS done_count,
-              (SELECT min(due_at) FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open') AS next_due_at
+              (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS step_count,
+              (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status != 'open'
+                  AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS done_count,
+              (SELECT min(due_at) FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open'
+                  AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS next_due_at
          FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
         WHERE (@status IS NULL OR r.status = @status)
           AND (@runbook IS NULL OR b.slug = @runbook)
           AND (@assignee IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @assignee))
+          AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer))
         ORDER BY r.started_at DESC, r.id DESC`,
     )
-    .all({ status: filters.status ?? null, runbook: filters.runbook ?? null, assignee: filters.assignee ?? null }) as (RunRow & {
+    .all({
+      status: filters.status ?? null, runbook: filters.runbook ?? null, assignee: filters.assignee ?? null, viewer: filters.viewer ?? null,
+    }) as (RunRow & {
     runbook_slug: string; runbook_title: string; step_count: number; done_count: number; next_due_at: string | null;
   })[];
 }

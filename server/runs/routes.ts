@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
-import { actorFromBody } from '../http/actor';
+import { requireActor } from '../auth/authenticate';
+import { isTeam } from '../access/actor';
+import { authorize } from '../access/policy';
 import { completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
 import { listRuns } from './repo';
@@ -13,7 +15,6 @@ import { runJson, runJsonBytes, stepResultJson } from './read';
 const startBody = z.object({
   runbook: z.string().trim().min(1).max(100),
   title: z.string().trim().min(1, 'must not be empty').max(200),
-  by: z.number().int().positive(),
 });
 const listQuery = z.object({
   status: z.enum(['open', 'complete']).optional(),
@@ -45,49 +46,55 @@ export function runRoutes({ db }: { db: Db }): Router {
   const router = Router();
 
   router.post('/runs', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'run.start' });
     const input = validate(startBody, req.body);
-    const by = actorFromBody(db, req.body);
-    const runId = startRun(db, { runbook: input.runbook, title: input.title, startedBy: by });
+    const runId = startRun(db, { runbook: input.runbook, title: input.title, startedBy: actor.id });
     sendJson(res, runJson(db, runId), `Run ${runId}`, 201);
   });
 
   router.get('/runs', (req, res) => {
+    const actor = requireActor(req);
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
-    res.json({ runs: listRuns(db, filters).map(presentRunSummary) });
+    // An outsourcer's list comes from a query that can only return their own steps' runs.
+    const viewer = isTeam(actor) ? null : actor.id;
+    res.json({ runs: listRuns(db, { ...filters, viewer }).map(presentRunSummary) });
   });
 
   router.get('/runs/:id', (req, res) => {
+    const actor = requireActor(req);
     const runId = idParam(req.params.id);
-    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId), `Run ${req.params.id}`);
+    const viewer = isTeam(actor) ? null : actor.id;
+    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId, viewer), `Run ${req.params.id}`);
   });
 
   const actions = { complete: completeStep, reopen: reopenStep, skip: skipStep };
   for (const [name, act] of Object.entries(actions)) {
     router.post(`/runs/:id/steps/:position/${name}`, (req, res) => {
+      const actor = requireActor(req);
       const { runId, position } = stepAddress(req);
       const { note } = validate(noteBody, req.body ?? {});
-      const by = actorFromBody(db, req.body);
-      act(db, runId, position, by, note || null);
-      sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
+      act(db, runId, position, { actor, rule: 'step.work' }, note || null);
+      sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
     });
   }
 
   for (const verb of ['tick', 'untick'] as const) {
     router.post(`/runs/:id/steps/:position/checks/:index/${verb}`, (req, res) => {
+      const actor = requireActor(req);
       const { runId, position } = stepAddress(req);
-      const index = /^\d{1,6}$/.test(req.params.index as string) ? Number(req.params.index) : null;
+      const index = /^(0|[1-9]\d{0,5})$/.test(req.params.index as string) ? Number(req.params.index) : null;
       if (index === null) throw new NotFoundError(`Check ${req.params.index} of step ${position}`);
-      const by = actorFromBody(db, req.body);
-      setCheck(db, runId, position, index, by, verb === 'tick');
-      sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
+      setCheck(db, runId, position, index, { actor, rule: 'step.work' }, verb === 'tick');
+      sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
     });
   }
 
   router.post('/runs/:id/steps/:position/reassign', (req, res) => {
+    const actor = requireActor(req);
     const { runId, position } = stepAddress(req);
     const input = validate(reassignBody, req.body);
-    const by = actorFromBody(db, req.body);
-    reassignStep(db, runId, position, by, input.to, input.reason);
+    reassignStep(db, runId, position, { actor, rule: 'step.reassign' }, input.to, input.reason);
     sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
   });
 

@@ -4,7 +4,8 @@
  *   2. GET /api/runs/:id for a 40-step run (target >= 0.6 of hello-world requests/s), and
  *      the same for runs whose JSON is not cached (every read follows a change);
  *   3. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5).
- * HTTP figures come from autocannon at 32 connections against a server in a child process.
+ * HTTP figures come from autocannon at 32 connections against a server in a child process,
+ * with sign-in on: every app request carries an owner's API token.
  * BENCH_SECONDS sets the duration of each HTTP measurement (default 10).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +18,7 @@ import { migrate } from '../../server/db/migrate';
 import { importDirectory } from '../../server/runbooks/import';
 import { insertPerson, insertRole, upsertRoleMember } from '../../server/people/repo';
 import { startRun } from '../../server/runs/start';
+import { createApiToken } from '../../server/auth/tokens';
 import { generateRunbook } from './generate';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -42,7 +44,11 @@ function benchImport() {
 function seedHttpDatabase(file: string) {
   const db = openDatabase(file);
   migrate(db);
-  const person = insertPerson(db, { name: 'Bench Person', email: 'bench@example.com', kind: 'team', hourlyCostCents: null, active: true });
+  const person = insertPerson(db, { name: 'Bench Person', email: 'bench@example.com', kind: 'team', hourlyCostCents: null, active: true, level: 'owner' });
+  // Sign-in is on: the server is set up (an owner with a password) and every request carries
+  // this owner's API token.
+  db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, 'unusable', ?)").run(person.id, new Date().toISOString());
+  const { token } = createApiToken(db, person.id, 'bench');
   const role = insertRole(db, 'Fulfillment VA');
   upsertRoleMember(db, role.id, person.id, true);
   const dir = path.join(work, 'http-runbooks');
@@ -55,7 +61,7 @@ function seedHttpDatabase(file: string) {
     Array.from({ length: 1500 }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
   )();
   db.close();
-  return { personId: person.id, readRunId, completionRuns };
+  return { token, readRunId, completionRuns };
 }
 
 async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
@@ -91,24 +97,26 @@ async function main() {
   hello.child.kill();
 
   const app = await startServer(['app', path.join(work, 'http.sqlite')]);
-  const read = await measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}` });
+  const auth = { authorization: `Bearer ${seeded.token}` };
+  const read = await measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}`, headers: auth });
   // A different run each request, cycling through more runs than the JSON cache holds, so
   // every read builds its document: the cost of the first read after a change.
   let nextRead = 0;
   const coldRead = await measure({
     url: `http://127.0.0.1:${app.port}`,
+    headers: auth,
     requests: [{ setupRequest: (request) => ({ ...request, path: `/api/runs/${seeded.completionRuns[nextRead++ % seeded.completionRuns.length]}` }) }],
   });
 
   // Each request completes the next open step: run by run, step by step.
   let next = 0;
-  const body = JSON.stringify({ by: seeded.personId });
+  const body = JSON.stringify({ note: 'packed' });
   const completion = await measure({
     url: `http://127.0.0.1:${app.port}`,
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body,
         setupRequest: (request) => {
           const run = seeded.completionRuns[Math.floor(next / 40) % seeded.completionRuns.length];
@@ -132,6 +140,11 @@ async function main() {
   console.log(row('  same, first read after a change', coldRead));
   console.log(row('POST .../steps/:n/complete', completion, 0.5));
   fs.rmSync(work, { recursive: true, force: true });
+  // A figure made of error responses measures nothing: fail loudly rather than report it.
+  if ([baseline, read, coldRead, completion].some((f) => f.non2xx > 0)) {
+    console.error('\nSome requests failed (non-2xx): the figures above are not valid.');
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error) => {

@@ -1,5 +1,7 @@
 import type { Db } from '../../server/db/open';
 import { insertPerson, insertRole, upsertRoleMember, type PersonRow } from '../../server/people/repo';
+import { hashPassword } from '../../server/auth/passwords';
+import type { Level } from '../../server/access/actor';
 import { parseRunbook } from '../../server/runbooks/parse';
 import { saveVersion } from '../../server/runbooks/repo';
 
@@ -7,16 +9,25 @@ let counter = 0;
 
 export function makePerson(
   db: Db,
-  overrides: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean }> = {},
+  overrides: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean; level: Level }> = {},
 ): PersonRow {
   counter++;
   return insertPerson(db, {
     name: overrides.name ?? `Person ${counter}`,
     email: overrides.email ?? `person${counter}-${Date.now()}@example.com`,
-    kind: overrides.kind ?? 'team',
+    kind: overrides.kind ?? (overrides.level === 'outsourcer' ? 'outsourcer' : 'team'),
     hourlyCostCents: overrides.hourlyCostCents ?? null,
     active: overrides.active ?? true,
+    ...(overrides.level ? { level: overrides.level } : {}),
   });
+}
+
+/** Gives a person a password they can sign in with (hashing at full cost: use sparingly). */
+export async function givePassword(db: Db, personId: number, password: string): Promise<void> {
+  db.prepare(
+    `INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash`,
+  ).run(personId, await hashPassword(password), new Date().toISOString());
 }
 
 /** A role filled by the given people, the first one primary. */

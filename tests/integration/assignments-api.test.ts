@@ -1,7 +1,7 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import type { PersonRow } from '../../server/people/repo';
-import { expectError, startRun, stepAction, type RunJson, type TestApp } from './api';
+import { checkAction, expectError, startRun, stepAction, type RunJson, type TestApp } from './api';
 
 let app: TestApp;
 let pia: PersonRow, quin: PersonRow;
@@ -23,8 +23,8 @@ beforeAll(async () => {
     { title: 'Unpack the return', owner: 'Packer', due: '+1h', optional: true },
     { title: 'Refund', owner: 'Driver', due: '+5m' },
   ]));
-  orders = await startRun(app, 'orders', quin.id, 'Order #7');
-  returns = await startRun(app, 'returns', quin.id, 'Return #3');
+  orders = await startRun(app, 'orders', quin, 'Order #7');
+  returns = await startRun(app, 'returns', quin, 'Return #3');
 });
 afterAll(() => app.cleanup());
 afterEach(() => expect(app.errors).toEqual([]));
@@ -68,21 +68,21 @@ describe('GET /api/people/:id/assignments', () => {
   });
 
   test('counts ticked checks and drops a step once it is completed or skipped', async () => {
-    await app.http().post(`/api/runs/${orders.id}/steps/1/checks/0/tick`).send({ by: pia.id }).expect(200);
+    await checkAction(app, orders.id, 1, 0, 'tick', pia).expect(200);
     expect((await assignments(pia.id)).assignments[2]!.checks).toEqual({ total: 2, ticked: 1 });
-    await stepAction(app, orders.id, 2, 'complete', { by: pia.id }).expect(200);
-    await stepAction(app, returns.id, 1, 'skip', { by: pia.id }).expect(200);
+    await stepAction(app, orders.id, 2, 'complete', pia).expect(200);
+    await stepAction(app, returns.id, 1, 'skip', pia).expect(200);
     expect(await titles(pia.id)).toEqual(['Pack tomorrow', 'Pack some time']);
   });
 
   test('moves a reassigned step to the new person\'s list, in due order', async () => {
-    await stepAction(app, orders.id, 1, 'reassign', { by: pia.id, to: quin.id, reason: 'Pia is out' }).expect(200);
+    await stepAction(app, orders.id, 1, 'reassign', pia, { to: quin.id, reason: 'Pia is out' }).expect(200);
     expect(await titles(pia.id)).toEqual(['Pack some time']);
     expect(await titles(quin.id)).toEqual(['Refund', 'Drive', 'Pack tomorrow']);
   });
 
   test('drops every step of a run once the run is complete, optional ones included', async () => {
-    await stepAction(app, returns.id, 2, 'complete', { by: quin.id }).expect(200);
+    await stepAction(app, returns.id, 2, 'complete', quin).expect(200);
     expect(await titles(quin.id)).toEqual(['Drive', 'Pack tomorrow']);
   });
 
@@ -105,8 +105,10 @@ describe('GET /api/people/:id/assignments', () => {
 
 describe('GET /api/gaps', () => {
   let open: RunJson;
+  let eda: PersonRow;
 
   beforeAll(async () => {
+    eda = makePerson(app.db, { name: 'Eda', level: 'editor' });
     makeRole(app.db, 'Courier');
     makeRunbook(app.db, 'dispatch', runbookMarkdown('Dispatch', [
       { title: 'Book the courier', owner: 'Courier' },
@@ -115,7 +117,7 @@ describe('GET /api/gaps', () => {
     ]));
     makeRunbook(app.db, 'shelved', runbookMarkdown('Shelved', [{ title: 'Old step' }, { title: 'Old courier', owner: 'Courier' }]));
     app.db.prepare("UPDATE runbooks SET archived_at = '2026-01-01T00:00:00.000Z' WHERE slug = 'shelved'").run();
-    open = await startRun(app, 'dispatch', pia.id, 'Dispatch Monday');
+    open = await startRun(app, 'dispatch', pia, 'Dispatch Monday');
   });
 
   test('lists empty roles with the current steps naming them, leaving archived runbooks out', async () => {
@@ -144,7 +146,9 @@ describe('GET /api/gaps', () => {
   test('drops a role once someone active fills it, and a run step once it is reassigned', async () => {
     const courier = (await app.http().get('/api/roles')).body.roles.find((r: { name: string }) => r.name === 'Courier');
     await app.http().post(`/api/roles/${courier.id}/members`).send({ person: quin.id }).expect(201);
-    await stepAction(app, open.id, 1, 'reassign', { by: pia.id, to: quin.id, reason: 'Courier filled' }).expect(200);
+    // A step nobody has is no member's own: only an editor (or the owner) may hand it out.
+    expectError(await stepAction(app, open.id, 1, 'reassign', pia, { to: quin.id, reason: 'Courier filled' }), 403, 'forbidden');
+    await stepAction(app, open.id, 1, 'reassign', eda, { to: quin.id, reason: 'Courier filled' }).expect(200);
     const res = await app.http().get('/api/gaps');
     expect(res.body.emptyRoles.map((r: { name: string }) => r.name)).toEqual(['Loader']);
     expect(res.body.unassignedRunSteps.map((s: { position: number }) => s.position)).toEqual([2, 3]);

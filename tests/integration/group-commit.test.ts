@@ -9,21 +9,24 @@ import path from 'node:path';
 describe('with the real app', () => {
   const t = testApp();
   afterAll(t.cleanup);
+  afterEach(() => expect(t.errors).toEqual([]));
 
   test('concurrent step completions are all answered, committed and visible to another connection', async () => {
     const vera = makePerson(t.db, { name: 'Vera' });
     makeRole(t.db, 'Packer', [vera]);
     makeRunbook(t.db, 'pack', runbookMarkdown('Pack', Array.from({ length: 12 }, (_, i) => ({ title: `Step ${i + 1}`, owner: 'Packer' }))));
-    const run = await t.http().post('/api/runs').send({ runbook: 'pack', title: 'Order 1', by: vera.id }).expect(201);
+    const run = await t.asPerson(vera).post('/api/runs').send({ runbook: 'pack', title: 'Order 1' }).expect(201);
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => t.http().post(`/api/runs/${run.body.id}/steps/${i + 1}/complete`).send({ by: vera.id })),
+      Array.from({ length: 12 }, (_, i) => t.asPerson(vera).post(`/api/runs/${run.body.id}/steps/${i + 1}/complete`)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
     expect(t.db.inTransaction).toBe(false);
 
     const other = openDatabase(path.join(t.dir, 'test.sqlite'));
     const row = other.prepare('SELECT status FROM runs WHERE id = ?').get(run.body.id) as { status: string };
-    const done = other.prepare("SELECT count(*) AS n FROM run_steps WHERE run_id = ? AND status = 'complete'").get(run.body.id);
+    const done = other
+      .prepare("SELECT count(*) AS n FROM run_steps WHERE run_id = ? AND status = 'complete' AND completed_by = ?")
+      .get(run.body.id, vera.id);
     other.close();
     expect(row.status).toBe('complete');
     expect(done).toEqual({ n: 12 });
@@ -32,10 +35,10 @@ describe('with the real app', () => {
   test('a refused action inside a shared batch leaves the others in it committed', async () => {
     const vera = makePerson(t.db, { name: 'Vera 2' });
     makeRunbook(t.db, 'two', runbookMarkdown('Two', [{ title: 'A', owner: 'Vera 2' }, { title: 'B', owner: 'Vera 2', checks: ['Open check'] }]));
-    const run = await t.http().post('/api/runs').send({ runbook: 'two', title: 'Order 2', by: vera.id }).expect(201);
+    const run = await t.asPerson(vera).post('/api/runs').send({ runbook: 'two', title: 'Order 2' }).expect(201);
     const [ok, refused] = await Promise.all([
-      t.http().post(`/api/runs/${run.body.id}/steps/1/complete`).send({ by: vera.id }),
-      t.http().post(`/api/runs/${run.body.id}/steps/2/complete`).send({ by: vera.id }),
+      t.asPerson(vera).post(`/api/runs/${run.body.id}/steps/1/complete`),
+      t.asPerson(vera).post(`/api/runs/${run.body.id}/steps/2/complete`),
     ]);
     expect(ok.status).toBe(200);
     expect(refused.status).toBe(422);

@@ -125,8 +125,8 @@ describe('importing after edits made through the API', () => {
   });
 
   test('leaves open runs on the version they started from when an import changes the runbook', async () => {
-    const by = makePerson(app.db);
-    const run = await startRun(app, 'payroll', by.id);
+    const member = makePerson(app.db);
+    const run = await startRun(app, 'payroll', member);
     write('payroll.md', runbookMarkdown('Run payroll', [{ title: 'Something else entirely' }]));
     expect((await runImport()).updated).toEqual(['payroll']);
     const read = await app.http().get(`/api/runs/${run.id}`);

@@ -20,7 +20,17 @@ test('a bad setting stops the server with a message naming it', () => {
   expect(result.stderr).toContain('PORT="eighty"');
 });
 
-test('the server migrates, imports the shipped runbooks, prints its address and answers there', async () => {
+async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('the server migrates, imports the shipped runbooks, prints its address and a set-up link that works', async () => {
   const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
     cwd: ROOT, env: { ...process.env, PORT: '0', DATABASE_PATH: path.join(dir, 'main.sqlite') },
   });
@@ -35,9 +45,14 @@ test('the server migrates, imports the shipped runbooks, prints its address and 
       child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
     });
     expect(output).toMatch(/Runbooks from runbooks: \d+ new, 0 updated, 0 unchanged, 0 problem\(s\)/);
-    const response = await fetch(`${address}api/runbooks`);
-    const body = (await response.json()) as { runbooks: { slug: string }[] };
-    expect(body.runbooks.map((r) => r.slug)).toContain('ship-physical-order');
+    // Nothing works before the owner exists...
+    const blocked = await fetch(`${address}api/runbooks`);
+    expect(blocked.status).toBe(503);
+    // ...except the one-time set-up link the server printed.
+    const setup = await waitFor(() => /(http:\/\/localhost:\d+\/setup\/[\w-]+)/.exec(output)?.[1]);
+    const page = await fetch(setup);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Create the owner account');
   } finally {
     child.kill('SIGTERM');
   }

@@ -11,35 +11,35 @@ afterEach(() => expect(app.errors).toEqual([]));
 const createPerson = async (body: object) => {
   const res = await app.http().post('/api/people').send(body);
   expect(res.status).toBe(201);
-  return res.body as { id: number; name: string; email: string; kind: string; hourlyCost: number | null; active: boolean };
+  return res.body as { id: number; name: string; email: string; kind: string; level: string; hourlyCost: number | null; active: boolean };
 };
 
 describe('people', () => {
-  test('creates a person with defaults: a team member, active, no hourly cost', async () => {
+  test('creates a person with defaults: a team member at member level, active, no hourly cost', async () => {
     const res = await app.http().post('/api/people').send({ name: '  Grace Hopper ', email: 'grace@example.com' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(Number), name: 'Grace Hopper', email: 'grace@example.com', kind: 'team', hourlyCost: null, active: true,
+      id: expect.any(Number), name: 'Grace Hopper', email: 'grace@example.com', kind: 'team', level: 'member', hourlyCost: null, active: true,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 
-  test('creates an outsourcer with an hourly cost kept to the cent', async () => {
+  test('creates an outsourcer at outsourcer level with an hourly cost kept to the cent', async () => {
     const person = await createPerson({ name: 'Vera VA', email: 'vera@example.com', kind: 'outsourcer', hourlyCost: 12.5 });
-    expect(person).toMatchObject({ kind: 'outsourcer', hourlyCost: 12.5 });
+    expect(person).toMatchObject({ kind: 'outsourcer', level: 'outsourcer', hourlyCost: 12.5 });
     expect((await app.http().get(`/api/people/${person.id}`)).body.hourlyCost).toBe(12.5);
   });
 
-  test('lists people by name', async () => {
+  test('lists people by name, the owner who set the app up included', async () => {
     const res = await app.http().get('/api/people');
     expect(res.status).toBe(200);
-    expect(res.body.people.map((p: { name: string }) => p.name)).toEqual(['Grace Hopper', 'Vera VA']);
+    expect(res.body.people.map((p: { name: string }) => p.name)).toEqual(['Grace Hopper', 'Olive Owner', 'Vera VA']);
   });
 
   test('refuses an email already in use, in any case, with 409 naming the field', async () => {
     const res = await app.http().post('/api/people').send({ name: 'Imposter', email: 'GRACE@example.com' });
     expectError(res, 409, 'email-taken', 'email');
-    expect((await app.http().get('/api/people')).body.people).toHaveLength(2);
+    expect((await app.http().get('/api/people')).body.people).toHaveLength(3);
   });
 
   test.each([
@@ -58,7 +58,7 @@ describe('people', () => {
 
   test('refuses a body that is not JSON with 400 and creates nobody', async () => {
     expectError(await app.http().post('/api/people').type('form').send('name=A&email=a@example.com'), 400, 'invalid-input', 'body');
-    expect((await app.http().get('/api/people')).body.people).toHaveLength(2);
+    expect((await app.http().get('/api/people')).body.people).toHaveLength(3);
   });
 
   test('answers one person by id, and 404 without data for unknown or non-numeric ids', async () => {

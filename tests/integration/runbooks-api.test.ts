@@ -1,6 +1,6 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
-import { expectError, putRunbook, type TestApp } from './api';
+import { expectError, expectUnauthenticated, putRunbook, unauthenticated, type TestApp } from './api';
 
 let app: TestApp;
 beforeAll(() => {
@@ -57,19 +57,31 @@ describe('PUT /api/runbooks/:slug', () => {
     expect(versions.body.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
   });
 
-  test('records the author named by ?by= on the version', async () => {
-    const author = makePerson(app.db, { name: 'Ada Author' });
-    const res = await putRunbook(app, 'newsletter', newsletter, `?by=${author.id}`);
+  test('records the editor who PUT it as the version\'s author, ignoring a ?by=', async () => {
+    const author = makePerson(app.db, { name: 'Ada Author', level: 'editor' });
+    const res = await app.asPerson(author).put(`/api/runbooks/newsletter?by=${app.owner.id}`).type('text/markdown').send(newsletter);
     expect(res.status).toBe(201);
     const versions = await app.http().get('/api/runbooks/newsletter/versions');
     expect(versions.body.versions[0]).toMatchObject({ number: 1, origin: 'api', createdBy: { id: author.id, name: 'Ada Author' } });
   });
 
-  test('refuses an author who does not exist with 422 and stores nothing', async () => {
-    const res = await putRunbook(app, 'newsletter', `${newsletter}\nMore.\n`, '?by=99999');
-    expectError(res, 422, 'unknown-person', 'by');
-    const runbook = await app.http().get('/api/runbooks/newsletter');
-    expect(runbook.body.version).toBe(1);
+  test('refuses a PUT by someone not signed in with 401 and stores nothing', async () => {
+    const gone = makePerson(app.db, { name: 'Gone Author', level: 'editor', active: false });
+    for (const [name, headers, code] of await unauthenticated(app, gone)) {
+      const res = await app.anonymous().put('/api/runbooks/newsletter').set(headers).type('text/markdown').send(`${newsletter}\nMore.\n`);
+      expectUnauthenticated(res, name, code);
+    }
+    expect((await app.http().get('/api/runbooks/newsletter')).body.version).toBe(1);
+  });
+
+  test('refuses a PUT by a member or an outsourcer with 403 and stores nothing', async () => {
+    for (const level of ['member', 'outsourcer'] as const) {
+      const writer = makePerson(app.db, { level });
+      expectError(await putRunbook(app, 'newsletter', `${newsletter}\nMore.\n`, writer), 403, 'forbidden');
+      expectError(await putRunbook(app, 'member-made', newsletter, writer), 403, 'forbidden');
+    }
+    expect((await app.http().get('/api/runbooks/newsletter')).body.version).toBe(1);
+    expectError(await app.http().get('/api/runbooks/member-made'), 404, 'not-found');
   });
 
   test('creates an empty role for an owner name that matches nobody, shown as a gap', async () => {
@@ -160,13 +172,14 @@ describe('GET /api/runbooks/:slug and its versions', () => {
     expectError(await app.http().get('/api/runbooks/no-such-runbook/export'), 404, 'not-found');
   });
 
-  test('lists versions newest first with their origin and step count', async () => {
+  test('lists versions newest first with their origin, step count and author', async () => {
+    const owner = { id: app.owner.id, name: 'Olive Owner' };
     const res = await app.http().get('/api/runbooks/ship-order/versions');
     expect(res.status).toBe(200);
     expect(res.body.slug).toBe('ship-order');
     expect(res.body.versions).toEqual([
-      expect.objectContaining({ number: 2, title: 'Ship a home-study order', origin: 'api', stepCount: 3, createdBy: null }),
-      expect.objectContaining({ number: 1, origin: 'api', stepCount: 3 }),
+      expect.objectContaining({ number: 2, title: 'Ship a home-study order', origin: 'api', stepCount: 3, createdBy: owner }),
+      expect.objectContaining({ number: 1, origin: 'api', stepCount: 3, createdBy: owner }),
     ]);
   });
 
@@ -204,7 +217,7 @@ describe('GET /api/runbooks/:slug/export', () => {
 
 describe('POST /api/runbooks/:slug/archive', () => {
   test('archives a runbook: it leaves the default list and runs cannot start', async () => {
-    const by = makePerson(app.db);
+    const member = makePerson(app.db);
     const res = await app.http().post('/api/runbooks/newsletter/archive').send({ archived: true });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ slug: 'newsletter', archived: true });
@@ -213,7 +226,7 @@ describe('POST /api/runbooks/:slug/archive', () => {
     const only = await app.http().get('/api/runbooks?archived=only');
     expect(only.body.runbooks.map((r: { slug: string }) => r.slug)).toEqual(['newsletter']);
     expect((await app.http().get('/api/runbooks/newsletter')).body.archived).toBe(true);
-    const run = await app.http().post('/api/runs').send({ runbook: 'newsletter', title: 'Issue 1', by: by.id });
+    const run = await app.asPerson(member).post('/api/runs').send({ runbook: 'newsletter', title: 'Issue 1' });
     expectError(run, 409, 'runbook-archived');
   });
 

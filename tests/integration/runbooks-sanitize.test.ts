@@ -102,8 +102,8 @@ describe('hostile Markdown', () => {
   });
 
   test('serves inert HTML in a run of the runbook', async () => {
-    const by = makePerson(app.db);
-    const run = await startRun(app, 'evil', by.id, '<script>alert("run")</script>');
+    const member = makePerson(app.db);
+    const run = await startRun(app, 'evil', member, '<script>alert("run")</script>');
     expect(run.title).toBe('<script>alert("run")</script>');
     expectInert(run.steps[0]!.bodyHtml);
     expect(run.steps[0]!.checks).toHaveLength(4);

@@ -1,7 +1,7 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
 import type { PersonRow } from '../../server/people/repo';
-import { checkAction, getRun, putRunbook, startRun, stepAction, type RunJson, type TestApp } from './api';
+import { checkAction, expectError, getRun, putRunbook, startRun, stepAction, type RunJson, type TestApp } from './api';
 
 let app: TestApp;
 let ann: PersonRow, ben: PersonRow, vera: PersonRow;
@@ -16,13 +16,15 @@ const shipping = runbookMarkdown('Ship an order', [
 
 beforeAll(async () => {
   app = testApp();
+  // Ann, a member, works her own steps; Ben, an editor, works any step (and steps nobody has);
+  // Vera, an outsourcer, works only the step named for her.
   ann = makePerson(app.db, { name: 'Ann' });
-  ben = makePerson(app.db, { name: 'Ben' });
+  ben = makePerson(app.db, { name: 'Ben', level: 'editor' });
   vera = makePerson(app.db, { name: 'Vera VA', kind: 'outsourcer' });
   makeRole(app.db, 'Bookkeeper', [ann, ben]);
   makeRole(app.db, 'Courier');
   await putRunbook(app, 'ship', shipping).expect(201);
-  run = await startRun(app, 'ship', ben.id, 'Order #1042');
+  run = await startRun(app, 'ship', ben, 'Order #1042');
 });
 afterAll(() => app.cleanup());
 afterEach(() => expect(app.errors).toEqual([]));
@@ -83,7 +85,7 @@ describe('POST /api/runs', () => {
 
 describe('step actions', () => {
   test('ticking a check answers the step and the run\'s progress, naming who ticked it', async () => {
-    const res = await checkAction(app, run.id, 1, 0, 'tick', ann.id);
+    const res = await checkAction(app, run.id, 1, 0, 'tick', ann);
     expect(res.status).toBe(200);
     expect(res.body.run).toEqual({ id: run.id, status: 'open', completedAt: null, progress: { steps: 4, done: 0, required: 3, requiredDone: 0 } });
     expect(res.body.step.position).toBe(1);
@@ -92,38 +94,48 @@ describe('step actions', () => {
   });
 
   test('unticking a check opens it again', async () => {
-    const res = await checkAction(app, run.id, 1, 0, 'untick', ben.id);
+    const res = await checkAction(app, run.id, 1, 0, 'untick', ben);
     expect(res.status).toBe(200);
     expect(res.body.step.checks[0]).toMatchObject({ ticked: false, tickedBy: null, tickedAt: null });
   });
 
   test('completing a step whose checks are all ticked records who, when and the note', async () => {
-    await checkAction(app, run.id, 1, 0, 'tick', ann.id).expect(200);
-    await checkAction(app, run.id, 1, 1, 'tick', ann.id).expect(200);
-    const res = await stepAction(app, run.id, 1, 'complete', { by: ann.id, note: '  Paid by card  ' });
+    await checkAction(app, run.id, 1, 0, 'tick', ann).expect(200);
+    await checkAction(app, run.id, 1, 1, 'tick', ann).expect(200);
+    const res = await stepAction(app, run.id, 1, 'complete', ann, { note: '  Paid by card  ' });
     expect(res.status).toBe(200);
     expect(res.body.step).toMatchObject({ status: 'complete', completedBy: { id: ann.id, name: 'Ann' }, completedAt: expect.any(String), note: 'Paid by card' });
     expect(res.body.run.progress).toEqual({ steps: 4, done: 1, required: 3, requiredDone: 1 });
   });
 
   test('reopening a completed step clears who completed it', async () => {
-    const res = await stepAction(app, run.id, 1, 'reopen', { by: ben.id, note: 'Card declined' });
+    const res = await stepAction(app, run.id, 1, 'reopen', ben, { note: 'Card declined' });
     expect(res.status).toBe(200);
     expect(res.body.step).toMatchObject({ status: 'open', completedBy: null, completedAt: null, note: null });
     expect(res.body.run.progress.done).toBe(0);
   });
 
   test('skipping an optional step marks it skipped without closing the run', async () => {
-    const res = await stepAction(app, run.id, 4, 'skip', { by: ben.id, note: 'Customer collects' });
+    const res = await stepAction(app, run.id, 4, 'skip', ben, { note: 'Customer collects' });
     expect(res.status).toBe(200);
     expect(res.body.step).toMatchObject({ status: 'skipped', completedBy: { id: ben.id, name: 'Ben' }, note: 'Customer collects' });
     expect(res.body.run).toMatchObject({ status: 'open', progress: { done: 1, requiredDone: 0 } });
   });
 
+  test('refuses a member a step assigned to someone else or to nobody with 403, and an outsourcer any step not theirs with 404', async () => {
+    const saved = await getRun(app, run.id);
+    expectError(await stepAction(app, run.id, 2, 'complete', ann), 403, 'forbidden');
+    expectError(await stepAction(app, run.id, 3, 'complete', ann), 403, 'forbidden');
+    expectError(await stepAction(app, run.id, 4, 'reopen', ann), 403, 'forbidden');
+    expectError(await checkAction(app, run.id, 1, 0, 'tick', vera), 404, 'not-found');
+    expectError(await stepAction(app, run.id, 3, 'complete', vera), 404, 'not-found');
+    expect(await getRun(app, run.id)).toEqual(saved);
+  });
+
   test('completing the last required step completes the run', async () => {
-    await stepAction(app, run.id, 1, 'complete', { by: ann.id }).expect(200);
-    await stepAction(app, run.id, 2, 'complete', { by: vera.id }).expect(200);
-    const last = await stepAction(app, run.id, 3, 'complete', { by: ben.id });
+    await stepAction(app, run.id, 1, 'complete', ann).expect(200);
+    await stepAction(app, run.id, 2, 'complete', vera).expect(200);
+    const last = await stepAction(app, run.id, 3, 'complete', ben);
     expect(last.status).toBe(200);
     expect(last.body.run).toEqual({
       id: run.id, status: 'complete', completedAt: last.body.step.completedAt, progress: { steps: 4, done: 4, required: 3, requiredDone: 3 },
@@ -157,7 +169,7 @@ describe('runs of a runbook that changes later', () => {
   let before: RunJson;
 
   beforeAll(async () => {
-    before = await startRun(app, 'ship', ann.id, 'Order #1043');
+    before = await startRun(app, 'ship', ann, 'Order #1043');
     const edited = runbookMarkdown('Ship an order, v2', [
       { title: 'Take payment', owner: 'Bookkeeper', body: '- [ ] Receipt sent' },
       { title: 'Courier pickup', owner: 'Courier' },
@@ -173,14 +185,14 @@ describe('runs of a runbook that changes later', () => {
   });
 
   test('still takes actions on the old steps', async () => {
-    const res = await checkAction(app, before.id, 1, 1, 'tick', ann.id);
+    const res = await checkAction(app, before.id, 1, 1, 'tick', ann);
     expect(res.status).toBe(200);
     expect(res.body.step.checks[1]).toMatchObject({ text: 'Address complete', ticked: true });
-    await stepAction(app, before.id, 2, 'complete', { by: vera.id }).expect(200);
+    await stepAction(app, before.id, 2, 'complete', vera).expect(200);
   });
 
   test('starts new runs from the new version', async () => {
-    const next = await startRun(app, 'ship', ann.id, 'Order #1044');
+    const next = await startRun(app, 'ship', ann, 'Order #1044');
     expect(next.runbook).toEqual({ slug: 'ship', title: 'Ship an order, v2', version: 2 });
     expect(next.steps.map((s) => s.title)).toEqual(['Take payment', 'Courier pickup']);
     expect(next.steps[0]!.checks.map((c) => c.text)).toEqual(['Receipt sent']);
@@ -192,7 +204,7 @@ describe('GET /api/runs', () => {
 
   beforeAll(async () => {
     await putRunbook(app, 'invoices', runbookMarkdown('Send invoices', [{ title: 'Export hours', owner: 'Ben' }])).expect(201);
-    other = await startRun(app, 'invoices', ben.id, 'March invoices');
+    other = await startRun(app, 'invoices', ben, 'March invoices');
   });
 
   const titles = async (query: string) => {

@@ -1,13 +1,16 @@
 import { ConfigError, loadConfig } from '../../server/config';
 
 test('defaults to port 3000, a database in data/ and the runbooks folder', () => {
-  expect(loadConfig({})).toEqual({ port: 3000, databasePath: 'data/runbooks.sqlite', runbooksDir: 'runbooks' });
+  expect(loadConfig({})).toEqual({
+    port: 3000, databasePath: 'data/runbooks.sqlite', runbooksDir: 'runbooks', trustProxy: false, publicUrl: null,
+  });
 });
 
 test('reads each setting from the environment', () => {
-  expect(loadConfig({ PORT: '8080', DATABASE_PATH: '/var/lib/rb.sqlite', RUNBOOKS_DIR: 'sops' })).toEqual({
-    port: 8080, databasePath: '/var/lib/rb.sqlite', runbooksDir: 'sops',
-  });
+  expect(
+    loadConfig({ PORT: '8080', DATABASE_PATH: '/var/lib/rb.sqlite', RUNBOOKS_DIR: 'sops', TRUST_PROXY: '1', PUBLIC_URL: 'https://ops.example.com/' }),
+  ).toEqual({ port: 8080, databasePath: '/var/lib/rb.sqlite', runbooksDir: 'sops', trustProxy: 1, publicUrl: 'https://ops.example.com' });
+  expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
 
 test.each([
@@ -16,6 +19,8 @@ test.each([
   ['PORT', '80.5'],
   ['DATABASE_PATH', ''],
   ['RUNBOOKS_DIR', ''],
+  ['TRUST_PROXY', 'yes please!'],
+  ['PUBLIC_URL', 'ftp://example.com'],
 ])('refuses %s=%p with a message naming the variable', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));

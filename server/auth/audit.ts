@@ -1,0 +1,61 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+
+export type AuditAction =
+  | 'sign-in.ok' | 'sign-in.failed' | 'sign-out' | 'setup.owner-created'
+  | 'invitation.created' | 'invitation.accepted' | 'invitation.revoked'
+  | 'level.changed' | 'person.deactivated' | 'person.reactivated'
+  | 'token.created' | 'token.revoked' | 'link.created' | 'link.revoked' | 'link.used'
+  | 'password.changed';
+
+/** How each entry reads on the audit page. */
+export const AUDIT_LABELS: Record<AuditAction, string> = {
+  'sign-in.ok': 'Signed in',
+  'sign-in.failed': 'Failed sign-in',
+  'sign-out': 'Signed out',
+  'setup.owner-created': 'Owner account created',
+  'invitation.created': 'Invitation sent',
+  'invitation.accepted': 'Invitation accepted',
+  'invitation.revoked': 'Invitation withdrawn',
+  'level.changed': 'Access level changed',
+  'person.deactivated': 'Deactivated',
+  'person.reactivated': 'Reactivated',
+  'token.created': 'API token created',
+  'token.revoked': 'API token revoked',
+  'link.created': 'Personal link created',
+  'link.revoked': 'Personal link revoked',
+  'link.used': 'Personal link opened',
+  'password.changed': 'Password set',
+};
+
+/** Appends to the audit log that owners read. Never holds a secret. */
+export function audit(
+  db: Db,
+  entry: { action: AuditAction; actorId: number | null; subjectId?: number | null; address?: string | null; data?: object },
+): void {
+  sql(db, 'INSERT INTO audit_log (at, actor_id, action, subject_id, address, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+    new Date().toISOString(), entry.actorId, entry.action, entry.subjectId ?? null, entry.address ?? null, JSON.stringify(entry.data ?? {}),
+  );
+}
+
+export function listAudit(db: Db, limit = 200) {
+  return (
+    sql(db, 
+      `SELECT l.id, l.at, l.action, l.address, l.data, l.actor_id, a.name AS actor_name, l.subject_id, s.name AS subject_name
+         FROM audit_log l LEFT JOIN people a ON a.id = l.actor_id LEFT JOIN people s ON s.id = l.subject_id
+        ORDER BY l.id DESC LIMIT ?`,
+    ).all(limit) as {
+      id: number; at: string; action: string; address: string | null; data: string;
+      actor_id: number | null; actor_name: string | null; subject_id: number | null; subject_name: string | null;
+    }[]
+  ).map((row) => ({
+    id: row.id,
+    at: row.at,
+    action: row.action,
+    label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
+    address: row.address,
+    actor: row.actor_id === null ? null : { id: row.actor_id, name: row.actor_name },
+    subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  }));
+}

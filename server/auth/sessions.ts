@@ -1,0 +1,81 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { hashSecret, newSecret } from './secrets';
+
+/** How long a session lives: signed-in sessions idle out, and all end at an absolute limit. */
+export const SESSION_LIMITS = {
+  idleMs: 3 * 24 * 3600_000,
+  absoluteMs: 30 * 24 * 3600_000,
+  /** A visitor's session before sign-in only carries the sign-in form's CSRF token. */
+  visitorMs: 2 * 3600_000,
+  /** last_seen is written at most this often, so reading a page does not write every time. */
+  touchEveryMs: 5 * 60_000,
+};
+
+export const SESSION_COOKIE = 'rb_session';
+
+export interface SessionRow {
+  id_hash: string;
+  person_id: number | null;
+  link_id: number | null;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export function createSession(
+  db: Db,
+  owner: { personId: number | null; linkId?: number | null; expiresAt?: Date },
+  now = new Date(),
+): { cookie: string; session: SessionRow } {
+  const cookie = newSecret();
+  const limit = owner.personId === null ? SESSION_LIMITS.visitorMs : SESSION_LIMITS.absoluteMs;
+  const absolute = new Date(now.getTime() + limit);
+  const expires = owner.expiresAt && owner.expiresAt < absolute ? owner.expiresAt : absolute;
+  const session: SessionRow = {
+    id_hash: hashSecret(cookie),
+    person_id: owner.personId,
+    link_id: owner.linkId ?? null,
+    csrf_token: newSecret(),
+    created_at: now.toISOString(),
+    last_seen_at: now.toISOString(),
+    expires_at: expires.toISOString(),
+  };
+  sql(db, 
+    `INSERT INTO sessions (id_hash, person_id, link_id, csrf_token, created_at, last_seen_at, expires_at)
+     VALUES (@id_hash, @person_id, @link_id, @csrf_token, @created_at, @last_seen_at, @expires_at)`,
+  ).run(session);
+  return { cookie, session };
+}
+
+/** The live session behind a cookie value; an expired or idle one is deleted and not returned. */
+export function findSession(db: Db, cookie: string, now = new Date()): SessionRow | undefined {
+  const idHash = hashSecret(cookie);
+  const session = sql(db, 'SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as SessionRow | undefined;
+  if (!session) return undefined;
+  const idleLimit = session.person_id === null ? SESSION_LIMITS.visitorMs : SESSION_LIMITS.idleMs;
+  const lastSeen = new Date(session.last_seen_at).getTime();
+  if (now.toISOString() >= session.expires_at || now.getTime() - lastSeen >= idleLimit) {
+    sql(db, 'DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+    return undefined;
+  }
+  if (now.getTime() - lastSeen >= SESSION_LIMITS.touchEveryMs) {
+    session.last_seen_at = now.toISOString();
+    sql(db, 'UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(session.last_seen_at, idHash);
+  }
+  return session;
+}
+
+export function destroySession(db: Db, idHash: string): void {
+  sql(db, 'DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+}
+
+/** Ends every session of a person at once (deactivation, level change, password change). */
+export function endSessionsOf(db: Db, personId: number, except?: string): number {
+  return sql(db, 'DELETE FROM sessions WHERE person_id = ? AND id_hash IS NOT ?').run(personId, except ?? null).changes;
+}
+
+export function purgeExpiredSessions(db: Db, now = new Date()): number {
+  return sql(db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString()).changes;
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { LEVELS } from '../access/actor';
+import { audit } from '../auth/audit';
+import { hashPassword, passwordProblem } from '../auth/passwords';
+import { createApiToken } from '../auth/tokens';
+import { findPersonByEmail, insertPerson } from '../people/repo';
+
+export class CliInputError extends Error {}
+
+/** `--name value` pairs of an argument list. */
+export function flags(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) throw new CliInputError(`unexpected "${arg}"`);
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new CliInputError(`${arg} needs a value`);
+    out[arg.slice(2)] = value;
+    i++;
+  }
+  return out;
+}
+
+const userFlags = z.object({
+  email: z.email('--email must be an email address').transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1, '--name must not be empty').max(200),
+  level: z.enum(LEVELS, { error: `--level must be one of ${LEVELS.join(', ')}` }).default('member'),
+});
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new CliInputError(result.error.issues.map((i) => i.message).join('; '));
+  return result.data;
+}
+
+/**
+ * `user create`: creates (or updates) an account with a password read from standard input,
+ * for setting up a server without a browser. Creating an owner completes the set-up.
+ */
+export async function createUser(db: Db, args: string[], password: string): Promise<string> {
+  const input = parse(userFlags, flags(args));
+  const problem = passwordProblem(password, input);
+  if (problem) throw new CliInputError(`password ${problem}`);
+  const hash = await hashPassword(password);
+  return db.transaction(() => {
+    const existing = findPersonByEmail(db, input.email);
+    const person =
+      existing ??
+      insertPerson(db, { name: input.name, email: input.email, kind: input.level === 'outsourcer' ? 'outsourcer' : 'team', hourlyCostCents: null, active: true, level: input.level });
+    sql(db, 'UPDATE people SET name = ?, access_level = ?, active = 1 WHERE id = ?').run(input.name, input.level, person.id);
+    sql(db, 
+      `INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+    ).run(person.id, hash, new Date().toISOString());
+    audit(db, { action: input.level === 'owner' && !existing ? 'setup.owner-created' : 'password.changed', actorId: null, subjectId: person.id, data: { via: 'cli' } });
+    return `${existing ? 'Updated' : 'Created'} ${input.level} account for ${input.email}`;
+  })();
+}
+
+/** `token create`: a personal API token for a script, printed once. */
+export function createToken(db: Db, args: string[]): string {
+  const input = parse(z.object({ email: z.email('--email must be an email address'), name: z.string().trim().min(1).max(100).default('cli') }), flags(args));
+  const person = findPersonByEmail(db, input.email);
+  if (!person || !person.active) throw new CliInputError(`no active person has the email ${input.email}`);
+  const { token, row } = createApiToken(db, person.id, input.name);
+  audit(db, { action: 'token.created', actorId: null, subjectId: person.id, data: { token: row.id, name: input.name, via: 'cli' } });
+  return token;
+}

@@ -1,0 +1,31 @@
+import type { RequestHandler } from 'express';
+import type { Actor } from '../access/actor';
+import { can } from '../access/policy';
+
+interface NavItem {
+  href: string;
+  label: string;
+  current?: boolean;
+}
+
+/** The main navigation, showing only what the viewer may open. */
+export function navItems(actor: Actor, path: string): NavItem[] {
+  const items: NavItem[] = [{ href: '/my-work', label: 'My work' }];
+  if (can(actor, { action: 'runbook.read' })) items.unshift({ href: '/', label: 'Home' });
+  if (can(actor, { action: 'tokens.own' })) items.push({ href: '/account', label: 'Account' });
+  if (can(actor, { action: 'audit.read' })) items.push({ href: '/audit', label: 'Audit log' });
+  return items.map((item) => ({
+    ...item,
+    current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
+  }));
+}
+
+/** What every page's layout needs: who is signed in, their navigation, the CSRF token. */
+export function pageLocals(): RequestHandler {
+  return (req, res, next) => {
+    res.locals.actor = req.actor;
+    res.locals.csrfToken = req.session?.csrf_token;
+    res.locals.navItems = req.actor ? navItems(req.actor, req.path) : [];
+    next();
+  };
+}

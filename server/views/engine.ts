@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import type { Response } from 'express';
+import { registerHelpers } from './helpers';
+
+export const VIEWS_DIR = path.join(__dirname, '..', '..', 'views');
+
+export interface Views {
+  /** Renders `views/<view>.hbs` inside a layout and sends it. */
+  render(res: Response, view: string, data?: Record<string, unknown>, options?: { status?: number; layout?: string }): void;
+}
+
+const listTemplates = (dir: string): string[] =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.hbs'))
+        .map((e) => path.join(e.parentPath, e.name))
+    : [];
+
+/**
+ * Compiles every template once at start (a template error stops the start, not a request),
+ * with its own Handlebars instance, strict about missing helpers and HTML-escaping by default.
+ */
+export function createViews(root = VIEWS_DIR): Views {
+  const hbs = Handlebars.create();
+  registerHelpers(hbs);
+  const compile = (file: string) => hbs.compile(fs.readFileSync(file, 'utf8'), { strict: false, knownHelpersOnly: false });
+  for (const file of listTemplates(path.join(root, 'partials'))) {
+    hbs.registerPartial(path.relative(path.join(root, 'partials'), file).replace(/\.hbs$/, '').split(path.sep).join('/'), compile(file));
+  }
+  const templates = new Map<string, Handlebars.TemplateDelegate>();
+  for (const file of listTemplates(root)) {
+    const name = path.relative(root, file).replace(/\.hbs$/, '').split(path.sep).join('/');
+    if (!name.startsWith('partials/')) templates.set(name, compile(file));
+  }
+  const template = (name: string) => {
+    const found = templates.get(name);
+    if (!found) throw new Error(`No template views/${name}.hbs`);
+    return found;
+  };
+
+  return {
+    render(res, view, data = {}, options = {}) {
+      const locals = { ...res.locals, ...data };
+      const body = template(view)(locals);
+      const html = template(`layouts/${options.layout ?? 'main'}`)({ ...locals, body });
+      res.status(options.status ?? res.statusCode ?? 200).type('html').send(html);
+    },
+  };
+}

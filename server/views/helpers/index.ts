@@ -1,0 +1,15 @@
+import type Handlebars from 'handlebars';
+import { eq } from './eq';
+import { formatDate } from './format-date';
+import { minutes } from './minutes';
+import { plural } from './plural';
+import { json } from './json';
+
+/** Every helper the templates may use, registered by name. One helper per file. */
+export function registerHelpers(hbs: typeof Handlebars): void {
+  hbs.registerHelper('eq', eq);
+  hbs.registerHelper('formatDate', formatDate);
+  hbs.registerHelper('minutes', minutes);
+  hbs.registerHelper('plural', plural);
+  hbs.registerHelper('json', json);
+}

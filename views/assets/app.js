@@ -1,0 +1,1 @@
+// Progressive enhancement only: every action works as a plain form without this file.
