@@ -14,10 +14,13 @@ import { accessRoutes } from './access/routes';
 import { runbookRoutes } from './runbooks/routes';
 import { peopleRoutes } from './people/routes';
 import { runRoutes } from './runs/routes';
-import { forgetCachedRuns } from './runs/read';
+import { forgetCachedRuns } from './runs/cache';
 import { createViews, VIEWS_DIR, type Views } from './views/engine';
 import { homePages } from './home/pages';
 import { accountPages } from './account/pages';
+import { runPages } from './runs/pages';
+import { libraryPages } from './library/pages';
+import { teamPages } from './team/pages';
 
 export interface AppDeps {
   db: Db;
@@ -55,7 +58,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(setupGate(db));
   app.use('/api', express.json({ limit: '100kb' }));
   // Forms are for pages; the API takes JSON only.
-  app.use(/^\/(?!api(\/|$))/, express.urlencoded({ extended: false, limit: '100kb' }));
+  const formParser = express.urlencoded({ extended: false, limit: '100kb' });
+  app.use((req, res, next) => (req.path === '/api' || req.path.startsWith('/api/') ? next() : formParser(req, res, next)));
   app.use(csrfProtection());
 
   const api = express.Router();
@@ -72,6 +76,9 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(pageLocals());
   app.use(authPages({ db, views }));
   app.use(homePages({ db, views }));
+  app.use(runPages({ db, views }));
+  app.use(libraryPages({ db, views }));
+  app.use(teamPages({ db, views, publicUrl: config.publicUrl ?? null }));
   app.use(accountPages({ db, views }));
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);

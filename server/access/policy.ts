@@ -27,6 +27,7 @@ export type Rule =
   | { action: 'runs.read-all' }
   | { action: 'step.work'; assigneeId: number | null }
   | { action: 'step.reassign'; assigneeId: number | null }
+  | { action: 'step.comment'; assigneeId: number | null }
   | { action: 'assignments.read'; personId: number }
   | { action: 'links.manage' }
   | { action: 'audit.read' }
@@ -59,6 +60,8 @@ export function can(actor: Actor, rule: Rule): boolean {
       return isManager(actor) || rule.assigneeId === actor.id;
     case 'step.reassign':
       return isManager(actor) || (actor.level === 'member' && rule.assigneeId === actor.id);
+    case 'step.comment':
+      return isTeam(actor) || rule.assigneeId === actor.id;
     case 'tokens.own':
       return actor.via !== 'link';
   }

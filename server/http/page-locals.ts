@@ -12,6 +12,9 @@ interface NavItem {
 export function navItems(actor: Actor, path: string): NavItem[] {
   const items: NavItem[] = [{ href: '/my-work', label: 'My work' }];
   if (can(actor, { action: 'runbook.read' })) items.unshift({ href: '/', label: 'Home' });
+  if (can(actor, { action: 'runbook.read' })) items.push({ href: '/runbooks', label: 'Library' });
+  if (can(actor, { action: 'runs.read-all' })) items.push({ href: '/runs', label: 'Runs' });
+  if (can(actor, { action: 'people.list' })) items.push({ href: '/people', label: 'People' });
   if (can(actor, { action: 'tokens.own' })) items.push({ href: '/account', label: 'Account' });
   if (can(actor, { action: 'audit.read' })) items.push({ href: '/audit', label: 'Audit log' });
   return items.map((item) => ({

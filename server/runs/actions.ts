@@ -19,7 +19,7 @@ const personRef = (db: Db, id: number | null) => {
 /** Who acts, and the rule the step must pass for them (checked on the step as loaded). */
 export interface StepActor {
   actor: Actor;
-  rule: 'step.work' | 'step.reassign';
+  rule: 'step.work' | 'step.reassign' | 'step.comment';
 }
 
 function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow & { open_checks: number } } {
@@ -162,5 +162,13 @@ export function reassignStep(db: Db, runId: number, position: number, by: StepAc
     recordEvent(db, {
       runId, runStepId: step.id, kind: 'step.reassigned', actorId, at, data: { from: step.assignee_id, to: to.id, reason },
     });
+  })();
+}
+
+/** A note on a step, open or done, without changing its state: "the courier comes at 3". */
+export function addNote(db: Db, runId: number, position: number, by: StepActor, note: string): void {
+  db.transaction(() => {
+    const { step } = openStep(db, runId, position, by);
+    recordEvent(db, { runId, runStepId: step.id, kind: 'step.noted', actorId: by.actor.id, at: new Date().toISOString(), data: { note } });
   })();
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import { cachedForRun } from './cache';
 
 /**
  * One run step as the API shows it; needs the aliases of STEP_JOINS and @now. Without text,
@@ -89,43 +90,15 @@ export function runJson(db: Db, id: number, viewer: number | null = null, now = 
   return row?.json;
 }
 
-interface CachedRun {
-  key: string;
-  /** When the first open step falls due, `overdue` changes, so the copy is good until then. */
-  validUntil: string;
-  body: Buffer;
-}
-
-const caches = new WeakMap<Db, Map<string, CachedRun>>();
-const CACHE_LIMIT = 1000;
-
 /**
- * The run's JSON as bytes, rebuilt only when the run changed (its revision, bumped by a
- * trigger on every event), a person or role was renamed, or a due time has passed since it
- * was built. A read of an unchanged run costs one small query.
+ * The run's JSON as bytes, rebuilt only when the run changed, a name changed, or a due time
+ * passed (see cache.ts). A read of an unchanged run costs one small query.
  */
 export function runJsonBytes(db: Db, id: number, viewer: number | null = null, now = new Date().toISOString()): Buffer | undefined {
-  const head = sql(db, "SELECT r.revision, m.value AS names FROM runs r, app_meta m WHERE r.id = ? AND m.key = 'names_revision'").get(id) as
-    | { revision: number; names: string }
-    | undefined;
-  if (!head) return undefined;
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  const key = `${head.revision}:${head.names}`;
-  const cacheKey = `${id}:${viewer ?? ''}`;
-  const hit = cache.get(cacheKey);
-  if (hit && hit.key === key && now < hit.validUntil) return hit.body;
-
-  const json = runJson(db, id, viewer, now);
-  if (json === undefined) return undefined;
-  const next = sql(db, "SELECT min(due_at) AS at FROM run_steps WHERE run_id = ? AND status = 'open' AND due_at > ?").get(id, now) as {
-    at: string | null;
-  };
-  if (cache.size >= CACHE_LIMIT && !hit) cache.delete(cache.keys().next().value as string);
-  const entry = { key, validUntil: next.at ?? '9999', body: Buffer.from(json) };
-  cache.delete(cacheKey); // re-insert so the map's order is least recently built first
-  cache.set(cacheKey, entry);
-  return entry.body;
+  return cachedForRun(db, id, `json:${viewer ?? ''}`, now, () => {
+    const json = runJson(db, id, viewer, now);
+    return json === undefined ? undefined : Buffer.from(json);
+  });
 }
 
 /**
@@ -147,7 +120,3 @@ export function stepResultJson(db: Db, id: number, position: number, viewer: num
   return row?.json;
 }
 
-/** Drops every cached run document (after a rolled-back batch, whose revisions will be reused). */
-export function forgetCachedRuns(db: Db): void {
-  caches.delete(db);
-}

@@ -6,7 +6,7 @@ import { idParam, validate, withoutBlanks } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { isTeam } from '../access/actor';
 import { authorize } from '../access/policy';
-import { completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
+import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
 import { listRuns } from './repo';
 import { presentRunSummary } from './present';
@@ -22,6 +22,7 @@ const listQuery = z.object({
   assignee: z.coerce.number().int().positive().optional(),
 });
 const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
+const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
 const reassignBody = z.object({
   to: z.number().int().positive(),
   reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
@@ -89,6 +90,14 @@ export function runRoutes({ db }: { db: Db }): Router {
       sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
     });
   }
+
+  router.post('/runs/:id/steps/:position/note', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    const { note } = validate(noteRequired, req.body);
+    addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
+    sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+  });
 
   router.post('/runs/:id/steps/:position/reassign', (req, res) => {
     const actor = requireActor(req);

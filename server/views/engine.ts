@@ -9,6 +9,10 @@ export const VIEWS_DIR = path.join(__dirname, '..', '..', 'views');
 export interface Views {
   /** Renders `views/<view>.hbs` inside a layout and sends it. */
   render(res: Response, view: string, data?: Record<string, unknown>, options?: { status?: number; layout?: string }): void;
+  /** Renders `views/<view>.hbs` alone, to a string (a fragment to cache or to send to a script). */
+  fragment(view: string, data: Record<string, unknown>): string;
+  /** Sends an already rendered body inside the layout. */
+  send(res: Response, body: string, data?: Record<string, unknown>, options?: { status?: number; layout?: string }): void;
 }
 
 const listTemplates = (dir: string): string[] =>
@@ -41,12 +45,15 @@ export function createViews(root = VIEWS_DIR): Views {
     return found;
   };
 
+  const send: Views['send'] = (res, body, data = {}, options = {}) => {
+    const html = template(`layouts/${options.layout ?? 'main'}`)({ ...res.locals, ...data, body });
+    res.status(options.status ?? res.statusCode ?? 200).type('html').send(html);
+  };
   return {
     render(res, view, data = {}, options = {}) {
-      const locals = { ...res.locals, ...data };
-      const body = template(view)(locals);
-      const html = template(`layouts/${options.layout ?? 'main'}`)({ ...locals, body });
-      res.status(options.status ?? res.statusCode ?? 200).type('html').send(html);
+      send(res, template(view)({ ...res.locals, ...data }), data, options);
     },
+    fragment: (view, data) => template(view)(data),
+    send,
   };
 }

@@ -18,6 +18,7 @@ import { migrate } from '../../server/db/migrate';
 import { importDirectory } from '../../server/runbooks/import';
 import { insertPerson, insertRole, upsertRoleMember } from '../../server/people/repo';
 import { startRun } from '../../server/runs/start';
+import { RUN_CACHE_LIMIT } from '../../server/runs/cache';
 import { createApiToken } from '../../server/auth/tokens';
 import { generateRunbook } from './generate';
 
@@ -58,7 +59,8 @@ function seedHttpDatabase(file: string) {
   importDirectory(db, dir);
   const readRunId = startRun(db, { runbook: 'forty-steps', title: 'Order #1042', startedBy: person.id });
   const completionRuns = db.transaction(() =>
-    Array.from({ length: 1500 }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
+    // More runs than the run cache holds, so that cycling through them reads each one cold.
+    Array.from({ length: RUN_CACHE_LIMIT + 500 }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
   )();
   db.close();
   return { token, readRunId, completionRuns };

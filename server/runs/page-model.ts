@@ -1,0 +1,100 @@
+import type { Actor } from '../access/actor';
+import { can } from '../access/policy';
+
+/** The run as GET /api/runs/:id gives it (server/runs/read.ts). */
+export interface RunDoc {
+  id: number;
+  title: string;
+  status: 'open' | 'complete';
+  runbook: { slug: string; title: string; version: number };
+  startedAt: string;
+  startedBy: Ref | null;
+  completedAt: string | null;
+  progress: { steps: number; done: number; required: number; requiredDone: number };
+  steps: StepDoc[];
+  events: { id: number; kind: string; at: string; actor: Ref | null; step: number | null; data: Record<string, unknown> }[];
+}
+interface Ref {
+  id: number;
+  name: string;
+}
+interface StepDoc {
+  position: number;
+  title: string;
+  owner: string | null;
+  role: Ref | null;
+  assignee: Ref | null;
+  optional: boolean;
+  estimateMinutes: number | null;
+  dueAt: string | null;
+  overdue: boolean;
+  status: 'open' | 'complete' | 'skipped';
+  completedBy: Ref | null;
+  completedAt: string | null;
+  note: string | null;
+  bodyHtml: string;
+  checks: { index: number; text: string; html: string; ticked: boolean; tickedBy: Ref | null; tickedAt: string | null }[];
+}
+
+const STATUS_LABELS = { open: 'To do', complete: 'Done', skipped: 'Skipped' } as const;
+
+/** One line of the run's activity, as people say it. */
+function describe(event: RunDoc['events'][number], steps: Map<number, string>): string {
+  const step = event.step === null ? '' : `“${steps.get(event.step) ?? `step ${event.step}`}”`;
+  const data = event.data;
+  switch (event.kind) {
+    case 'run.started': return `started the run (version ${String(data.version)})`;
+    case 'run.completed': return 'finished the run';
+    case 'step.completed': return `completed ${step}${data.note ? `: ${String(data.note)}` : ''}`;
+    case 'step.skipped': return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
+    case 'step.reopened': return `reopened ${step}`;
+    case 'step.noted': return `noted on ${step}: ${String(data.note)}`;
+    case 'step.reassigned': return `handed ${step} on${data.reason ? ` (${String(data.reason)})` : ''}`;
+    case 'check.ticked': return `ticked “${String(data.text)}” in ${step}`;
+    case 'check.unticked': return `unticked “${String(data.text)}” in ${step}`;
+    default: return `${event.kind} ${step}`;
+  }
+}
+
+/**
+ * What the run page shows a viewer: each step with the actions they may take on it (the same
+ * policy as the API), a progress figure, and the activity newest first.
+ */
+export function runPageModel(run: RunDoc, actor: Actor, people: Ref[]) {
+  const titles = new Map(run.steps.map((s) => [s.position, s.title]));
+  const open = run.status === 'open';
+  const percent = run.progress.steps === 0 ? 0 : Math.round((100 * run.progress.done) / run.progress.steps);
+  return {
+    run,
+    open,
+    percent,
+    canStartAnother: can(actor, { action: 'run.start' }),
+    steps: run.steps.map((step) => {
+      const mayWork = open && can(actor, { action: 'step.work', assigneeId: step.assignee?.id ?? null });
+      const mayReassign = open && step.status === 'open' && can(actor, { action: 'step.reassign', assigneeId: step.assignee?.id ?? null });
+      return {
+        ...step,
+        statusLabel: STATUS_LABELS[step.status],
+        done: step.status !== 'open',
+        mine: step.assignee?.id === actor.id,
+        mayTick: mayWork && step.status === 'open',
+        mayComplete: mayWork && step.status === 'open',
+        maySkip: mayWork && step.status === 'open' && step.optional,
+        mayReopen: mayWork && step.status !== 'open',
+        mayNote: can(actor, { action: 'step.comment', assigneeId: step.assignee?.id ?? null }),
+        mayReassign,
+        people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],
+        openChecks: step.checks.filter((c) => !c.ticked).length,
+      };
+    }),
+    activity: run.events
+      .slice()
+      .reverse()
+      .map((e) => ({ at: e.at, who: e.actor?.name ?? 'The schedule', what: describe(e, titles), step: e.step })),
+  };
+}
+
+/** The page differs by viewer (their steps, their rights), so each viewer has their own cached copy. */
+export function pageVariant(actor: Actor): string {
+  return `page:${actor.id}:${actor.level}`;
+}

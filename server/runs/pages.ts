@@ -1,0 +1,122 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import type { Views } from '../views/engine';
+import { AppError, NotFoundError } from '../http/errors';
+import { idParam, validate, withoutBlanks } from '../http/validate';
+import { requireActor } from '../auth/authenticate';
+import { isTeam, type Actor } from '../access/actor';
+import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep, type StepActor } from './actions';
+import { cachedForRun } from './cache';
+import { pageVariant, runPageModel, type RunDoc } from './page-model';
+import { runJson } from './read';
+import { listRuns } from './repo';
+import { presentRunSummary } from './present';
+
+/** Stands in for the viewer's CSRF token in a cached page; swapped for the real one on sending. */
+const CSRF_SLOT = '\u0000csrf\u0000';
+
+const listQuery = z.object({
+  status: z.enum(['open', 'complete']).optional(),
+  runbook: z.string().trim().max(100).optional(),
+  assignee: z.coerce.number().int().positive().optional(),
+});
+const noteForm = z.object({ note: z.string().trim().max(5000).optional() });
+const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note first').max(5000) });
+const reassignForm = z.object({
+  to: z.coerce.number({ error: 'choose who takes it' }).int().positive('choose who takes it'),
+  reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
+});
+
+/** A fetch from runs.js asks for the page's main part only, to swap in without a reload. */
+const fromScript = (req: Request) => req.get('x-requested-with') === 'fetch';
+
+export function runPages({ db, views }: { db: Db; views: Views }): Router {
+  const router = Router();
+
+  const activePeople = () => sql(db, 'SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE').all() as { id: number; name: string }[];
+
+  /** The run page's main part for this viewer, cached until the run (or a name) changes. */
+  const mainPart = (runId: number, actor: Actor): { html: string; title: string } | undefined => {
+    const now = new Date().toISOString();
+    return cachedForRun(db, runId, pageVariant(actor), now, () => {
+      const json = runJson(db, runId, isTeam(actor) ? null : actor.id, now);
+      if (json === undefined) return undefined;
+      const run = JSON.parse(json) as RunDoc;
+      const model = runPageModel(run, actor, activePeople());
+      return { html: views.fragment('runs/show', { ...model, csrfToken: CSRF_SLOT }), title: run.title };
+    });
+  };
+
+  const sendRun = (req: Request, res: Response, runId: number, extra: { notice?: string; status?: number } = {}) => {
+    const actor = requireActor(req);
+    const main = mainPart(runId, actor);
+    if (main === undefined) throw new NotFoundError(`Run ${runId}`);
+    let body = main.html.replaceAll(CSRF_SLOT, req.session?.csrf_token ?? '');
+    if (extra.notice) body = views.fragment('runs/notice', { notice: extra.notice }) + body;
+    const status = extra.status ?? 200;
+    if (fromScript(req)) {
+      res.status(status).type('html').send(body);
+      return;
+    }
+    views.send(res, body, { title: main.title }, { status });
+  };
+
+  router.get('/runs', (req, res) => {
+    const actor = requireActor(req);
+    const filters = validate(listQuery, withoutBlanks(req.query), 'query');
+    const runs = listRuns(db, { ...filters, viewer: isTeam(actor) ? null : actor.id }).map(presentRunSummary);
+    const runbooks = sql(db, 'SELECT DISTINCT b.slug, v.title FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = b.current_version_id ORDER BY v.title').all();
+    views.render(res, 'runs/list', {
+      title: 'Runs', runs, filters, runbooks, people: isTeam(actor) ? activePeople() : [],
+    });
+  });
+
+  router.get('/runs/:id', (req, res) => {
+    const runId = idParam(req.params.id);
+    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+    sendRun(req, res, runId);
+  });
+
+  /**
+   * Every step action as a form: on success back to the step (303, or the fresh main part
+   * for runs.js); when refused (someone else was quicker, checks are open, …) the page as
+   * it now stands with the reason on top, so nothing is overwritten and nothing is hidden.
+   */
+  const stepForm = (path: string, act: (req: Request, runId: number, position: number, by: (rule: StepActor['rule']) => StepActor) => void) => {
+    router.post(`/runs/:id/steps/:position/${path}`, (req, res) => {
+      const actor = requireActor(req);
+      const runId = idParam(req.params.id as string);
+      const position = idParam(req.params.position as string);
+      if (runId === null || position === null) throw new NotFoundError(`Step ${req.params.position} of run ${req.params.id}`);
+      try {
+        act(req, runId, position, (rule) => ({ actor, rule }));
+      } catch (error) {
+        if (error instanceof AppError && error.status !== 404 && error.status < 500) {
+          return sendRun(req, res, runId, { notice: error.message, status: error.status });
+        }
+        throw error;
+      }
+      if (fromScript(req)) return sendRun(req, res, runId);
+      res.redirect(303, `/runs/${runId}#step-${position}`);
+    });
+  };
+
+  for (const verb of ['tick', 'untick'] as const) {
+    stepForm(`checks/:index/${verb}`, (req, runId, position, by) => {
+      const index = /^(0|[1-9]\d{0,5})$/.test(req.params.index as string) ? Number(req.params.index) : -1;
+      setCheck(db, runId, position, index, by('step.work'), verb === 'tick');
+    });
+  }
+  stepForm('complete', (req, runId, position, by) => completeStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
+  stepForm('skip', (req, runId, position, by) => skipStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
+  stepForm('reopen', (req, runId, position, by) => reopenStep(db, runId, position, by('step.work'), null));
+  stepForm('note', (req, runId, position, by) => addNote(db, runId, position, by('step.comment'), validate(noteRequired, req.body).note));
+  stepForm('reassign', (req, runId, position, by) => {
+    const input = validate(reassignForm, req.body);
+    reassignStep(db, runId, position, by('step.reassign'), input.to, input.reason);
+  });
+
+  return router;
+}
