@@ -9,7 +9,7 @@ interface Entry {
 }
 
 const caches = new WeakMap<Db, Map<string, Entry>>();
-export const RUN_CACHE_LIMIT = 2000;
+export const RUN_CACHE_LIMIT = 1000;
 
 /**
  * Things built from one run (its JSON, its page for one kind of viewer) kept until the run

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
@@ -13,9 +14,6 @@ import { pageVariant, runPageModel, type RunDoc } from './page-model';
 import { runJson } from './read';
 import { listRuns } from './repo';
 import { presentRunSummary } from './present';
-
-/** Stands in for the viewer's CSRF token in a cached page; swapped for the real one on sending. */
-const CSRF_SLOT = '\u0000csrf\u0000';
 
 const listQuery = z.object({
   status: z.enum(['open', 'complete']).optional(),
@@ -37,24 +35,20 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
 
   const activePeople = () => sql(db, 'SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE').all() as { id: number; name: string }[];
 
-  /** The run page's main part for this viewer, cached until the run (or a name) changes. */
-  const mainPart = (runId: number, actor: Actor): { html: string; title: string } | undefined => {
+  /** The run page's main part for this viewer, with their CSRF token in its forms. */
+  const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
     const now = new Date().toISOString();
-    return cachedForRun(db, runId, pageVariant(actor), now, () => {
-      const json = runJson(db, runId, isTeam(actor) ? null : actor.id, now);
-      if (json === undefined) return undefined;
-      const run = JSON.parse(json) as RunDoc;
-      const model = runPageModel(run, actor, activePeople());
-      return { html: views.fragment('runs/show', { ...model, csrfToken: CSRF_SLOT }), title: run.title };
-    });
+    const json = runJson(db, runId, isTeam(actor) ? null : actor.id, now);
+    if (json === undefined) throw new NotFoundError(`Run ${runId}`);
+    const run = JSON.parse(json) as RunDoc;
+    const model = runPageModel(run, actor, activePeople());
+    return { html: views.fragment('runs/show', { ...model, csrfToken }), title: run.title };
   };
 
+  /** After a form: the run as it now stands (for runs.js, the main part only), with any refusal on top. */
   const sendRun = (req: Request, res: Response, runId: number, extra: { notice?: string; status?: number } = {}) => {
-    const actor = requireActor(req);
-    const main = mainPart(runId, actor);
-    if (main === undefined) throw new NotFoundError(`Run ${runId}`);
-    let body = main.html.replaceAll(CSRF_SLOT, req.session?.csrf_token ?? '');
-    if (extra.notice) body = views.fragment('runs/notice', { notice: extra.notice }) + body;
+    const main = mainPart(runId, requireActor(req), req.session?.csrf_token ?? '');
+    const body = (extra.notice ? views.fragment('runs/notice', { notice: extra.notice }) : '') + main.html;
     const status = extra.status ?? 200;
     if (fromScript(req)) {
       res.status(status).type('html').send(body);
@@ -62,6 +56,31 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
     }
     views.send(res, body, { title: main.title }, { status });
   };
+
+  /**
+   * The whole page, kept per browser session (its CSRF token and navigation are in it) until
+   * the run changes, with a gzipped copy: a run page is large (every step's instructions and
+   * forms) and read far more often than it changes.
+   */
+  router.get('/runs/:id', (req, res) => {
+    const actor = requireActor(req);
+    const runId = idParam(req.params.id);
+    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+    const viewer = req.session ? `session:${req.session.id_hash}` : `${actor.via}:${actor.id}`;
+    const page = cachedForRun(db, runId, `page:${pageVariant(actor)}:${viewer}`, new Date().toISOString(), () => {
+      const main = mainPart(runId, actor, req.session?.csrf_token ?? '');
+      const html = Buffer.from(views.wrap(res, main.html, { title: main.title }));
+      return { html, gzip: gzipSync(html) };
+    });
+    if (!page) throw new NotFoundError(`Run ${req.params.id}`);
+    res.type('html').vary('Accept-Encoding');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(page.gzip);
+    } else {
+      res.send(page.html);
+    }
+  });
 
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
@@ -71,12 +90,6 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
     views.render(res, 'runs/list', {
       title: 'Runs', runs, filters, runbooks, people: isTeam(actor) ? activePeople() : [],
     });
-  });
-
-  router.get('/runs/:id', (req, res) => {
-    const runId = idParam(req.params.id);
-    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
-    sendRun(req, res, runId);
   });
 
   /**

@@ -13,6 +13,8 @@ export interface Views {
   fragment(view: string, data: Record<string, unknown>): string;
   /** Sends an already rendered body inside the layout. */
   send(res: Response, body: string, data?: Record<string, unknown>, options?: { status?: number; layout?: string }): void;
+  /** An already rendered body inside the layout, as a string (a whole page to cache). */
+  wrap(res: Response, body: string, data?: Record<string, unknown>, layout?: string): string;
 }
 
 const listTemplates = (dir: string): string[] =>
@@ -45,9 +47,9 @@ export function createViews(root = VIEWS_DIR): Views {
     return found;
   };
 
+  const wrap: Views['wrap'] = (res, body, data = {}, layout = 'main') => template(`layouts/${layout}`)({ ...res.locals, ...data, body });
   const send: Views['send'] = (res, body, data = {}, options = {}) => {
-    const html = template(`layouts/${options.layout ?? 'main'}`)({ ...res.locals, ...data, body });
-    res.status(options.status ?? res.statusCode ?? 200).type('html').send(html);
+    res.status(options.status ?? res.statusCode ?? 200).type('html').send(wrap(res, body, data, options.layout));
   };
   return {
     render(res, view, data = {}, options = {}) {
@@ -55,5 +57,6 @@ export function createViews(root = VIEWS_DIR): Views {
     },
     fragment: (view, data) => template(view)(data),
     send,
+    wrap,
   };
 }

@@ -3,7 +3,8 @@
  *   1. importing 1,000 generated runbooks of 10 steps into a fresh database (target < 3 s);
  *   2. GET /api/runs/:id for a 40-step run (target >= 0.6 of hello-world requests/s), and
  *      the same for runs whose JSON is not cached (every read follows a change);
- *   3. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5).
+ *   3. the signed-in run page of that run, GET /runs/:id (target >= 0.4);
+ *   4. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5).
  * HTTP figures come from autocannon at 32 connections against a server in a child process,
  * with sign-in on: every app request carries an owner's API token.
  * BENCH_SECONDS sets the duration of each HTTP measurement (default 10).
@@ -20,6 +21,7 @@ import { insertPerson, insertRole, upsertRoleMember } from '../../server/people/
 import { startRun } from '../../server/runs/start';
 import { RUN_CACHE_LIMIT } from '../../server/runs/cache';
 import { createApiToken } from '../../server/auth/tokens';
+import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
 import { generateRunbook } from './generate';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,6 +52,7 @@ function seedHttpDatabase(file: string) {
   // this owner's API token.
   db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, 'unusable', ?)").run(person.id, new Date().toISOString());
   const { token } = createApiToken(db, person.id, 'bench');
+  const { cookie } = createSession(db, { personId: person.id });
   const role = insertRole(db, 'Fulfillment VA');
   upsertRoleMember(db, role.id, person.id, true);
   const dir = path.join(work, 'http-runbooks');
@@ -63,7 +66,7 @@ function seedHttpDatabase(file: string) {
     Array.from({ length: RUN_CACHE_LIMIT + 500 }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
   )();
   db.close();
-  return { token, readRunId, completionRuns };
+  return { token, cookie, readRunId, completionRuns };
 }
 
 async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
@@ -101,6 +104,11 @@ async function main() {
   const app = await startServer(['app', path.join(work, 'http.sqlite')]);
   const auth = { authorization: `Bearer ${seeded.token}` };
   const read = await measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}`, headers: auth });
+  const page = await measure({
+    url: `http://127.0.0.1:${app.port}/runs/${seeded.readRunId}`,
+    // As a browser asks for it: with its session cookie, accepting HTML and gzip.
+    headers: { cookie: `${SESSION_COOKIE}=${seeded.cookie}`, accept: 'text/html', 'accept-encoding': 'gzip' },
+  });
   // A different run each request, cycling through more runs than the JSON cache holds, so
   // every read builds its document: the cost of the first read after a change.
   let nextRead = 0;
@@ -140,10 +148,11 @@ async function main() {
   console.log(row('GET /hello (baseline)', baseline));
   console.log(row('GET /api/runs/:id (40 steps)', read, 0.6));
   console.log(row('  same, first read after a change', coldRead));
+  console.log(row('GET /runs/:id page, signed in', page, 0.4));
   console.log(row('POST .../steps/:n/complete', completion, 0.5));
   fs.rmSync(work, { recursive: true, force: true });
   // A figure made of error responses measures nothing: fail loudly rather than report it.
-  if ([baseline, read, coldRead, completion].some((f) => f.non2xx > 0)) {
+  if ([baseline, read, coldRead, page, completion].some((f) => f.non2xx > 0)) {
     console.error('\nSome requests failed (non-2xx): the figures above are not valid.');
     process.exitCode = 1;
   }
