@@ -48,6 +48,9 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
           'img-src': ["'self'", 'https:'],
           'form-action': ["'self'"],
           'frame-ancestors': ["'none'"],
+          // Many small businesses run this on a plain-HTTP address in the office; upgrading
+          // every request to HTTPS there would break every stylesheet and script.
+          'upgrade-insecure-requests': null,
         },
       },
     }),
@@ -58,7 +61,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(setupGate(db));
   app.use('/api', express.json({ limit: '100kb' }));
   // Forms are for pages; the API takes JSON only.
-  const formParser = express.urlencoded({ extended: false, limit: '100kb' });
+  // Large enough for the editor's Markdown (the API takes up to 512 kB of it).
+  const formParser = express.urlencoded({ extended: false, limit: '1mb' });
   app.use((req, res, next) => (req.path === '/api' || req.path.startsWith('/api/') ? next() : formParser(req, res, next)));
   app.use(csrfProtection());
 

@@ -33,3 +33,14 @@ export function deactivatePerson(db: Db, actorId: number, target: PersonRow, add
   revokeAllLinks(db, target.id);
   audit(db, { action: 'person.deactivated', actorId, subjectId: target.id, address });
 }
+
+/**
+ * An invitation sets a password, so for someone who already has one it is a password reset:
+ * only an owner may do that (an editor could otherwise take over a member's account).
+ */
+export function refuseReinvite(db: Db, actor: { level: Level }, target: PersonRow): void {
+  const hasPassword = sql(db, 'SELECT 1 FROM credentials WHERE person_id = ?').get(target.id) !== undefined;
+  if (hasPassword && actor.level !== 'owner') {
+    throw new ConflictError('already-has-account', `${target.name} already has a password; only an owner can send a new invitation, which replaces it`);
+  }
+}

@@ -31,9 +31,13 @@ export type Rule =
   | { action: 'assignments.read'; personId: number }
   | { action: 'links.manage' }
   | { action: 'audit.read' }
-  | { action: 'tokens.own' };
+  | { action: 'tokens.own' }
+  | { action: 'tokens.create' };
 
 export function can(actor: Actor, rule: Rule): boolean {
+  // Only a person at a browser may make tokens (a leaked token must not mint its own spares):
+  // this is about how someone signed in, not their level, so it binds owners too.
+  if (rule.action === 'tokens.create') return actor.via === 'session';
   if (actor.level === 'owner') return true;
   switch (rule.action) {
     case 'runbook.read':

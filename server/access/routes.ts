@@ -6,9 +6,10 @@ import { idParam, validate } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { audit, listAudit } from '../auth/audit';
 import { createAccessLink, createInvitation, listAccessLinks, revokeAccessLink } from '../auth/links';
-import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
+import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
 import { findPerson, type PersonRow } from '../people/repo';
 import { authorize } from './policy';
+import { refuseReinvite } from './manage';
 
 const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100) });
 
@@ -43,10 +44,9 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
 
   router.post('/me/tokens', (req, res) => {
     const actor = requireActor(req);
-    authorize(actor, { action: 'tokens.own' });
+    authorize(actor, { action: 'tokens.create' });
     const { name } = validate(tokenBody, req.body);
-    const { token, row } = createApiToken(db, actor.id, name);
-    audit(db, { action: 'token.created', actorId: actor.id, subjectId: actor.id, address: req.ip ?? null, data: { token: row.id, name } });
+    const { token, row } = issueApiToken(db, actor.id, name, { actorId: actor.id, address: req.ip ?? null });
     res.status(201).json({ id: row.id, name, token, note: 'Copy the token now: it is shown only once.' });
   });
 
@@ -64,6 +64,7 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     const target = person(req.params.id);
     authorize(actor, { action: 'person.invite', level: target.access_level }, `Person ${req.params.id}`);
     if (!target.active) throw new UnprocessableError('inactive-person', `${target.name} is inactive; reactivate them first`, 'person');
+    refuseReinvite(db, actor, target);
     const { token, id } = createInvitation(db, target.id, actor.id);
     audit(db, { action: 'invitation.created', actorId: actor.id, subjectId: target.id, address: req.ip ?? null, data: { invitation: id } });
     res.status(201).json({ url: `${siteUrl(req, publicUrl)}/invite/${token}`, expiresInDays: 7 });

@@ -6,7 +6,7 @@ import { NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { audit } from '../auth/audit';
-import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
+import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
 import { authorize } from '../access/policy';
 import type { Actor } from '../access/actor';
 
@@ -28,12 +28,11 @@ export function accountPages({ db, views }: { db: Db; views: Views }): Router {
 
   router.post('/account/tokens', (req, res) => {
     const actor = requireActor(req);
-    authorize(actor, { action: 'tokens.own' });
+    authorize(actor, { action: 'tokens.create' });
     res.locals.formView = 'account/index';
     res.locals.formData = data(actor);
     const { name } = validate(tokenForm, req.body);
-    const { token, row } = createApiToken(db, actor.id, name);
-    audit(db, { action: 'token.created', actorId: actor.id, subjectId: actor.id, address: req.ip ?? null, data: { token: row.id, name } });
+    const { token } = issueApiToken(db, actor.id, name, { actorId: actor.id, address: req.ip ?? null });
     // Shown once, on this response only: it is stored as a hash and cannot be shown again.
     res.setHeader('Cache-Control', 'no-store');
     views.render(res, 'account/index', { ...data(actor), newToken: { name, token } }, { status: 201 });

@@ -10,6 +10,7 @@ import { findLiveAccessLink, findOpenInvitation, markInvitationUsed } from './li
 import { hashPassword, passwordProblem, PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 import { setupTokenValid, useSetupToken } from './setup';
 import { ensureVisitorSession, signIn, signOut, startSessionFor } from './sign-in';
+import { endSessionsOf } from './sessions';
 
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(320));
 const password = z.string().max(1000, `must be at most ${PASSWORD_MAX} characters`);
@@ -112,6 +113,8 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
     db.transaction(() => {
       if (!findOpenInvitation(db, req.params.token as string)) throw new AppError(404, 'link-expired', 'This invitation was already used.');
       markInvitationUsed(db, invitation.id);
+      // A new password: whoever was signed in as this person before is signed out.
+      endSessionsOf(db, person.id);
       sql(db, 'INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at').run(
         person.id, hash, new Date().toISOString(),
       );

@@ -17,7 +17,11 @@ export function setupDone(db: Db): boolean {
  * so only the newest printed link is live). Returns null when set-up is already done.
  */
 export function issueSetupToken(db: Db): string | null {
-  if (setupDone(db)) return null;
+  if (setupDone(db)) {
+    // An owner exists (maybe made with the CLI): a link printed earlier must die now.
+    sql(db, 'DELETE FROM setup_tokens WHERE used_at IS NULL').run();
+    return null;
+  }
   const token = newSecret();
   db.transaction(() => {
     sql(db, 'DELETE FROM setup_tokens WHERE used_at IS NULL').run();
@@ -26,10 +30,14 @@ export function issueSetupToken(db: Db): string | null {
   return token;
 }
 
+/** A set-up link works once, and only while no owner exists: afterwards it would hand over the owner account. */
 export function setupTokenValid(db: Db, token: string): boolean {
-  return sql(db, 'SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL').get(hashSecret(token)) !== undefined;
+  return !setupDone(db) && sql(db, 'SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL').get(hashSecret(token)) !== undefined;
 }
 
 export function useSetupToken(db: Db, token: string): boolean {
-  return sql(db, 'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hashSecret(token)).changes > 0;
+  return (
+    setupTokenValid(db, token) &&
+    sql(db, 'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hashSecret(token)).changes > 0
+  );
 }

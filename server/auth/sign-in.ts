@@ -19,16 +19,20 @@ export async function signIn(db: Db, req: Request, res: Response, email: string,
   const address = req.ip ?? 'unknown';
   const blockedUntil = signInBlockedUntil(db, email, address);
   if (blockedUntil) {
-    const minutes = Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 60_000));
+    const seconds = Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    res.setHeader('Retry-After', String(seconds));
     throw new AppError(429, 'too-many-attempts', `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, 'email');
   }
+  // Counted as failed until proven otherwise: checking a password takes tens of milliseconds,
+  // and guesses sent all at once must not all pass the limit check before any is counted.
+  recordSignInFailure(db, email, address);
   const account = sql(db, 
     `SELECT p.id, c.password_hash FROM people p JOIN credentials c ON c.person_id = p.id
       WHERE p.email = ? AND p.active = 1`,
   ).get(email) as { id: number; password_hash: string } | undefined;
   const ok = await verifyPassword(account?.password_hash ?? (await decoyHash()), password);
   if (!account || !ok) {
-    recordSignInFailure(db, email, address);
     audit(db, { action: 'sign-in.failed', actorId: null, subjectId: account?.id ?? null, address, data: { email } });
     throw new AppError(401, 'sign-in-failed', WRONG, 'email');
   }

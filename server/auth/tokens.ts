@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { hashSecret, newSecret } from './secrets';
+import { audit } from './audit';
 
 /** Personal API tokens: shown once, stored as a hash, used as `Authorization: Bearer …`. */
 export const TOKEN_PREFIX = 'rbk_';
@@ -21,6 +22,21 @@ export function createApiToken(db: Db, personId: number, name: string): { token:
     personId, name, hashSecret(token), at,
   );
   return { token, row: { id: Number(lastInsertRowid), person_id: personId, name, created_at: at, last_used_at: null, revoked_at: null } };
+}
+
+/** Makes a token for a person and records it in the audit log (who made it, from where). */
+export function issueApiToken(
+  db: Db,
+  personId: number,
+  name: string,
+  by: { actorId: number | null; address: string | null; via?: string },
+): { token: string; row: ApiTokenRow } {
+  const made = createApiToken(db, personId, name);
+  audit(db, {
+    action: 'token.created', actorId: by.actorId, subjectId: personId, address: by.address,
+    data: { token: made.row.id, name, ...(by.via ? { via: by.via } : {}) },
+  });
+  return made;
 }
 
 export function listApiTokens(db: Db, personId: number): ApiTokenRow[] {

@@ -4,7 +4,7 @@ import { sql } from '../db/statements';
 import { LEVELS } from '../access/actor';
 import { audit } from '../auth/audit';
 import { hashPassword, passwordProblem } from '../auth/passwords';
-import { createApiToken } from '../auth/tokens';
+import { issueApiToken } from '../auth/tokens';
 import { findPersonByEmail, insertPerson } from '../people/repo';
 
 export class CliInputError extends Error {}
@@ -64,7 +64,5 @@ export function createToken(db: Db, args: string[]): string {
   const input = parse(z.object({ email: z.email('--email must be an email address'), name: z.string().trim().min(1).max(100).default('cli') }), flags(args));
   const person = findPersonByEmail(db, input.email);
   if (!person || !person.active) throw new CliInputError(`no active person has the email ${input.email}`);
-  const { token, row } = createApiToken(db, person.id, input.name);
-  audit(db, { action: 'token.created', actorId: null, subjectId: person.id, data: { token: row.id, name: input.name, via: 'cli' } });
-  return token;
+  return issueApiToken(db, person.id, input.name, { actorId: null, address: null, via: 'cli' }).token;
 }

@@ -1,8 +1,163 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
+import { NotFoundError } from '../http/errors';
+import { validate } from '../http/validate';
+import { requireActor } from '../auth/authenticate';
+import { authorize, can } from '../access/policy';
+import type { Actor } from '../access/actor';
+import { INCOMES, type Income } from '../runbooks/model';
+import { findVersion, findVersionByNumber, listVersions, setArchived, type RunbookRow } from '../runbooks/repo';
+import { startRun } from '../runs/start';
+import { readableBy } from './access';
+import { lineDiff } from './diff';
+import { editorPages } from './editor';
+import { INCOME_OPTIONS, presentLibraryRow, presentRunbookPage } from './present';
+import { loadRunbook, recentRuns } from './repo';
+import { ftsQuery, libraryOptions, searchLibrary, type LibraryQuery } from './search';
 
-/** The library: find, read, edit, version and start runbooks (pages). */
-export function libraryPages(_deps: { db: Db; views: Views }): Router {
-  return Router();
+const startForm = z.object({ title: z.string().trim().min(1, 'give the run a name, such as the order or the month').max(200) });
+
+/** One query-string value as bounded text: a repeated key takes its first value; blank is none. */
+function text(value: unknown, max: number): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first !== 'string') return null;
+  const trimmed = first.trim().slice(0, max).trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/** The library's query string, read leniently: a search or filter is never an error. */
+function libraryQuery(query: Request['query']): LibraryQuery {
+  const income = text(query.income, 20);
+  return {
+    q: text(query.q, 200),
+    category: text(query.category, 100),
+    tag: text(query.tag, 100),
+    owner: text(query.owner, 200),
+    income: INCOMES.includes(income as Income) ? (income as Income) : null,
+    archived: text(query.status, 20) === 'archived',
+  };
+}
+
+const VERSIONS_SHOWN = 10;
+const ORIGINS: Record<string, string> = { import: 'imported from a file', api: 'sent through the API', editor: 'edited here' };
+
+/** Notices after a redirect, by a fixed key: nothing from the address is shown as it came. */
+const NOTICES: Record<string, (version: number) => string> = {
+  created: () => 'Runbook created.',
+  saved: (n) => `Saved as version ${n}.`,
+  unchanged: (n) => `Nothing to save: the text is the same as version ${n}, so no version was added.`,
+  archived: () => 'Archived: it has left the library. Its page, history and runs stay.',
+  restored: () => 'Restored: it is back in the library.',
+};
+
+export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
+  const router = Router();
+
+  router.get('/runbooks', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.read' });
+    const query = libraryQuery(req.query);
+    const results = searchLibrary(db, query).map(presentLibraryRow);
+    const searched = query.q !== null && ftsQuery(query.q) !== null;
+    const filtered = Boolean(query.category || query.tag || query.owner || query.income);
+    views.render(res, 'library/index', {
+      title: query.q ? `“${query.q}” in the library` : 'Library',
+      query,
+      searched,
+      filtered,
+      narrowed: searched || filtered,
+      ignoredQuery: query.q !== null && !searched,
+      showClear: query.q !== null || filtered || query.archived,
+      results,
+      options: libraryOptions(db, query.archived),
+      incomes: INCOME_OPTIONS,
+      canWrite: can(actor, { action: 'runbook.write' }),
+    });
+  });
+
+  // Before /runbooks/:slug, so that /runbooks/new is the form.
+  router.use(editorPages({ db, views }));
+
+  const page = (actor: Actor, row: RunbookRow) => {
+    const runbook = presentRunbookPage(db, row);
+    const versions = listVersions(db, row.id);
+    const { runs, total } = recentRuns(db, row.id);
+    return {
+      title: runbook.title,
+      runbook,
+      versions: versions.slice(0, VERSIONS_SHOWN).map((v, i) => ({
+        ...v, origin: ORIGINS[v.origin] ?? v.origin, previous: versions[i + 1]?.number ?? null,
+      })),
+      olderVersions: Math.max(0, versions.length - VERSIONS_SHOWN),
+      versionNumbers: versions.length > 1 ? versions.map((v) => v.number) : [],
+      runs,
+      moreRuns: total - runs.length,
+      canWrite: can(actor, { action: 'runbook.write' }),
+      canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
+    };
+  };
+
+  router.get('/runbooks/:slug', (req, res) => {
+    const actor = readableBy(req, req.params.slug);
+    const row = loadRunbook(db, req.params.slug);
+    const data = page(actor, row);
+    const done = text(req.query.done, 20);
+    const notice = done && Object.hasOwn(NOTICES, done) ? NOTICES[done]?.(data.runbook.version) : undefined;
+    views.render(res, 'library/runbook', { ...data, ...(notice ? { notice } : {}) });
+  });
+
+  router.post('/runbooks/:slug/runs', (req, res) => {
+    const actor = readableBy(req, req.params.slug);
+    authorize(actor, { action: 'run.start' });
+    const row = loadRunbook(db, req.params.slug);
+    res.locals.formView = 'library/runbook';
+    res.locals.formData = page(actor, row);
+    const { title } = validate(startForm, req.body);
+    const runId = startRun(db, { runbook: row.slug, title, startedBy: actor.id });
+    res.redirect(303, `/runs/${runId}`);
+  });
+
+  for (const [action, archived] of [['archive', true], ['restore', false]] as const) {
+    router.post(`/runbooks/:slug/${action}`, (req, res) => {
+      const actor = readableBy(req, req.params.slug);
+      authorize(actor, { action: 'runbook.write' });
+      const row = loadRunbook(db, req.params.slug);
+      setArchived(db, row.id, archived);
+      res.redirect(303, `/runbooks/${row.slug}?done=${archived ? 'archived' : 'restored'}`);
+    });
+  }
+
+  router.get('/runbooks/:slug/diff', (req, res) => {
+    readableBy(req, req.params.slug);
+    const row = loadRunbook(db, req.params.slug);
+    const current = findVersion(db, row.current_version_id);
+    if (!current) throw new NotFoundError(`Runbook "${row.slug}"`);
+    const number = (value: unknown, fallback: number) => {
+      const given = text(value, 12);
+      if (given === null) return fallback;
+      return /^[1-9]\d{0,8}$/.test(given) ? Number(given) : 0;
+    };
+    const toNumber = number(req.query.to, current.number);
+    const fromNumber = number(req.query.from, Math.max(1, toNumber - 1));
+    const from = findVersionByNumber(db, row.id, fromNumber);
+    const to = findVersionByNumber(db, row.id, toNumber);
+    if (!from) throw new NotFoundError(`Version ${text(req.query.from, 12)} of "${row.slug}"`);
+    if (!to) throw new NotFoundError(`Version ${text(req.query.to, 12)} of "${row.slug}"`);
+    const diff = from.number === to.number ? null : lineDiff(from.source, to.source);
+    views.render(res, 'library/diff', {
+      title: `Changes to ${current.title}`,
+      slug: row.slug,
+      runbookTitle: current.title,
+      from: { number: from.number, createdAt: from.created_at, title: from.title },
+      to: { number: to.number, createdAt: to.created_at, title: to.title },
+      same: from.number === to.number,
+      identical: from.number !== to.number && diff !== null && diff.added + diff.removed === 0,
+      diff,
+      versions: listVersions(db, row.id).map((v) => v.number),
+    });
+  });
+
+  return router;
 }

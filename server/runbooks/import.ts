@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
 import { parseRunbook } from './parse';
-import { findRunbook, hashSource, saveVersion, SLUG, SLUG_MAX } from './repo';
+import { findRunbook, hashSource, saveVersion, slugProblem } from './repo';
 import type { Runbook } from './model';
 
 export interface FileProblem {
@@ -50,8 +50,9 @@ export function checkDirectory(dir: string): { files: CheckedFile[]; problems: F
   const seen = new Map<string, string>();
   for (const file of markdownFiles(dir)) {
     const slug = path.basename(file, '.md');
-    if (!SLUG.test(slug) || slug.length > SLUG_MAX) {
-      problems.push({ path: file, line: 1, message: `file name "${slug}" is not a slug: use lowercase letters, digits and dashes` });
+    const problem = slugProblem(slug);
+    if (problem) {
+      problems.push({ path: file, line: 1, message: `file name ${problem}` });
       continue;
     }
     const earlier = seen.get(slug);

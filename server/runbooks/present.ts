@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { resolveOwner } from '../people/owners';
+import { resolveOwner, type OwnerResolution } from '../people/owners';
 import { effectiveOwner } from './model';
 import { findVersion, listVersionSteps, type RunbookListRow, type RunbookRow, type VersionRow } from './repo';
 import { ensureVersionHtml } from '../markdown/stored';
@@ -24,8 +24,7 @@ export function presentRunbookSummary(row: RunbookListRow) {
   };
 }
 
-function presentOwner(db: Db, name: string | null, source: 'step' | 'runbook' | null) {
-  const owner = resolveOwner(db, name);
+function presentOwner(owner: OwnerResolution, name: string | null, source: 'step' | 'runbook' | null) {
   return {
     name,
     source,
@@ -41,6 +40,14 @@ export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
   ensureVersionHtml(db, versionId);
   const version = findVersion(db, versionId) as VersionRow;
   const steps = listVersionSteps(db, versionId);
+  // Steps mostly share a few owners: resolve each name once, not once per step.
+  const owners = new Map<string, OwnerResolution>();
+  const resolve = (name: string | null) => {
+    const key = name?.toLowerCase() ?? '';
+    const owner = owners.get(key) ?? resolveOwner(db, name);
+    owners.set(key, owner);
+    return owner;
+  };
   return {
     slug: runbook.slug,
     title: version.title,
@@ -62,7 +69,7 @@ export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
       return {
         position: s.position,
         title: s.title,
-        owner: presentOwner(db, ownerName, s.owner !== null ? 'step' : ownerName !== null ? 'runbook' : null),
+        owner: presentOwner(resolve(ownerName), ownerName, s.owner !== null ? 'step' : ownerName !== null ? 'runbook' : null),
         estimate: s.estimate,
         estimateMinutes: s.estimate_minutes,
         due: s.due,

@@ -6,6 +6,15 @@ import { sql } from '../db/statements';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
+/** Words the pages use in runbook addresses (/runbooks/new), so no runbook may be called that. */
+export const RESERVED_SLUGS = new Set(['new']);
+
+/** Why a slug cannot name a runbook, or null when it can. */
+export function slugProblem(slug: string): string | null {
+  if (!SLUG.test(slug) || slug.length > SLUG_MAX) return `"${slug}" is not a slug: use lowercase letters, digits and dashes`;
+  if (RESERVED_SLUGS.has(slug)) return `"${slug}" is a reserved word; choose another name`;
+  return null;
+}
 
 export interface VersionRow {
   id: number;

@@ -11,7 +11,7 @@ import { presentRunbook, presentRunbookSummary } from './present';
 import { importDirectory } from './import';
 import {
   findRunbook, findVersion, findVersionByNumber, listRunbooks, listVersions, listVersionSteps, saveVersion,
-  setArchived, SLUG, SLUG_MAX, toRunbook,
+  setArchived, SLUG, slugProblem, toRunbook,
 } from './repo';
 
 const listQuery = z.object({
@@ -84,9 +84,8 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
   router.put('/runbooks/:slug', express.text({ type: () => true, limit: MARKDOWN_LIMIT }), (req, res) => {
     authorize(requireActor(req), { action: 'runbook.write' });
     const slug = req.params.slug as string;
-    if (!SLUG.test(slug) || slug.length > SLUG_MAX) {
-      throw new AppError(400, 'invalid-slug', `"${slug}" is not a slug: use lowercase letters, digits and dashes`, 'slug');
-    }
+    const problem = slugProblem(slug);
+    if (problem) throw new AppError(400, 'invalid-slug', problem, 'slug');
     const type = req.headers['content-type'] ?? '';
     if (!/^text\/(markdown|plain|x-markdown)\b/i.test(type)) {
       throw new AppError(415, 'unsupported-media-type', 'Send the runbook as Markdown with Content-Type: text/markdown', 'content-type');

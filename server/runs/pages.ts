@@ -85,8 +85,14 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
-    const runs = listRuns(db, { ...filters, viewer: isTeam(actor) ? null : actor.id }).map(presentRunSummary);
-    const runbooks = sql(db, 'SELECT DISTINCT b.slug, v.title FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = b.current_version_id ORDER BY v.title').all();
+    const viewer = isTeam(actor) ? null : actor.id;
+    const runs = listRuns(db, { ...filters, viewer }).map(presentRunSummary);
+    // Only runbooks of runs the viewer can see: an outsourcer learns no other runbook's name.
+    const runbooks = sql(db, 
+      `SELECT DISTINCT b.slug, v.title FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = b.current_version_id
+        WHERE @viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer)
+        ORDER BY v.title`,
+    ).all({ viewer });
     views.render(res, 'runs/list', {
       title: 'Runs', runs, filters, runbooks, people: isTeam(actor) ? activePeople() : [],
     });

@@ -1,3 +1,4 @@
+import { createApiToken } from '../../server/auth/tokens';
 import type { Response } from 'supertest';
 import type { testApp } from '../helpers/app';
 import { SESSION_COOKIE } from '../../server/auth/sessions';
@@ -45,11 +46,11 @@ export function checkAction(app: TestApp, runId: number, position: number, index
   return app.asPerson(as).post(`/api/runs/${runId}/steps/${position}/checks/${index}/${verb}`).send({});
 }
 
-/** Headers of a token its person made and then revoked, both through the API. */
+/** Headers of a token its person had (tokens are made at a browser) and then revoked through the API. */
 export async function revokedToken(app: TestApp, who: Who): Promise<Record<string, string>> {
-  const made = await app.asPerson(who).post('/api/me/tokens').send({ name: 'soon revoked' }).expect(201);
-  await app.asPerson(who).post(`/api/me/tokens/${made.body.id}/revoke`).expect(200);
-  return { Authorization: `Bearer ${made.body.token}` };
+  const made = createApiToken(app.db, typeof who === 'number' ? who : who.id, 'soon revoked');
+  await app.asPerson(who).post(`/api/me/tokens/${made.row.id}/revoke`).expect(200);
+  return { Authorization: `Bearer ${made.token}` };
 }
 
 /**

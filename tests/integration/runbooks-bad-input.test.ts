@@ -192,3 +192,9 @@ describe('Markdown nested too deep for the Markdown parser', () => {
     expect(res.body.introHtml).toBe(`<pre>${'&gt;'.repeat(3000)} hello</pre>`);
   });
 });
+
+test('refuses the reserved slug "new", which names the page for creating runbooks', async () => {
+  const res = await putRunbook(app, 'new', good);
+  expectError(res, 400, 'invalid-slug', 'slug');
+  expect(res.body.error.message).toBe('"new" is a reserved word; choose another name');
+});

@@ -4,6 +4,7 @@ import { formatDate } from './format-date';
 import { minutes } from './minutes';
 import { plural } from './plural';
 import { json } from './json';
+import { highlight } from './highlight';
 
 /** Every helper the templates may use, registered by name. One helper per file. */
 export function registerHelpers(hbs: typeof Handlebars): void {
@@ -12,4 +13,5 @@ export function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('minutes', minutes);
   hbs.registerHelper('plural', plural);
   hbs.registerHelper('json', json);
+  hbs.registerHelper('highlight', highlight);
 }

@@ -1,0 +1,153 @@
+import { Router, type Request, type Response } from 'express';
+import type { Db } from '../db/open';
+import type { Views } from '../views/engine';
+import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
+import { requireActor } from '../auth/authenticate';
+import { authorize } from '../access/policy';
+import type { ParseProblem } from '../runbooks/model';
+import { parseRunbook } from '../runbooks/parse';
+import { findVersion, saveVersion, SLUG_MAX, type VersionRow } from '../runbooks/repo';
+import { readableBy } from './access';
+import { presentPreview } from './present';
+import { loadRunbook, slugFromTitle, slugProblem } from './repo';
+
+/** What a new runbook's text area starts with: a small runbook that already parses. */
+export const NEW_RUNBOOK = `---
+title: New runbook
+category:
+tags: []
+---
+
+What this runbook is for, when to use it, and anything to watch out for.
+
+## First step
+Estimate: 10m
+Due: same day
+
+What to do, in plain words.
+
+- [ ] Something to check before moving on
+`;
+
+interface EditorForm {
+  source: string;
+  action: 'preview' | 'save';
+  slug: string;
+  /** The version the text was loaded from, to notice someone else's save in between. */
+  base: number | null;
+}
+
+function editorForm(body: unknown): EditorForm {
+  const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const field = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '');
+  const base = field('base');
+  return {
+    // Browsers send text areas with CRLF line ends; the store keeps LF like the files.
+    source: field('source').replace(/\r\n?/g, '\n'),
+    action: field('intent') === 'preview' ? 'preview' : 'save',
+    slug: field('slug').trim().slice(0, SLUG_MAX + 50),
+    base: /^[1-9]\d{0,8}$/.test(base) ? Number(base) : null,
+  };
+}
+
+/** The parser's problems, beside the text: the first as the field's error, all in a list. */
+function invalidRunbook(res: Response, problems: ParseProblem[], saving: boolean): never {
+  Object.assign(res.locals.formData as Record<string, unknown>, { problems, saving });
+  const [first] = problems;
+  throw new UnprocessableError('invalid-runbook', `line ${first?.line}: ${first?.message}`, 'source', { problems });
+}
+
+/**
+ * The editor: Markdown in a text area, a preview rendered by the one renderer, and saving as a
+ * new version. Every step is a plain form post; a mistake keeps the text typed and stores nothing.
+ */
+export function editorPages({ db, views }: { db: Db; views: Views }): Router {
+  const router = Router();
+
+  const writer = (req: Request) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.write' });
+    return actor;
+  };
+
+  const existing = (row: { slug: string }, current: VersionRow) => ({
+    mode: 'edit',
+    title: `Edit ${current.title}`,
+    slug: row.slug,
+    runbookTitle: current.title,
+    action: `/runbooks/${row.slug}/edit`,
+    base: current.number,
+  });
+
+  router.get('/runbooks/new', (req, res) => {
+    writer(req);
+    views.render(res, 'library/editor', {
+      mode: 'new', title: 'New runbook', action: '/runbooks/new', values: { source: NEW_RUNBOOK, slug: '' },
+    });
+  });
+
+  router.post('/runbooks/new', (req, res) => {
+    const actor = writer(req);
+    const form = editorForm(req.body);
+    res.locals.formView = 'library/editor';
+    res.locals.formData = { mode: 'new', title: 'New runbook', action: '/runbooks/new' };
+    const parsed = parseRunbook(form.source);
+    const slug = form.slug || (parsed.ok ? slugFromTitle(parsed.runbook.title) : '');
+    const problem = form.slug !== '' || form.action === 'save' ? slugProblem(db, slug) : null;
+    if (problem) {
+      if (!parsed.ok) Object.assign(res.locals.formData, { problems: parsed.problems, saving: form.action === 'save' });
+      throw new AppError(422, 'invalid-slug', problem, 'slug');
+    }
+    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
+    if (form.action === 'preview') {
+      views.render(res, 'library/editor', { ...res.locals.formData, values: form, preview: presentPreview(db, parsed.runbook) });
+      return;
+    }
+    db.transaction(() => {
+      // Checked again inside the transaction: two people creating the same slug at once.
+      const taken = slugProblem(db, slug);
+      if (taken) throw new AppError(422, 'invalid-slug', taken, 'slug');
+      saveVersion(db, slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
+    })();
+    res.redirect(303, `/runbooks/${slug}?done=created`);
+  });
+
+  router.get('/runbooks/:slug/edit', (req, res) => {
+    readableBy(req, req.params.slug);
+    writer(req);
+    const row = loadRunbook(db, req.params.slug);
+    const current = findVersion(db, row.current_version_id);
+    if (!current) throw new NotFoundError(`Runbook "${row.slug}"`);
+    views.render(res, 'library/editor', { ...existing(row, current), values: { source: current.source } });
+  });
+
+  router.post('/runbooks/:slug/edit', (req, res) => {
+    readableBy(req, req.params.slug);
+    const actor = writer(req);
+    const row = loadRunbook(db, req.params.slug);
+    const current = findVersion(db, row.current_version_id);
+    if (!current) throw new NotFoundError(`Runbook "${row.slug}"`);
+    const form = editorForm(req.body);
+    const data: Record<string, unknown> = { ...existing(row, current), base: form.base ?? current.number };
+    res.locals.formView = 'library/editor';
+    res.locals.formData = data;
+    const parsed = parseRunbook(form.source);
+    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
+    if (form.action === 'preview') {
+      views.render(res, 'library/editor', { ...data, values: form, preview: presentPreview(db, parsed.runbook) });
+      return;
+    }
+    if (form.base !== null && form.base !== current.number) {
+      // Saving again replaces their version with this text, knowingly: the form now names it.
+      data.base = current.number;
+      data.conflict = { from: form.base, to: current.number };
+      throw new AppError(409, 'edit-conflict',
+        `Version ${current.number} was saved while you were editing. Your text is kept below: compare the versions, then save again to replace it.`,
+        'source');
+    }
+    const { outcome } = saveVersion(db, row.slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
+    res.redirect(303, `/runbooks/${row.slug}?done=${outcome === 'unchanged' ? 'unchanged' : 'saved'}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,189 @@
+import type { Db } from '../db/open';
+import { renderMarkdown } from '../markdown/render';
+import { resolveOwner, type OwnerResolution } from '../people/owners';
+import { parseDue } from '../runbooks/durations';
+import { effectiveOwner, INCOMES, type Income, type Runbook } from '../runbooks/model';
+import { presentRunbook } from '../runbooks/present';
+import type { RunbookRow } from '../runbooks/repo';
+import { minutes } from '../views/helpers/minutes';
+import type { LibraryRow } from './search';
+
+/** What the library pages show; the shapes the templates in views/library read. */
+
+export interface OwnerView {
+  /** The name the file gives (the step's own Owner:, else the runbook's), or null. */
+  name: string | null;
+  /** True when the step names no owner and takes the runbook's. */
+  inherited: boolean;
+  kind: 'role' | 'person' | 'none';
+  /** Who would get the step if a run started now. */
+  assignee: string | null;
+  gap: boolean;
+}
+
+export interface StepView {
+  position: number;
+  title: string;
+  owner: OwnerView;
+  estimate: string | null;
+  estimateMinutes: number | null;
+  dueLabel: string | null;
+  optional: boolean;
+  checkCount: number;
+  bodyHtml: string;
+}
+
+const INCOME_LABELS: Record<Income, string> = {
+  direct: 'Brings money in',
+  indirect: 'Supports income',
+  none: 'No income',
+};
+
+/** Income potential in words ("direct" → "Brings money in"). */
+export const incomeLabel = (income: Income | null) => (income === null ? null : INCOME_LABELS[income]);
+
+export const INCOME_OPTIONS = INCOMES.map((value) => ({ value, label: INCOME_LABELS[value] }));
+
+const SANITISED_TASK_BOX = /<input type="checkbox" disabled(?: checked)? \/>/g;
+
+/**
+ * Task-list boxes in a body are pictures of the file's checks, not controls: an empty box
+ * drawn by CSS plus words for screen readers (an unlabelled disabled checkbox says nothing).
+ * The input is the sanitiser's exact output; only that fixed text is swapped for fixed text.
+ */
+export function withTaskBoxes(sanitisedHtml: string): string {
+  return sanitisedHtml.replace(SANITISED_TASK_BOX, '<span class="lib-task-box" aria-hidden="true"></span><span class="visually-hidden">Check:</span>');
+}
+
+/** "+1d" → "1 day after the run starts"; text the parser accepted but this cannot read is shown as written. */
+export function dueLabel(due: string | null): string | null {
+  if (due === null) return null;
+  const offset = parseDue(due);
+  if (!offset) return due;
+  if (offset.kind === 'same-day') return 'the day the run starts';
+  if (offset.minutes === 0) return 'when the run starts';
+  const whole = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+  const span =
+    offset.minutes % 1440 === 0 ? whole(offset.minutes / 1440, 'day')
+    : offset.minutes % 60 === 0 ? whole(offset.minutes / 60, 'hour')
+    : minutes(offset.minutes);
+  return `${span} after the run starts`;
+}
+
+function ownerView(owner: OwnerResolution, name: string | null, inherited: boolean): OwnerView {
+  const assignee = owner.kind === 'none' ? null : (owner.assignee?.name ?? null);
+  return { name, inherited, kind: owner.kind, assignee, gap: assignee === null };
+}
+
+/** A stored runbook's current version for its page: owners resolved now, HTML as stored. */
+export function presentRunbookPage(db: Db, runbook: RunbookRow) {
+  const rb = presentRunbook(db, runbook, runbook.current_version_id);
+  const steps: StepView[] = rb.steps.map((s) => ({
+    position: s.position,
+    title: s.title,
+    owner: {
+      name: s.owner.name,
+      inherited: s.owner.source === 'runbook',
+      kind: s.owner.role ? 'role' : s.owner.person ? 'person' : 'none',
+      assignee: s.owner.assignee?.name ?? null,
+      gap: s.owner.gap,
+    },
+    estimate: s.estimate,
+    estimateMinutes: s.estimateMinutes,
+    dueLabel: dueLabel(s.due),
+    optional: s.optional,
+    checkCount: s.checks.length,
+    bodyHtml: withTaskBoxes(s.bodyHtml),
+  }));
+  return {
+    ...rb,
+    incomeLabel: incomeLabel(rb.income),
+    tagLinks: rb.tags.map((tag) => ({ tag, href: `/runbooks?tag=${encodeURIComponent(tag)}` })),
+    steps,
+    ...stepTotals(steps),
+  };
+}
+
+/**
+ * An unsaved runbook for the editor's preview: rendered by the one renderer, owners as a run
+ * started now would get them.
+ */
+export function presentPreview(db: Db, runbook: Runbook) {
+  const owners = new Map<string, OwnerResolution>();
+  const steps: StepView[] = runbook.steps.map((step, i) => {
+    const name = effectiveOwner(runbook, step);
+    const key = name?.toLowerCase() ?? '';
+    const owner = owners.get(key) ?? resolveOwner(db, name);
+    owners.set(key, owner);
+    return {
+      position: i + 1,
+      title: step.title,
+      owner: ownerView(owner, name, step.owner === null && name !== null),
+      estimate: step.estimate,
+      estimateMinutes: step.estimateMinutes,
+      dueLabel: dueLabel(step.due),
+      optional: step.optional === true,
+      checkCount: step.checks.length,
+      bodyHtml: withTaskBoxes(renderMarkdown(step.body)),
+    };
+  });
+  return {
+    title: runbook.title,
+    category: runbook.category,
+    owner: runbook.owner,
+    tags: runbook.tags,
+    income: runbook.income,
+    incomeLabel: incomeLabel(runbook.income),
+    introHtml: renderMarkdown(runbook.intro),
+    steps,
+    ...stepTotals(steps),
+  };
+}
+
+function stepTotals(steps: StepView[]) {
+  return {
+    estimateMinutes: steps.reduce((sum, s) => sum + (s.estimateMinutes ?? 0), 0),
+    unestimated: steps.filter((s) => s.estimateMinutes === null).length,
+    gaps: steps.filter((s) => s.owner.gap).length,
+  };
+}
+
+/**
+ * A snippet of Markdown source as plain words: task boxes, heading marks, emphasis, table
+ * pipes and link targets go; the \x02/\x03 match markers stay for the highlight helper.
+ */
+export function plainSnippet(text: string): string {
+  return text
+    .replace(/^[ \t]*(?:[-*+][ \t]+\[[ xX]\][ \t]*|[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?)/gm, '')
+    .replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
+    .replace(/\*\*|__|`+|(?<=\|)[ \t:]*-{3,}[ \t:]*(?=\|)/g, '')
+    .replace(/\|/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** One runbook in the library's list. */
+export function presentLibraryRow(row: LibraryRow) {
+  const snippets = [
+    { where: 'Introduction', text: row.intro_snippet },
+    { where: 'Steps', text: row.steps_snippet },
+  ]
+    .filter((s): s is { where: string; text: string } => typeof s.text === 'string' && s.text.includes('\u0002'))
+    .map((s) => ({ where: s.where, text: plainSnippet(s.text) }));
+  return {
+    slug: row.slug,
+    title: row.title,
+    titleMarked: row.title_marked ?? null,
+    category: row.category,
+    owner: row.owner,
+    tags: JSON.parse(row.tags) as string[],
+    income: row.income,
+    incomeLabel: incomeLabel(row.income),
+    version: row.version,
+    updatedAt: row.updated_at,
+    stepCount: row.step_count,
+    estimateMinutes: row.estimate_minutes,
+    archived: row.archived_at !== null,
+    snippets,
+  };
+}

@@ -1,0 +1,96 @@
+import { Router } from 'express';
+import type { Db } from '../db/open';
+import type { Views } from '../views/engine';
+import { authorize } from '../access/policy';
+import { deactivatePerson, refuseReinvite, setAccessLevel } from '../access/manage';
+import { requireActor } from '../auth/authenticate';
+import { audit } from '../auth/audit';
+import { revokeAccessLink } from '../auth/links';
+import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
+import { idParam } from '../http/validate';
+import { updatePerson, type PersonRow } from '../people/repo';
+import { activeForm, beside, levelForm, readForm } from './forms';
+import { loadPerson } from './load';
+import { personData } from './present';
+import { issueSecret, renderWithSecret } from './people-pages';
+
+/**
+ * Who gets in, from a person's page: invitations and personal links (managers), access level
+ * and deactivation (owners). Each writes the same audit entries as the JSON API, through the
+ * same functions.
+ */
+export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
+  const router = Router();
+
+  const mustBeActive = (person: PersonRow, field: string) => {
+    if (!person.active) throw new UnprocessableError('inactive-person', `${person.name} is inactive; reactivate them first.`, field);
+  };
+
+  router.post('/people/:id/invitation', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.invite', level: person.access_level });
+    res.locals.formView = 'team/person';
+    res.locals.formData = personData(db, actor, person);
+    mustBeActive(person, 'invitation');
+    beside('invitation', () => refuseReinvite(db, actor, person));
+    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'invitation', publicUrl));
+  });
+
+  router.post('/people/:id/links', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'links.manage' });
+    res.locals.formView = 'team/person';
+    res.locals.formData = personData(db, actor, person);
+    mustBeActive(person, 'link');
+    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'link', publicUrl));
+  });
+
+  router.post('/people/:id/links/:linkId/revoke', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'links.manage' });
+    const linkId = idParam(req.params.linkId);
+    if (linkId === null || !revokeAccessLink(db, linkId, person.id)) throw new NotFoundError(`Link ${req.params.linkId}`);
+    audit(db, { action: 'link.revoked', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { link: linkId } });
+    res.redirect(303, `/people/${person.id}?done=link-revoked`);
+  });
+
+  router.post('/people/:id/level', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.manage' });
+    res.locals.formView = 'team/person';
+    res.locals.formData = personData(db, actor, person);
+    const { level } = readForm(levelForm, req.body);
+    if (level !== person.access_level) {
+      beside('level', () => db.transaction(() => setAccessLevel(db, actor.id, person, level, req.ip ?? null))());
+    }
+    res.redirect(303, `/people/${person.id}?done=level`);
+  });
+
+  router.post('/people/:id/active', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.manage' });
+    res.locals.formView = 'team/person';
+    res.locals.formData = personData(db, actor, person);
+    const { active, confirm } = readForm(activeForm, req.body);
+    if (!active && person.active) {
+      if (confirm !== 'yes') throw new AppError(400, 'confirm-required', `Tick the box to confirm that ${person.name}’s access ends now.`, 'active');
+      beside('active', () => db.transaction(() => deactivatePerson(db, actor.id, person, req.ip ?? null))());
+      return res.redirect(303, `/people/${person.id}?done=deactivated`);
+    }
+    if (active && !person.active) {
+      db.transaction(() => {
+        updatePerson(db, person.id, { active: true });
+        audit(db, { action: 'person.reactivated', actorId: actor.id, subjectId: person.id, address: req.ip ?? null });
+      })();
+      return res.redirect(303, `/people/${person.id}?done=reactivated`);
+    }
+    res.redirect(303, `/people/${person.id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+import { Router, type Request, type Response } from 'express';
+import type { Db } from '../db/open';
+import type { Views } from '../views/engine';
+import type { Actor } from '../access/actor';
+import { authorize } from '../access/policy';
+import { siteUrl } from '../access/routes';
+import { requireActor } from '../auth/authenticate';
+import { audit } from '../auth/audit';
+import { createAccessLink, createInvitation, INVITATION_MS } from '../auth/links';
+import { AppError } from '../http/errors';
+import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from '../people/repo';
+import { addPersonForm, beside, detailsForm, readForm } from './forms';
+import { loadPerson, noticeFor } from './load';
+import { costText, directoryData, personData } from './present';
+
+/** A link shown once, on the response that made it: it is stored only as a hash. */
+export interface NewSecret {
+  kind: 'invitation' | 'link';
+  url: string;
+  expiresAt: string;
+}
+
+/** Renders a person's page with a new link on it, never cached: reloading must not show it again. */
+export function renderWithSecret(views: Views, res: Response, db: Db, actor: Actor, person: PersonRow, secret: NewSecret) {
+  res.setHeader('Cache-Control', 'no-store');
+  views.render(res, 'team/person', { ...personData(db, actor, person), newSecret: { ...secret, invitation: secret.kind === 'invitation' } }, { status: 201 });
+}
+
+/** Makes the invitation or personal link and records it, as the API does. */
+export function issueSecret(db: Db, req: Request, actor: Actor, person: PersonRow, kind: NewSecret['kind'], publicUrl: string | null): NewSecret {
+  const base = siteUrl(req, publicUrl);
+  if (kind === 'invitation') {
+    const { token, id } = createInvitation(db, person.id, actor.id);
+    audit(db, { action: 'invitation.created', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { invitation: id } });
+    return { kind, url: `${base}/invite/${token}`, expiresAt: new Date(Date.now() + INVITATION_MS).toISOString() };
+  }
+  const { token, id, expiresAt } = createAccessLink(db, person.id, actor.id);
+  audit(db, { action: 'link.created', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { link: id } });
+  return { kind, url: `${base}/l/${token}`, expiresAt };
+}
+
+const emailTaken = (email: string) => new AppError(409, 'email-taken', `${email} already belongs to someone on the team.`, 'email');
+
+/** The directory, adding a person, a person's page and (owners) editing their details. */
+export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
+  const router = Router();
+
+  router.get('/people', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'people.list' });
+    views.render(res, 'team/directory', { ...directoryData(db, actor), notice: noticeFor(req.query.done) });
+  });
+
+  router.post('/people', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'people.list' });
+    authorize(actor, { action: 'person.invite', level: 'outsourcer' });
+    res.locals.formView = 'team/directory';
+    res.locals.formData = directoryData(db, actor);
+    const input = readForm(addPersonForm, req.body);
+    const level = input.level || (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
+    beside('level', () => authorize(actor, { action: 'person.invite', level }));
+    if (findPersonByEmail(db, input.email)) throw emailTaken(input.email);
+    const { person, secret } = db.transaction(() => {
+      const person = insertPerson(db, { name: input.name, email: input.email, kind: input.kind, hourlyCostCents: null, active: true, level });
+      const secret = input.access === 'none' ? null : issueSecret(db, req, actor, person, input.access, publicUrl);
+      return { person, secret };
+    })();
+    if (!secret) return res.redirect(303, `/people/${person.id}?done=added`);
+    renderWithSecret(views, res, db, actor, person, secret);
+  });
+
+  router.get('/people/:id', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor, { ownProfile: true });
+    views.render(res, 'team/person', { ...personData(db, actor, person), notice: noticeFor(req.query.done) });
+  });
+
+  const editData = (person: PersonRow) => ({ title: `Edit ${person.name}`, person: { id: person.id, name: person.name } });
+
+  router.get('/people/:id/edit', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.manage' });
+    const values = { name: person.name, email: person.email, kind: person.kind, hourlyCost: costText(person.hourly_cost_cents) };
+    views.render(res, 'team/edit', { ...editData(person), values });
+  });
+
+  router.post('/people/:id/edit', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.manage' });
+    res.locals.formView = 'team/edit';
+    res.locals.formData = editData(person);
+    const input = readForm(detailsForm, req.body);
+    const other = findPersonByEmail(db, input.email);
+    if (other && other.id !== person.id) throw emailTaken(input.email);
+    updatePerson(db, person.id, { name: input.name, email: input.email, kind: input.kind, hourlyCostCents: input.hourlyCost });
+    res.redirect(303, `/people/${person.id}?done=saved`);
+  });
+
+  return router;
+}

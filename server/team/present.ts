@@ -1,0 +1,154 @@
+import type { Db } from '../db/open';
+import { LEVELS, isManager, type Actor, type Level } from '../access/actor';
+import { can } from '../access/policy';
+import { refuseReinvite } from '../access/manage';
+import { AppError } from '../http/errors';
+import { listAccessLinks } from '../auth/links';
+import { presentPerson } from '../people/routes';
+import { listPeople, listRoleMembers, listRoles, type PersonRow, type RoleMemberRow, type RoleRow } from '../people/repo';
+import { listAssignments } from '../runs/repo';
+import { presentAssignment } from '../runs/present';
+import { accountState, rolesOf, stepsOwnedBy } from './queries';
+
+/** What each page shows, built with a fixed number of queries whatever the number of people. */
+
+export const LEVEL_LABELS: Record<Level, { label: string; about: string }> = {
+  owner: { label: 'Owner', about: 'everything, including access levels, costs and the audit log' },
+  editor: { label: 'Editor', about: 'writes runbooks, manages roles, invites members and outsourcers' },
+  member: { label: 'Member', about: 'reads every runbook, starts runs, works their own steps' },
+  outsourcer: { label: 'Outsourcer', about: 'only the steps assigned to them' },
+};
+
+const KIND_LABELS = { team: 'Team', outsourcer: 'Outsourcer' } as const;
+
+/** Money as stored (cents) to what the cost field shows and takes back. */
+export const costText = (cents: number | null) => (cents === null ? '' : (cents / 100).toFixed(2));
+
+/** The levels this viewer may give to someone new (or invite someone at). */
+export const grantableLevels = (actor: Actor) => LEVELS.filter((level) => can(actor, { action: 'person.invite', level }));
+
+const levelOptions = (levels: readonly Level[]) => levels.map((value) => ({ value, ...LEVEL_LABELS[value] }));
+
+function personSummary(p: PersonRow, viewer: Actor) {
+  const shown = presentPerson(p, viewer);
+  return {
+    ...shown,
+    kindLabel: KIND_LABELS[p.kind],
+    levelLabel: LEVEL_LABELS[p.access_level].label,
+    // The kind is worth a word only where the level does not already say it.
+    kindDiffers: (p.kind === 'outsourcer') !== (p.access_level === 'outsourcer'),
+    cost: 'hourlyCost' in shown && p.hourly_cost_cents !== null ? costText(p.hourly_cost_cents) : null,
+  };
+}
+
+/** A role with its members in hand-off order: the primary, then the backups. */
+function roleSummary(role: RoleRow, members: RoleMemberRow[]) {
+  const present = (m: RoleMemberRow) => ({ id: m.person_id, name: m.name, active: m.active === 1 });
+  const primary = members.find((m) => m.is_primary === 1);
+  return {
+    id: role.id,
+    name: role.name,
+    description: role.description,
+    primary: primary ? present(primary) : null,
+    backups: members.filter((m) => m.is_primary !== 1).map((m, i) => ({ ...present(m), rank: i + 1 })),
+    gap: !members.some((m) => m.active === 1),
+  };
+}
+
+export function directoryData(db: Db, actor: Actor) {
+  const byRole = new Map<number, RoleMemberRow[]>();
+  for (const m of listRoleMembers(db)) {
+    if (!byRole.has(m.role_id)) byRole.set(m.role_id, []);
+    byRole.get(m.role_id)?.push(m);
+  }
+  const roles = listRoles(db);
+  // Each person's roles, in the roles' (name) order.
+  const byPerson = new Map<number, { id: number; name: string; primary: boolean; backupRank: number }[]>();
+  for (const role of roles) {
+    let backupRank = 0;
+    for (const m of byRole.get(role.id) ?? []) {
+      if (!byPerson.has(m.person_id)) byPerson.set(m.person_id, []);
+      const primary = m.is_primary === 1;
+      byPerson.get(m.person_id)?.push({ id: role.id, name: role.name, primary, backupRank: primary ? 0 : ++backupRank });
+    }
+  }
+  const presentedRoles = roles.map((role) => roleSummary(role, byRole.get(role.id) ?? []));
+  const levels = grantableLevels(actor);
+  return {
+    title: 'People',
+    people: listPeople(db).map((p) => ({ ...personSummary(p, actor), roles: byPerson.get(p.id) ?? [] })),
+    roles: presentedRoles,
+    gapCount: presentedRoles.filter((r) => r.gap).length,
+    showCosts: can(actor, { action: 'person.see-costs' }),
+    canAdd: levels.length > 0,
+    levelOptions: levelOptions(levels),
+    canManageRoles: can(actor, { action: 'roles.manage' }),
+  };
+}
+
+/** Why a rule from server/access refuses (its message), or null when it allows: to explain a missing button. */
+function refusal(check: () => void): string | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    if (error instanceof AppError) return error.message;
+    throw error;
+  }
+}
+
+export function personData(db: Db, actor: Actor, person: PersonRow) {
+  const now = new Date().toISOString();
+  const manager = isManager(actor);
+  const links = can(actor, { action: 'links.manage' }) ? listAccessLinks(db, person.id) : [];
+  const liveLinks = links.filter((l) => l.revoked_at === null && l.expires_at > now);
+  const linksMatter = person.kind === 'outsourcer' || person.access_level === 'outsourcer' || liveLinks.length > 0;
+  const owner = can(actor, { action: 'person.manage' });
+  const assignments = listAssignments(db, person.id).map((a) => presentAssignment(a, now));
+  const mayInvite = person.active === 1 && can(actor, { action: 'person.invite', level: person.access_level });
+  const reinviteRefusal = mayInvite ? refusal(() => refuseReinvite(db, actor, person)) : null;
+  const canInvite = mayInvite && reinviteRefusal === null;
+  const showLinks = can(actor, { action: 'links.manage' }) && linksMatter;
+  return {
+    title: person.name,
+    person: personSummary(person, actor),
+    isSelf: person.id === actor.id,
+    assignments,
+    overdueCount: assignments.filter((a) => a.overdue).length,
+    roles: rolesOf(db, person.id).map((r) => ({ id: r.id, name: r.name, primary: r.is_primary === 1, backupRank: r.backup_rank })),
+    account: manager ? accountState(db, person.id, now) : null,
+    canInvite,
+    reinviteRefusal,
+    managesAccess: mayInvite || showLinks || owner,
+    links: showLinks
+      ? { live: liveLinks, ended: links.length - liveLinks.length, canCreate: person.active === 1 }
+      : null,
+    owner: owner
+      ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) }
+      : null,
+  };
+}
+
+/** Steps grouped under their runbook (the rows come ordered by runbook). */
+function byRunbook(steps: ReturnType<typeof stepsOwnedBy>) {
+  const runbooks: { slug: string; title: string; steps: { position: number; title: string }[] }[] = [];
+  for (const step of steps) {
+    let last = runbooks.at(-1);
+    if (last?.slug !== step.slug) runbooks.push((last = { slug: step.slug, title: step.runbook_title, steps: [] }));
+    last.steps.push({ position: step.position, title: step.title });
+  }
+  return runbooks;
+}
+
+export function roleData(db: Db, actor: Actor, role: RoleRow) {
+  const members = listRoleMembers(db, role.id);
+  const manage = can(actor, { action: 'roles.manage' });
+  const inRole = new Set(members.map((m) => m.person_id));
+  return {
+    title: role.name,
+    role: roleSummary(role, members),
+    runbooks: byRunbook(stepsOwnedBy(db, role.name)),
+    canManage: manage,
+    candidates: manage ? listPeople(db).filter((p) => p.active === 1 && !inRole.has(p.id)).map((p) => ({ id: p.id, value: String(p.id), name: p.name, kindLabel: KIND_LABELS[p.kind] })) : [],
+  };
+}

@@ -1,0 +1,82 @@
+import { Router } from 'express';
+import type { Db } from '../db/open';
+import type { Views } from '../views/engine';
+import { authorize } from '../access/policy';
+import { requireActor } from '../auth/authenticate';
+import { AppError, NotFoundError } from '../http/errors';
+import { idParam } from '../http/validate';
+import { navItems } from '../http/page-locals';
+import { findPerson, findRoleByName, insertRole, listRoleMembers, removeRoleMember, upsertRoleMember } from '../people/repo';
+import { memberForm, readForm, roleForm } from './forms';
+import { loadRole, noticeFor } from './load';
+import { directoryData, roleData } from './present';
+
+/** Roles: creating one (from the directory), a role's page, and who fills it in which order. */
+export function rolePages({ db, views }: { db: Db; views: Views }): Router {
+  const router = Router();
+
+  // A role's page belongs to People in the navigation.
+  router.use('/roles', (req, res, next) => {
+    if (req.actor) res.locals.navItems = navItems(req.actor, '/people');
+    next();
+  });
+
+  router.post('/roles', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'roles.manage' });
+    res.locals.formView = 'team/directory';
+    res.locals.formData = directoryData(db, actor);
+    const input = readForm(roleForm, req.body);
+    if (findRoleByName(db, input.roleName)) throw new AppError(409, 'role-exists', `A role named “${input.roleName}” already exists.`, 'roleName');
+    const role = insertRole(db, input.roleName, input.roleDescription);
+    res.redirect(303, `/roles/${role.id}?done=role-created`);
+  });
+
+  router.get('/roles/:id', (req, res) => {
+    const actor = requireActor(req);
+    const role = loadRole(db, req.params.id, actor);
+    views.render(res, 'team/role', { ...roleData(db, actor, role), notice: noticeFor(req.query.done) });
+  });
+
+  router.post('/roles/:id/members', (req, res) => {
+    const actor = requireActor(req);
+    const role = loadRole(db, req.params.id, actor);
+    authorize(actor, { action: 'roles.manage' });
+    res.locals.formView = 'team/role';
+    res.locals.formData = roleData(db, actor, role);
+    const input = readForm(memberForm, req.body);
+    const person = findPerson(db, input.person);
+    if (!person) throw new AppError(422, 'unknown-person', 'Choose a person from the list.', 'person');
+    if (!person.active) throw new AppError(422, 'inactive-person', `${person.name} is inactive; reactivate them first.`, 'person');
+    if (listRoleMembers(db, role.id).some((m) => m.person_id === person.id)) {
+      throw new AppError(409, 'already-member', `${person.name} is already in this role.`, 'person');
+    }
+    upsertRoleMember(db, role.id, person.id, input.as === 'primary' ? true : undefined);
+    res.redirect(303, `/roles/${role.id}?done=member-added`);
+  });
+
+  const member = (roleId: number, raw: string | undefined) => {
+    const personId = idParam(raw);
+    const found = personId === null ? undefined : listRoleMembers(db, roleId).find((m) => m.person_id === personId);
+    if (!found) throw new NotFoundError(`Member ${raw} of this role`);
+    return found;
+  };
+
+  router.post('/roles/:id/members/:personId/primary', (req, res) => {
+    const actor = requireActor(req);
+    const role = loadRole(db, req.params.id, actor);
+    authorize(actor, { action: 'roles.manage' });
+    upsertRoleMember(db, role.id, member(role.id, req.params.personId).person_id, true);
+    res.redirect(303, `/roles/${role.id}?done=primary`);
+  });
+
+  router.post('/roles/:id/members/:personId/remove', (req, res) => {
+    const actor = requireActor(req);
+    const role = loadRole(db, req.params.id, actor);
+    authorize(actor, { action: 'roles.manage' });
+    removeRoleMember(db, role.id, member(role.id, req.params.personId).person_id);
+    res.redirect(303, `/roles/${role.id}?done=removed`);
+  });
+
+  return router;
+}

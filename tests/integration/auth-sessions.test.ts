@@ -1,0 +1,357 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../server/app';
+import { openDatabase } from '../../server/db/open';
+import { issueSetupToken } from '../../server/auth/setup';
+import { hashSecret } from '../../server/auth/secrets';
+import { SESSION_LIMITS } from '../../server/auth/sessions';
+import { createInvitation } from '../../server/auth/links';
+import { freshDb } from '../helpers/db';
+import { testApp } from '../helpers/app';
+import { givePassword, makePerson } from '../helpers/factories';
+import { cookieHeader, csrfFrom, escapeHtml, sessionCookieLine, sessionCookieValue, signInThroughPage } from './auth-helpers';
+
+/**
+ * Set-up, sign-in and sessions: the one-time set-up link, session fixation, sign-out, cookie
+ * flags, idle and absolute expiry, sessions that survive a restart, one answer for an unknown
+ * email and a wrong password, and the password policy on the set-up and invitation pages.
+ */
+
+const HTML = { Accept: 'text/html' };
+const PASSWORD = 'correct horse battery staple';
+
+/** An app on a fresh database with no owner yet: only the set-up link works. */
+function unsetApp() {
+  const { db, dir, cleanup } = freshDb();
+  const runbooksDir = path.join(dir, 'runbooks');
+  fs.mkdirSync(runbooksDir);
+  const errors: unknown[] = [];
+  return { db, errors, cleanup, app: createApp({ db, config: { runbooksDir }, log: (e) => errors.push(e) }) };
+}
+
+const t = testApp();
+const vera = makePerson(t.db, { name: 'Vera Member', email: 'vera@example.com', level: 'member' });
+beforeAll(() => givePassword(t.db, vera.id, PASSWORD));
+afterAll(() => t.cleanup());
+// Unexpected errors (500s) fail the test that caused them, and only that one.
+afterEach(() => expect(t.errors.splice(0)).toEqual([]));
+// Failed sign-ins here are on purpose; none should count against another test's attempts.
+beforeEach(() => t.db.prepare('DELETE FROM sign_in_failures').run());
+
+const sessionRow = (cookie: string) =>
+  t.db.prepare('SELECT person_id, link_id, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = ?').get(hashSecret(cookie)) as
+    | { person_id: number | null; link_id: number | null; created_at: string; last_seen_at: string; expires_at: string }
+    | undefined;
+const me = (cookie: string, app = t.app) => request(app).get('/api/me').set('Cookie', cookieHeader(cookie));
+
+async function signedIn(): Promise<string> {
+  const { res, cookie } = await signInThroughPage(t.app, vera.email, PASSWORD);
+  expect(res.status).toBe(303);
+  return cookie as string;
+}
+
+describe('set-up', () => {
+  const s = unsetApp();
+  afterAll(() => s.cleanup());
+  afterEach(() => expect(s.errors.splice(0)).toEqual([]));
+  let token = '';
+
+  test('before set-up, every page and API route answers 503 setup-required, and only the assets load', async () => {
+    for (const url of ['/api/runs', '/api/me', '/api/people', '/sign-in', '/l/anything', '/invite/anything']) {
+      const res = await request(s.app).get(url);
+      expect({ url, status: res.status, code: res.body?.error?.code }).toEqual({ url, status: 503, code: 'setup-required' });
+    }
+    const post = await request(s.app).post('/sign-in').type('form').send({ email: 'a@example.com', password: 'whatever pass' });
+    expect(post.status).toBe(503);
+    const page = await request(s.app).get('/').set(HTML);
+    expect(page.status).toBe(503);
+    expect(page.text).toContain('not set up yet');
+    expect((await request(s.app).get('/assets/app.css')).status).toBe(200);
+  });
+
+  test('only the newest set-up link works: issuing one again turns the earlier one off', async () => {
+    const first = issueSetupToken(s.db) as string;
+    token = issueSetupToken(s.db) as string;
+    expect((await request(s.app).get(`/setup/${first}`)).status).toBe(404);
+    expect((await request(s.app).get('/setup/not-the-token')).status).toBe(404);
+    expect((await request(s.app).get(`/setup/${token}`)).status).toBe(200);
+  });
+
+  test.each([
+    ['7 characters', 'tulip42', 'at least 8 characters'],
+    ['a common password', 'password123', 'most common passwords'],
+    ['a common password in capitals', 'PASSWORD123', 'most common passwords'],
+    ['129 characters', 'x'.repeat(129), 'at most 128 characters'],
+    ['their own email', 'olga@example.com', 'must not be your email'],
+  ])('the set-up form refuses %s with 422, the error beside the field and the typed name and email kept', async (_name, password, message) => {
+    const agent = request.agent(s.app);
+    const page = await agent.get(`/setup/${token}`);
+    const res = await agent.post(`/setup/${token}`).set(HTML).type('form')
+      .send({ _csrf: csrfFrom(page.text), name: 'Olga <Owner>', email: 'olga@example.com', password });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(new RegExp(`<p class="error" id="f-password-error">Password [^<]*${message}`));
+    expect(res.text).toContain('aria-invalid="true" aria-describedby="f-password-error"');
+    expect(res.text).toContain(`value="${escapeHtml('Olga <Owner>')}"`);
+    expect(res.text).toContain(`value="${escapeHtml('olga@example.com')}"`);
+    expect(res.text).toContain('id="f-password" name="password" type="password" value=""');
+    expect(s.db.prepare('SELECT count(*) AS n FROM people').get()).toEqual({ n: 0 });
+  });
+
+  test('the set-up link creates the owner with an argon2id hash of a long password and signs them in', async () => {
+    const agent = request.agent(s.app);
+    const page = await agent.get(`/setup/${token}`);
+    const long = 'a very long pass phrase that nobody would guess '.repeat(3).slice(0, 100);
+    const res = await agent.post(`/setup/${token}`).type('form').send({ _csrf: csrfFrom(page.text), name: 'Olga Owner', email: 'olga@example.com', password: long });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    expect(sessionCookieValue(res)).not.toBe(sessionCookieValue(page));
+    expect((await agent.get('/api/me')).body).toMatchObject({ name: 'Olga Owner', email: 'olga@example.com', level: 'owner', via: 'session' });
+    const home = await agent.get('/').set(HTML);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('Hello, Olga Owner');
+    const { password_hash: hash } = s.db.prepare('SELECT password_hash FROM credentials').get() as { password_hash: string };
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(hash).not.toContain(long);
+  });
+
+  test('the set-up link works once: afterwards it is 404, to open and to post', async () => {
+    expect((await request(s.app).get(`/setup/${token}`)).status).toBe(404);
+    const agent = request.agent(s.app);
+    const signInPage = await agent.get('/sign-in');
+    expect(signInPage.status).toBe(200);
+    const res = await agent.post(`/setup/${token}`).type('form')
+      .send({ _csrf: csrfFrom(signInPage.text), name: 'Mallory', email: 'olga@example.com', password: 'mallory takes over now' });
+    expect(res.status).toBe(404);
+    expect(s.db.prepare('SELECT name FROM people').all()).toEqual([{ name: 'Olga Owner' }]);
+  });
+
+  test('after set-up, the rest of the app works', async () => {
+    expect((await request(s.app).get('/api/runs')).status).toBe(401);
+    expect((await request(s.app).get('/sign-in')).status).toBe(200);
+  });
+});
+
+describe('signing in through the page', () => {
+  test('the form carries a CSRF token and a visitor cookie; signing in replaces the cookie and goes where it was asked', async () => {
+    const page = await request(t.app).get('/sign-in?next=%2Fmy-work');
+    expect(page.status).toBe(200);
+    const visitor = sessionCookieValue(page) as string;
+    expect(sessionRow(visitor)).toMatchObject({ person_id: null });
+    const res = await request(t.app).post('/sign-in').set('Cookie', cookieHeader(visitor)).type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'VERA@example.com', password: PASSWORD, next: '/my-work' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/my-work');
+    const cookie = sessionCookieValue(res) as string;
+    expect(sessionRow(cookie)).toMatchObject({ person_id: vera.id, link_id: null });
+    expect((await me(cookie)).body).toMatchObject({ id: vera.id, via: 'session' });
+  });
+
+  test('a session id planted before sign-in is destroyed at sign-in and never becomes signed in', async () => {
+    const { visitor, res, cookie } = await signInThroughPage(t.app, vera.email, PASSWORD);
+    expect(res.status).toBe(303);
+    expect(cookie).toBeDefined();
+    expect(cookie).not.toBe(visitor);
+    expect(sessionRow(visitor)).toBeUndefined();
+    expect((await me(visitor)).status).toBe(401);
+    const page = await request(t.app).get('/').set(HTML).set('Cookie', cookieHeader(visitor));
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/sign-in?next=%2F');
+    expect((await me(cookie as string)).status).toBe(200);
+  });
+
+  test('a link to somewhere else after sign-in is ignored: sign-in goes home instead', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example']) {
+      const agent = request.agent(t.app);
+      const page = await agent.get('/sign-in');
+      const res = await agent.post('/sign-in').type('form').send({ _csrf: csrfFrom(page.text), email: vera.email, password: PASSWORD, next });
+      expect({ next, location: res.headers.location }).toEqual({ next, location: '/' });
+    }
+  });
+});
+
+describe('signing out', () => {
+  test('ends the session: the old cookie no longer works for pages or the API', async () => {
+    const cookie = await signedIn();
+    const page = await request(t.app).get('/my-work').set(HTML).set('Cookie', cookieHeader(cookie));
+    expect(page.status).toBe(200);
+    const res = await request(t.app).post('/sign-out').set('Cookie', cookieHeader(cookie)).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/sign-in');
+    expect(sessionCookieLine(res)).toMatch(/^rb_session=; Max-Age=0;/);
+    expect(sessionRow(cookie)).toBeUndefined();
+    expect((await me(cookie)).status).toBe(401);
+    const again = await request(t.app).get('/my-work').set(HTML).set('Cookie', cookieHeader(cookie));
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toMatch(/^\/sign-in\?next=/);
+  });
+});
+
+describe('the session cookie', () => {
+  const proxied = createApp({ db: t.db, config: { runbooksDir: t.runbooksDir, trustProxy: 1 }, log: (e) => t.errors.push(e) });
+  const flags = (line: string | undefined) => (line ?? '').split(';').slice(1).map((f) => f.trim().split('=')[0]?.toLowerCase());
+
+  test('is HttpOnly, SameSite=Lax, for the whole site, and not Secure over plain HTTP', async () => {
+    const { res } = await signInThroughPage(t.app, vera.email, PASSWORD);
+    const line = sessionCookieLine(res);
+    expect(line).toMatch(/; HttpOnly/);
+    expect(line).toMatch(/; SameSite=Lax/);
+    expect(line).toMatch(/; Path=\//);
+    expect(flags(line)).not.toContain('secure');
+  });
+
+  test('is not Secure when X-Forwarded-Proto says https but no proxy is trusted', async () => {
+    const res = await request(t.app).get('/sign-in').set('X-Forwarded-Proto', 'https');
+    expect(flags(sessionCookieLine(res))).not.toContain('secure');
+  });
+
+  test('is Secure behind a trusted proxy that forwarded HTTPS, at sign-in and sign-out alike', async () => {
+    const https = { 'X-Forwarded-Proto': 'https' };
+    const visit = await request(proxied).get('/sign-in').set(https);
+    expect(flags(sessionCookieLine(visit))).toEqual(expect.arrayContaining(['httponly', 'samesite', 'secure']));
+    const { res, cookie } = await signInThroughPage(proxied, vera.email, PASSWORD, https);
+    expect(res.status).toBe(303);
+    expect(flags(sessionCookieLine(res))).toContain('secure');
+    const page = await request(proxied).get('/my-work').set(https).set('Cookie', cookieHeader(cookie as string));
+    const out = await request(proxied).post('/sign-out').set(https).set('Cookie', cookieHeader(cookie as string)).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(flags(sessionCookieLine(out))).toContain('secure');
+  });
+
+  test('is not Secure behind a trusted proxy that forwarded plain HTTP', async () => {
+    const res = await request(proxied).get('/sign-in').set('X-Forwarded-Proto', 'http');
+    expect(flags(sessionCookieLine(res))).not.toContain('secure');
+  });
+});
+
+describe('session expiry', () => {
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+  test('a session idle for longer than the idle limit has ended, and its row is gone', async () => {
+    const cookie = await signedIn();
+    t.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(ago(SESSION_LIMITS.idleMs + 60_000), hashSecret(cookie));
+    expect((await me(cookie)).status).toBe(401);
+    expect(sessionRow(cookie)).toBeUndefined();
+  });
+
+  test('a session used within the idle limit lives on, and the use pushes the idle limit back', async () => {
+    const cookie = await signedIn();
+    t.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(ago(SESSION_LIMITS.idleMs - 10 * 60_000), hashSecret(cookie));
+    expect((await me(cookie)).status).toBe(200);
+    const seen = new Date(sessionRow(cookie)?.last_seen_at as string).getTime();
+    expect(Date.now() - seen).toBeLessThan(60_000);
+  });
+
+  test('a session past its absolute expiry has ended, however recently it was used', async () => {
+    const cookie = await signedIn();
+    const row = sessionRow(cookie);
+    expect(new Date(row?.expires_at as string).getTime() - new Date(row?.created_at as string).getTime()).toBe(SESSION_LIMITS.absoluteMs);
+    t.db.prepare('UPDATE sessions SET expires_at = ?, last_seen_at = ? WHERE id_hash = ?').run(ago(1000), new Date().toISOString(), hashSecret(cookie));
+    expect((await me(cookie)).status).toBe(401);
+    const page = await request(t.app).get('/my-work').set(HTML).set('Cookie', cookieHeader(cookie));
+    expect(page.status).toBe(303);
+  });
+
+  test('using a session never moves its absolute expiry', async () => {
+    const cookie = await signedIn();
+    const before = sessionRow(cookie)?.expires_at;
+    t.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(ago(SESSION_LIMITS.touchEveryMs + 1000), hashSecret(cookie));
+    expect((await me(cookie)).status).toBe(200);
+    expect(sessionRow(cookie)?.expires_at).toBe(before);
+  });
+});
+
+describe('a restart', () => {
+  test('keeps sessions: a new app on a new connection to the same database accepts the cookie', async () => {
+    const cookie = await signedIn();
+    const db = openDatabase(path.join(t.dir, 'test.sqlite'));
+    try {
+      const restarted = createApp({ db, config: { runbooksDir: t.runbooksDir } });
+      const res = await me(cookie, restarted);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: vera.id, via: 'session' });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a failed sign-in', () => {
+  const attempt = async (email: string, password: string, headers: Record<string, string> = {}) => {
+    const started = process.hrtime.bigint();
+    const { res } = await signInThroughPage(t.app, email, password, headers);
+    return { res, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  };
+
+  test('gets the same status and body for an unknown email, a wrong password, an inactive account and an account without a password', async () => {
+    const gone = makePerson(t.db, { email: 'gone@example.com', active: false });
+    t.db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) SELECT ?, password_hash, updated_at FROM credentials WHERE person_id = ?").run(gone.id, vera.id);
+    makePerson(t.db, { email: 'nopass@example.com' });
+    const answers = [];
+    for (const [email, password] of [['nobody@example.com', PASSWORD], [vera.email, 'wrong password!'], ['gone@example.com', PASSWORD], ['nopass@example.com', PASSWORD]] as const) {
+      const { res } = await attempt(email, password);
+      answers.push({ status: res.status, body: res.body, setCookie: sessionCookieLine(res) });
+    }
+    expect(answers[0]).toEqual({
+      status: 401, body: { error: { code: 'sign-in-failed', message: 'That email and password do not match an account', field: 'email' } }, setCookie: undefined,
+    });
+    for (const other of answers.slice(1)) expect(other).toEqual(answers[0]);
+  });
+
+  test('shows the same page for an unknown email and a wrong password, bar the email typed back', async () => {
+    const unknown = await attempt('nobody@example.com', 'wrong password!', HTML);
+    const wrong = await attempt(vera.email, 'wrong password!', HTML);
+    const normalise = (html: string, email: string) => html.replaceAll(escapeHtml(email), 'EMAIL').replace(/name="_csrf" value="[^"]+"/g, 'CSRF');
+    expect([unknown.res.status, wrong.res.status]).toEqual([401, 401]);
+    expect(normalise(unknown.res.text, 'nobody@example.com')).toBe(normalise(wrong.res.text, vera.email));
+    expect(unknown.res.text).toContain('That email and password do not match an account');
+    expect(unknown.res.text).not.toContain('wrong password!');
+  });
+
+  test('takes about as long for an unknown email as for a wrong password (a password hash is checked either way)', async () => {
+    await attempt('warm-up@example.com', 'wrong password!');
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      unknown.push((await attempt(`nobody${i}@example.com`, 'wrong password!')).ms);
+      wrong.push((await attempt(vera.email, 'wrong password!')).ms);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] as number;
+    expect(median(unknown)).toBeGreaterThan(median(wrong) / 3);
+  });
+});
+
+describe('the password policy on the invitation page', () => {
+  const invitee = makePerson(t.db, { name: 'Ivy Invitee', email: 'ivy@example.com', level: 'member' });
+
+  test.each([
+    ['7 characters', 'tulip42', 'at least 8 characters'],
+    ['a common password', 'password123', 'most common passwords'],
+    ['129 characters', 'y'.repeat(129), 'at most 128 characters'],
+    ['their own name', 'Ivy Invitee', 'must not be your name'],
+  ])('refuses %s with 422, the error beside the field, and the invitation still open', async (_name, password, message) => {
+    const { token } = createInvitation(t.db, invitee.id, t.owner.id);
+    const agent = request.agent(t.app);
+    const page = await agent.get(`/invite/${token}`);
+    const res = await agent.post(`/invite/${token}`).set(HTML).type('form').send({ _csrf: csrfFrom(page.text), password });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(new RegExp(`<p class="error" id="f-password-error">Password [^<]*${message}`));
+    expect(res.text).toContain('Welcome, Ivy Invitee');
+    expect(res.text).toContain('ivy@example.com');
+    expect(res.text).toContain('id="f-password" name="password" type="password" value=""');
+    expect((await request(t.app).get(`/invite/${token}`)).status).toBe(200);
+    expect(t.db.prepare('SELECT count(*) AS n FROM credentials WHERE person_id = ?').get(invitee.id)).toEqual({ n: 0 });
+  });
+
+  test.each([
+    ['exactly 8 characters', 'tulip-42'],
+    ['64 characters', 'z'.repeat(60) + '!x9Q'],
+    ['128 characters', 'w'.repeat(124) + '#k2P'],
+  ])('accepts %s and signs the invitee in', async (_name, password) => {
+    const { token } = createInvitation(t.db, invitee.id, t.owner.id);
+    const agent = request.agent(t.app);
+    const page = await agent.get(`/invite/${token}`);
+    const res = await agent.post(`/invite/${token}`).type('form').send({ _csrf: csrfFrom(page.text), password });
+    expect(res.status).toBe(303);
+    expect((await agent.get('/api/me')).body).toMatchObject({ id: invitee.id, via: 'session' });
+  });
+});
