@@ -38,23 +38,31 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   // Hashing every response body for an ETag costs more than building a run's JSON.
   app.set('etag', false);
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'https:'],
-          'form-action': ["'self'"],
-          'frame-ancestors': ["'none'"],
-          // Many small businesses run this on a plain-HTTP address in the office; upgrading
-          // every request to HTTPS there would break every stylesheet and script.
-          'upgrade-insecure-requests': null,
-        },
+  // Pages get every header helmet has, the CSP above all (no inline script). JSON is never
+  // rendered as a document, so the API gets the headers that mean something for it (and the
+  // strictest CSP): setting all thirteen on every response cost a fifth of a small request.
+  const pageHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'https:'],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        // Many small businesses run this on a plain-HTTP address in the office; upgrading
+        // every request to HTTPS there would break every stylesheet and script.
+        'upgrade-insecure-requests': null,
       },
-    }),
-  );
+    },
+  });
+  const apiHeaders = helmet({
+    // Nothing in a JSON answer may load or run anything, wherever it ends up.
+    contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } },
+    crossOriginEmbedderPolicy: false, crossOriginOpenerPolicy: false, originAgentCluster: false,
+    xDnsPrefetchControl: false, xDownloadOptions: false, xFrameOptions: false, xPermittedCrossDomainPolicies: false, xXssProtection: false,
+  });
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? apiHeaders(req, res, next) : pageHeaders(req, res, next)));
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
   app.use(groupCommit(db, () => forgetCachedRuns(db)));
   app.use(authenticate(db));

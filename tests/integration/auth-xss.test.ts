@@ -172,7 +172,6 @@ describe('the security headers', () => {
   test.each([
     ['a page', '/', true],
     ['the sign-in page', '/sign-in', false],
-    ['an API answer', '/api/runs', true],
     ['an error page', '/no-such-page', true],
   ])('on %s: a CSP without inline script, nosniff, no framing, no referrer', async (_name, url, signedIn) => {
     const req = request(t.app).get(url).set('Accept', 'text/html');
@@ -188,6 +187,17 @@ describe('the security headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  test('on an API answer: a CSP that allows nothing, nosniff, no referrer, same-origin resource policy', async () => {
+    const res = await request(t.app).get('/api/runs').set(browserSession(t.db, t.owner.id).headers);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
