@@ -1,1 +1,0 @@
-// Progressive enhancement only: every action works as a plain form without this file.
