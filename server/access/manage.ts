@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { ConflictError } from '../http/errors';
 import { audit } from '../auth/audit';
-import { revokeAllLinks } from '../auth/links';
+import { createAccessLink, createInvitation, INVITATION_MS, revokeAccessLink, revokeAllLinks } from '../auth/links';
 import { endSessionsOf } from '../auth/sessions';
 import { revokeAllApiTokens } from '../auth/tokens';
 import type { PersonRow } from '../people/repo';
@@ -43,4 +43,30 @@ export function refuseReinvite(db: Db, actor: { level: Level }, target: PersonRo
   if (hasPassword && actor.level !== 'owner') {
     throw new ConflictError('already-has-account', `${target.name} already has a password; only an owner can send a new invitation, which replaces it`);
   }
+}
+
+interface By {
+  actorId: number;
+  address: string | null;
+}
+
+/** An invitation link's secret, recorded in the audit log; the API and the people pages both use it. */
+export function inviteWithAudit(db: Db, personId: number, by: By): { token: string; expiresAt: string } {
+  const { token, id } = createInvitation(db, personId, by.actorId);
+  audit(db, { action: 'invitation.created', actorId: by.actorId, subjectId: personId, address: by.address, data: { invitation: id } });
+  return { token, expiresAt: new Date(Date.now() + INVITATION_MS).toISOString() };
+}
+
+/** A personal link's secret, recorded in the audit log. */
+export function linkWithAudit(db: Db, personId: number, by: By): { token: string; id: number; expiresAt: string } {
+  const link = createAccessLink(db, personId, by.actorId);
+  audit(db, { action: 'link.created', actorId: by.actorId, subjectId: personId, address: by.address, data: { link: link.id } });
+  return link;
+}
+
+/** Revokes one of a person's links (its sessions end at once) and records it; false if there was none. */
+export function revokeLinkWithAudit(db: Db, personId: number, linkId: number, by: By): boolean {
+  if (!revokeAccessLink(db, linkId, personId)) return false;
+  audit(db, { action: 'link.revoked', actorId: by.actorId, subjectId: personId, address: by.address, data: { link: linkId } });
+  return true;
 }

@@ -5,11 +5,11 @@ import { NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { audit, listAudit } from '../auth/audit';
-import { createAccessLink, createInvitation, listAccessLinks, revokeAccessLink } from '../auth/links';
+import { listAccessLinks } from '../auth/links';
 import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
 import { findPerson, type PersonRow } from '../people/repo';
 import { authorize } from './policy';
-import { refuseReinvite } from './manage';
+import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit } from './manage';
 
 const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100) });
 
@@ -65,8 +65,7 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     authorize(actor, { action: 'person.invite', level: target.access_level }, `Person ${req.params.id}`);
     if (!target.active) throw new UnprocessableError('inactive-person', `${target.name} is inactive; reactivate them first`, 'person');
     refuseReinvite(db, actor, target);
-    const { token, id } = createInvitation(db, target.id, actor.id);
-    audit(db, { action: 'invitation.created', actorId: actor.id, subjectId: target.id, address: req.ip ?? null, data: { invitation: id } });
+    const { token } = inviteWithAudit(db, target.id, { actorId: actor.id, address: req.ip ?? null });
     res.status(201).json({ url: `${siteUrl(req, publicUrl)}/invite/${token}`, expiresInDays: 7 });
   });
 
@@ -86,8 +85,7 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     authorize(actor, { action: 'links.manage' }, `Person ${req.params.id}`);
     const target = person(req.params.id);
     if (!target.active) throw new UnprocessableError('inactive-person', `${target.name} is inactive; reactivate them first`, 'person');
-    const { token, id, expiresAt } = createAccessLink(db, target.id, actor.id);
-    audit(db, { action: 'link.created', actorId: actor.id, subjectId: target.id, address: req.ip ?? null, data: { link: id } });
+    const { token, id, expiresAt } = linkWithAudit(db, target.id, { actorId: actor.id, address: req.ip ?? null });
     res.status(201).json({ id, url: `${siteUrl(req, publicUrl)}/l/${token}`, expiresAt });
   });
 
@@ -96,8 +94,9 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     authorize(actor, { action: 'links.manage' }, `Person ${req.params.id}`);
     const target = person(req.params.id);
     const linkId = idParam(req.params.linkId);
-    if (linkId === null || !revokeAccessLink(db, linkId, target.id)) throw new NotFoundError(`Link ${req.params.linkId}`);
-    audit(db, { action: 'link.revoked', actorId: actor.id, subjectId: target.id, address: req.ip ?? null, data: { link: linkId } });
+    if (linkId === null || !revokeLinkWithAudit(db, target.id, linkId, { actorId: actor.id, address: req.ip ?? null })) {
+      throw new NotFoundError(`Link ${req.params.linkId}`);
+    }
     res.json({ id: linkId, revoked: true });
   });
 

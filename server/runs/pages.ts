@@ -130,7 +130,7 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
   }
   stepForm('complete', (req, runId, position, by) => completeStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
   stepForm('skip', (req, runId, position, by) => skipStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
-  stepForm('reopen', (req, runId, position, by) => reopenStep(db, runId, position, by('step.work'), null));
+  stepForm('reopen', (_req, runId, position, by) => reopenStep(db, runId, position, by('step.work'), null));
   stepForm('note', (req, runId, position, by) => addNote(db, runId, position, by('step.comment'), validate(noteRequired, req.body).note));
   stepForm('reassign', (req, runId, position, by) => {
     const input = validate(reassignForm, req.body);

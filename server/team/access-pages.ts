@@ -2,10 +2,9 @@ import { Router } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { authorize } from '../access/policy';
-import { deactivatePerson, refuseReinvite, setAccessLevel } from '../access/manage';
+import { deactivatePerson, refuseReinvite, revokeLinkWithAudit, setAccessLevel } from '../access/manage';
 import { requireActor } from '../auth/authenticate';
 import { audit } from '../auth/audit';
-import { revokeAccessLink } from '../auth/links';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam } from '../http/validate';
 import { updatePerson, type PersonRow } from '../people/repo';
@@ -52,8 +51,9 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'links.manage' });
     const linkId = idParam(req.params.linkId);
-    if (linkId === null || !revokeAccessLink(db, linkId, person.id)) throw new NotFoundError(`Link ${req.params.linkId}`);
-    audit(db, { action: 'link.revoked', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { link: linkId } });
+    if (linkId === null || !revokeLinkWithAudit(db, person.id, linkId, { actorId: actor.id, address: req.ip ?? null })) {
+      throw new NotFoundError(`Link ${req.params.linkId}`);
+    }
     res.redirect(303, `/people/${person.id}?done=link-revoked`);
   });
 

@@ -5,8 +5,7 @@ import type { Actor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { siteUrl } from '../access/routes';
 import { requireActor } from '../auth/authenticate';
-import { audit } from '../auth/audit';
-import { createAccessLink, createInvitation, INVITATION_MS } from '../auth/links';
+import { inviteWithAudit, linkWithAudit } from '../access/manage';
 import { AppError } from '../http/errors';
 import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from '../people/repo';
 import { addPersonForm, beside, detailsForm, readForm } from './forms';
@@ -30,12 +29,10 @@ export function renderWithSecret(views: Views, res: Response, db: Db, actor: Act
 export function issueSecret(db: Db, req: Request, actor: Actor, person: PersonRow, kind: NewSecret['kind'], publicUrl: string | null): NewSecret {
   const base = siteUrl(req, publicUrl);
   if (kind === 'invitation') {
-    const { token, id } = createInvitation(db, person.id, actor.id);
-    audit(db, { action: 'invitation.created', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { invitation: id } });
-    return { kind, url: `${base}/invite/${token}`, expiresAt: new Date(Date.now() + INVITATION_MS).toISOString() };
+    const { token, expiresAt } = inviteWithAudit(db, person.id, { actorId: actor.id, address: req.ip ?? null });
+    return { kind, url: `${base}/invite/${token}`, expiresAt };
   }
-  const { token, id, expiresAt } = createAccessLink(db, person.id, actor.id);
-  audit(db, { action: 'link.created', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { link: id } });
+  const { token, expiresAt } = linkWithAudit(db, person.id, { actorId: actor.id, address: req.ip ?? null });
   return { kind, url: `${base}/l/${token}`, expiresAt };
 }
 

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import request from 'supertest';
 import { createApp } from '../../server/app';
 import { openDatabase } from '../../server/db/open';
 import { SIGN_IN_LIMITS } from '../../server/auth/limiter';
