@@ -4,9 +4,9 @@ import type { Db } from '../db/open';
 import { NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
-import { audit, listAudit } from '../auth/audit';
+import { listAudit } from '../auth/audit';
 import { listAccessLinks } from '../auth/links';
-import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
+import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from '../auth/tokens';
 import { findPerson, type PersonRow } from '../people/repo';
 import { authorize } from './policy';
 import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit } from './manage';
@@ -54,8 +54,7 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     const actor = requireActor(req);
     authorize(actor, { action: 'tokens.own' });
     const id = idParam(req.params.id);
-    if (id === null || !revokeApiToken(db, actor.id, id)) throw new NotFoundError(`Token ${req.params.id}`);
-    audit(db, { action: 'token.revoked', actorId: actor.id, subjectId: actor.id, address: req.ip ?? null, data: { token: id } });
+    if (id === null || !revokeApiTokenWithAudit(db, actor.id, id, req.ip ?? null)) throw new NotFoundError(`Token ${req.params.id}`);
     res.json({ id, revoked: true });
   });
 

@@ -5,8 +5,7 @@ import type { Views } from '../views/engine';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
-import { audit } from '../auth/audit';
-import { issueApiToken, listApiTokens, revokeApiToken } from '../auth/tokens';
+import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from '../auth/tokens';
 import { authorize } from '../access/policy';
 import type { Actor } from '../access/actor';
 
@@ -42,8 +41,7 @@ export function accountPages({ db, views }: { db: Db; views: Views }): Router {
     const actor = requireActor(req);
     authorize(actor, { action: 'tokens.own' });
     const id = idParam(req.params.id);
-    if (id === null || !revokeApiToken(db, actor.id, id)) throw new NotFoundError(`Token ${req.params.id}`);
-    audit(db, { action: 'token.revoked', actorId: actor.id, subjectId: actor.id, address: req.ip ?? null, data: { token: id } });
+    if (id === null || !revokeApiTokenWithAudit(db, actor.id, id, req.ip ?? null)) throw new NotFoundError(`Token ${req.params.id}`);
     res.redirect(303, '/account');
   });
 

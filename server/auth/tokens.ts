@@ -54,6 +54,13 @@ export function revokeApiToken(db: Db, personId: number, tokenId: number): boole
   );
 }
 
+/** Revokes one of the person's own tokens and records it; false when it is not theirs or already revoked. */
+export function revokeApiTokenWithAudit(db: Db, personId: number, tokenId: number, address: string | null): boolean {
+  if (!revokeApiToken(db, personId, tokenId)) return false;
+  audit(db, { action: 'token.revoked', actorId: personId, subjectId: personId, address, data: { token: tokenId } });
+  return true;
+}
+
 export function revokeAllApiTokens(db: Db, personId: number): number {
   return sql(db, 'UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL').run(new Date().toISOString(), personId)
     .changes;
