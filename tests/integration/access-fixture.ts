@@ -1,0 +1,134 @@
+import { testApp } from '../helpers/app';
+import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
+import type { PersonRow } from '../../server/people/repo';
+import type { Actor } from '../../server/access/actor';
+import { startRun } from '../../server/runs/start';
+import { completeStep, setCheck } from '../../server/runs/actions';
+import { upsertRoleMember } from '../../server/people/repo';
+
+/**
+ * Fixtures of the access table (access-table.test.ts): every route the app serves (read from its router at test time) against
+ * every kind of visitor, with the status each must get. Object-level rules are exercised with
+ * real ids: a run with one step assigned to the outsourcer and another to the member.
+ */
+
+export type Who = 'anonymous' | 'outsourcer' | 'member' | 'editor' | 'owner';
+export const WHO: Who[] = ['anonymous', 'outsourcer', 'member', 'editor', 'owner'];
+
+/** A status, or a status and the start of the Location it must redirect to. */
+export type Outcome = number | [number, string];
+
+export interface Call {
+  url: string;
+  body?: Record<string, unknown> | string;
+  contentType?: string;
+}
+
+export interface Row {
+  method: string;
+  /** The route as the router declares it. */
+  route: string;
+  /** Which object the row aims at, when a route has several rows. */
+  what?: string;
+  call: (who: Who, person: PersonRow | null) => Call;
+  expected: Record<Who, Outcome>;
+}
+
+export const expected = (anonymous: Outcome, outsourcer: Outcome, member: Outcome, editor: Outcome, owner: Outcome) => ({
+  anonymous, outsourcer, member, editor, owner,
+});
+export const SIGN_IN: Outcome = [303, '/sign-in?next='];
+
+export const t = testApp();
+
+export const owner = t.owner;
+export const editor = makePerson(t.db, { name: 'Eddie Editor', email: 'eddie@example.com', level: 'editor' });
+export const member = makePerson(t.db, { name: 'Mia Member', email: 'mia@example.com', level: 'member' });
+export const outsourcer = makePerson(t.db, { name: 'Otto Outsourcer', email: 'otto@example.com', level: 'outsourcer' });
+export const people: Record<Exclude<Who, 'anonymous'>, PersonRow> = { owner, editor, member, outsourcer };
+export const ownerActor: Actor = { id: owner.id, name: owner.name, email: owner.email, level: 'owner', via: 'token' };
+
+// Step 1 is the outsourcer's, step 2 the member's, step 3 (required) keeps the run open.
+makeRunbook(t.db, 'ops', runbookMarkdown('Weekly ops', [
+  { title: 'Otto step', owner: 'Otto Outsourcer', optional: true, checks: ['Otto check'] },
+  { title: 'Mia step', owner: 'Mia Member', optional: true, checks: ['Mia check'] },
+  { title: 'Final review', owner: 'Olive Owner' },
+]));
+// A runbook whose runs have no step of the outsourcer's.
+makeRunbook(t.db, 'internal', runbookMarkdown('Internal only', [{ title: 'Mia alone', owner: 'Mia Member' }]));
+export const run = startRun(t.db, { runbook: 'ops', title: 'Weekly ops run', startedBy: owner.id });
+export const internalRun = startRun(t.db, { runbook: 'internal', title: 'Internal run', startedBy: owner.id });
+export const OTTO_STEP = 1;
+export const MIA_STEP = 2;
+
+export let serial = 0;
+export const next = () => ++serial;
+export const freshRun = () => startRun(t.db, { runbook: 'ops', title: `Run ${next()}`, startedBy: owner.id });
+export const tickedRun = (position: number) => {
+  const id = freshRun();
+  setCheck(t.db, id, position, 0, { actor: ownerActor, rule: 'step.work' }, true);
+  return id;
+};
+export const completedRun = (position: number) => {
+  const id = tickedRun(position);
+  completeStep(t.db, id, position, { actor: ownerActor, rule: 'step.work' }, null);
+  return id;
+};
+export const throwaway = (level: PersonRow['access_level']) => makePerson(t.db, { name: `Throwaway ${next()}`, email: `throwaway${serial}@example.com`, level });
+export const role = makeRole(t.db, 'Table role');
+export const pageRole = makeRole(t.db, 'Page table role');
+/** A throwaway member put in the page role, for a row that changes their membership. */
+export const inPageRole = () => {
+  const person = throwaway('member');
+  upsertRoleMember(t.db, pageRole.id, person.id, undefined);
+  return person;
+};
+
+/** Step actions on the outsourcer's step and on the member's, for any action. */
+export const stepRows = (
+  action: string,
+  route: string,
+  prepare: (position: number) => number,
+  suffix: string,
+  body: Record<string, unknown> = {},
+): Row[] => [
+  {
+    method: 'POST', route, what: `the outsourcer's step, ${action}`,
+    call: () => ({ url: `/api/runs/${prepare(OTTO_STEP)}/steps/${OTTO_STEP}/${suffix}`, body }),
+    expected: expected(401, 200, 403, 200, 200),
+  },
+  {
+    method: 'POST', route, what: `the member's step, ${action}`,
+    call: () => ({ url: `/api/runs/${prepare(MIA_STEP)}/steps/${MIA_STEP}/${suffix}`, body }),
+    expected: expected(401, 404, 200, 200, 200),
+  },
+];
+
+/** The run page's step forms: on success back to the run (303); refused to the team, the page with the reason (403). */
+export const pageStepRows = (
+  action: string,
+  prepare: (position: number) => number,
+  suffix: string,
+  body: Record<string, unknown> = {},
+): Row[] => {
+  const route = `/runs/:id/steps/:position/${suffix.replace(/^checks\/0\//, 'checks/:index/')}`;
+  const back: Outcome = [303, '/runs/'];
+  return [
+    {
+      method: 'POST', route, what: `the outsourcer's step, ${action}`,
+      call: () => ({ url: `/runs/${prepare(OTTO_STEP)}/steps/${OTTO_STEP}/${suffix}`, body }),
+      expected: expected(SIGN_IN, back, action === 'note' ? back : 403, back, back),
+    },
+    {
+      method: 'POST', route, what: `the member's step, ${action}`,
+      call: () => ({ url: `/runs/${prepare(MIA_STEP)}/steps/${MIA_STEP}/${suffix}`, body }),
+      expected: expected(SIGN_IN, 404, back, back, back),
+    },
+  ];
+};
+export const throwawayRunbook = (archived = false) => {
+  const slug = makeRunbook(t.db, `throwaway-${next()}`, runbookMarkdown(`Throwaway ${serial}`, [{ title: 'One' }]));
+  if (archived) t.db.prepare("UPDATE runbooks SET archived_at = '2026-01-01T00:00:00.000Z' WHERE slug = ?").run(slug);
+  return slug;
+};
+export const opsSource = () => (t.db.prepare('SELECT v.source FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id WHERE b.slug = ?').get('ops') as { source: string }).source;
