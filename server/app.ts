@@ -14,6 +14,8 @@ import { accessRoutes } from './access/routes';
 import { runbookRoutes } from './runbooks/routes';
 import { peopleRoutes } from './people/routes';
 import { runRoutes } from './runs/routes';
+import { delegationRoutes } from './delegation/routes';
+import { notifyRoutes } from './notify/routes';
 import { forgetCachedRuns } from './runs/cache';
 import { createViews, VIEWS_DIR, type Views } from './views/engine';
 import { homePages } from './home/pages';
@@ -24,7 +26,7 @@ import { teamPages } from './team/pages';
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'runbooksDir'> & Partial<Pick<Config, 'trustProxy' | 'publicUrl'>>;
+  config: Pick<Config, 'runbooksDir'> & Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'smtpUrl'>>;
   log?: (error: unknown) => void;
   views?: Views;
 }
@@ -80,6 +82,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
   api.use(peopleRoutes({ db }));
   api.use(accessRoutes({ db, publicUrl: config.publicUrl ?? null }));
+  api.use(delegationRoutes({ db }));
+  api.use(notifyRoutes({ db, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });

@@ -8,8 +8,14 @@ export interface Config {
   runbooksDir: string;
   /** Express's "trust proxy": which proxies' X-Forwarded-* to believe (for HTTPS and client addresses). */
   trustProxy: boolean | number | string;
-  /** The address people open, for links in the terminal (set-up link); defaults to localhost. */
+  /** The address people open, for links in the terminal (set-up link) and in emails; defaults to localhost. */
   publicUrl: string | null;
+  /** Where email goes (smtp://user:pass@host:587 or smtps://…); without it messages stay in the outbox. */
+  smtpUrl: string | null;
+  /** The sender of emails. */
+  mailFrom: string;
+  /** The hour (UTC, 0-23) from which daily digests go out. */
+  digestHour: number;
 }
 
 const envSchema = z.object({
@@ -21,6 +27,12 @@ const envSchema = z.object({
     .regex(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a number of proxies, or addresses/subnets')
     .default('false'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587' }).optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, e.g. "Runbooks <runbooks@example.com>"')
+    .default('Runbooks <runbooks@localhost>'),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 });
 
 export class ConfigError extends Error {}
@@ -30,7 +42,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      // An SMTP URL may hold a password: name the variable, never echo it.
+      const shown = name === 'SMTP_URL' ? '(value hidden)' : JSON.stringify(env[name]);
+      return `${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -40,6 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runbooksDir: parsed.data.RUNBOOKS_DIR,
     trustProxy: trustProxyValue(parsed.data.TRUST_PROXY),
     publicUrl: parsed.data.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    smtpUrl: parsed.data.SMTP_URL ?? null,
+    mailFrom: parsed.data.MAIL_FROM,
+    digestHour: parsed.data.DIGEST_HOUR,
   };
 }
 

@@ -7,6 +7,8 @@ import { startScheduler } from './runs/scheduler';
 import { refreshStoredHtml } from './markdown/stored';
 import { issueSetupToken } from './auth/setup';
 import { purgeExpiredSessions } from './auth/sessions';
+import { smtpMailer } from './notify/mailer';
+import { startNotifier } from './notify/worker';
 
 function main() {
   const config = loadConfig();
@@ -23,14 +25,18 @@ function main() {
   for (const problem of report.problems) console.warn(`  ${formatProblem(problem)}`);
 
   const stopScheduler = startScheduler(db);
+  const mailer = config.smtpUrl ? smtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
+  if (!mailer) console.log('Email: SMTP_URL is not set; messages are kept in the outbox (Team → Outbox)');
   const purge = setInterval(() => purgeExpiredSessions(db), 3600_000);
   purge.unref();
+  let stopNotifier = () => {};
   const app = createApp({ db, config });
   const server = app.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = config.publicUrl ?? `http://localhost:${port}`;
     console.log(`Runbook manager is running: open ${base}/`);
+    stopNotifier = startNotifier(db, { mailer, baseUrl: base, digestHour: config.digestHour });
     const setupToken = issueSetupToken(db);
     if (setupToken) {
       console.log(`\nNo owner account yet. Create it with this one-time link (nothing else works until then):\n  ${base}/setup/${setupToken}\n`);
@@ -38,6 +44,7 @@ function main() {
   });
   const stop = () => {
     stopScheduler();
+    stopNotifier();
     server.close(() => {
       db.close();
       process.exit(0);

@@ -6,7 +6,7 @@ import { isManager, isTeam, type Actor, type Level } from './actor';
  *
  *   owner      everything
  *   editor     write and archive runbooks, run every run, manage roles, invite
- *   member     read runbooks, start runs, work their own steps
+ *   member     read runbooks, start runs, work their own steps, hand off their own steps
  *   outsourcer only their own steps (and the runs as far as those go), their own profile
  *
  * Queries are scoped as well (an outsourcer's lists come from queries that only return their
@@ -32,7 +32,11 @@ export type Rule =
   | { action: 'links.manage' }
   | { action: 'audit.read' }
   | { action: 'tokens.own' }
-  | { action: 'tokens.create' };
+  | { action: 'tokens.create' }
+  | { action: 'person.away'; personId: number }
+  | { action: 'steps.handoff'; fromId: number }
+  | { action: 'notify.choose'; personId: number }
+  | { action: 'outbox.read' };
 
 export function can(actor: Actor, rule: Rule): boolean {
   // Only a person at a browser may make tokens (a leaked token must not mint its own spares):
@@ -56,6 +60,7 @@ export function can(actor: Actor, rule: Rule): boolean {
     case 'person.manage':
     case 'person.see-costs':
     case 'audit.read':
+    case 'outbox.read':
       return false;
     case 'person.read':
     case 'assignments.read':
@@ -68,6 +73,13 @@ export function can(actor: Actor, rule: Rule): boolean {
       return isTeam(actor) || rule.assigneeId === actor.id;
     case 'tokens.own':
       return actor.via !== 'link';
+    // Planning an absence: one's own, or anyone's for those who run the team.
+    case 'person.away':
+      return isManager(actor) || (isTeam(actor) && rule.personId === actor.id);
+    case 'steps.handoff':
+      return isManager(actor) || (actor.level === 'member' && rule.fromId === actor.id);
+    case 'notify.choose':
+      return rule.personId === actor.id;
   }
 }
 

@@ -6,7 +6,7 @@ export type AuditAction =
   | 'invitation.created' | 'invitation.accepted' | 'invitation.revoked'
   | 'level.changed' | 'person.deactivated' | 'person.reactivated'
   | 'token.created' | 'token.revoked' | 'link.created' | 'link.revoked' | 'link.used'
-  | 'password.changed';
+  | 'password.changed' | 'steps.handed-off' | 'person.offboarded' | 'away.planned' | 'away.cancelled';
 
 /** How each entry reads on the audit page. */
 export const AUDIT_LABELS: Record<AuditAction, string> = {
@@ -26,6 +26,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'link.revoked': 'Personal link revoked',
   'link.used': 'Personal link opened',
   'password.changed': 'Password set',
+  'steps.handed-off': 'Steps handed off',
+  'person.offboarded': 'Offboarded',
+  'away.planned': 'Absence planned',
+  'away.cancelled': 'Absence cancelled',
 };
 
 /** Appends to the audit log that owners read. Never holds a secret. */

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import { LINK_TARGET } from '../notify/links';
 import { AppError, NotFoundError } from '../http/errors';
 import { validate } from '../http/validate';
 import type { Views } from '../views/engine';
@@ -133,7 +134,9 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
     sql(db, 'UPDATE access_links SET last_used_at = ? WHERE id = ?').run(new Date().toISOString(), link.id);
     startSessionFor(db, req, res, person.id, { id: link.id, expiresAt: link.expires_at });
     audit(db, { action: 'link.used', actorId: person.id, subjectId: person.id, address: req.ip ?? null, data: { link: link.id } });
-    res.redirect(303, '/my-work');
+    // An emailed link opens the step it is about; only our own pages may follow (see LINK_TARGET).
+    const to = typeof req.query.to === 'string' && LINK_TARGET.test(req.query.to) ? req.query.to : '/my-work';
+    res.redirect(303, to);
   });
 
   return router;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
-import { findPersonByName, findRoleByName, insertRole, listRoleMembers, type PersonRow, type RoleRow } from './repo';
+import { findPersonByName, findRoleByName, insertRole, type PersonRow, type RoleRow } from './repo';
+import { today } from '../delegation/away';
 import { sql } from '../db/statements';
 
 /**
@@ -11,19 +12,28 @@ export type OwnerResolution =
   | { kind: 'person'; person: PersonRow; assignee: { id: number; name: string } | null }
   | { kind: 'none' };
 
-export function resolveOwner(db: Db, name: string | null): OwnerResolution {
+export function resolveOwner(db: Db, name: string | null, now: Date = new Date()): OwnerResolution {
   if (name === null) return { kind: 'none' };
   const role = findRoleByName(db, name);
-  if (role) return { kind: 'role', role, assignee: pickRoleAssignee(db, role.id) };
+  if (role) return { kind: 'role', role, assignee: pickRoleAssignee(db, role.id, now) };
   const person = findPersonByName(db, name);
   if (person) return { kind: 'person', person, assignee: person.active ? { id: person.id, name: person.name } : null };
   return { kind: 'none' };
 }
 
-/** The primary if active, else the first active backup, else nobody. */
-export function pickRoleAssignee(db: Db, roleId: number): { id: number; name: string } | null {
-  const member = listRoleMembers(db, roleId).find((m) => m.active === 1);
-  return member ? { id: member.person_id, name: member.name } : null;
+/**
+ * The primary if active and not away today, else the first such backup, else nobody: a step
+ * nobody present can take is a gap the owner sees, not a step waiting on someone's holiday.
+ * A step that names a person (not a role) still goes to them: there is no backup to choose.
+ */
+export function pickRoleAssignee(db: Db, roleId: number, now: Date = new Date()): { id: number; name: string } | null {
+  const member = sql(db,
+    `SELECT p.id, p.name FROM role_members m JOIN people p ON p.id = m.person_id
+      WHERE m.role_id = @role AND p.active = 1
+        AND NOT EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = p.id AND a.starts_on <= @today AND a.ends_on >= @today)
+      ORDER BY m.is_primary DESC, m.position, p.id LIMIT 1`,
+  ).get({ role: roleId, today: today(now) }) as { id: number; name: string } | undefined;
+  return member ?? null;
 }
 
 /**

@@ -10,6 +10,7 @@ export interface PersonRow {
   hourly_cost_cents: number | null;
   active: number;
   access_level: Level;
+  notify: 'each' | 'digest';
   created_at: string;
 }
 

@@ -48,13 +48,14 @@ export const presentPerson = (p: PersonRow, viewer: Actor) => ({
     ? { hourlyCost: p.hourly_cost_cents === null ? null : p.hourly_cost_cents / 100 }
     : {}),
   active: p.active === 1,
+  ...(viewer.id === p.id || can(viewer, { action: 'person.manage' }) ? { notify: p.notify } : {}),
   createdAt: p.created_at,
 });
 
 const toCents = (cost: number | null | undefined) => (cost === undefined ? undefined : cost === null ? null : Math.round(cost * 100));
 
 /** A person the viewer may see; anyone else is "not found", exactly like a missing id. */
-function loadPerson(db: Db, raw: string | undefined, viewer: Actor): PersonRow {
+export function loadPerson(db: Db, raw: string | undefined, viewer: Actor): PersonRow {
   const id = idParam(raw);
   if (id === null || !can(viewer, { action: 'person.read', personId: id })) throw new NotFoundError(`Person ${raw}`);
   const person = findPerson(db, id);

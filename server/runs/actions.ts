@@ -5,6 +5,8 @@ import { isTeam, type Actor } from '../access/actor';
 import { authorizeInRun } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { sql } from '../db/statements';
+import { refuseIfAway } from '../delegation/away';
+import { tellReassigned } from '../notify/compose';
 
 /**
  * What people do to a run. Each action runs in one transaction, checks the current state
@@ -151,17 +153,27 @@ export function setCheck(db: Db, runId: number, position: number, index: number,
 export function reassignStep(db: Db, runId: number, position: number, by: StepActor, toId: number, reason: string): void {
   const actorId = by.actor.id;
   db.transaction(() => {
-    const { step } = openStep(db, runId, position, by);
+    const { run, step } = openStep(db, runId, position, by);
     refuseIfClosed(db, step);
     const to = findPerson(db, toId);
-    if (!to) throw new UnprocessableError('unknown-person', `Person ${toId} does not exist`, 'to');
-    if (!to.active) throw new UnprocessableError('inactive-person', `${to.name} is inactive and cannot take steps`, 'to');
+    if (!to) throw new UnprocessableError('unknown-person', `to: person ${toId} does not exist`, 'to');
+    if (!to.active) throw new UnprocessableError('inactive-person', `to: ${to.name} is inactive and cannot take steps`, 'to');
     if (step.assignee_id === to.id) throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${to.name}`);
-    const at = new Date().toISOString();
-    sql(db, 'UPDATE run_steps SET assignee_id = ? WHERE id = ?').run(to.id, step.id);
+    const now = new Date();
+    refuseIfAway(db, to, 'to', now);
+    const from = personRef(db, step.assignee_id);
+    const at = now.toISOString();
+    // The new assignee hears about it if it is (or becomes) overdue, as the last one did.
+    sql(db, 'UPDATE run_steps SET assignee_id = ?, overdue_notified_at = NULL WHERE id = ?').run(to.id, step.id);
     recordEvent(db, {
-      runId, runStepId: step.id, kind: 'step.reassigned', actorId, at, data: { from: step.assignee_id, to: to.id, reason },
+      runId, runStepId: step.id, kind: 'step.reassigned', actorId, at,
+      // Names as they were at the hand-off: the step's history reads the same after a rename.
+      data: { from: step.assignee_id, fromName: from?.name ?? null, to: to.id, toName: to.name, reason },
     });
+    tellReassigned(db, {
+      step: { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
+      from, to, by: { id: actorId, name: by.actor.name }, reason,
+    }, now);
   })();
 }
 

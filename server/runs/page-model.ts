@@ -38,6 +38,19 @@ interface StepDoc {
 
 const STATUS_LABELS = { open: 'To do', complete: 'Done', skipped: 'Skipped' } as const;
 
+/** "from Sam to Vera", with the names as they were at the hand-off (older events had ids only). */
+function handOffPeople(data: Record<string, unknown>): string {
+  const from = typeof data.fromName === 'string' ? `from ${data.fromName} ` : '';
+  return typeof data.toName === 'string' ? `${from}to ${data.toName}` : 'on';
+}
+
+/** Every time a step changed hands, oldest first: the step's own history. */
+function handOffsOf(run: RunDoc, position: number) {
+  return run.events
+    .filter((e) => e.kind === 'step.reassigned' && e.step === position)
+    .map((e) => ({ at: e.at, by: e.actor?.name ?? 'The schedule', people: handOffPeople(e.data), reason: typeof e.data.reason === 'string' ? e.data.reason : null }));
+}
+
 /** One line of the run's activity, as people say it. */
 function describe(event: RunDoc['events'][number], steps: Map<number, string>): string {
   const step = event.step === null ? '' : `“${steps.get(event.step) ?? `step ${event.step}`}”`;
@@ -49,7 +62,7 @@ function describe(event: RunDoc['events'][number], steps: Map<number, string>): 
     case 'step.skipped': return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
     case 'step.reopened': return `reopened ${step}`;
     case 'step.noted': return `noted on ${step}: ${String(data.note)}`;
-    case 'step.reassigned': return `handed ${step} on${data.reason ? ` (${String(data.reason)})` : ''}`;
+    case 'step.reassigned': return `handed ${step} ${handOffPeople(data)}${data.reason ? ` (${String(data.reason)})` : ''}`;
     case 'check.ticked': return `ticked “${String(data.text)}” in ${step}`;
     case 'check.unticked': return `unticked “${String(data.text)}” in ${step}`;
     default: return `${event.kind} ${step}`;
@@ -85,6 +98,7 @@ export function runPageModel(run: RunDoc, actor: Actor, people: Ref[]) {
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],
         openChecks: step.checks.filter((c) => !c.ticked).length,
+        handOffs: handOffsOf(run, step.position),
       };
     }),
     activity: run.events

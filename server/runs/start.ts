@@ -7,6 +7,8 @@ import { resolveOwner } from '../people/owners';
 import { ensureVersionHtml } from '../markdown/stored';
 import { recordEvent } from './repo';
 import { sql } from '../db/statements';
+import { findPerson } from '../people/repo';
+import { tellAssignedAtStart } from '../notify/compose';
 
 /**
  * Starts a run of a runbook's current version. The run points at that version (versions are
@@ -46,7 +48,7 @@ export function startRun(
     runbook.steps.forEach((step, i) => {
       const ownerName = effectiveOwner(runbook, step);
       const key = ownerName?.toLowerCase() ?? '';
-      const owner = owners.get(key) ?? resolveOwner(db, ownerName);
+      const owner = owners.get(key) ?? resolveOwner(db, ownerName, now);
       owners.set(key, owner);
       const offset = step.due === null ? null : parseDue(step.due);
       const stepRow = stepRows[i];
@@ -59,6 +61,8 @@ export function startRun(
       );
       step.checks.forEach((text, index) => insertCheck.run(stepId, index, text));
     });
+    const starter = input.startedBy === null ? undefined : findPerson(db, input.startedBy);
+    tellAssignedAtStart(db, runId, starter ? { id: starter.id, name: starter.name } : null, now);
     recordEvent(db, {
       runId, runStepId: null, kind: 'run.started', actorId: input.startedBy, at,
       data: { version: version.number, ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}) },

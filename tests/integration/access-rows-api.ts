@@ -4,6 +4,17 @@ import { createAccessLink } from '../../server/auth/links';
 import { upsertRoleMember } from '../../server/people/repo';
 import { expected, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, role, stepRows } from './access-fixture';
 import type { Row } from './access-fixture';
+import { addAwayPeriod } from '../../server/delegation/away';
+import type { PersonRow } from '../../server/people/repo';
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** A holiday next month: it never makes anyone in the table away today. */
+const futureAbsence = () => ({ from: day(30), to: day(31) });
+/** Gives the person the first step of a fresh run, so that a hand-off has something to move. */
+const withAStep = (person: PersonRow) => {
+  t.db.prepare('UPDATE run_steps SET assignee_id = ? WHERE run_id = ? AND position = 1').run(person.id, freshRun());
+  return person;
+};
 
 /** Rows of the access table for the JSON API. */
 export const apiRows: Row[] = [
@@ -163,4 +174,66 @@ export const apiRows: Row[] = [
     expected: expected(401, 404, 404, 200, 200),
   },
   { method: 'GET', route: '/api/audit', call: () => ({ url: '/api/audit' }), expected: expected(401, 403, 403, 403, 200) },
+
+  // Absences, hand-offs, notifications
+  {
+    method: 'GET', route: '/api/people/:id/away', what: 'the member',
+    call: () => ({ url: `/api/people/${member.id}/away` }), expected: expected(401, 404, 200, 200, 200),
+  },
+  {
+    method: 'POST', route: '/api/people/:id/away', what: 'themselves',
+    call: (_who, person) => ({ url: `/api/people/${(person ?? throwaway('member')).id}/away`, body: futureAbsence() }),
+    expected: expected(401, 403, 201, 201, 201),
+  },
+  {
+    method: 'POST', route: '/api/people/:id/away', what: 'another member',
+    call: () => ({ url: `/api/people/${throwaway('member').id}/away`, body: futureAbsence() }),
+    expected: expected(401, 404, 403, 201, 201),
+  },
+  {
+    method: 'DELETE', route: '/api/people/:id/away/:awayId', what: 'another member',
+    call: () => {
+      const away = throwaway('member');
+      const period = addAwayPeriod(t.db, { personId: away.id, ...futureAbsence(), note: '', createdBy: owner.id });
+      return { url: `/api/people/${away.id}/away/${period.id}` };
+    },
+    expected: expected(401, 404, 403, 200, 200),
+  },
+  {
+    method: 'GET', route: '/api/people/:id/handoff', what: 'themselves',
+    call: (_who, person) => ({ url: `/api/people/${(person ?? member).id}/handoff` }), expected: expected(401, 403, 200, 200, 200),
+  },
+  {
+    method: 'GET', route: '/api/people/:id/handoff', what: 'another member',
+    call: () => ({ url: `/api/people/${throwaway('member').id}/handoff` }), expected: expected(401, 404, 403, 200, 200),
+  },
+  {
+    method: 'POST', route: '/api/people/:id/handoff', what: 'their own steps',
+    call: (_who, person) => {
+      const from = person ?? throwaway('member');
+      return { url: `/api/people/${withAStep(from).id}/handoff`, body: { to: from.id === editor.id ? owner.id : editor.id, reason: 'holiday' } };
+    },
+    expected: expected(401, 403, 200, 200, 200),
+  },
+  {
+    method: 'POST', route: '/api/people/:id/handoff', what: "another member's steps",
+    call: () => ({ url: `/api/people/${withAStep(throwaway('member')).id}/handoff`, body: { to: editor.id, reason: 'holiday' } }),
+    expected: expected(401, 404, 403, 200, 200),
+  },
+  {
+    method: 'POST', route: '/api/people/:id/handoff', what: 'offboarding a member',
+    call: () => ({ url: `/api/people/${withAStep(throwaway('member')).id}/handoff`, body: { to: editor.id, reason: 'leaving', offboard: true } }),
+    expected: expected(401, 404, 403, 403, 200),
+  },
+  {
+    method: 'PUT', route: '/api/people/:id/notifications', what: 'themselves',
+    call: (_who, person) => ({ url: `/api/people/${(person ?? member).id}/notifications`, body: { notify: 'each' } }),
+    expected: expected(401, 200, 200, 200, 200),
+  },
+  {
+    method: 'PUT', route: '/api/people/:id/notifications', what: 'another member',
+    call: () => ({ url: `/api/people/${throwaway('member').id}/notifications`, body: { notify: 'digest' } }),
+    expected: expected(401, 404, 403, 403, 200),
+  },
+  { method: 'GET', route: '/api/outbox', call: () => ({ url: '/api/outbox' }), expected: expected(401, 403, 403, 403, 200) },
 ];

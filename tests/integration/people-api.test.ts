@@ -20,7 +20,7 @@ describe('people', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(Number), name: 'Grace Hopper', email: 'grace@example.com', kind: 'team', level: 'member', hourlyCost: null, active: true,
-      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      notify: 'each', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 

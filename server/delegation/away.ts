@@ -1,0 +1,76 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
+
+/**
+ * Absences. While someone is away, the steps of their roles go to the next backup when a run
+ * starts, nobody can hand steps to them, and their open steps are listed for hand-off.
+ * Periods are whole days in UTC, both ends included.
+ */
+export interface AwayRow {
+  id: number;
+  person_id: number;
+  starts_on: string;
+  ends_on: string;
+  note: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export const today = (now: Date = new Date()) => now.toISOString().slice(0, 10);
+
+/** The person's periods that have not ended, soonest first. */
+export function listAwayPeriods(db: Db, personId: number, now: Date = new Date()): AwayRow[] {
+  return sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND ends_on >= ? ORDER BY starts_on, id').all(personId, today(now)) as AwayRow[];
+}
+
+/** The period someone is in today, if any. */
+export function currentAbsence(db: Db, personId: number, now: Date = new Date()): AwayRow | undefined {
+  return sql(db, 'SELECT * FROM away_periods WHERE person_id = @person AND starts_on <= @today AND ends_on >= @today ORDER BY ends_on DESC LIMIT 1')
+    .get({ person: personId, today: today(now) }) as AwayRow | undefined;
+}
+
+/** "Sam is away until 2026-12-31": the refusal for giving work to someone who is not there. */
+export function refuseIfAway(db: Db, person: { id: number; name: string }, field: string, now: Date = new Date()): void {
+  const away = currentAbsence(db, person.id, now);
+  if (away) {
+    throw new UnprocessableError('person-away', `${field}: ${person.name} is away until ${away.ends_on}; choose someone who is here`, field, {
+      awayUntil: away.ends_on,
+    });
+  }
+}
+
+export function addAwayPeriod(
+  db: Db,
+  input: { personId: number; from: string; to: string; note: string; createdBy: number },
+  now: Date = new Date(),
+): AwayRow {
+  if (input.to < input.from) throw new UnprocessableError('bad-period', `to: ${input.to} is before ${input.from}`, 'to');
+  if (input.to < today(now)) throw new UnprocessableError('bad-period', `to: ${input.to} is in the past`, 'to');
+  return db.transaction(() => {
+    const overlap = sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND starts_on <= ? AND ends_on >= ? LIMIT 1')
+      .get(input.personId, input.to, input.from) as AwayRow | undefined;
+    if (overlap) {
+      throw new ConflictError('away-overlap', `from: this overlaps the absence from ${overlap.starts_on} to ${overlap.ends_on}; change or remove that one`, {
+        field: 'from', period: overlap.id,
+      });
+    }
+    const { lastInsertRowid } = sql(db,
+      'INSERT INTO away_periods (person_id, starts_on, ends_on, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(input.personId, input.from, input.to, input.note, input.createdBy, now.toISOString());
+    return sql(db, 'SELECT * FROM away_periods WHERE id = ?').get(lastInsertRowid) as AwayRow;
+  })();
+}
+
+export function removeAwayPeriod(db: Db, personId: number, periodId: number): void {
+  const { changes } = sql(db, 'DELETE FROM away_periods WHERE id = ? AND person_id = ?').run(periodId, personId);
+  if (changes === 0) throw new NotFoundError(`Absence ${periodId}`);
+}
+
+export const presentAway = (row: AwayRow, now: Date = new Date()) => ({
+  id: row.id,
+  from: row.starts_on,
+  to: row.ends_on,
+  note: row.note,
+  now: row.starts_on <= today(now) && row.ends_on >= today(now),
+});

@@ -1,0 +1,127 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { ConflictError, UnprocessableError } from '../http/errors';
+import { audit } from '../auth/audit';
+import { deactivatePerson } from '../access/manage';
+import { findPerson, findRole, type PersonRow } from '../people/repo';
+import { recordEvent } from '../runs/repo';
+import { tellHandedOff } from '../notify/compose';
+import { refuseIfAway } from './away';
+
+/**
+ * Hand off everything: all of a person's open steps (or those of one role) to someone else in
+ * one transaction, for a holiday or for someone leaving. The preview lists exactly what the
+ * hand-off will move; a hand-off given the preview's list refuses to run if that list changed
+ * in between, so nobody moves steps they did not see.
+ */
+export interface StepToMove {
+  id: number;
+  run_id: number;
+  run_title: string;
+  position: number;
+  title: string;
+  due_at: string | null;
+  role_id: number | null;
+  role_name: string | null;
+}
+
+export function stepsToHandOff(db: Db, fromId: number, roleId: number | null): StepToMove[] {
+  return sql(db,
+    `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.role_id, ro.name AS role_name
+       FROM run_steps s JOIN runs r ON r.id = s.run_id LEFT JOIN roles ro ON ro.id = s.role_id
+      WHERE s.assignee_id = @from AND s.status = 'open' AND r.status = 'open' AND (@role IS NULL OR s.role_id = @role)
+      ORDER BY s.due_at IS NULL, s.due_at, r.started_at, r.id, s.position`,
+  ).all({ from: fromId, role: roleId }) as StepToMove[];
+}
+
+export interface HandOffInput {
+  toId: number;
+  roleId: number | null;
+  reason: string;
+  /** The step ids the preview showed; when given, the hand-off runs only if they still match. */
+  expect: number[] | null;
+  /** The person leaves: deactivated, so sessions, tokens and personal links end at once. */
+  offboard: boolean;
+  /** The recipient takes the person's place in their roles (in the one role, if given). */
+  giveRoles: boolean;
+}
+
+/** The recipient, or a refusal naming the field: unknown, inactive, the same person, or away. */
+export function checkRecipient(db: Db, from: PersonRow, toId: number, now: Date): PersonRow {
+  const to = findPerson(db, toId);
+  if (!to) throw new UnprocessableError('unknown-person', `to: person ${toId} does not exist`, 'to');
+  if (!to.active) throw new UnprocessableError('inactive-person', `to: ${to.name} is inactive and cannot take steps`, 'to');
+  if (to.id === from.id) throw new UnprocessableError('same-person', `to: choose someone other than ${from.name}`, 'to');
+  refuseIfAway(db, to, 'to', now);
+  return to;
+}
+
+export function checkRole(db: Db, roleId: number | null): void {
+  if (roleId !== null && !findRole(db, roleId)) throw new UnprocessableError('unknown-role', `role: role ${roleId} does not exist`, 'role');
+}
+
+export function handOff(
+  db: Db,
+  by: { id: number; name: string; address: string | null },
+  from: PersonRow,
+  input: HandOffInput,
+  now: Date = new Date(),
+): { moved: StepToMove[]; to: PersonRow } {
+  return db.transaction(() => {
+    const to = checkRecipient(db, from, input.toId, now);
+    checkRole(db, input.roleId);
+    const steps = stepsToHandOff(db, from.id, input.roleId);
+    if (input.expect) {
+      const seen = [...input.expect].sort((a, b) => a - b).join(',');
+      const current = steps.map((s) => s.id).sort((a, b) => a - b).join(',');
+      if (seen !== current) {
+        throw new ConflictError('handoff-changed', `${from.name}'s open steps changed since the preview; look at the list again`, {
+          steps: steps.map((s) => s.id),
+        });
+      }
+    }
+    if (steps.length === 0 && !input.offboard && !input.giveRoles) {
+      throw new ConflictError('nothing-to-hand-off', `${from.name} has no open steps${input.roleId === null ? '' : ' in that role'} to hand off`);
+    }
+    const at = now.toISOString();
+    const move = sql(db, 'UPDATE run_steps SET assignee_id = ?, overdue_notified_at = NULL WHERE id = ?');
+    for (const step of steps) {
+      move.run(to.id, step.id);
+      recordEvent(db, {
+        runId: step.run_id, runStepId: step.id, kind: 'step.reassigned', actorId: by.id, at,
+        data: { from: from.id, fromName: from.name, to: to.id, toName: to.name, reason: input.reason, handOff: true },
+      });
+    }
+    if (input.giveRoles) giveRoles(db, from.id, to.id, input.roleId);
+    if (steps.length > 0) {
+      tellHandedOff(db, {
+        steps: steps.map((s) => ({ runId: s.run_id, runTitle: s.run_title, position: s.position, title: s.title, dueAt: s.due_at })),
+        from, to, by, reason: input.reason, fromStaying: !input.offboard,
+      }, now);
+    }
+    audit(db, {
+      action: 'steps.handed-off', actorId: by.id, subjectId: from.id, address: by.address,
+      data: { to: to.id, steps: steps.length, role: input.roleId, giveRoles: input.giveRoles },
+    });
+    if (input.offboard) {
+      deactivatePerson(db, by.id, from, by.address);
+      audit(db, { action: 'person.offboarded', actorId: by.id, subjectId: from.id, address: by.address, data: { to: to.id } });
+    }
+    return { moved: steps, to };
+  })();
+}
+
+/** The recipient takes the leaver's place (primary stays primary, a backup keeps its rank). */
+function giveRoles(db: Db, fromId: number, toId: number, roleId: number | null): void {
+  const memberships = sql(db, 'SELECT role_id, is_primary FROM role_members WHERE person_id = @from AND (@role IS NULL OR role_id = @role)')
+    .all({ from: fromId, role: roleId }) as { role_id: number; is_primary: number }[];
+  for (const m of memberships) {
+    const already = sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND person_id = ?').get(m.role_id, toId);
+    if (!already) {
+      sql(db, 'UPDATE role_members SET person_id = ? WHERE role_id = ? AND person_id = ?').run(toId, m.role_id, fromId);
+      continue;
+    }
+    sql(db, 'DELETE FROM role_members WHERE role_id = ? AND person_id = ?').run(m.role_id, fromId);
+    if (m.is_primary) sql(db, 'UPDATE role_members SET is_primary = 1 WHERE role_id = ? AND person_id = ?').run(m.role_id, toId);
+  }
+}

@@ -1,0 +1,120 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { NotFoundError } from '../http/errors';
+import { idParam, validate, withoutBlanks } from '../http/validate';
+import { requireActor } from '../auth/authenticate';
+import { audit } from '../auth/audit';
+import { authorize } from '../access/policy';
+import { loadPerson } from '../people/routes';
+import { addAwayPeriod, currentAbsence, listAwayPeriods, presentAway, removeAwayPeriod } from './away';
+import { checkRecipient, checkRole, handOff, stepsToHandOff, type StepToMove } from './handoff';
+
+/** A calendar day that exists: 2026-02-30 is refused, not rolled over to March. */
+export const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a date in the calendar');
+
+export const awayBody = z.object({
+  from: isoDay,
+  to: isoDay,
+  note: z.string().trim().max(500).default(''),
+});
+
+const id = z.number().int().positive();
+export const handOffBody = z.object({
+  to: id,
+  role: id.nullable().default(null),
+  reason: z.string().trim().min(1, 'say why the steps change hands').max(2000),
+  expect: z.array(id).max(10_000).nullable().default(null),
+  offboard: z.boolean().default(false),
+  giveRoles: z.boolean().default(false),
+});
+const previewQuery = z.object({
+  to: z.coerce.number().int().positive().optional(),
+  role: z.coerce.number().int().positive().optional(),
+});
+
+export const presentStepToMove = (s: StepToMove) => ({
+  id: s.id,
+  run: { id: s.run_id, title: s.run_title },
+  position: s.position,
+  title: s.title,
+  dueAt: s.due_at,
+  role: s.role_id === null ? null : { id: s.role_id, name: s.role_name },
+});
+
+/** Offboarding deactivates; giving roles changes who fills them: each needs its own right. */
+export function authorizeHandOff(actor: ReturnType<typeof requireActor>, fromId: number, input: { offboard: boolean; giveRoles: boolean }) {
+  authorize(actor, { action: 'steps.handoff', fromId });
+  if (input.offboard) authorize(actor, { action: 'person.manage' });
+  if (input.giveRoles) authorize(actor, { action: 'roles.manage' });
+}
+
+export function delegationRoutes({ db }: { db: Db }): Router {
+  const router = Router();
+
+  router.get('/people/:id/away', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    res.json({ person: { id: person.id, name: person.name }, away: listAwayPeriods(db, person.id).map((row) => presentAway(row)) });
+  });
+
+  router.post('/people/:id/away', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.away', personId: person.id });
+    const input = validate(awayBody, req.body);
+    const row = db.transaction(() => {
+      const added = addAwayPeriod(db, { personId: person.id, ...input, createdBy: actor.id });
+      audit(db, { action: 'away.planned', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { from: input.from, to: input.to } });
+      return added;
+    })();
+    res.status(201).json(presentAway(row));
+  });
+
+  router.delete('/people/:id/away/:awayId', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.away', personId: person.id });
+    const periodId = idParam(req.params.awayId);
+    if (periodId === null) throw new NotFoundError(`Absence ${req.params.awayId}`);
+    db.transaction(() => {
+      removeAwayPeriod(db, person.id, periodId);
+      audit(db, { action: 'away.cancelled', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { period: periodId } });
+    })();
+    res.json({ id: periodId, removed: true });
+  });
+
+  // The preview: what a hand-off would move now (and, given `to`, whether that person can take it).
+  router.get('/people/:id/handoff', (req, res) => {
+    const actor = requireActor(req);
+    const from = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'steps.handoff', fromId: from.id });
+    const query = validate(previewQuery, withoutBlanks(req.query), 'query');
+    const now = new Date();
+    const to = query.to === undefined ? null : checkRecipient(db, from, query.to, now);
+    checkRole(db, query.role ?? null);
+    const away = currentAbsence(db, from.id, now);
+    res.json({
+      from: { id: from.id, name: from.name, awayUntil: away?.ends_on ?? null },
+      to: to && { id: to.id, name: to.name },
+      role: query.role ?? null,
+      steps: stepsToHandOff(db, from.id, query.role ?? null).map(presentStepToMove),
+    });
+  });
+
+  router.post('/people/:id/handoff', (req, res) => {
+    const actor = requireActor(req);
+    const from = loadPerson(db, req.params.id, actor);
+    const input = validate(handOffBody, req.body);
+    authorizeHandOff(actor, from.id, input);
+    const { moved, to } = handOff(db, { id: actor.id, name: actor.name, address: req.ip ?? null }, from, {
+      toId: input.to, roleId: input.role, reason: input.reason, expect: input.expect, offboard: input.offboard, giveRoles: input.giveRoles,
+    });
+    res.json({ from: { id: from.id, name: from.name }, to: { id: to.id, name: to.name }, moved: moved.map(presentStepToMove), offboarded: input.offboard });
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { validate, withoutBlanks } from '../http/validate';
+import { requireActor } from '../auth/authenticate';
+import { authorize, can } from '../access/policy';
+import { siteUrl } from '../access/routes';
+import { loadPerson } from '../people/routes';
+import { sql } from '../db/statements';
+import { countNotifications, listNotifications } from './outbox';
+import { fillLinks, outboxUrl } from './links';
+
+export const notifyBody = z.object({ notify: z.enum(['each', 'digest']) });
+const outboxQuery = z.object({
+  status: z.enum(['pending', 'digest', 'digested', 'sent', 'failed']).optional(),
+  person: z.coerce.number().int().positive().optional(),
+});
+
+/** The messages as owners read them in the outbox, links filled in where they can be. */
+export function readOutbox(db: Db, baseUrl: string, filter: z.infer<typeof outboxQuery>) {
+  return listNotifications(db, { status: filter.status, personId: filter.person }).map((n) => ({
+    id: n.id,
+    to: { id: n.person_id, name: n.person_name, email: n.person_email },
+    kind: n.kind,
+    subject: n.subject,
+    body: fillLinks(n.body, n.link_path, outboxUrl(baseUrl, n.person_level)),
+    status: n.status,
+    createdAt: n.created_at,
+    sentAt: n.sent_at,
+    attempts: n.attempts,
+    lastError: n.last_error,
+  }));
+}
+
+/** Who may choose someone's email rhythm: the person, and owners. */
+export function authorizeNotifyChoice(actor: ReturnType<typeof requireActor>, personId: number): void {
+  if (!can(actor, { action: 'notify.choose', personId })) authorize(actor, { action: 'person.manage' });
+}
+
+export function setNotifyChoice(db: Db, personId: number, notify: 'each' | 'digest'): void {
+  sql(db, 'UPDATE people SET notify = ? WHERE id = ?').run(notify, personId);
+}
+
+export function notifyRoutes({ db, publicUrl, emailConfigured }: { db: Db; publicUrl: string | null; emailConfigured: boolean }): Router {
+  const router = Router();
+
+  router.put('/people/:id/notifications', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorizeNotifyChoice(actor, person.id);
+    const { notify } = validate(notifyBody, req.body);
+    setNotifyChoice(db, person.id, notify);
+    res.json({ person: { id: person.id, name: person.name }, notify });
+  });
+
+  router.get('/outbox', (req, res) => {
+    authorize(requireActor(req), { action: 'outbox.read' });
+    const filter = validate(outboxQuery, withoutBlanks(req.query), 'query');
+    res.json({ emailConfigured, counts: countNotifications(db), messages: readOutbox(db, siteUrl(req, publicUrl), filter) });
+  });
+
+  return router;
+}
