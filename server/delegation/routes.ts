@@ -14,7 +14,10 @@ import { checkRecipient, checkRole, handOff, stepsToHandOff, type StepToMove } f
 export const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a date in the calendar');
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  }, 'is not a date in the calendar');
 
 export const awayBody = z.object({
   from: isoDay,

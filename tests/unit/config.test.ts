@@ -3,13 +3,20 @@ import { ConfigError, loadConfig } from '../../server/config';
 test('defaults to port 3000, a database in data/ and the runbooks folder', () => {
   expect(loadConfig({})).toEqual({
     port: 3000, databasePath: 'data/runbooks.sqlite', runbooksDir: 'runbooks', trustProxy: false, publicUrl: null,
+    smtpUrl: null, mailFrom: 'Runbooks <runbooks@localhost>', digestHour: 7,
   });
 });
 
 test('reads each setting from the environment', () => {
   expect(
-    loadConfig({ PORT: '8080', DATABASE_PATH: '/var/lib/rb.sqlite', RUNBOOKS_DIR: 'sops', TRUST_PROXY: '1', PUBLIC_URL: 'https://ops.example.com/' }),
-  ).toEqual({ port: 8080, databasePath: '/var/lib/rb.sqlite', runbooksDir: 'sops', trustProxy: 1, publicUrl: 'https://ops.example.com' });
+    loadConfig({
+      PORT: '8080', DATABASE_PATH: '/var/lib/rb.sqlite', RUNBOOKS_DIR: 'sops', TRUST_PROXY: '1', PUBLIC_URL: 'https://ops.example.com/',
+      SMTP_URL: 'smtps://ops:secret@mail.example.com:465', MAIL_FROM: 'Ops <ops@example.com>', DIGEST_HOUR: '18',
+    }),
+  ).toEqual({
+    port: 8080, databasePath: '/var/lib/rb.sqlite', runbooksDir: 'sops', trustProxy: 1, publicUrl: 'https://ops.example.com',
+    smtpUrl: 'smtps://ops:secret@mail.example.com:465', mailFrom: 'Ops <ops@example.com>', digestHour: 18,
+  });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
 
@@ -21,7 +28,14 @@ test.each([
   ['RUNBOOKS_DIR', ''],
   ['TRUST_PROXY', 'yes please!'],
   ['PUBLIC_URL', 'ftp://example.com'],
+  ['MAIL_FROM', 'not an address'],
+  ['DIGEST_HOUR', '24'],
 ])('refuses %s=%p with a message naming the variable', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+});
+
+test('refuses a bad SMTP_URL by name without printing it (it may hold a password)', () => {
+  expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/SMTP_URL=\(value hidden\): must be an smtp:\/\//);
+  expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).not.toThrow(/hunter2/);
 });
