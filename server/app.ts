@@ -23,6 +23,8 @@ import { accountPages } from './account/pages';
 import { runPages } from './runs/pages';
 import { libraryPages } from './library/pages';
 import { teamPages } from './team/pages';
+import { delegationPages } from './delegation/pages';
+import { notifyPages } from './notify/pages';
 
 export interface AppDeps {
   db: Db;
@@ -95,6 +97,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(runPages({ db, views }));
   app.use(libraryPages({ db, views }));
   app.use(teamPages({ db, views, publicUrl: config.publicUrl ?? null }));
+  app.use(delegationPages({ db, views }));
+  app.use(notifyPages({ db, views, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
   app.use(accountPages({ db, views }));
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);

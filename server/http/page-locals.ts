@@ -16,6 +16,7 @@ export function navItems(actor: Actor, path: string): NavItem[] {
   if (can(actor, { action: 'runs.read-all' })) items.push({ href: '/runs', label: 'Runs' });
   if (can(actor, { action: 'people.list' })) items.push({ href: '/people', label: 'People' });
   if (can(actor, { action: 'tokens.own' })) items.push({ href: '/account', label: 'Account' });
+  if (can(actor, { action: 'outbox.read' })) items.push({ href: '/outbox', label: 'Outbox' });
   if (can(actor, { action: 'audit.read' })) items.push({ href: '/audit', label: 'Audit log' });
   return items.map((item) => ({
     ...item,

@@ -39,6 +39,11 @@ const NOTICES = {
   'member-added': 'Added to the role.',
   primary: 'Primary changed; the previous primary is now the first backup.',
   removed: 'Removed from the role.',
+  'away-planned': 'Absence saved. While they are away, new steps of their roles go to the next backup.',
+  'away-removed': 'Absence removed.',
+  'handed-off': 'Handed off. Both people have been told.',
+  offboarded: 'Offboarded: their steps are now here, and their access has ended.',
+  'notify-saved': 'Email choice saved.',
 } as const;
 export type Notice = keyof typeof NOTICES;
 

@@ -9,6 +9,7 @@ import { listPeople, listRoleMembers, listRoles, type PersonRow, type RoleMember
 import { listAssignments } from '../runs/repo';
 import { presentAssignment } from '../runs/present';
 import { accountState, rolesOf, stepsOwnedBy } from './queries';
+import { personDelegation } from '../delegation/present';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */
 
@@ -126,6 +127,7 @@ export function personData(db: Db, actor: Actor, person: PersonRow) {
     owner: owner
       ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) }
       : null,
+    ...personDelegation(db, actor, person),
   };
 }
 

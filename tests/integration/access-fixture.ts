@@ -132,3 +132,16 @@ export const throwawayRunbook = (archived = false) => {
   return slug;
 };
 export const opsSource = () => (t.db.prepare('SELECT v.source FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id WHERE b.slug = ?').get('ops') as { source: string }).source;
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** A holiday next month: it never makes anyone in the table away today. */
+export const futureAbsence = () => ({ from: day(30), to: day(31) });
+/** Gives the person the first step of a fresh run, so that a hand-off has something to move. */
+export const withAStep = (person: PersonRow) => {
+  t.db.prepare('UPDATE run_steps SET assignee_id = ? WHERE run_id = ? AND position = 1').run(person.id, freshRun());
+  return person;
+};
+/** The ids of a person's open steps, as a hand-off preview lists them. */
+export const openStepIds = (person: PersonRow) =>
+  (t.db.prepare("SELECT s.id FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'")
+    .all(person.id) as { id: number }[]).map((r) => r.id).join(',');

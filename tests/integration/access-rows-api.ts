@@ -2,19 +2,9 @@ import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
 import { upsertRoleMember } from '../../server/people/repo';
-import { expected, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, role, stepRows } from './access-fixture';
+import { expected, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, role, stepRows, futureAbsence, withAStep } from './access-fixture';
 import type { Row } from './access-fixture';
 import { addAwayPeriod } from '../../server/delegation/away';
-import type { PersonRow } from '../../server/people/repo';
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-/** A holiday next month: it never makes anyone in the table away today. */
-const futureAbsence = () => ({ from: day(30), to: day(31) });
-/** Gives the person the first step of a fresh run, so that a hand-off has something to move. */
-const withAStep = (person: PersonRow) => {
-  t.db.prepare('UPDATE run_steps SET assignee_id = ? WHERE run_id = ? AND position = 1').run(person.id, freshRun());
-  return person;
-};
 
 /** Rows of the access table for the JSON API. */
 export const apiRows: Row[] = [

@@ -1,7 +1,8 @@
 import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink, createInvitation } from '../../server/auth/links';
-import { expected, SIGN_IN, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, pageRole, inPageRole, pageStepRows, throwawayRunbook, opsSource } from './access-fixture';
+import { expected, SIGN_IN, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, pageRole, inPageRole, pageStepRows, throwawayRunbook, opsSource, futureAbsence, withAStep, openStepIds } from './access-fixture';
+import { addAwayPeriod } from '../../server/delegation/away';
 import type { Row } from './access-fixture';
 
 /** Rows of the access table for the pages. */
@@ -192,4 +193,45 @@ export const pageRows: Row[] = [
     call: () => ({ url: `/roles/${pageRole.id}/members/${inPageRole().id}/remove` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
   },
+
+  // Absences, hand-offs, email
+  {
+    method: 'GET', route: '/people/:id/handoff', what: 'themselves',
+    call: (_who, person) => ({ url: `/people/${(person ?? member).id}/handoff` }), expected: expected(SIGN_IN, 403, 200, 200, 200),
+  },
+  {
+    method: 'GET', route: '/people/:id/handoff', what: 'another member',
+    call: () => ({ url: `/people/${throwaway('member').id}/handoff` }), expected: expected(SIGN_IN, 404, 403, 200, 200),
+  },
+  {
+    method: 'POST', route: '/people/:id/handoff', what: "another member's steps",
+    call: () => {
+      const from = withAStep(throwaway('member'));
+      return { url: `/people/${from.id}/handoff`, body: { to: String(editor.id), reason: 'holiday', expect: openStepIds(from) } };
+    },
+    expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
+  },
+  {
+    method: 'POST', route: '/people/:id/away', what: 'another member',
+    call: () => {
+      const absence = futureAbsence();
+      return { url: `/people/${throwaway('member').id}/away`, body: { awayFrom: absence.from, awayTo: absence.to } };
+    },
+    expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
+  },
+  {
+    method: 'POST', route: '/people/:id/away/:awayId/remove', what: 'another member',
+    call: () => {
+      const away = throwaway('member');
+      const period = addAwayPeriod(t.db, { personId: away.id, ...futureAbsence(), note: '', createdBy: owner.id });
+      return { url: `/people/${away.id}/away/${period.id}/remove` };
+    },
+    expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
+  },
+  {
+    method: 'POST', route: '/people/:id/notifications', what: 'themselves',
+    call: (_who, person) => ({ url: `/people/${(person ?? member).id}/notifications`, body: { notify: 'digest' } }),
+    expected: expected(SIGN_IN, [303, '/people/'], [303, '/people/'], [303, '/people/'], [303, '/people/']),
+  },
+  { method: 'GET', route: '/outbox', call: () => ({ url: '/outbox' }), expected: expected(SIGN_IN, 403, 403, 403, 200) },
 ];

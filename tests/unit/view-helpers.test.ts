@@ -5,6 +5,7 @@ import { highlight } from '../../server/views/helpers/highlight';
 import { json } from '../../server/views/helpers/json';
 import { minutes } from '../../server/views/helpers/minutes';
 import { plural } from '../../server/views/helpers/plural';
+import { or } from '../../server/views/helpers/or';
 import { registerHelpers } from '../../server/views/helpers';
 
 describe('eq', () => {
@@ -23,10 +24,22 @@ describe('formatDate', () => {
   test('writes the date alone when asked', () => {
     expect(formatDate('2026-03-05T09:07:00', 'date')).toBe('5 Mar 2026');
   });
+  test('writes a calendar day as that day, whatever the time zone', () => {
+    expect(formatDate('2026-12-24')).toBe('24 Dec 2026');
+  });
   test('writes nothing for no date or a date that does not parse', () => {
     expect(formatDate(null)).toBe('');
     expect(formatDate('')).toBe('');
     expect(formatDate('soon')).toBe('');
+  });
+});
+
+describe('or', () => {
+  test('gives the first value that is set, skipping empty ones', () => {
+    const options = {};
+    expect(or('', undefined, 'default', options)).toBe('default');
+    expect(or('typed', 'default', options)).toBe('typed');
+    expect(or(null, options)).toBe('');
   });
 });
 

@@ -5,6 +5,7 @@ import { minutes } from './minutes';
 import { plural } from './plural';
 import { json } from './json';
 import { highlight } from './highlight';
+import { or } from './or';
 
 /** Every helper the templates may use, registered by name. One helper per file. */
 export function registerHelpers(hbs: typeof Handlebars): void {
@@ -14,4 +15,5 @@ export function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('plural', plural);
   hbs.registerHelper('json', json);
   hbs.registerHelper('highlight', highlight);
+  hbs.registerHelper('or', or);
 }

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import type { Views } from '../views/engine';
+import { withoutBlanks } from '../http/validate';
+import { requireActor } from '../auth/authenticate';
+import { authorize } from '../access/policy';
+import { siteUrl } from '../access/routes';
+import { loadPerson } from '../team/load';
+import { readForm } from '../team/forms';
+import { countNotifications } from './outbox';
+import { authorizeNotifyChoice, readOutbox, setNotifyChoice } from './routes';
+
+const notifyForm = z.object({ notify: z.enum(['each', 'digest'], 'Choose how often to be emailed.') });
+const statusQuery = z.object({
+  status: z.enum(['pending', 'digest', 'digested', 'sent', 'failed'], 'Choose a status from the list.').optional(),
+});
+
+const STATUS_LABELS = {
+  pending: 'Waiting to be sent', digest: 'Kept for the daily digest', digested: 'Sent in a digest', sent: 'Sent', failed: 'Could not be sent',
+} as const;
+
+/** The outbox (owners) and each person's choice of email rhythm. */
+export function notifyPages({ db, views, publicUrl, emailConfigured }: { db: Db; views: Views; publicUrl: string | null; emailConfigured: boolean }): Router {
+  const router = Router();
+
+  router.post('/people/:id/notifications', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor, { ownProfile: true });
+    authorizeNotifyChoice(actor, person.id);
+    const { notify } = readForm(notifyForm, req.body);
+    setNotifyChoice(db, person.id, notify);
+    res.redirect(303, `/people/${person.id}?done=notify-saved#email`);
+  });
+
+  router.get('/outbox', (req, res) => {
+    authorize(requireActor(req), { action: 'outbox.read' });
+    const { status } = readForm(statusQuery, withoutBlanks(req.query));
+    const counts = countNotifications(db);
+    views.render(res, 'notify/outbox', {
+      title: 'Outbox',
+      emailConfigured,
+      filters: (Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((value) => ({
+        value, label: STATUS_LABELS[value], count: counts[value], current: value === status,
+      })),
+      status: status ?? null,
+      messages: readOutbox(db, siteUrl(req, publicUrl), { status }).map((m) => ({ ...m, statusLabel: STATUS_LABELS[m.status] })),
+    });
+  });
+
+  return router;
+}

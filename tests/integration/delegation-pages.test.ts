@@ -1,0 +1,120 @@
+import { testApp } from '../helpers/app';
+import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
+import { startRun } from '../../server/runs/start';
+import { addAwayPeriod } from '../../server/delegation/away';
+
+/** The pages of delegation: absences on a person's page, the hand-off with its preview, the outbox, the email choice. */
+
+const t = testApp();
+afterAll(() => t.cleanup());
+afterEach(() => expect(t.errors).toEqual([]));
+
+const html = { Accept: 'text/html' };
+const vera = makePerson(t.db, { name: 'Vera Packer', email: 'vera@example.com' });
+const bo = makePerson(t.db, { name: 'Bo Backup', email: 'bo@example.com' });
+const cy = makePerson(t.db, { name: 'Cy Away', email: 'cy@example.com' });
+makeRole(t.db, 'Packer', [vera, bo]);
+makeRunbook(t.db, 'ship', runbookMarkdown('Ship an order', [
+  { title: 'Pack the box', owner: 'Packer', due: '+2h' },
+  { title: 'Print the label', owner: 'Packer' },
+]));
+const run = startRun(t.db, { runbook: 'ship', title: 'Order #1042', startedBy: t.owner.id });
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const get = (path: string, who: { id: number } = t.owner) => t.asPerson(who).get(path).set(html);
+const post = (path: string, body: Record<string, string> = {}, who: { id: number } = t.owner) => t.asPerson(who).post(path).set(html).type('form').send(body);
+const assigneeOf = (position: number) =>
+  (t.db.prepare('SELECT assignee_id FROM run_steps WHERE run_id = ? AND position = ?').get(run, position) as { assignee_id: number }).assignee_id;
+const hidden = (page: string, name: string) => page.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
+
+describe('absences on a person\'s page', () => {
+  test('are planned with a form, listed, and shown as a banner with the hand-off while they last', async () => {
+    const saved = await post(`/people/${vera.id}/away`, { awayFrom: day(0), awayTo: day(5), awayNote: 'Holiday' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toBe(`/people/${vera.id}?done=away-planned#away`);
+    const page = (await get(`/people/${vera.id}`)).text;
+    expect(page).toMatch(/Vera Packer is away until \d+ \w{3} \d{4} \(Holiday\)/);
+    expect(page).toContain('2 open steps still wait on them');
+    expect(page).toContain(`href="/people/${vera.id}/handoff">hand them off</a>`);
+    t.db.prepare('DELETE FROM away_periods').run();
+  });
+
+  test('a bad absence comes back with the message beside its field and what was typed', async () => {
+    const res = await post(`/people/${vera.id}/away`, { awayFrom: day(3), awayTo: day(1), awayNote: 'Typed note' });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="f-awayTo-error">[^<]*is before/);
+    expect(res.text).toContain('value="Typed note"');
+    const invalid = await post(`/people/${vera.id}/away`, { awayFrom: '31/12/2026', awayTo: day(1) });
+    expect(invalid.status).toBe(400);
+    expect(invalid.text).toContain('id="f-awayFrom-error">must be a date as YYYY-MM-DD');
+    expect(t.db.prepare('SELECT count(*) AS n FROM away_periods').get()).toEqual({ n: 0 });
+  });
+
+  test('a member plans their own, and sees no form on a colleague\'s page', async () => {
+    expect((await post(`/people/${bo.id}/away`, { awayFrom: day(20), awayTo: day(22) }, bo)).status).toBe(303);
+    expect((await get(`/people/${vera.id}`, bo)).text).not.toContain(`action="/people/${vera.id}/away"`);
+    const mine = (await get(`/people/${bo.id}`, bo)).text;
+    const period = t.db.prepare('SELECT id FROM away_periods WHERE person_id = ?').get(bo.id) as { id: number };
+    expect(mine).toContain(`action="/people/${bo.id}/away/${period.id}/remove"`);
+    expect((await post(`/people/${bo.id}/away/${period.id}/remove`, {}, bo)).status).toBe(303);
+  });
+});
+
+describe('the hand-off page', () => {
+  test('previews exactly what will move, then moves it and says so on the person\'s page', async () => {
+    const chosen = await get(`/people/${vera.id}/handoff?to=${bo.id}`);
+    expect(chosen.status).toBe(200);
+    expect(chosen.text).toContain('2. What will move');
+    expect(chosen.text).toContain(`href="/runs/${run}#step-1">Pack the box</a>`);
+    const expectIds = hidden(chosen.text, 'expect') as string;
+    expect(expectIds.split(',')).toHaveLength(2);
+
+    const done = await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', expect: expectIds });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe(`/people/${vera.id}?done=handed-off`);
+    expect([assigneeOf(1), assigneeOf(2)]).toEqual([bo.id, bo.id]);
+    expect((await get(`/people/${vera.id}?done=handed-off`)).text).toContain('Handed off. Both people have been told.');
+  });
+
+  test('refuses a stale preview, someone away, or no reason, with the message on the page, and moves nothing', async () => {
+    addAwayPeriod(t.db, { personId: cy.id, from: day(0), to: day(2), note: '', createdBy: t.owner.id });
+    const stale = await post(`/people/${bo.id}/handoff`, { to: String(vera.id), role: '', reason: 'Back', expect: '999999' });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('open steps changed since the preview');
+
+    const away = await get(`/people/${bo.id}/handoff?to=${cy.id}`);
+    expect(away.status).toBe(422);
+    expect(away.text).toMatch(/id="f-to-error">Cy Away is away until/);
+    expect(away.text).toMatch(/<option value="\d+"( selected)? disabled>Cy Away \(away\)<\/option>/);
+
+    const noReason = await post(`/people/${bo.id}/handoff`, { to: String(vera.id), role: '', reason: ' ', expect: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('Say why the steps change hands.');
+    expect([assigneeOf(1), assigneeOf(2)]).toEqual([bo.id, bo.id]);
+  });
+
+  test("shows the step's hand-offs in the run", async () => {
+    const page = (await get(`/runs/${run}`)).text;
+    expect(page).toContain('Handed from Vera Packer to Bo Backup by Olive Owner');
+  });
+});
+
+describe('email', () => {
+  test('a person chooses a daily digest on their own page', async () => {
+    const page = (await get(`/people/${vera.id}`, vera)).text;
+    expect(page).toContain('One email a day (a digest)');
+    expect((await post(`/people/${vera.id}/notifications`, { notify: 'digest' }, vera)).status).toBe(303);
+    expect(t.db.prepare('SELECT notify FROM people WHERE id = ?').get(vera.id)).toEqual({ notify: 'digest' });
+    expect((await post(`/people/${vera.id}/notifications`, { notify: 'weekly' }, vera)).status).toBe(400);
+  });
+
+  test('the outbox shows owners every message and says email is not set up', async () => {
+    const page = await get('/outbox');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Email is not set up');
+    expect(page.text).toContain('Olive Owner handed you 2 steps from Vera Packer');
+    expect(page.text).toMatch(/To Bo Backup &lt;bo@example\.com&gt;/);
+    expect((await get('/outbox?status=failed')).text).toContain('No messages with this status.');
+    expect((await get('/outbox?status=lost')).status).toBe(400);
+  });
+});
