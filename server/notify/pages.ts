@@ -37,14 +37,16 @@ export function notifyPages({ db, views, publicUrl, emailConfigured }: { db: Db;
     authorize(requireActor(req), { action: 'outbox.read' });
     const { status } = readForm(statusQuery, withoutBlanks(req.query));
     const counts = countNotifications(db);
+    // Without a mail server nothing is waiting: the outbox is where the message is read.
+    const labels = emailConfigured ? STATUS_LABELS : { ...STATUS_LABELS, pending: 'Kept here (email not set up)' };
     views.render(res, 'notify/outbox', {
       title: 'Outbox',
       emailConfigured,
       filters: (Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((value) => ({
-        value, label: STATUS_LABELS[value], count: counts[value], current: value === status,
+        value, label: labels[value], count: counts[value], current: value === status,
       })),
       status: status ?? null,
-      messages: readOutbox(db, siteUrl(req, publicUrl), { status }).map((m) => ({ ...m, statusLabel: STATUS_LABELS[m.status] })),
+      messages: readOutbox(db, siteUrl(req, publicUrl), { status }).map((m) => ({ ...m, statusLabel: labels[m.status] })),
     });
   });
 
