@@ -7,6 +7,7 @@ import { authorize, can } from '../access/policy';
 import { listRuns } from '../runs/repo';
 import { presentRunSummary } from '../runs/present';
 import { listGaps } from '../people/gaps';
+import { awayWithOpenSteps } from '../delegation/away';
 import { groupedWork } from './work';
 
 export function homePages({ db, views }: { db: Db; views: Views }): Router {
@@ -16,10 +17,10 @@ export function homePages({ db, views }: { db: Db; views: Views }): Router {
     const actor = requireActor(req);
     if (!can(actor, { action: 'runs.read-all' })) return res.redirect(303, '/my-work');
     const runs = listRuns(db, { status: 'open' }).map(presentRunSummary);
-    const gaps = can(actor, { action: 'gaps.read' }) ? listGaps(db) : null;
+    const gaps = can(actor, { action: 'gaps.read' }) ? { ...listGaps(db), away: awayWithOpenSteps(db) } : null;
     views.render(res, 'home/index', {
       title: 'Home', work: groupedWork(db, actor.id), runs,
-      gaps: gaps && { ...gaps, any: gaps.emptyRoles.length + gaps.unownedSteps.length + gaps.unassignedRunSteps.length > 0 },
+      gaps: gaps && { ...gaps, any: gaps.emptyRoles.length + gaps.unownedSteps.length + gaps.unassignedRunSteps.length + gaps.away.length > 0 },
     });
   });
 

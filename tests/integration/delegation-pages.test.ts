@@ -36,6 +36,10 @@ describe('absences on a person\'s page', () => {
     expect(page).toMatch(/Vera Packer is away until \d+ \w{3} \d{4} \(Holiday\)/);
     expect(page).toContain('2 open steps still wait on them');
     expect(page).toContain(`href="/people/${vera.id}/handoff">hand them off</a>`);
+    // The owner's home lists her among the gaps, with a link to the hand-off.
+    const home = (await get('/')).text;
+    expect(home).toContain('Away, with steps still waiting on them');
+    expect(home).toMatch(new RegExp(`href="/people/${vera.id}/handoff">Vera Packer</a> <span class="muted">· away until [^·]+· 2 open steps`));
     t.db.prepare('DELETE FROM away_periods').run();
   });
 
