@@ -23,6 +23,7 @@ import { accountPages } from './account/pages';
 import { runPages } from './runs/pages';
 import { libraryPages } from './library/pages';
 import { teamPages } from './team/pages';
+import { printPages } from './print/routes';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
 
@@ -100,6 +101,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(delegationPages({ db, views }));
   app.use(notifyPages({ db, views, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
   app.use(accountPages({ db, views }));
+  app.use(printPages({ db, views, publicUrl: config.publicUrl ?? null }));
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);
   });

@@ -1,0 +1,83 @@
+import type { Db } from '../db/open';
+import { NotFoundError } from '../http/errors';
+import { runJson } from '../runs/read';
+import type { RunDoc } from '../runs/page-model';
+import { minutes } from '../views/helpers/minutes';
+import { byWhom, checksMatchBody, fileName, printedDate, when, type PrintDocument, type PrintStep } from './model';
+import { qrFor } from './qr';
+
+/** A step of the run's JSON, which also carries the Markdown the step was written in. */
+export type RunStep = RunDoc['steps'][number] & { body: string };
+type RunWithText = Omit<RunDoc, 'steps'> & { steps: RunStep[] };
+
+/** "Vera VA (Packer)", or who should have it when nobody does. */
+export function assigneeText(step: RunStep): string {
+  const role = step.role?.name ?? step.owner;
+  if (step.assignee) return step.role ? `${step.assignee.name} (${step.role.name})` : step.assignee.name;
+  return role ? `Nobody assigned (${role})` : 'Nobody assigned';
+}
+
+/**
+ * A step of a run as it stands. Open steps carry their instructions (someone is about to do
+ * them); finished ones say who finished them and when, and each check says who ticked it.
+ */
+export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): PrintStep {
+  const body = withBody(step) && step.body.trim() !== '' ? { markdown: step.body, html: step.bodyHtml } : null;
+  const checks = step.checks.map((c) => ({
+    text: c.text, html: c.html, ticked: c.ticked, tickedBy: c.ticked ? byWhom(c.tickedBy?.name, c.tickedAt) : null,
+  }));
+  const finishedWord = step.status === 'complete' ? 'Done' : 'Skipped';
+  return {
+    position: step.position,
+    title: step.title,
+    optional: step.optional,
+    state: step.status === 'complete' ? 'done' : step.status,
+    owner: assigneeText(step),
+    due: step.dueAt ? when(step.dueAt) : null,
+    overdue: step.overdue,
+    estimate: minutes(step.estimateMinutes) || null,
+    finished: step.status === 'open' ? null : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
+    note: step.note,
+    body,
+    checks,
+    checksInBody: body !== null && checksMatchBody(body, checks),
+  };
+}
+
+/** The run's JSON as the viewer may see it (an outsourcer: their own steps only), or a 404. */
+export function loadRun(db: Db, runId: number, viewer: number | null, now: Date): RunWithText {
+  const json = runJson(db, runId, viewer, now.toISOString());
+  if (json === undefined) throw new NotFoundError(`Run ${runId}`);
+  return JSON.parse(json) as RunWithText;
+}
+
+/**
+ * A run as it stands: done steps with who and when, open steps with their owner, due time
+ * and instructions. `viewer` is set for an outsourcer, whose paper holds only their steps.
+ */
+export function runDocument(db: Db, runId: number, viewer: number | null, baseUrl: string, now: Date): PrintDocument {
+  const run = loadRun(db, runId, viewer, now);
+  const printed = printedDate(now);
+  const url = `${baseUrl}/runs/${run.id}`;
+  const progress = `${run.progress.done} of ${run.progress.steps} ${viewer === null ? '' : 'of your '}steps done`;
+  return {
+    kind: 'run',
+    kindLabel: 'Run',
+    title: run.title,
+    header: `${run.runbook.title} · version ${run.runbook.version} · ${run.title} · printed ${printed}`,
+    printedAt: printed,
+    facts: [
+      { label: 'Runbook', value: `${run.runbook.title}, version ${run.runbook.version}` },
+      { label: 'Started', value: byWhom(run.startedBy?.name ?? 'the schedule', run.startedAt) },
+      { label: 'Status', value: run.status === 'complete' ? `Complete, finished ${when(run.completedAt)}` : `Open, ${progress}` },
+    ],
+    fillIn: [],
+    intro: null,
+    link: { url, qr: qrFor(url) },
+    groups: [{ heading: null, lines: [], link: null, steps: run.steps.map((s) => runStep(s, (step) => step.status === 'open')) }],
+    empty: 'This run has no steps to show.',
+    filename: fileName('run', run.id, run.title),
+    backHref: `/runs/${run.id}`,
+    backLabel: 'Back to the run',
+  };
+}
