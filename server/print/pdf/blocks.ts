@@ -1,5 +1,5 @@
 import type { PrintCheck } from '../model';
-import { drawBox, drawRule, drawRuns, drawSignBlanks, INK, LINE, LINE_GAP, MUTED, SIZE, type Frame } from './frame';
+import { breakable, drawBox, drawRule, drawRuns, drawSignBlanks, INK, LINE, LINE_GAP, MUTED, SIZE, type Frame } from './frame';
 import type { Block, Run } from './markdown';
 
 /** Drawing the blocks of pdf/markdown.ts: paragraphs, list items, checks, code, tables, rules. */
@@ -15,7 +15,8 @@ export interface Column {
   width: number;
 }
 
-const xOf = (col: Column, block: { indent: number; quote: number }) => col.left + block.indent * INDENT + block.quote * QUOTE;
+/** Quote bars come first (at the left, one per level), then list indentation. */
+const xOf = (col: Column, block: { indent: number; quote: number }) => col.left + block.quote * QUOTE + block.indent * INDENT;
 
 /** Who ticked a check, or the blanks to initial and date it, right-aligned in the column. */
 function drawCheckSign(f: Frame, check: PrintCheck | null, right: number, y: number): number {
@@ -52,7 +53,7 @@ function drawCode(f: Frame, x: number, width: number, text: string): void {
   const pad = 4;
   doc.font('mono').fontSize(SIZE.code);
   // Split a block taller than what is left of the page at line ends, each part with its background.
-  const lines = text.split('\n');
+  const lines = breakable(text).split('\n');
   let start = 0;
   while (start < lines.length) {
     let end = lines.length;
@@ -128,8 +129,10 @@ function drawTable(f: Frame, x: number, width: number, table: Extract<Block, { k
     }
     return;
   }
+  table = { ...table, header: table.header.map(breakable), rows: table.rows.map((row) => row.map(breakable)) };
   const widths = columnWidths(f, table, n, width, size, pad);
-  const maxRow = Number.isFinite(f.bottom) ? (f.bottom - f.top) * 0.8 : Infinity;
+  // A row taller than a page is cut short (with an ellipsis) rather than run off the page.
+  const maxRow = f.pageHeight * 0.8;
   const rowHeight = (cells: string[], bold: boolean) => {
     doc.font(bold ? 'bold' : 'regular').fontSize(size);
     const tallest = Math.max(...widths.map((w, i) => doc.heightOfString(cells[i] || ' ', { width: w - 2 * pad, lineGap: 0.5 })));
@@ -198,7 +201,7 @@ export function drawBlock(f: Frame, col: Column, block: Block, checks: PrintChec
   }
   if (block.quote > 0 && doc.y > top) {
     for (let q = 0; q < block.quote; q++) {
-      const bx = col.left + block.indent * INDENT + q * QUOTE + 2;
+      const bx = col.left + q * QUOTE + 2;
       doc.save().lineWidth(1.5).strokeColor('#999999').moveTo(bx, top).lineTo(bx, doc.y - 3).stroke().restore();
     }
   }

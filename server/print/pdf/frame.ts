@@ -14,6 +14,8 @@ export interface Frame {
   width: number;
   top: number;
   bottom: number;
+  /** The height a page has for content (the same while measuring). */
+  pageHeight: number;
   /** Starts a new page (never called while measuring). */
   newPage(): void;
 }
@@ -24,6 +26,15 @@ export const LINE = '#808080';
 
 export const SIZE = { body: 9.5, small: 8, meta: 8.5, stepTitle: 11.5, title: 18, group: 13, code: 8 } as const;
 export const LINE_GAP = 1.5;
+
+const LONG_WORD = /[^\s\u200b]{120,}/gu;
+
+/**
+ * pdfkit splits a word longer than a line letter by letter, in time that grows with the square
+ * of its length (10,000 letters: seconds). Long words get a break opportunity, a zero-width
+ * space, every 60 characters first; shorter ones are left alone (an address stays copyable).
+ */
+export const breakable = (text: string) => (text.length < 120 ? text : text.replace(LONG_WORD, (word) => word.replace(/(.{60})/gsu, '$1\u200b')));
 
 /** Inline runs as one flowing paragraph at (x, doc.y); returns nothing, leaves doc.y below it. */
 export function drawRuns(f: Frame, runs: Run[], x: number, width: number, size: number, base: { bold?: boolean; color?: string } = {}): void {
@@ -43,8 +54,8 @@ export function drawRuns(f: Frame, runs: Run[], x: number, width: number, size: 
       strike: run.strike ?? false,
       ...(run.link ? { link: run.link } : {}),
     };
-    if (i === 0) doc.text(run.text, x, y, options);
-    else doc.text(run.text, options);
+    if (i === 0) doc.text(breakable(run.text), x, y, options);
+    else doc.text(breakable(run.text), options);
   });
   doc.fillColor(INK);
 }

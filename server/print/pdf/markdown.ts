@@ -38,6 +38,9 @@ export type Block =
 export const MAX_INDENT = 5;
 const MAX_DEPTH = 40;
 
+/** The schemes the sanitiser lets links have on the page (server/markdown/render.ts). */
+const SAFE_LINK = /^(https?:|mailto:|tel:)/i;
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /** Character references as the browser would show them (marked leaves them in the text). */
@@ -72,7 +75,8 @@ function inline(tokens: Token[] | undefined, style: Omit<Run, 'text'>, depth: nu
       case 'image': runs.push({ ...style, italic: true, text: `[image: ${clean(decodeEntities(String(t.text || 'no description')))}]` }); break;
       case 'link': {
         const href = String(t.href ?? '');
-        const label = inner({});
+        // Only addresses the page would link to become live links; any other is shown as text.
+        const label = inner(SAFE_LINK.test(href) ? { link: href } : {});
         runs.push(...label);
         const shown = label.map((r) => r.text).join('');
         if (href && shown.trim() !== href && `mailto:${shown.trim()}` !== href) runs.push({ ...style, muted: true, text: ` (${clean(href)})` });
@@ -113,7 +117,9 @@ export function markdownBlocks(markdown: string, options: { checks: boolean }): 
     for (const token of list) {
       const t = token as Tokens.Generic;
       if (depth > MAX_DEPTH) {
-        blocks.push({ kind: 'text', runs: [{ text: clean(String(t.raw ?? '')) }], heading: 0, marker: takeMarker(), ...at });
+        // Deeper than anyone writes on purpose: the rest as written, a line each, without its indentation.
+        const raw = String(t.raw ?? '').split('\n').map((line) => line.trim()).filter(Boolean).join('\n');
+        if (raw) blocks.push({ kind: 'text', runs: [{ text: clean(raw) }], heading: 0, marker: takeMarker(), ...at });
         continue;
       }
       switch (token.type) {

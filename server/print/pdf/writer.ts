@@ -39,6 +39,7 @@ export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
   const col: Column = { left: MARGINS.left, width: pdf.page.width - MARGINS.left - MARGINS.right };
   const frame: Frame = {
     doc: pdf, left: col.left, width: col.width, top: MARGINS.top, bottom: pdf.page.height - MARGINS.bottom,
+    pageHeight: pdf.page.height - MARGINS.top - MARGINS.bottom,
     newPage: () => {
       pdf.addPage();
       pdf.x = col.left;
@@ -46,7 +47,7 @@ export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
     },
   };
   const measuring: Frame = { ...frame, doc: scratch, top: 0, bottom: Infinity, newPage: () => undefined };
-  const pageHeight = frame.bottom - frame.top;
+  const { pageHeight } = frame;
 
   let measured = 0;
   const measure = (pieces: Piece[]): number => {
