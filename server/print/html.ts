@@ -46,14 +46,29 @@ export function withLinkTargets(html: string): string {
   });
 }
 
+const LONG_RUN = /(?:&#?\w+;|[^\s&<])(?:&#?\w+;|[^\s&<]){24,}/gu;
+
+/**
+ * Words of 25 characters and more (addresses, codes) get a break opportunity every 12, so that a
+ * table column holding one can narrow to fit the page without breaking short words letter by
+ * letter. Only text between tags is touched, a character reference counts as one character.
+ */
+export function withBreakableWords(html: string): string {
+  return html.replace(/(^|>)([^<]+)/g, (_m, open: string, text: string) =>
+    open + text.replace(LONG_RUN, (word) => (word.match(/&#?\w+;|[^&]/gu) ?? []).map((c, i) => (i > 0 && i % 12 === 0 ? `<wbr>${c}` : c)).join('')));
+}
+
+/** Stored HTML made ready for paper: checks in place (or plain boxes), link addresses shown, long words breakable. */
+const forPaper = (body: Body, checks: PrintCheck[] | null) => withBreakableWords(withLinkTargets(bodyWithChecks(body, checks)));
+
 function stepView(step: PrintStep) {
   return {
     ...step,
     mark: step.state === 'done' ? '✓' : step.state === 'skipped' ? '–' : '',
     ticked: step.state === 'done' || step.state === 'skipped',
-    bodyHtml: step.body ? withLinkTargets(bodyWithChecks(step.body, step.checksInBody ? step.checks : null)) : null,
+    bodyHtml: step.body ? forPaper(step.body, step.checksInBody ? step.checks : null) : null,
     listChecks: !step.checksInBody && step.checks.length > 0,
-    checks: step.checks.map((c) => ({ ...c, marks: checkMarks(c) })),
+    checks: step.checks.map((c) => ({ ...c, html: withBreakableWords(c.html), marks: checkMarks(c) })),
   };
 }
 
@@ -70,7 +85,7 @@ export function printView(doc: PrintDocument, paper: 'a4' | 'letter', path: stri
       a4: `${path}.pdf?${query('a4')}`,
       letter: `${path}.pdf?${query('letter')}`,
     },
-    introHtml: doc.intro ? withLinkTargets(bodyWithChecks(doc.intro, null)) : null,
+    introHtml: doc.intro ? forPaper(doc.intro, null) : null,
     qrSvg: doc.link?.qr ? qrSvg(doc.link.qr, `QR code: ${doc.link.url}`) : null,
     groups: doc.groups.map((g) => ({
       ...g,

@@ -2,7 +2,7 @@ import { extractChecks } from '../../server/runbooks/checks';
 import { renderMarkdown } from '../../server/markdown/render';
 import { markdownBlocks, type Block } from '../../server/print/pdf/markdown';
 import { checksMatchBody } from '../../server/print/model';
-import { withLinkTargets } from '../../server/print/html';
+import { withBreakableWords, withLinkTargets } from '../../server/print/html';
 
 const texts = (blocks: Block[]) => blocks.map((b) => (b.kind === 'text' || b.kind === 'check' ? b.runs.map((r) => r.text).join('') : b.kind === 'code' ? b.text : b.kind));
 
@@ -82,10 +82,17 @@ describe('checks drawn in place', () => {
   });
 });
 
-describe('links on paper', () => {
+describe('HTML on paper', () => {
   test('show their address after their words, escaped, unless the words are the address', () => {
     const html = renderMarkdown('[guide](https://example.com/a?b=1&c=<x>) and https://example.com and <me@example.com>');
     expect(withLinkTargets(html)).toContain('guide</a><span class="pr-href"> (https://example.com/a?b&#x3D;1&amp;c&#x3D;%3Cx%3E)</span>');
     expect(withLinkTargets(html).match(/pr-href/g)).toHaveLength(1);
+  });
+
+  test('long words get break opportunities between characters, never inside a tag or a character reference', () => {
+    const html = '<td><a href="https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">x</a> short words stay &amp; aaaaaaaaaaa&amp;bbbbbbbbbbbbbbbbbbbb</td>';
+    expect(withBreakableWords(html)).toBe(
+      '<td><a href="https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">x</a> short words stay &amp; aaaaaaaaaaa&amp;<wbr>bbbbbbbbbbbb<wbr>bbbbbbbb</td>',
+    );
   });
 });
