@@ -46,7 +46,6 @@ export function workDocument(db: Db, { person, kind, baseUrl, backHref, now }: W
     header: `${label} · ${person.name} · printed ${printed}`,
     printedAt: printed,
     facts: [
-      { label: 'For', value: person.name },
       { label: 'Open steps', value: `${assignments.length}${overdue ? `, ${overdue} overdue` : ''}, earliest due first` },
     ],
     fillIn: [],
