@@ -1,4 +1,3 @@
-
 import type { PrintDocument, PrintGroup, PrintStep } from '../model';
 import type { Qr } from '../qr';
 import { drawBlock, drawCheckRow, INDENT, SIGN_WIDTH, type Column } from './blocks';
