@@ -21,8 +21,9 @@ export type FontName = keyof typeof FILES;
 /**
  * Parsing a font file costs about 20 ms, and every PDF uses up to five of them twice (the page
  * and the scratch page it measures on): the fonts are parsed once, by fontkit (pdfkit's own font
- * reader, which pdfkit takes as a font source), and shared; each document still embeds its own
- * subset. Should fontkit not be there, pdfkit parses the files itself, more slowly.
+ * reader, which pdfkit takes as a font source; listed in package.json at pdfkit's version), and
+ * shared; each document still embeds its own subset. Should a font not parse that way, pdfkit
+ * reads its bytes itself, more slowly.
  */
 type FontSource = Buffer | object;
 let sources: Record<FontName, FontSource> | null = null;
