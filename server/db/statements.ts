@@ -20,3 +20,25 @@ export function sql(db: Db, text: string): Statement {
   }
   return statement;
 }
+
+const transactions = new WeakMap<Db, Map<unknown, unknown>>();
+
+/**
+ * `db.transaction(fn)`, made once per database and reused. better-sqlite3 builds five wrapper
+ * functions for each transaction it makes, which costs more than the small statements a step
+ * action runs, so hot paths go through here. `fn` is the cache key: pass a function defined
+ * once (at module level), which gets the database as its first argument.
+ */
+export function transaction<A extends unknown[], R>(db: Db, fn: (db: Db, ...args: A) => R): (...args: A) => R {
+  let cache = transactions.get(db);
+  if (!cache) {
+    cache = new Map();
+    transactions.set(db, cache);
+  }
+  let wrapped = cache.get(fn) as ((...args: A) => R) | undefined;
+  if (!wrapped) {
+    wrapped = db.transaction((...args: A) => fn(db, ...args)) as unknown as (...args: A) => R;
+    cache.set(fn, wrapped);
+  }
+  return wrapped;
+}

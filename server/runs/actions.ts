@@ -4,7 +4,7 @@ import { findPerson } from '../people/repo';
 import { isTeam, type Actor } from '../access/actor';
 import { authorizeInRun } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
-import { sql } from '../db/statements';
+import { sql, transaction } from '../db/statements';
 import { refuseIfAway } from '../delegation/away';
 import { tellReassigned } from '../notify/compose';
 
@@ -74,113 +74,125 @@ function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at:
 }
 
 export function completeStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
+  transaction(db, completeStepNow)(runId, position, by, note);
+}
+
+function completeStepNow(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
   const actorId = by.actor.id;
-  db.transaction(() => {
-    const { run, step } = openStep(db, runId, position, by);
-    refuseIfClosed(db, step);
-    if (step.open_checks > 0) {
-      const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx').all(step.id) as {
-        idx: number; text: string;
-      }[];
-      throw new UnprocessableError('checks-open', `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`, 'checks', {
-        openChecks: open.map((c) => ({ index: c.idx, text: c.text })),
-      });
-    }
-    const at = new Date().toISOString();
-    sql(db, "UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
-      actorId, at, note, step.id,
-    );
-    recordEvent(db, { runId, runStepId: step.id, kind: 'step.completed', actorId, at, data: note ? { note } : {} });
-    completeRunIfDone(db, run, actorId, at);
-  })();
+  const { run, step } = openStep(db, runId, position, by);
+  refuseIfClosed(db, step);
+  if (step.open_checks > 0) {
+    const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx').all(step.id) as {
+      idx: number; text: string;
+    }[];
+    throw new UnprocessableError('checks-open', `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`, 'checks', {
+      openChecks: open.map((c) => ({ index: c.idx, text: c.text })),
+    });
+  }
+  const at = new Date().toISOString();
+  sql(db, "UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+    actorId, at, note, step.id,
+  );
+  recordEvent(db, { runId, runStepId: step.id, kind: 'step.completed', actorId, at, data: note ? { note } : {} });
+  completeRunIfDone(db, run, actorId, at);
 }
 
 export function skipStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
+  transaction(db, skipStepNow)(runId, position, by, note);
+}
+
+function skipStepNow(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
   const actorId = by.actor.id;
-  db.transaction(() => {
-    const { run, step } = openStep(db, runId, position, by);
-    refuseIfClosed(db, step);
-    if (!step.optional) {
-      throw new UnprocessableError('step-required', `"${step.title}" is not optional and cannot be skipped`, 'position');
-    }
-    const at = new Date().toISOString();
-    sql(db, "UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
-      actorId, at, note, step.id,
-    );
-    recordEvent(db, { runId, runStepId: step.id, kind: 'step.skipped', actorId, at, data: note ? { note } : {} });
-    completeRunIfDone(db, run, actorId, at);
-  })();
+  const { run, step } = openStep(db, runId, position, by);
+  refuseIfClosed(db, step);
+  if (!step.optional) {
+    throw new UnprocessableError('step-required', `"${step.title}" is not optional and cannot be skipped`, 'position');
+  }
+  const at = new Date().toISOString();
+  sql(db, "UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+    actorId, at, note, step.id,
+  );
+  recordEvent(db, { runId, runStepId: step.id, kind: 'step.skipped', actorId, at, data: note ? { note } : {} });
+  completeRunIfDone(db, run, actorId, at);
 }
 
 export function reopenStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
+  transaction(db, reopenStepNow)(runId, position, by, note);
+}
+
+function reopenStepNow(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
   const actorId = by.actor.id;
-  db.transaction(() => {
-    const { step } = openStep(db, runId, position, by);
-    if (step.status === 'open') throw new ConflictError('step-open', `"${step.title}" is already open`);
-    const at = new Date().toISOString();
-    sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
-    recordEvent(db, {
-      runId, runStepId: step.id, kind: 'step.reopened', actorId, at,
-      data: { was: step.status, by: step.completed_by, at: step.completed_at, ...(note ? { note } : {}) },
-    });
-  })();
+  const { step } = openStep(db, runId, position, by);
+  if (step.status === 'open') throw new ConflictError('step-open', `"${step.title}" is already open`);
+  const at = new Date().toISOString();
+  sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
+  recordEvent(db, {
+    runId, runStepId: step.id, kind: 'step.reopened', actorId, at,
+    data: { was: step.status, by: step.completed_by, at: step.completed_at, ...(note ? { note } : {}) },
+  });
 }
 
 export function setCheck(db: Db, runId: number, position: number, index: number, by: StepActor, ticked: boolean): void {
+  transaction(db, setCheckNow)(runId, position, index, by, ticked);
+}
+
+function setCheckNow(db: Db, runId: number, position: number, index: number, by: StepActor, ticked: boolean): void {
   const actorId = by.actor.id;
-  db.transaction(() => {
-    const { step } = openStep(db, runId, position, by);
-    const check = findRunCheck(db, step.id, index);
-    if (!check) throw new NotFoundError(`Check ${index} of step ${position}`);
-    refuseIfClosed(db, step);
-    if (ticked && check.ticked_at) {
-      const by = personRef(db, check.ticked_by);
-      throw new ConflictError('check-already-ticked', `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`, {
-        tickedBy: by, tickedAt: check.ticked_at,
-      });
-    }
-    if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
-    const at = new Date().toISOString();
-    sql(db, 'UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
-      ticked ? actorId : null, ticked ? at : null, step.id, index,
-    );
-    recordEvent(db, {
-      runId, runStepId: step.id, kind: ticked ? 'check.ticked' : 'check.unticked', actorId, at, data: { index, text: check.text },
+  const { step } = openStep(db, runId, position, by);
+  const check = findRunCheck(db, step.id, index);
+  if (!check) throw new NotFoundError(`Check ${index} of step ${position}`);
+  refuseIfClosed(db, step);
+  if (ticked && check.ticked_at) {
+    const by = personRef(db, check.ticked_by);
+    throw new ConflictError('check-already-ticked', `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`, {
+      tickedBy: by, tickedAt: check.ticked_at,
     });
-  })();
+  }
+  if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
+  const at = new Date().toISOString();
+  sql(db, 'UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
+    ticked ? actorId : null, ticked ? at : null, step.id, index,
+  );
+  recordEvent(db, {
+    runId, runStepId: step.id, kind: ticked ? 'check.ticked' : 'check.unticked', actorId, at, data: { index, text: check.text },
+  });
 }
 
 export function reassignStep(db: Db, runId: number, position: number, by: StepActor, toId: number, reason: string): void {
+  transaction(db, reassignStepNow)(runId, position, by, toId, reason);
+}
+
+function reassignStepNow(db: Db, runId: number, position: number, by: StepActor, toId: number, reason: string): void {
   const actorId = by.actor.id;
-  db.transaction(() => {
-    const { run, step } = openStep(db, runId, position, by);
-    refuseIfClosed(db, step);
-    const to = findPerson(db, toId);
-    if (!to) throw new UnprocessableError('unknown-person', `to: person ${toId} does not exist`, 'to');
-    if (!to.active) throw new UnprocessableError('inactive-person', `to: ${to.name} is inactive and cannot take steps`, 'to');
-    if (step.assignee_id === to.id) throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${to.name}`);
-    const now = new Date();
-    refuseIfAway(db, to, 'to', now);
-    const from = personRef(db, step.assignee_id);
-    const at = now.toISOString();
-    // The new assignee hears about it if it is (or becomes) overdue, as the last one did.
-    sql(db, 'UPDATE run_steps SET assignee_id = ?, overdue_notified_at = NULL WHERE id = ?').run(to.id, step.id);
-    recordEvent(db, {
-      runId, runStepId: step.id, kind: 'step.reassigned', actorId, at,
-      // Names as they were at the hand-off: the step's history reads the same after a rename.
-      data: { from: step.assignee_id, fromName: from?.name ?? null, to: to.id, toName: to.name, reason },
-    });
-    tellReassigned(db, {
-      step: { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
-      from, to, by: { id: actorId, name: by.actor.name }, reason,
-    }, now);
-  })();
+  const { run, step } = openStep(db, runId, position, by);
+  refuseIfClosed(db, step);
+  const to = findPerson(db, toId);
+  if (!to) throw new UnprocessableError('unknown-person', `to: person ${toId} does not exist`, 'to');
+  if (!to.active) throw new UnprocessableError('inactive-person', `to: ${to.name} is inactive and cannot take steps`, 'to');
+  if (step.assignee_id === to.id) throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${to.name}`);
+  const now = new Date();
+  refuseIfAway(db, to, 'to', now);
+  const from = personRef(db, step.assignee_id);
+  const at = now.toISOString();
+  // The new assignee hears about it if it is (or becomes) overdue, as the last one did.
+  sql(db, 'UPDATE run_steps SET assignee_id = ?, overdue_notified_at = NULL WHERE id = ?').run(to.id, step.id);
+  recordEvent(db, {
+    runId, runStepId: step.id, kind: 'step.reassigned', actorId, at,
+    // Names as they were at the hand-off: the step's history reads the same after a rename.
+    data: { from: step.assignee_id, fromName: from?.name ?? null, to: to.id, toName: to.name, reason },
+  });
+  tellReassigned(db, {
+    step: { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
+    from, to, by: { id: actorId, name: by.actor.name }, reason,
+  }, now);
 }
 
 /** A note on a step, open or done, without changing its state: "the courier comes at 3". */
 export function addNote(db: Db, runId: number, position: number, by: StepActor, note: string): void {
-  db.transaction(() => {
-    const { step } = openStep(db, runId, position, by);
-    recordEvent(db, { runId, runStepId: step.id, kind: 'step.noted', actorId: by.actor.id, at: new Date().toISOString(), data: { note } });
-  })();
+  transaction(db, addNoteNow)(runId, position, by, note);
+}
+
+function addNoteNow(db: Db, runId: number, position: number, by: StepActor, note: string): void {
+  const { step } = openStep(db, runId, position, by);
+  recordEvent(db, { runId, runStepId: step.id, kind: 'step.noted', actorId: by.actor.id, at: new Date().toISOString(), data: { note } });
 }
