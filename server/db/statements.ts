@@ -42,3 +42,24 @@ export function transaction<A extends unknown[], R>(db: Db, fn: (db: Db, ...args
   }
   return wrapped;
 }
+
+const plucked = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * Like sql(), for a query whose answer is its first column's value (`.pluck()`): no row object
+ * is built, which for one value costs more than the value. Cached apart from sql()'s statements,
+ * so the same text may also be used for rows.
+ */
+export function value(db: Db, text: string): Statement {
+  let cache = plucked.get(db);
+  if (!cache) {
+    cache = new Map();
+    plucked.set(db, cache);
+  }
+  let statement = cache.get(text);
+  if (!statement) {
+    statement = db.prepare(text).pluck();
+    cache.set(text, statement);
+  }
+  return statement;
+}

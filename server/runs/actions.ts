@@ -4,7 +4,7 @@ import { findPerson } from '../people/repo';
 import { isTeam, type Actor } from '../access/actor';
 import { authorizeInRun } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
-import { sql, transaction } from '../db/statements';
+import { sql, transaction, value } from '../db/statements';
 import { refuseIfAway } from '../delegation/away';
 import { tellReassigned } from '../notify/compose';
 
@@ -24,13 +24,18 @@ export interface StepActor {
   rule: 'step.work' | 'step.reassign' | 'step.comment';
 }
 
-function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: RunStepRow & { open_checks: number } } {
+/** The step as an action needs it: its state, who may work it, and its run's state. */
+type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' | 'status' | 'completed_by' | 'completed_at' | 'due_at'> & { open_checks: number };
+
+function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: OpenedStep } {
   // One lookup for the common case; the error cases look again to say which part is missing.
+  // Only the columns used: each one more is a property on the row object better-sqlite3 builds.
   const found = sql(db, 
-    `SELECT s.*, r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at,
+    `SELECT s.id, s.title, s.assignee_id, s.optional, s.status, s.completed_by, s.completed_at, s.due_at,
+            r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at,
             (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NULL) AS open_checks
        FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ? AND s.position = ?`,
-  ).get(runId, position) as (RunStepRow & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null; open_checks: number }) | undefined;
+  ).get(runId, position) as (OpenedStep & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null }) | undefined;
   const what = `Step ${position} of run ${runId}`;
   if (!found) {
     // Only the team may tell a missing run from a missing step.
@@ -46,7 +51,7 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
   return { run: { id: runId, title: found.run_title }, step: found };
 }
 
-function refuseIfClosed(db: Db, step: RunStepRow): void {
+function refuseIfClosed(db: Db, step: OpenedStep): void {
   if (step.status === 'complete') {
     const by = personRef(db, step.completed_by);
     throw new ConflictError('step-already-complete', `"${step.title}" was already completed by ${by?.name ?? 'someone'} at ${step.completed_at}`, {
@@ -63,7 +68,7 @@ function refuseIfClosed(db: Db, step: RunStepRow): void {
 
 /** Closes the run once no required step is open (an all-optional run once nothing is open). */
 function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at: string): void {
-  const stillOpen = sql(db, 
+  const stillOpen = value(db, 
     `SELECT 1 FROM run_steps WHERE run_id = @id AND status != 'complete'
         AND (optional = 0 OR (status = 'open' AND NOT EXISTS (SELECT 1 FROM run_steps WHERE run_id = @id AND optional = 0)))
       LIMIT 1`,

@@ -1,9 +1,10 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { value } from '../db/statements';
 import { cachedForRun } from './cache';
 
 /**
- * One run step as the API shows it; needs the aliases of STEP_JOINS and @now. Without text,
+ * One run step as the API shows it; needs the aliases of STEP_JOINS (and, with text, rs for
+ * its runbook step) and @now. Without text,
  * it is the step's state only (what an action answers: the client already has the text).
  */
 const stepObject = (withText: boolean) => `json_object(
@@ -33,7 +34,7 @@ const stepObject = (withText: boolean) => `json_object(
      WHERE k.run_step_id = s.id)
 )`;
 
-const STEP_JOINS = `FROM run_steps s JOIN runbook_steps rs ON rs.id = s.runbook_step_id
+const STEP_JOINS = `FROM run_steps s
       LEFT JOIN roles ro ON ro.id = s.role_id
       LEFT JOIN people a ON a.id = s.assignee_id
       LEFT JOIN people c ON c.id = s.completed_by`;
@@ -65,7 +66,7 @@ SELECT json_object(
   'progress', ${PROGRESS},
   'steps', (
     SELECT json_group_array(${stepObject(true)} ORDER BY s.position)
-    ${STEP_JOINS}
+    ${STEP_JOINS} JOIN runbook_steps rs ON rs.id = s.runbook_step_id
      WHERE s.run_id = r.id AND (@viewer IS NULL OR s.assignee_id = @viewer)),
   'events', (
     SELECT json_group_array(json_object(
@@ -86,8 +87,7 @@ SELECT json_object(
  * steps, their progress, their steps' events; undefined when they have no step in it.
  */
 export function runJson(db: Db, id: number, viewer: number | null = null, now = new Date().toISOString()): string | undefined {
-  const row = sql(db, RUN_JSON).get({ id, viewer, now }) as { json: string } | undefined;
-  return row?.json;
+  return value(db, RUN_JSON).get({ id, viewer, now }) as string | undefined;
 }
 
 /**
@@ -116,7 +116,6 @@ ${STEP_JOINS}
  WHERE s.run_id = @id AND s.position = @position`;
 
 export function stepResultJson(db: Db, id: number, position: number, viewer: number | null = null, now = new Date().toISOString()): string | undefined {
-  const row = sql(db, STEP_RESULT_JSON).get({ id, position, viewer, now }) as { json: string } | undefined;
-  return row?.json;
+  return value(db, STEP_RESULT_JSON).get({ id, position, viewer, now }) as string | undefined;
 }
 
