@@ -8,6 +8,7 @@ import { groupCommit } from './db/group-commit';
 import { csrfProtection } from './http/csrf';
 import { pageLocals } from './http/page-locals';
 import { authenticate } from './auth/authenticate';
+import { forgetTokenActors } from './auth/token-actors';
 import { setupGate } from './auth/gate';
 import { authPages } from './auth/pages';
 import { accessRoutes } from './access/routes';
@@ -69,7 +70,12 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   });
   app.use((req, res, next) => (req.path.startsWith('/api/') ? apiHeaders(req, res, next) : pageHeaders(req, res, next)));
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
-  app.use(groupCommit(db, () => forgetCachedRuns(db)));
+  app.use(
+    groupCommit(db, () => {
+      forgetCachedRuns(db);
+      forgetTokenActors(db);
+    }),
+  );
   app.use(authenticate(db));
   app.use(setupGate(db));
   app.use('/api', express.json({ limit: '100kb' }));
