@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { sql, value } from '../db/statements';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 
 /**
@@ -28,6 +28,12 @@ export function listAwayPeriods(db: Db, personId: number, now: Date = new Date()
 export function currentAbsence(db: Db, personId: number, now: Date = new Date()): AwayRow | undefined {
   return sql(db, 'SELECT * FROM away_periods WHERE person_id = @person AND starts_on <= @today AND ends_on >= @today ORDER BY ends_on DESC LIMIT 1')
     .get({ person: personId, today: today(now) }) as AwayRow | undefined;
+}
+
+/** Everyone away today (the hand-off page greys them out). */
+export function peopleAwayToday(db: Db, now: Date = new Date()): Set<number> {
+  const ids = value(db, 'SELECT DISTINCT person_id FROM away_periods WHERE starts_on <= @today AND ends_on >= @today').all({ today: today(now) });
+  return new Set(ids as number[]);
 }
 
 /** "Sam is away until 2026-12-31": the refusal for giving work to someone who is not there. */

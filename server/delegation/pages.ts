@@ -12,7 +12,7 @@ import { listPeople, listRoles, type PersonRow } from '../people/repo';
 import { loadPerson } from '../team/load';
 import { readForm } from '../team/forms';
 import { personData } from '../team/present';
-import { addAwayPeriod, currentAbsence, removeAwayPeriod, today } from './away';
+import { addAwayPeriod, currentAbsence, peopleAwayToday, removeAwayPeriod } from './away';
 import { authorizeHandOff, isoDay } from './routes';
 import { checkRecipient, checkRole, handOff, stepsToHandOff } from './handoff';
 
@@ -58,10 +58,7 @@ function besideField<T>(change: () => T, fields: Record<string, string> = {}): T
 function handOffData(db: Db, actor: Actor, from: PersonRow, chosen: { to?: number; role: number | '' }) {
   const now = new Date();
   const away = currentAbsence(db, from.id, now);
-  const awayToday = new Set(
-    (db.prepare('SELECT person_id FROM away_periods WHERE starts_on <= ? AND ends_on >= ?').all(today(now), today(now)) as { person_id: number }[])
-      .map((r) => r.person_id),
-  );
+  const awayToday = peopleAwayToday(db, now);
   const role = chosen.role === '' ? null : chosen.role;
   const steps = stepsToHandOff(db, from.id, role);
   return {
@@ -89,11 +86,13 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
   router.get('/people/:id/handoff', (req, res) => {
     const actor = requireActor(req);
     const from = loadFrom(req, actor);
+    const query = withoutBlanks(req.query);
+    const parsed = previewForm.safeParse(query);
+    // Built once: the page itself, or the page beside an error (the error handler reads formData).
+    const data = handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' });
     res.locals.formView = 'delegation/handoff';
-    res.locals.formData = handOffData(db, actor, from, { role: '' });
-    const chosen = readForm(previewForm, withoutBlanks(req.query));
-    const data = handOffData(db, actor, from, chosen);
     res.locals.formData = data;
+    const chosen = readForm(previewForm, query);
     if (chosen.to !== undefined) {
       besideField(() => checkRecipient(db, from, chosen.to as number, new Date()));
       besideField(() => checkRole(db, chosen.role === '' ? null : chosen.role));
@@ -104,10 +103,10 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
   router.post('/people/:id/handoff', (req, res) => {
     const actor = requireActor(req);
     const from = loadFrom(req, actor);
+    const parsed = handOffForm.safeParse(req.body ?? {});
     res.locals.formView = 'delegation/handoff';
-    res.locals.formData = { ...handOffData(db, actor, from, { role: '' }), previewed: false };
+    res.locals.formData = { ...handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' }), previewed: parsed.success };
     const input = readForm(handOffForm, req.body);
-    res.locals.formData = { ...handOffData(db, actor, from, input), previewed: true };
     const options = { offboard: input.offboard === 'yes', giveRoles: input.giveRoles === 'yes' };
     authorizeHandOff(actor, from.id, options);
     const { to } = besideField(() => handOff(db, { id: actor.id, name: actor.name, address: req.ip ?? null }, from, {
