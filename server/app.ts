@@ -1,11 +1,11 @@
 import path from 'node:path';
 import express from 'express';
-import helmet from 'helmet';
 import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError } from './http/errors';
 import { groupCommit } from './db/group-commit';
 import { csrfProtection } from './http/csrf';
+import { apiHeaders, pageHeaders } from './http/headers';
 import { pageLocals } from './http/page-locals';
 import { authenticate } from './auth/authenticate';
 import { forgetTokenActors } from './auth/token-actors';
@@ -44,48 +44,21 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   // Hashing every response body for an ETag costs more than building a run's JSON.
   app.set('etag', false);
 
-  // Pages get every header helmet has, the CSP above all (no inline script). JSON is never
-  // rendered as a document, so the API gets the headers that mean something for it (and the
-  // strictest CSP): setting all thirteen on every response cost a fifth of a small request.
-  const pageHeaders = helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'https:'],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        // Many small businesses run this on a plain-HTTP address in the office; upgrading
-        // every request to HTTPS there would break every stylesheet and script.
-        'upgrade-insecure-requests': null,
-      },
-    },
+  // One instance of each, shared by the API and the pages: a batch's transaction must be
+  // one, whichever chain a request goes through.
+  const commit = groupCommit(db, () => {
+    forgetCachedRuns(db);
+    forgetTokenActors(db);
   });
-  const apiHeaders = helmet({
-    // Nothing in a JSON answer may load or run anything, wherever it ends up.
-    contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } },
-    crossOriginEmbedderPolicy: false, crossOriginOpenerPolicy: false, originAgentCluster: false,
-    xDnsPrefetchControl: false, xDownloadOptions: false, xFrameOptions: false, xPermittedCrossDomainPolicies: false, xXssProtection: false,
-  });
-  app.use((req, res, next) => (req.path.startsWith('/api/') ? apiHeaders(req, res, next) : pageHeaders(req, res, next)));
-  app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
-  app.use(
-    groupCommit(db, () => {
-      forgetCachedRuns(db);
-      forgetTokenActors(db);
-    }),
-  );
-  app.use(authenticate(db));
-  app.use(setupGate(db));
-  app.use('/api', express.json({ limit: '100kb' }));
-  // Forms are for pages; the API takes JSON only.
-  // Large enough for the editor's Markdown (the API takes up to 512 kB of it).
-  const formParser = express.urlencoded({ extended: false, limit: '1mb' });
-  app.use((req, res, next) => (req.path === '/api' || req.path.startsWith('/api/') ? next() : formParser(req, res, next)));
-  app.use(csrfProtection());
+  const who = authenticate(db);
+  const gate = setupGate(db);
 
+  // The API first, with only what JSON requests need: each layer a request passes costs it.
   const api = express.Router();
+  api.use(apiHeaders());
+  api.use(commit, who, gate);
+  api.use(express.json({ limit: '100kb' }));
+  api.use(csrfProtection({ api: true }));
   // Runs first: ticking and completing are by far the most frequent requests.
   api.use(runRoutes({ db }));
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
@@ -98,6 +71,12 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   });
   app.use('/api', api);
 
+  app.use(pageHeaders());
+  app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
+  app.use(commit, who, gate);
+  // Large enough for the editor's Markdown (the API takes up to 512 kB of it).
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(csrfProtection({ api: false }));
   app.use(pageLocals());
   app.use(authPages({ db, views }));
   app.use(homePages({ db, views }));

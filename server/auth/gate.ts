@@ -11,7 +11,8 @@ export function setupGate(db: Db): RequestHandler {
   let done = false;
   return (req, _res, next) => {
     done ||= setupDone(db);
-    if (done || req.path.startsWith('/setup/') || req.path.startsWith('/assets/')) return next();
+    // The full address: the API's router sees only the part after /api.
+    if (done || req.originalUrl.startsWith('/setup/') || req.originalUrl.startsWith('/assets/')) return next();
     throw new AppError(503, 'setup-required', 'This server is not set up yet: open the set-up link printed when it started.');
   };
 }

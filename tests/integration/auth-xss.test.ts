@@ -202,6 +202,18 @@ describe('the security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  test.each([
+    ['an unknown API address', '/api/nothing-here', 404],
+    ['an API request with no credentials', '/api/runs', 401],
+  ])('on %s: the same headers on the error answer', async (_name, url, status) => {
+    const res = await request(t.app).get(url);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+  });
+
   test('pages load no inline script: every <script> has a src on this site', async () => {
     const html = await page(`/runs/${firstRun}`, t.owner.id); // the run page loads runs.js
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
