@@ -5,9 +5,12 @@
  *      the same for runs whose JSON is not cached (every read follows a change);
  *   3. the signed-in run page of that run, GET /runs/:id (target >= 0.4);
  *   4. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5).
- * HTTP figures come from autocannon at 32 connections against a server in a child process,
- * with sign-in on: every app request carries an owner's API token.
- * BENCH_SECONDS sets the duration of each HTTP measurement (default 10).
+ * HTTP figures come from autocannon at 32 connections against servers in child processes,
+ * with sign-in on: every app request carries an owner's API token (or a session cookie).
+ * The machines this runs on are noisy (a baseline measured twice a minute apart can differ by
+ * a fifth), so each figure is measured BENCH_ROUNDS times (default 3), each time right after
+ * a hello-world measurement, and its ratio is the median of those paired ratios.
+ * BENCH_SECONDS sets the duration of each HTTP measurement (default 5).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +27,9 @@ import { createApiToken } from '../../server/auth/tokens';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
 import { generateRunbook } from './generate';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARM_UP_SECONDS = Math.min(2, SECONDS);
 const CONNECTIONS = 32;
 const ROOT = path.join(__dirname, '..', '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-bench-'));
@@ -61,9 +66,12 @@ function seedHttpDatabase(file: string) {
   fs.writeFileSync(path.join(dir, 'forty-plain-steps.md'), generateRunbook(41, 40, { checks: false, optional: false }));
   importDirectory(db, dir);
   const readRunId = startRun(db, { runbook: 'forty-steps', title: 'Order #1042', startedBy: person.id });
+  // More runs than the run cache holds, so that cycling through them reads each one cold, and
+  // enough open steps that no completion in any round finds its step already complete.
+  const completionsAtMost = ROUNDS * (WARM_UP_SECONDS + SECONDS) * 10_000;
+  const runCount = Math.max(RUN_CACHE_LIMIT + 500, Math.ceil(completionsAtMost / 40));
   const completionRuns = db.transaction(() =>
-    // More runs than the run cache holds, so that cycling through them reads each one cold.
-    Array.from({ length: RUN_CACHE_LIMIT + 500 }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
+    Array.from({ length: runCount }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
   )();
   db.close();
   return { token, cookie, readRunId, completionRuns };
@@ -87,72 +95,112 @@ interface Figures {
 }
 
 async function measure(options: autocannon.Options): Promise<Figures> {
-  await autocannon({ ...options, duration: Math.min(2, SECONDS), connections: CONNECTIONS }); // warm-up
+  await autocannon({ ...options, duration: WARM_UP_SECONDS, connections: CONNECTIONS });
   const result = await autocannon({ ...options, duration: SECONDS, connections: CONNECTIONS });
   return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+interface Paired {
+  /** The figure's own measurements, one a round. */
+  figures: Figures[];
+  /** The hello-world measurement taken just before each of them. */
+  baselines: Figures[];
+  /** figure / baseline, a round each. */
+  ratios: number[];
+}
+
+/** ROUNDS times: hello-world, then the figure at once, so each ratio is of two neighbours. */
+async function paired(baseline: () => Promise<Figures>, figure: () => Promise<Figures>): Promise<Paired> {
+  const result: Paired = { figures: [], baselines: [], ratios: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const base = await baseline();
+    const measured = await figure();
+    result.baselines.push(base);
+    result.figures.push(measured);
+    result.ratios.push(measured.rps / base.rps);
+  }
+  return result;
+}
+
 async function main() {
-  console.log(`Benchmark: ${os.cpus().length} cores, node ${process.version}, ${SECONDS}s per HTTP figure, ${CONNECTIONS} connections\n`);
+  console.log(`Benchmark: ${os.cpus().length} cores, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS}s per HTTP figure, each paired with a hello-world measurement\n`);
   const importSeconds = benchImport();
   const seeded = seedHttpDatabase(path.join(work, 'http.sqlite'));
 
+  // Both servers stay up for the whole run; the one not being measured sits idle.
   const hello = await startServer(['hello']);
-  const baseline = await measure({ url: `http://127.0.0.1:${hello.port}/hello` });
-  hello.child.kill();
-
   const app = await startServer(['app', path.join(work, 'http.sqlite')]);
+  const baseline = () => measure({ url: `http://127.0.0.1:${hello.port}/hello` });
   const auth = { authorization: `Bearer ${seeded.token}` };
-  const read = await measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}`, headers: auth });
-  const page = await measure({
-    url: `http://127.0.0.1:${app.port}/runs/${seeded.readRunId}`,
-    // As a browser asks for it: with its session cookie, accepting HTML and gzip.
-    headers: { cookie: `${SESSION_COOKIE}=${seeded.cookie}`, accept: 'text/html', 'accept-encoding': 'gzip' },
-  });
+
+  const read = await paired(baseline, () => measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}`, headers: auth }));
   // A different run each request, cycling through more runs than the JSON cache holds, so
   // every read builds its document: the cost of the first read after a change.
   let nextRead = 0;
-  const coldRead = await measure({
-    url: `http://127.0.0.1:${app.port}`,
-    headers: auth,
-    requests: [{ setupRequest: (request) => ({ ...request, path: `/api/runs/${seeded.completionRuns[nextRead++ % seeded.completionRuns.length]}` }) }],
-  });
-
-  // Each request completes the next open step: run by run, step by step.
+  const coldRead = await paired(baseline, () =>
+    measure({
+      url: `http://127.0.0.1:${app.port}`,
+      headers: auth,
+      requests: [{ setupRequest: (request) => ({ ...request, path: `/api/runs/${seeded.completionRuns[nextRead++ % seeded.completionRuns.length]}` }) }],
+    }),
+  );
+  const page = await paired(baseline, () =>
+    measure({
+      url: `http://127.0.0.1:${app.port}/runs/${seeded.readRunId}`,
+      // As a browser asks for it: with its session cookie, accepting HTML and gzip.
+      headers: { cookie: `${SESSION_COOKIE}=${seeded.cookie}`, accept: 'text/html', 'accept-encoding': 'gzip' },
+    }),
+  );
+  // Each request completes the next open step: run by run, step by step, never one twice.
   let next = 0;
   const body = JSON.stringify({ note: 'packed' });
-  const completion = await measure({
-    url: `http://127.0.0.1:${app.port}`,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth },
-        body,
-        setupRequest: (request) => {
-          const run = seeded.completionRuns[Math.floor(next / 40) % seeded.completionRuns.length];
-          const position = (next % 40) + 1;
-          next++;
-          return { ...request, path: `/api/runs/${run}/steps/${position}/complete` };
+  const completion = await paired(baseline, () =>
+    measure({
+      url: `http://127.0.0.1:${app.port}`,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body,
+          setupRequest: (request) => {
+            const run = seeded.completionRuns[Math.floor(next / 40)];
+            const position = (next % 40) + 1;
+            next++;
+            return { ...request, path: `/api/runs/${run}/steps/${position}/complete` };
+          },
         },
-      },
-    ],
-  });
+      ],
+    }),
+  );
+  hello.child.kill();
   app.child.kill();
 
-  const row = (name: string, f: Figures, target?: number) => {
-    const ratio = f.rps / baseline.rps;
+  const all = [read, coldRead, page, completion];
+  const helloRps = median(all.flatMap((p) => p.baselines.map((f) => f.rps)));
+  const helloP99 = median(all.flatMap((p) => p.baselines.map((f) => f.p99)));
+  const row = (name: string, p: Paired, target?: number) => {
+    const ratio = median(p.ratios);
     const verdict = target === undefined ? '' : ratio >= target ? `  (target >= ${target}: met)` : `  (target >= ${target}: MISSED)`;
-    return `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p99 ${String(f.p99).padStart(4)} ms  ratio ${ratio.toFixed(2)}${verdict}${f.non2xx ? `  [${f.non2xx} non-2xx/errors]` : ''}`;
+    const failed = p.figures.reduce((sum, f) => sum + f.non2xx, 0);
+    const rps = median(p.figures.map((f) => f.rps));
+    const p99 = median(p.figures.map((f) => f.p99));
+    return `${name.padEnd(34)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${String(p99).padStart(4)} ms  ratio ${ratio.toFixed(2)} (rounds ${p.ratios.map((r) => r.toFixed(2)).join(' ')})${verdict}${failed ? `  [${failed} non-2xx/errors]` : ''}`;
   };
   console.log(`import 1,000 runbooks x 10 steps     ${importSeconds.toFixed(2)} s  (target < 3 s: ${importSeconds < 3 ? 'met' : 'MISSED'})`);
-  console.log(row('GET /hello (baseline)', baseline));
+  console.log(`${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`);
   console.log(row('GET /api/runs/:id (40 steps)', read, 0.6));
   console.log(row('  same, first read after a change', coldRead));
   console.log(row('GET /runs/:id page, signed in', page, 0.4));
   console.log(row('POST .../steps/:n/complete', completion, 0.5));
   fs.rmSync(work, { recursive: true, force: true });
   // A figure made of error responses measures nothing: fail loudly rather than report it.
-  if ([baseline, read, coldRead, page, completion].some((f) => f.non2xx > 0)) {
+  if (all.some((p) => [...p.figures, ...p.baselines].some((f) => f.non2xx > 0))) {
     console.error('\nSome requests failed (non-2xx): the figures above are not valid.');
     process.exitCode = 1;
   }
