@@ -5,17 +5,24 @@ import { notify, type NotificationRow } from './outbox';
 import { plain } from './links';
 
 /**
+ * Open steps due by @now whose assignee has not been told yet. Person by person (CROSS JOIN
+ * keeps that order), each one's open steps due by now come straight from
+ * run_steps_open_by_assignee, so the sweep reads only overdue steps.
+ */
+export const OVERDUE_STEPS = `
+SELECT s.id, s.run_id, s.position, s.title, s.due_at, s.assignee_id, p.name AS assignee_name, r.title AS run_title
+  FROM people p CROSS JOIN run_steps s ON s.assignee_id = p.id AND s.status = 'open' AND s.due_at <= @now
+  JOIN runs r ON r.id = s.run_id
+ WHERE p.active = 1 AND s.overdue_notified_at IS NULL AND r.status = 'open'
+ ORDER BY s.due_at, s.id`;
+
+/**
  * Tells each assignee once when a step of theirs passes its due time. Handing the step to
  * someone else clears the mark, so the new assignee hears too.
  */
 export function notifyOverdueSteps(db: Db, now: Date = new Date()): number {
   return db.transaction(() => {
-    const rows = sql(db,
-      `SELECT s.id, s.run_id, s.position, s.title, s.due_at, s.assignee_id, p.name AS assignee_name, r.title AS run_title
-         FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN people p ON p.id = s.assignee_id
-        WHERE s.status = 'open' AND s.overdue_notified_at IS NULL AND s.due_at <= @now AND r.status = 'open' AND p.active = 1
-        ORDER BY s.due_at, s.id`,
-    ).all({ now: now.toISOString() }) as {
+    const rows = sql(db, OVERDUE_STEPS).all({ now: now.toISOString() }) as {
       id: number; run_id: number; position: number; title: string; due_at: string; assignee_id: number; assignee_name: string; run_title: string;
     }[];
     const mark = sql(db, 'UPDATE run_steps SET overdue_notified_at = ? WHERE id = ?');
