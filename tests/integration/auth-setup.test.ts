@@ -26,7 +26,8 @@ describe('set-up', () => {
   let token = '';
 
   test('before set-up, every page and API route answers 503 setup-required, and only the assets load', async () => {
-    for (const url of ['/api/runs', '/api/me', '/api/people', '/sign-in', '/l/anything', '/invite/anything']) {
+    // /api/setup/… and /api/assets/… are API addresses, not the set-up page or its assets.
+    for (const url of ['/api/runs', '/api/me', '/api/people', '/api/setup/anything', '/api/assets/app.css', '/sign-in', '/l/anything', '/invite/anything']) {
       const res = await request(s.app).get(url);
       expect({ url, status: res.status, code: res.body?.error?.code }).toEqual({ url, status: 503, code: 'setup-required' });
     }
