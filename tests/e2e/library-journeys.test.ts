@@ -69,6 +69,7 @@ test('a runbook is found by a word that appears only in one of its steps', async
   await owner.goto(`${server.url}/runbooks`);
   await owner.getByLabel('Search titles, introductions and steps').fill('postal scale');
   await owner.getByRole('button', { name: 'Search' }).click();
+  await owner.waitForURL(/[?&]q=postal\+scale/);
   const hit = owner.getByRole('link', { name: /Ship a physical order/ }).first();
   await hit.waitFor();
   expect(await owner.locator('mark').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/scale/i)]));

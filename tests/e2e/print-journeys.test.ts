@@ -68,7 +68,11 @@ test('the runbook page links to its print page, which prints at A4 and at US Let
   await owner.screenshot({ path: path.join(SHOTS, 'runbook-print-screen.png'), fullPage: true });
   expect(await owner.locator('nav, form, button, input, script').count()).toBe(0);
   for (const paper of ['a4', 'letter'] as const) {
-    if (paper === 'letter') await owner.getByRole('link', { name: 'US Letter instead' }).click();
+    if (paper === 'letter') {
+      // The click only starts the navigation: printing before the new page has loaded prints a blank page.
+      await owner.getByRole('link', { name: 'US Letter instead' }).click();
+      await owner.waitForURL(`${server.url}/runbooks/ship/print?paper=letter`, { waitUntil: 'load' });
+    }
     const pdf = await print(owner, `runbook-chromium-${paper}`);
     const { width, height, pages } = pdfInfo(pdf);
     expect([Math.round(width), Math.round(height)]).toEqual(paper === 'a4' ? [595, 842] : [612, 792]);
