@@ -9,6 +9,7 @@ import { issueSetupToken } from './auth/setup';
 import { purgeExpiredSessions } from './auth/sessions';
 import { smtpMailer } from './notify/mailer';
 import { startNotifier } from './notify/worker';
+import { createServer } from './http/server';
 
 function main() {
   const config = loadConfig();
@@ -31,7 +32,7 @@ function main() {
   purge.unref();
   let stopNotifier = () => {};
   const app = createApp({ db, config });
-  const server = app.listen(config.port, () => {
+  const server = createServer(app).listen(config.port, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = config.publicUrl ?? `http://localhost:${port}`;

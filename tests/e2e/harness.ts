@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../server/app';
+import { createServer } from '../../server/http/server';
 import { freshDb } from '../helpers/db';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -16,9 +17,9 @@ export async function startServer() {
   fs.mkdirSync(runbooksDir);
   const errors: unknown[] = [];
   const app = createApp({ db, config: { runbooksDir }, log: (error) => errors.push(error) });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // Served as server/main.ts serves it, so the browser journeys run on the production server.
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     db, url, errors, runbooksDir,

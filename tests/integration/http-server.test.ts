@@ -1,0 +1,119 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import request from 'supertest';
+import { createServer } from '../../server/http/server';
+import { testApp } from '../helpers/app';
+import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
+import { startRun } from '../../server/runs/start';
+import { browserSession } from './auth-helpers';
+import { expectError } from './api';
+
+/**
+ * The production server (server/http/server.ts, as server/main.ts serves the app): the other
+ * HTTP tests go through supertest's plain server, so this file checks that the app behaves the
+ * same on this one, on the requests that exercise the most of Node's and Express's machinery.
+ */
+async function listen(server: http.Server) {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('a bare Express app on the production server', () => {
+  const app = express();
+  const seen: { request: boolean; response: boolean }[] = [];
+  const server = createServer(app);
+  // Before Express has touched them: made with its prototypes, so its own swap changes nothing.
+  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    seen.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response });
+  });
+  app.get('/hello', (req, res) => {
+    res.json({ query: req.query, instance: req instanceof http.IncomingMessage && res instanceof http.ServerResponse, app: req.app === app });
+  });
+  let url: string;
+  beforeAll(async () => {
+    url = await listen(server);
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  test('makes each request and response with the app\'s prototypes from the start', async () => {
+    const res = await request(url).get('/hello?x=1');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ query: { x: '1' }, instance: true, app: true });
+    expect(seen).toEqual([{ request: true, response: true }]);
+  });
+});
+
+describe('the app on the production server', () => {
+  const t = testApp();
+  const server = createServer(t.app);
+  let url: string;
+  let runId: number;
+  beforeAll(async () => {
+    url = await listen(server);
+    makeRole(t.db, 'Packer', [t.owner]);
+    makeRunbook(t.db, 'ship', runbookMarkdown('Ship an order', [
+      { title: 'Pack the box', owner: 'Packer', checks: ['Binder inside'] },
+      { title: 'Post it', owner: 'Packer' },
+    ]));
+    runId = startRun(t.db, { runbook: 'ship', title: 'Order #1042', startedBy: t.owner.id });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    t.cleanup();
+  });
+  afterEach(() => expect(t.errors).toEqual([]));
+  const api = () => request(url);
+
+  test('ticks and completes through the API: JSON bodies, group commit, the strict API headers', async () => {
+    const tick = await api().post(`/api/runs/${runId}/steps/1/checks/0/tick`).set(t.as(t.owner)).send({});
+    expect(tick.status).toBe(200);
+    const done = await api().post(`/api/runs/${runId}/steps/1/complete`).set(t.as(t.owner)).send({ note: 'packed' });
+    expect(done.status).toBe(200);
+    expect(done.body.step).toMatchObject({ status: 'complete', note: 'packed', completedBy: { id: t.owner.id } });
+    expect(done.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    const again = await api().post(`/api/runs/${runId}/steps/1/complete`).set(t.as(t.owner)).send({});
+    expectError(again, 409, 'step-already-complete');
+  });
+
+  test('meets bad input as the plain server does: bad JSON, an oversized body, a chunked body, no token', async () => {
+    const path = `/api/runs/${runId}/steps/2/complete`;
+    expectError(await api().post(path).set(t.as(t.owner)).type('json').send('{"note":'), 400, 'invalid-json');
+    expectError(await api().post(path).set(t.as(t.owner)).type('json').send(JSON.stringify({ note: 'x'.repeat(200_000) })), 413, 'body-too-large');
+    expectError(await api().post(path).send({}), 401, 'sign-in-required');
+    // A body sent in chunks, with no length given.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${url}${path}`, { method: 'POST', headers: { ...t.as(t.owner), 'Content-Type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('{"note":');
+      req.end('"posted"}');
+    });
+    expect(chunked.status).toBe(200);
+    expect(JSON.parse(chunked.body).run).toMatchObject({ status: 'complete' });
+  });
+
+  test('serves pages, their assets and forms with CSRF, and HEAD without a body', async () => {
+    const person = makePerson(t.db, { name: 'Sam Support', email: 'sam@example.com' });
+    const session = browserSession(t.db, t.owner.id);
+    const page = await api().get(`/runs/${runId}`).set(session.headers).set('Accept', 'text/html');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Order #1042');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const css = await api().get('/assets/app.css');
+    expect([css.status, css.headers['content-type']]).toEqual([200, 'text/css; charset=utf-8']);
+    const head = await api().head(`/api/runs/${runId}`).set(t.as(t.owner));
+    expect([head.status, head.text]).toEqual([200, undefined]);
+    const form = { active: '0', confirm: 'yes' };
+    const forged = await api().post(`/people/${person.id}/active`).set(session.headers).type('form').send(form);
+    expect(forged.status).toBe(403);
+    const sent = await api().post(`/people/${person.id}/active`).set(session.headers).type('form').send({ ...form, _csrf: session.csrf });
+    expect([sent.status, sent.headers.location]).toEqual([303, `/people/${person.id}?done=deactivated`]);
+    expect(t.db.prepare('SELECT active FROM people WHERE id = ?').pluck().get(person.id)).toBe(0);
+    const anonymous = await api().get('/my-work').set('Accept', 'text/html');
+    expect([anonymous.status, anonymous.headers.location]).toEqual([303, '/sign-in?next=%2Fmy-work']);
+  });
+});
