@@ -1,27 +1,36 @@
 /**
  * A server for the benchmark, in its own process so that autocannon (in the parent) and the
- * server do not share a core. `hello` is the baseline: Express answering a fixed string.
- * Prints the port it listens on as its first line.
+ * server do not share a core. Prints the port it listens on as its first line.
+ *   hello            the baseline: Express answering a fixed string, served by app.listen()
+ *                    as any Express hello-world is;
+ *   hello-as-app     the same app served as the product serves its own (server/http/server.ts);
+ *   app DATABASE     the product, served as server/main.ts serves it.
  */
 import express from 'express';
 import { createApp } from '../../server/app';
 import { openDatabase } from '../../server/db/open';
+import { createServer } from '../../server/http/server';
 
 const [mode, databasePath] = process.argv.slice(2);
 
-function build() {
-  if (mode === 'hello') {
-    const app = express();
-    app.get('/hello', (_req, res) => {
-      res.send('Hello, world');
-    });
-    return app;
-  }
-  if (mode === 'app' && databasePath) return createApp({ db: openDatabase(databasePath), config: { runbooksDir: 'runbooks' } });
-  throw new Error('usage: serve.ts hello | app DATABASE_PATH');
+function helloWorld() {
+  const app = express();
+  app.get('/hello', (_req, res) => {
+    res.send('Hello, world');
+  });
+  return app;
 }
 
-const server = build().listen(0, '127.0.0.1', () => {
+function listen() {
+  if (mode === 'hello') return helloWorld().listen(0, '127.0.0.1');
+  if (mode === 'hello-as-app') return createServer(helloWorld()).listen(0, '127.0.0.1');
+  if (mode === 'app' && databasePath) {
+    return createServer(createApp({ db: openDatabase(databasePath), config: { runbooksDir: 'runbooks' } })).listen(0, '127.0.0.1');
+  }
+  throw new Error('usage: serve.ts hello | hello-as-app | app DATABASE_PATH');
+}
+
+const server = listen().once('listening', () => {
   const address = server.address();
   console.log(typeof address === 'object' && address ? address.port : '');
 });
