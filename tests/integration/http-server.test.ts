@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { createServer } from '../../server/http/server';
@@ -64,6 +64,64 @@ describe('the app on the production server', () => {
   });
   afterEach(() => expect(t.errors).toEqual([]));
   const api = () => request(url);
+
+  /** What the server sends back for raw bytes on one connection, without its Date headers. */
+  const exchange = (address: string, bytes: string) => new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(new URL(address).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.replace(/^Date: .*\r\n/gim, '')));
+    socket.write(bytes);
+  });
+
+  test('answers what the plain server answers, byte for byte, where Node handles the request itself', async () => {
+    const plain = http.createServer(t.app);
+    const plainUrl = await listen(plain);
+    const token = t.as(t.owner).Authorization;
+    const missing = `/api/runs/${runId}/steps/99/complete`;
+    const cases = [
+      `GET /api/runs/${runId} HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`,
+      `HEAD /api/runs/${runId} HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`,
+      'GET /my-work HTTP/1.0\r\nAccept: text/html\r\n\r\n',
+      `POST ${missing} HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{}`,
+      'POST /api/runs HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      // Three on one connection, the second chunked, the last closing it.
+      `GET /assets/app.css HTTP/1.1\r\nHost: x\r\n\r\nPOST ${missing} HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{"n\r\n9\r\note":"x"}\r\n0\r\n\r\n' +
+        `GET /api/runs/${runId} HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`,
+    ];
+    try {
+      for (const bytes of cases) {
+        const [expected, actual] = [await exchange(plainUrl, bytes), await exchange(url, bytes)];
+        expect(actual).toBe(expected);
+        expect(actual).toMatch(/^HTTP\/1\.[01] \d{3} /);
+      }
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  test('keeps the app\'s prototypes for the whole of each request: nothing in the app swaps them again', async () => {
+    const swapped: string[] = [];
+    const watch = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.once('finish', () => {
+        if (Object.getPrototypeOf(req) !== t.app.request || Object.getPrototypeOf(res) !== t.app.response) swapped.push(req.url ?? '');
+      });
+    };
+    server.prependListener('request', watch);
+    try {
+      const session = browserSession(t.db, t.owner.id);
+      await api().get(`/api/runs/${runId}`).set(t.as(t.owner)).expect(200);
+      await api().get('/api/nothing-here').set(t.as(t.owner)).expect(404);
+      await api().get(`/runs/${runId}`).set(session.headers).expect(200);
+      await api().get('/assets/app.css').expect(200);
+      await api().get('/no-such-page').set(session.headers).set('Accept', 'text/html').expect(404);
+      expect(swapped).toEqual([]);
+    } finally {
+      server.removeListener('request', watch);
+    }
+  });
 
   test('ticks and completes through the API: JSON bodies, group commit, the strict API headers', async () => {
     const tick = await api().post(`/api/runs/${runId}/steps/1/checks/0/tick`).set(t.as(t.owner)).send({});

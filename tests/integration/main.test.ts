@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -55,5 +56,28 @@ test('the server migrates, imports the shipped runbooks, prints its address and 
     expect(await page.text()).toContain('Create the owner account');
   } finally {
     child.kill('SIGTERM');
+  }
+}, 20_000);
+
+test('a port already in use stops the start with a message naming it, not a server that is not there', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  try {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
+        cwd: ROOT, env: { ...process.env, PORT: String(port), DATABASE_PATH: path.join(dir, 'taken.sqlite') },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Cannot listen on PORT=${port}: the port is already in use`);
+    expect(result.stdout).not.toContain('is running');
+  } finally {
+    taken.close();
   }
 }, 20_000);
