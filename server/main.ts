@@ -35,12 +35,14 @@ function main() {
   const server = createServer(app);
   // Before listening: a port in use (or not allowed) must stop the start with a message, not
   // leave a process that prints an address it does not serve.
-  server.once('error', (error: NodeJS.ErrnoException) => {
+  const cannotListen = (error: NodeJS.ErrnoException) => {
     console.error(`Cannot listen on PORT=${config.port}: ${error.code === 'EADDRINUSE' ? 'the port is already in use' : error.message}`);
     db.close();
     process.exit(1);
-  });
+  };
+  server.once('error', cannotListen);
   server.listen(config.port, () => {
+    server.off('error', cannotListen);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = config.publicUrl ?? `http://localhost:${port}`;
