@@ -6,7 +6,7 @@ import { LINK_TARGET } from '../notify/links';
 import { AppError, NotFoundError } from '../http/errors';
 import { validate } from '../http/validate';
 import type { Views } from '../views/engine';
-import { audit } from './audit';
+import { audit } from '../audit/repo';
 import { findLiveAccessLink, findOpenInvitation, markInvitationUsed } from './links';
 import { hashPassword, passwordProblem, PASSWORD_MAX, PASSWORD_MIN } from './passwords';
 import { setupTokenValid, useSetupToken } from './setup';

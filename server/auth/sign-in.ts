@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { AppError } from '../http/errors';
-import { audit } from './audit';
+import { audit } from '../audit/repo';
 import { clearSessionCookie, setSessionCookie } from './cookies';
 import { decoyHash, verifyPassword } from './passwords';
 import { clearSignInFailures, recordSignInFailure, signInBlockedUntil } from './limiter';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { hashSecret, newSecret } from './secrets';
-import { audit } from './audit';
+import { audit } from '../audit/repo';
 
 /** Personal API tokens: shown once, stored as a hash, used as `Authorization: Bearer …`. */
 export const TOKEN_PREFIX = 'rbk_';

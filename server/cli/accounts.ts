@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LEVELS } from '../access/actor';
-import { audit } from '../auth/audit';
+import { audit } from '../audit/repo';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { issueApiToken } from '../auth/tokens';
 import { findPersonByEmail, insertPerson } from '../people/repo';

@@ -5,7 +5,7 @@ import { openDatabase } from '../db/open';
 import { migrate, MigrationError } from '../db/migrate';
 import { checkDirectory, formatProblem, importDirectory } from '../runbooks/import';
 import { findVersion, listRunbooks, listVersionSteps, toRunbook } from '../runbooks/repo';
-import { writeRunbook } from '../runbooks/write';
+import { writeRunbook } from '../runbooks/format/write';
 import { CliInputError, createToken, createUser } from './accounts';
 
 const USAGE = `Usage: npm run cli -- <command>

@@ -1,9 +1,10 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { ConflictError, UnprocessableError } from '../http/errors';
-import { audit } from '../auth/audit';
-import { deactivatePerson } from '../access/manage';
-import { findPerson, findRole, type PersonRow } from '../people/repo';
+import { audit } from '../audit/repo';
+import { deactivatePerson } from '../people/lifecycle';
+import { findPerson, type PersonRow } from '../people/repo';
+import { findRole } from '../people/roles-repo';
 import { recordEvent } from '../runs/repo';
 import { tellHandedOff } from '../notify/compose';
 import { refuseIfAway } from './away';

@@ -5,15 +5,16 @@ import type { Views } from '../views/engine';
 import { AppError, NotFoundError } from '../http/errors';
 import { idParam, withoutBlanks } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
-import { audit } from '../auth/audit';
+import { audit } from '../audit/repo';
 import { authorize, can } from '../access/policy';
 import type { Actor } from '../access/actor';
-import { listPeople, listRoles, type PersonRow } from '../people/repo';
-import { loadPerson } from '../team/load';
-import { readForm } from '../team/forms';
-import { personData } from '../team/present';
+import { listPeople, type PersonRow } from '../people/repo';
+import { listRoles } from '../people/roles-repo';
+import { loadPerson } from '../people/load';
+import { readForm } from '../http/forms';
+import { personData } from '../people/page-model';
 import { addAwayPeriod, currentAbsence, peopleAwayToday, removeAwayPeriod } from './away';
-import { authorizeHandOff, isoDay } from './routes';
+import { authorizeHandOff, isoDay } from './api';
 import { checkRecipient, checkRole, handOff, stepsToHandOff } from './handoff';
 
 /**
@@ -78,7 +79,7 @@ function handOffData(db: Db, actor: Actor, from: PersonRow, chosen: { to?: numbe
 export function delegationPages({ db, views }: { db: Db; views: Views }): Router {
   const router = Router();
   const loadFrom = (req: Request, actor: Actor) => {
-    const from = loadPerson(db, req.params.id as string, actor, { ownProfile: true });
+    const from = loadPerson(db, req.params.id as string, actor);
     authorize(actor, { action: 'steps.handoff', fromId: from.id });
     return from;
   };
@@ -118,9 +119,9 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
 
   router.post('/people/:id/away', (req, res) => {
     const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id as string, actor, { ownProfile: true });
+    const person = loadPerson(db, req.params.id as string, actor);
     authorize(actor, { action: 'person.away', personId: person.id });
-    res.locals.formView = 'team/person';
+    res.locals.formView = 'people/person';
     res.locals.formData = personData(db, actor, person);
     const input = readForm(awayForm, req.body);
     besideField(() => db.transaction(() => {
@@ -132,7 +133,7 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
 
   router.post('/people/:id/away/:awayId/remove', (req, res) => {
     const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id as string, actor, { ownProfile: true });
+    const person = loadPerson(db, req.params.id as string, actor);
     authorize(actor, { action: 'person.away', personId: person.id });
     const periodId = idParam(req.params.awayId as string);
     if (periodId === null) throw new NotFoundError(`Absence ${req.params.awayId}`);

@@ -2,8 +2,7 @@ import { Router } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { requireActor } from '../auth/authenticate';
-import { listAudit } from '../auth/audit';
-import { authorize, can } from '../access/policy';
+import { can } from '../access/policy';
 import { listRuns } from '../runs/repo';
 import { presentRunSummary } from '../runs/present';
 import { listGaps } from '../people/gaps';
@@ -27,11 +26,6 @@ export function homePages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/my-work', (req, res) => {
     const actor = requireActor(req);
     views.render(res, 'home/my-work', { title: 'My work', work: groupedWork(db, actor.id) });
-  });
-
-  router.get('/audit', (req, res) => {
-    authorize(requireActor(req), { action: 'audit.read' });
-    views.render(res, 'home/audit', { title: 'Audit log', entries: listAudit(db) });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { audit } from '../auth/audit';
+import { audit } from '../audit/repo';
 import { createAccessLink, revokeAccessLink } from '../auth/links';
 
 /**

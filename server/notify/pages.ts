@@ -5,11 +5,11 @@ import type { Views } from '../views/engine';
 import { withoutBlanks } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { authorize } from '../access/policy';
-import { siteUrl } from '../access/routes';
-import { loadPerson } from '../team/load';
-import { readForm } from '../team/forms';
+import { siteUrl } from '../http/site-url';
+import { loadPerson } from '../people/load';
+import { readForm } from '../http/forms';
 import { countNotifications } from './outbox';
-import { authorizeNotifyChoice, readOutbox, setNotifyChoice } from './routes';
+import { authorizeNotifyChoice, readOutbox, setNotifyChoice } from './api';
 
 const notifyForm = z.object({ notify: z.enum(['each', 'digest'], 'Choose how often to be emailed.') });
 const statusQuery = z.object({
@@ -26,7 +26,7 @@ export function notifyPages({ db, views, publicUrl, emailConfigured }: { db: Db;
 
   router.post('/people/:id/notifications', (req, res) => {
     const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor, { ownProfile: true });
+    const person = loadPerson(db, req.params.id, actor);
     authorizeNotifyChoice(actor, person.id);
     const { notify } = readForm(notifyForm, req.body);
     setNotifyChoice(db, person.id, notify);

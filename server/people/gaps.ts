@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import { stepsOwnedBy } from '../runbooks/repo';
 
 /**
  * Where work depends on nobody: roles no active person fills (with the runbook steps that
@@ -13,13 +14,6 @@ export function listGaps(db: Db) {
         ORDER BY r.name COLLATE NOCASE`,
     )
     .all() as { id: number; name: string }[];
-  const stepsNaming = sql(db, 
-    `SELECT b.slug, v.title AS runbook_title, s.position, s.title
-       FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
-       JOIN runbook_steps s ON s.version_id = v.id
-      WHERE b.archived_at IS NULL AND coalesce(s.owner, v.owner) = ? COLLATE NOCASE
-      ORDER BY v.title COLLATE NOCASE, s.position`,
-  );
   const unowned = sql(db, 
       `SELECT b.slug, v.title AS runbook_title, s.position, s.title
          FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
@@ -42,7 +36,7 @@ export function listGaps(db: Db) {
   });
   return {
     emptyRoles: emptyRoles.map((role) => ({
-      id: role.id, name: role.name, steps: (stepsNaming.all(role.name) as Parameters<typeof stepRef>[0][]).map(stepRef),
+      id: role.id, name: role.name, steps: stepsOwnedBy(db, role.name).map(stepRef),
     })),
     unownedSteps: unowned.map(stepRef),
     unassignedRunSteps: unassigned.map((s) => ({

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
-import { findPersonByName, findRoleByName, insertRole, type PersonRow, type RoleRow } from './repo';
+import { findPersonByName, type PersonRow } from './repo';
+import { findRoleByName, insertRole, type RoleRow } from './roles-repo';
 import { today } from '../delegation/away';
 import { sql } from '../db/statements';
 

@@ -14,22 +14,6 @@ export interface PersonRow {
   created_at: string;
 }
 
-export interface RoleRow {
-  id: number;
-  name: string;
-  description: string;
-  created_at: string;
-}
-
-export interface RoleMemberRow {
-  role_id: number;
-  person_id: number;
-  name: string;
-  is_primary: number;
-  position: number;
-  active: number;
-}
-
 export function listPeople(db: Db): PersonRow[] {
   return sql(db, 'SELECT * FROM people ORDER BY name COLLATE NOCASE, id').all() as PersonRow[];
 }
@@ -82,74 +66,4 @@ export function updatePerson(
     cost: changes.hourlyCostCents ?? null,
     active: changes.active === undefined ? null : changes.active ? 1 : 0,
   });
-}
-
-export function listRoles(db: Db): RoleRow[] {
-  return sql(db, 'SELECT * FROM roles ORDER BY name COLLATE NOCASE').all() as RoleRow[];
-}
-
-export function findRole(db: Db, id: number): RoleRow | undefined {
-  return sql(db, 'SELECT * FROM roles WHERE id = ?').get(id) as RoleRow | undefined;
-}
-
-export function findRoleByName(db: Db, name: string): RoleRow | undefined {
-  return sql(db, 'SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined;
-}
-
-export function insertRole(db: Db, name: string, description = ''): RoleRow {
-  const { lastInsertRowid } = sql(db, 'INSERT INTO roles (name, description, created_at) VALUES (?, ?, ?)')
-    .run(name, description, new Date().toISOString());
-  return findRole(db, Number(lastInsertRowid)) as RoleRow;
-}
-
-/** Members in hand-off order: the primary first, then backups as they were added. */
-export function listRoleMembers(db: Db, roleId?: number): RoleMemberRow[] {
-  return sql(db, 
-      `SELECT m.role_id, m.person_id, p.name, m.is_primary, m.position, p.active
-         FROM role_members m JOIN people p ON p.id = m.person_id
-        WHERE @roleId IS NULL OR m.role_id = @roleId
-        ORDER BY m.role_id, m.is_primary DESC, m.position, p.id`,
-    )
-    .all({ roleId: roleId ?? null }) as RoleMemberRow[];
-}
-
-/**
- * Adds a person to a role or updates their membership. The first member becomes primary;
- * making someone primary demotes the previous primary to first backup.
- */
-export function upsertRoleMember(db: Db, roleId: number, personId: number, primary: boolean | undefined): void {
-  db.transaction(() => {
-    const members = listRoleMembers(db, roleId);
-    const existing = members.find((m) => m.person_id === personId);
-    const becomesPrimary = primary ?? (members.length === 0 || existing?.is_primary === 1);
-    if (becomesPrimary) sql(db, 'UPDATE role_members SET is_primary = 0 WHERE role_id = ?').run(roleId);
-    if (existing) {
-      sql(db, 'UPDATE role_members SET is_primary = ? WHERE role_id = ? AND person_id = ?').run(becomesPrimary ? 1 : 0, roleId, personId);
-    } else {
-      const position = members.reduce((max, m) => Math.max(max, m.position), 0) + 1;
-      sql(db, 'INSERT INTO role_members (role_id, person_id, is_primary, position) VALUES (?, ?, ?, ?)').run(
-        roleId, personId, becomesPrimary ? 1 : 0, position,
-      );
-    }
-    // A role with members always has a primary.
-    const stillPrimary = sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1').get(roleId);
-    if (!stillPrimary) {
-      sql(db, 
-        `UPDATE role_members SET is_primary = 1
-          WHERE role_id = ? AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
-      ).run(roleId, roleId);
-    }
-  })();
-}
-
-export function removeRoleMember(db: Db, roleId: number, personId: number): boolean {
-  return db.transaction(() => {
-    const { changes } = sql(db, 'DELETE FROM role_members WHERE role_id = ? AND person_id = ?').run(roleId, personId);
-    sql(db, 
-      `UPDATE role_members SET is_primary = 1
-        WHERE role_id = ? AND NOT EXISTS (SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1)
-          AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
-    ).run(roleId, roleId, roleId);
-    return changes > 0;
-  })();
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
-import { loadRunbook } from '../library/repo';
-import { dueLabel } from '../library/present';
+import { loadRunbook } from '../runbooks/slugs';
+import { dueLabel } from '../runbooks/page-model';
 import { presentRunbook } from '../runbooks/present';
 import { findVersion, findVersionByNumber } from '../runbooks/repo';
 import { minutes } from '../views/helpers/minutes';

@@ -1,6 +1,6 @@
-import { extractChecks } from '../runbooks/checks';
+import { extractChecks } from '../runbooks/format/checks';
 import { formatDate } from '../views/helpers/format-date';
-import { slugFromTitle } from '../library/repo';
+import { slugFromTitle } from '../runbooks/slugs';
 import type { Qr } from './qr';
 
 /**

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
-import { parseRunbook } from './parse';
+import { parseRunbook } from './format/parse';
 import { findRunbook, hashSource, saveVersion, slugProblem } from './repo';
-import type { Runbook } from './model';
+import type { Runbook } from './format/model';
 
 export interface FileProblem {
   path: string;

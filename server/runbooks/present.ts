@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
-import { effectiveOwner } from './model';
+import { effectiveOwner } from './format/model';
 import { findVersion, listVersionSteps, type RunbookListRow, type RunbookRow, type VersionRow } from './repo';
 import { ensureVersionHtml } from '../markdown/stored';
 

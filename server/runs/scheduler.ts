@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { nextScheduled } from '../runbooks/schedule';
+import { nextScheduled } from '../runbooks/format/schedule';
 import { startRun } from './start';
 import { sql } from '../db/statements';
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError } from '../http/errors';
-import { dueAt, parseDue } from '../runbooks/durations';
-import { effectiveOwner } from '../runbooks/model';
+import { dueAt, parseDue } from '../runbooks/format/durations';
+import { effectiveOwner } from '../runbooks/format/model';
 import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { resolveOwner } from '../people/owners';
 import { ensureVersionHtml } from '../markdown/stored';

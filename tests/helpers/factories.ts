@@ -1,8 +1,9 @@
 import type { Db } from '../../server/db/open';
-import { insertPerson, insertRole, upsertRoleMember, type PersonRow } from '../../server/people/repo';
+import { insertPerson, type PersonRow } from '../../server/people/repo';
+import { insertRole, upsertRoleMember } from '../../server/people/roles-repo';
 import { hashPassword } from '../../server/auth/passwords';
 import type { Level } from '../../server/access/actor';
-import { parseRunbook } from '../../server/runbooks/parse';
+import { parseRunbook } from '../../server/runbooks/format/parse';
 import { saveVersion } from '../../server/runbooks/repo';
 
 let counter = 0;

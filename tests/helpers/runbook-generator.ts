@@ -1,4 +1,4 @@
-import type { Income, Runbook } from '../../server/runbooks/model';
+import type { Income, Runbook } from '../../server/runbooks/format/model';
 
 /** Seeded random runbooks for property tests: every valid shape the format allows, tricky ones included. */
 export function mulberry32(seed: number) {

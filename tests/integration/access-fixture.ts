@@ -4,7 +4,7 @@ import type { PersonRow } from '../../server/people/repo';
 import type { Actor } from '../../server/access/actor';
 import { startRun } from '../../server/runs/start';
 import { completeStep, setCheck } from '../../server/runs/actions';
-import { upsertRoleMember } from '../../server/people/repo';
+import { upsertRoleMember } from '../../server/people/roles-repo';
 
 /**
  * Fixtures of the access table (access-table.test.ts): every route the app serves (read from its router at test time) against

@@ -2,7 +2,8 @@ import { testApp } from '../helpers/app';
 import { makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
 import { createAccessLink } from '../../server/auth/links';
 import { createApiToken } from '../../server/auth/tokens';
-import type { PersonRow, RoleRow } from '../../server/people/repo';
+import type { PersonRow } from '../../server/people/repo';
+import type { RoleRow } from '../../server/people/roles-repo';
 import { expectError, getRun, putRunbook, startRun, stepAction, type TestApp } from './api';
 
 let app: TestApp;

@@ -5,9 +5,9 @@ import { testApp } from '../helpers/app';
 import { makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { openDatabase } from '../../server/db/open';
 import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate';
-import { parseRunbook } from '../../server/runbooks/parse';
+import { parseRunbook } from '../../server/runbooks/format/parse';
 import { saveVersion, setArchived, findRunbook } from '../../server/runbooks/repo';
-import { ftsQuery, searchLibrary } from '../../server/library/search';
+import { ftsQuery, searchLibrary } from '../../server/runbooks/search';
 
 const t = testApp();
 afterAll(() => t.cleanup());

@@ -1,6 +1,6 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
-import { listRoleMembers } from '../../server/people/repo';
+import { listRoleMembers } from '../../server/people/roles-repo';
 
 /** Roles from the pages: creating one, who fills it (primary, then backups in order), changes. */
 

@@ -1,4 +1,4 @@
-import { dueAt, nextReview, parseDue, parseEstimate, parseReviewInterval } from '../../server/runbooks/durations';
+import { dueAt, nextReview, parseDue, parseEstimate, parseReviewInterval } from '../../server/runbooks/format/durations';
 
 describe('parseEstimate', () => {
   test.each([

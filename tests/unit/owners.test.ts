@@ -1,6 +1,7 @@
 import type { Db } from '../../server/db/open';
 import { ensureOwnerRoles, resolveOwner } from '../../server/people/owners';
-import { findRoleByName, listRoleMembers, listRoles, updatePerson } from '../../server/people/repo';
+import { updatePerson } from '../../server/people/repo';
+import { findRoleByName, listRoleMembers, listRoles } from '../../server/people/roles-repo';
 import { freshDb } from '../helpers/db';
 import { makePerson, makeRole } from '../helpers/factories';
 

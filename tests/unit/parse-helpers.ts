@@ -1,6 +1,6 @@
 /** Shared by the parser's unit tests. */
-import { parseRunbook } from '../../server/runbooks/parse';
-import { type ParseProblem, type Runbook, type RunbookStep } from '../../server/runbooks/model';
+import { parseRunbook } from '../../server/runbooks/format/parse';
+import { type ParseProblem, type Runbook, type RunbookStep } from '../../server/runbooks/format/model';
 
 export const file = (...lines: string[]) => `${lines.join('\n')}\n`;
 

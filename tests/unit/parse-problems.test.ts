@@ -1,4 +1,4 @@
-import { parseRunbook } from '../../server/runbooks/parse';
+import { parseRunbook } from '../../server/runbooks/format/parse';
 import { file, withBody, parsed, problems } from './parse-helpers';
 
 describe('problems', () => {

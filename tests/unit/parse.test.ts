@@ -1,5 +1,5 @@
-import { writeRunbook } from '../../server/runbooks/write';
-import { effectiveOwner } from '../../server/runbooks/model';
+import { writeRunbook } from '../../server/runbooks/format/write';
+import { effectiveOwner } from '../../server/runbooks/format/model';
 import { file, withBody, parsed, stepAt } from './parse-helpers';
 
 describe('front matter', () => {

@@ -1,4 +1,4 @@
-import { extractChecks } from '../../server/runbooks/checks';
+import { extractChecks } from '../../server/runbooks/format/checks';
 import { renderMarkdown } from '../../server/markdown/render';
 import { markdownBlocks, type Block } from '../../server/print/pdf/markdown';
 import { checksMatchBody } from '../../server/print/model';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseRunbook } from '../../server/runbooks/parse';
-import { writeRunbook } from '../../server/runbooks/write';
-import type { Runbook } from '../../server/runbooks/model';
+import { parseRunbook } from '../../server/runbooks/format/parse';
+import { writeRunbook } from '../../server/runbooks/format/write';
+import type { Runbook } from '../../server/runbooks/format/model';
 import { generate } from '../helpers/runbook-generator';
 
 const RUNBOOKS = path.join(__dirname, '..', '..', 'runbooks');

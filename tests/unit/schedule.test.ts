@@ -1,4 +1,4 @@
-import { cronProblem, nextScheduled } from '../../server/runbooks/schedule';
+import { cronProblem, nextScheduled } from '../../server/runbooks/format/schedule';
 
 describe('cronProblem', () => {
   test.each(['0 9 * * 1-5', '0 9 1 * *', '*/15 * * * *', '30 8 * * MON', '0 0 1 1 *', '0 10 * * 4', '  0 9 * * 1-5  ', '0 9 * * 7'])(

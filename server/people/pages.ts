@@ -3,14 +3,16 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import type { Actor } from '../access/actor';
 import { authorize } from '../access/policy';
-import { siteUrl } from '../access/routes';
+import { siteUrl } from '../http/site-url';
 import { requireActor } from '../auth/authenticate';
-import { inviteWithAudit, linkWithAudit } from '../access/manage';
+import { inviteWithAudit, linkWithAudit } from '../auth/grants';
 import { AppError } from '../http/errors';
-import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from '../people/repo';
-import { addPersonForm, beside, detailsForm, readForm } from './forms';
-import { loadPerson, noticeFor } from './load';
-import { costText, directoryData, personData } from './present';
+import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from './repo';
+import { addPersonForm, detailsForm } from './forms';
+import { beside, readForm } from '../http/forms';
+import { loadPerson } from './load';
+import { noticeFor } from '../http/notices';
+import { costText, directoryData, personData } from './page-model';
 
 /** A link shown once, on the response that made it: it is stored only as a hash. */
 export interface NewSecret {
@@ -22,7 +24,7 @@ export interface NewSecret {
 /** Renders a person's page with a new link on it, never cached: reloading must not show it again. */
 export function renderWithSecret(views: Views, res: Response, db: Db, actor: Actor, person: PersonRow, secret: NewSecret) {
   res.setHeader('Cache-Control', 'no-store');
-  views.render(res, 'team/person', { ...personData(db, actor, person), newSecret: { ...secret, invitation: secret.kind === 'invitation' } }, { status: 201 });
+  views.render(res, 'people/person', { ...personData(db, actor, person), newSecret: { ...secret, invitation: secret.kind === 'invitation' } }, { status: 201 });
 }
 
 /** Makes the invitation or personal link and records it, as the API does. */
@@ -45,14 +47,14 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
   router.get('/people', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
-    views.render(res, 'team/directory', { ...directoryData(db, actor), notice: noticeFor(req.query.done) });
+    views.render(res, 'people/directory', { ...directoryData(db, actor), notice: noticeFor(req.query.done) });
   });
 
   router.post('/people', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
     authorize(actor, { action: 'person.invite', level: 'outsourcer' });
-    res.locals.formView = 'team/directory';
+    res.locals.formView = 'people/directory';
     res.locals.formData = directoryData(db, actor);
     const input = readForm(addPersonForm, req.body);
     const level = input.level || (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
@@ -69,8 +71,8 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
 
   router.get('/people/:id', (req, res) => {
     const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor, { ownProfile: true });
-    views.render(res, 'team/person', { ...personData(db, actor, person), notice: noticeFor(req.query.done) });
+    const person = loadPerson(db, req.params.id, actor);
+    views.render(res, 'people/person', { ...personData(db, actor, person), notice: noticeFor(req.query.done) });
   });
 
   const editData = (person: PersonRow) => ({ title: `Edit ${person.name}`, person: { id: person.id, name: person.name } });
@@ -80,14 +82,14 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
     const values = { name: person.name, email: person.email, kind: person.kind, hourlyCost: costText(person.hourly_cost_cents) };
-    views.render(res, 'team/edit', { ...editData(person), values });
+    views.render(res, 'people/edit', { ...editData(person), values });
   });
 
   router.post('/people/:id/edit', (req, res) => {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
-    res.locals.formView = 'team/edit';
+    res.locals.formView = 'people/edit';
     res.locals.formData = editData(person);
     const input = readForm(detailsForm, req.body);
     const other = findPersonByEmail(db, input.email);

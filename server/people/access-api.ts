@@ -1,22 +1,14 @@
-import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { Router } from 'express';
 import type { Db } from '../db/open';
 import { NotFoundError, UnprocessableError } from '../http/errors';
-import { idParam, validate } from '../http/validate';
+import { idParam } from '../http/validate';
+import { siteUrl } from '../http/site-url';
 import { requireActor } from '../auth/authenticate';
-import { listAudit } from '../auth/audit';
 import { listAccessLinks } from '../auth/links';
-import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from '../auth/tokens';
-import { findPerson, type PersonRow } from '../people/repo';
-import { authorize } from './policy';
-import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit } from './manage';
+import { findPerson, type PersonRow } from './repo';
+import { authorize } from '../access/policy';
+import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit } from '../auth/grants';
 
-const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100) });
-
-/** The address people open: PUBLIC_URL if set, else what this request was sent to. */
-export function siteUrl(req: Request, publicUrl: string | null): string {
-  return publicUrl ?? `${req.protocol}://${req.get('host')}`;
-}
 
 export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | null }): Router {
   const router = Router();
@@ -26,37 +18,6 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     if (!found) throw new NotFoundError(`Person ${raw}`);
     return found;
   };
-
-  router.get('/me', (req, res) => {
-    const actor = requireActor(req);
-    res.json({ id: actor.id, name: actor.name, email: actor.email, level: actor.level, via: actor.via });
-  });
-
-  router.get('/me/tokens', (req, res) => {
-    const actor = requireActor(req);
-    authorize(actor, { action: 'tokens.own' });
-    res.json({
-      tokens: listApiTokens(db, actor.id).map((t) => ({
-        id: t.id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at,
-      })),
-    });
-  });
-
-  router.post('/me/tokens', (req, res) => {
-    const actor = requireActor(req);
-    authorize(actor, { action: 'tokens.create' });
-    const { name } = validate(tokenBody, req.body);
-    const { token, row } = issueApiToken(db, actor.id, name, { actorId: actor.id, address: req.ip ?? null });
-    res.status(201).json({ id: row.id, name, token, note: 'Copy the token now: it is shown only once.' });
-  });
-
-  router.post('/me/tokens/:id/revoke', (req, res) => {
-    const actor = requireActor(req);
-    authorize(actor, { action: 'tokens.own' });
-    const id = idParam(req.params.id);
-    if (id === null || !revokeApiTokenWithAudit(db, actor.id, id, req.ip ?? null)) throw new NotFoundError(`Token ${req.params.id}`);
-    res.json({ id, revoked: true });
-  });
 
   router.post('/people/:id/invitation', (req, res) => {
     const actor = requireActor(req);
@@ -97,11 +58,6 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
       throw new NotFoundError(`Link ${req.params.linkId}`);
     }
     res.json({ id: linkId, revoked: true });
-  });
-
-  router.get('/audit', (req, res) => {
-    authorize(requireActor(req), { action: 'audit.read' });
-    res.json({ entries: listAudit(db) });
   });
 
   return router;

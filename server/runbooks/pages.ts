@@ -7,14 +7,14 @@ import { validate } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { authorize, can } from '../access/policy';
 import type { Actor } from '../access/actor';
-import { INCOMES, type Income } from '../runbooks/model';
-import { findVersion, findVersionByNumber, listVersions, setArchived, type RunbookRow } from '../runbooks/repo';
+import { INCOMES, type Income } from './format/model';
+import { findVersion, findVersionByNumber, listVersions, setArchived, type RunbookRow } from './repo';
 import { startRun } from '../runs/start';
 import { readableBy } from './access';
 import { lineDiff } from './diff';
-import { editorPages } from './editor';
-import { INCOME_OPTIONS, presentLibraryRow, presentRunbookPage } from './present';
-import { loadRunbook, recentRuns } from './repo';
+import { editorPages } from './editor-pages';
+import { INCOME_OPTIONS, presentLibraryRow, presentRunbookPage } from './page-model';
+import { loadRunbook, recentRuns } from './slugs';
 import { ftsQuery, libraryOptions, searchLibrary, type LibraryQuery } from './search';
 
 const startForm = z.object({ title: z.string().trim().min(1, 'give the run a name, such as the order or the month').max(200) });
@@ -62,7 +62,7 @@ export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
     const results = searchLibrary(db, query).map(presentLibraryRow);
     const searched = query.q !== null && ftsQuery(query.q) !== null;
     const filtered = Boolean(query.category || query.tag || query.owner || query.income);
-    views.render(res, 'library/index', {
+    views.render(res, 'runbooks/index', {
       title: query.q ? `“${query.q}” in the library` : 'Library',
       query,
       searched,
@@ -105,14 +105,14 @@ export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
     const data = page(actor, row);
     const done = text(req.query.done, 20);
     const notice = done && Object.hasOwn(NOTICES, done) ? NOTICES[done]?.(data.runbook.version) : undefined;
-    views.render(res, 'library/runbook', { ...data, ...(notice ? { notice } : {}) });
+    views.render(res, 'runbooks/runbook', { ...data, ...(notice ? { notice } : {}) });
   });
 
   router.post('/runbooks/:slug/runs', (req, res) => {
     const actor = readableBy(req, req.params.slug);
     authorize(actor, { action: 'run.start' });
     const row = loadRunbook(db, req.params.slug);
-    res.locals.formView = 'library/runbook';
+    res.locals.formView = 'runbooks/runbook';
     res.locals.formData = page(actor, row);
     const { title } = validate(startForm, req.body);
     const runId = startRun(db, { runbook: row.slug, title, startedBy: actor.id });
@@ -146,7 +146,7 @@ export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
     if (!from) throw new NotFoundError(`Version ${text(req.query.from, 12)} of "${row.slug}"`);
     if (!to) throw new NotFoundError(`Version ${text(req.query.to, 12)} of "${row.slug}"`);
     const diff = from.number === to.number ? null : lineDiff(from.source, to.source);
-    views.render(res, 'library/diff', {
+    views.render(res, 'runbooks/diff', {
       title: `Changes to ${current.title}`,
       slug: row.slug,
       runbookTitle: current.title,

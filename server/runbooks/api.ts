@@ -5,8 +5,8 @@ import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { validate, withoutBlanks } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
 import { authorize } from '../access/policy';
-import { parseRunbook } from './parse';
-import { writeRunbook } from './write';
+import { parseRunbook } from './format/parse';
+import { writeRunbook } from './format/write';
 import { presentRunbook, presentRunbookSummary } from './present';
 import { importDirectory } from './import';
 import {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { NotFoundError } from '../http/errors';
-import { findRunbook, RESERVED_SLUGS, SLUG, SLUG_MAX, type RunbookRow } from '../runbooks/repo';
+import { findRunbook, RESERVED_SLUGS, SLUG, SLUG_MAX, type RunbookRow } from './repo';
 
 export { RESERVED_SLUGS };
 

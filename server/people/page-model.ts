@@ -1,14 +1,15 @@
 import type { Db } from '../db/open';
 import { LEVELS, isManager, type Actor, type Level } from '../access/actor';
 import { can } from '../access/policy';
-import { refuseReinvite } from '../access/manage';
+import { accountState, refuseReinvite } from '../auth/grants';
 import { AppError } from '../http/errors';
 import { listAccessLinks } from '../auth/links';
-import { presentPerson } from '../people/routes';
-import { listPeople, listRoleMembers, listRoles, type PersonRow, type RoleMemberRow, type RoleRow } from '../people/repo';
+import { presentPerson } from './present';
+import { listPeople, type PersonRow } from './repo';
+import { listRoleMembers, listRoles, rolesOf, type RoleMemberRow, type RoleRow } from './roles-repo';
 import { listAssignments } from '../runs/repo';
 import { presentAssignment } from '../runs/present';
-import { accountState, rolesOf, stepsOwnedBy } from './queries';
+import { stepsOwnedBy } from '../runbooks/repo';
 import { personDelegation } from '../delegation/present';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */

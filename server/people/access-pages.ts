@@ -2,16 +2,18 @@ import { Router } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { authorize } from '../access/policy';
-import { deactivatePerson, refuseReinvite, revokeLinkWithAudit, setAccessLevel } from '../access/manage';
+import { deactivatePerson, setAccessLevel } from './lifecycle';
+import { refuseReinvite, revokeLinkWithAudit } from '../auth/grants';
 import { requireActor } from '../auth/authenticate';
-import { audit } from '../auth/audit';
+import { audit } from '../audit/repo';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam } from '../http/validate';
-import { updatePerson, type PersonRow } from '../people/repo';
-import { activeForm, beside, levelForm, readForm } from './forms';
+import { updatePerson, type PersonRow } from './repo';
+import { activeForm, levelForm } from './forms';
+import { beside, readForm } from '../http/forms';
 import { loadPerson } from './load';
-import { personData } from './present';
-import { issueSecret, renderWithSecret } from './people-pages';
+import { personData } from './page-model';
+import { issueSecret, renderWithSecret } from './pages';
 
 /**
  * Who gets in, from a person's page: invitations and personal links (managers), access level
@@ -29,7 +31,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.invite', level: person.access_level });
-    res.locals.formView = 'team/person';
+    res.locals.formView = 'people/person';
     res.locals.formData = personData(db, actor, person);
     mustBeActive(person, 'invitation');
     beside('invitation', () => refuseReinvite(db, actor, person));
@@ -40,7 +42,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'links.manage' });
-    res.locals.formView = 'team/person';
+    res.locals.formView = 'people/person';
     res.locals.formData = personData(db, actor, person);
     mustBeActive(person, 'link');
     renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'link', publicUrl));
@@ -61,7 +63,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
-    res.locals.formView = 'team/person';
+    res.locals.formView = 'people/person';
     res.locals.formData = personData(db, actor, person);
     const { level } = readForm(levelForm, req.body);
     if (level !== person.access_level) {
@@ -74,7 +76,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
-    res.locals.formView = 'team/person';
+    res.locals.formView = 'people/person';
     res.locals.formData = personData(db, actor, person);
     const { active, confirm } = readForm(activeForm, req.body);
     if (!active && person.active) {

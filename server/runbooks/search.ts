@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { BadRequestError } from '../http/errors';
-import type { Income } from '../runbooks/model';
+import type { Income } from './format/model';
 
 /** What the library is asked for; every field already trimmed and bounded (see pages.ts). */
 export interface LibraryQuery {

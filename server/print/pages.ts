@@ -4,12 +4,12 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import type { Actor } from '../access/actor';
 import { authorize, can } from '../access/policy';
-import { siteUrl } from '../access/routes';
+import { siteUrl } from '../http/site-url';
 import { requireActor } from '../auth/authenticate';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
-import { readableBy } from '../library/access';
-import { loadPerson } from '../team/load';
+import { readableBy } from '../runbooks/access';
+import { loadPerson } from '../people/load';
 import { runbookDocument } from './build-runbook';
 import { runDocument } from './build-run';
 import { workDocument } from './build-work';
@@ -83,7 +83,7 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
       return { doc: workDocument(db, { person: who, kind, baseUrl: siteUrl(req, publicUrl), backHref: back(who.id), now }) };
     };
   // Someone's page's rules: the team may print anyone's, an outsourcer only their own.
-  const personOf = (req: Request, actor: Actor) => loadPerson(db, req.params.id as string, actor, { ownProfile: true });
+  const personOf = (req: Request, actor: Actor) => loadPerson(db, req.params.id as string, actor);
   const self = (_req: Request, actor: Actor) => ({ id: actor.id, name: actor.name });
   for (const kind of ['sheet', 'packet'] as const) {
     serve(`/people/:id/${kind}`, work(kind, personOf, (id) => `/people/${id}`));

@@ -1,10 +1,10 @@
 import type { Db } from '../db/open';
 import { renderMarkdown } from '../markdown/render';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
-import { parseDue } from '../runbooks/durations';
-import { effectiveOwner, INCOMES, type Income, type Runbook } from '../runbooks/model';
-import { presentRunbook } from '../runbooks/present';
-import type { RunbookRow } from '../runbooks/repo';
+import { parseDue } from './format/durations';
+import { effectiveOwner, INCOMES, type Income, type Runbook } from './format/model';
+import { presentRunbook } from './present';
+import type { RunbookRow } from './repo';
 import { minutes } from '../views/helpers/minutes';
 import type { LibraryRow } from './search';
 

@@ -6,10 +6,13 @@ import { requireActor } from '../auth/authenticate';
 import { AppError, NotFoundError } from '../http/errors';
 import { idParam } from '../http/validate';
 import { navItems } from '../http/page-locals';
-import { findPerson, findRoleByName, insertRole, listRoleMembers, removeRoleMember, upsertRoleMember } from '../people/repo';
-import { memberForm, readForm, roleForm } from './forms';
-import { loadRole, noticeFor } from './load';
-import { directoryData, roleData } from './present';
+import { findPerson } from './repo';
+import { findRoleByName, insertRole, listRoleMembers, removeRoleMember, upsertRoleMember } from './roles-repo';
+import { memberForm, roleForm } from './forms';
+import { readForm } from '../http/forms';
+import { noticeFor } from '../http/notices';
+import { loadRole } from './load';
+import { directoryData, roleData } from './page-model';
 
 /** Roles: creating one (from the directory), a role's page, and who fills it in which order. */
 export function rolePages({ db, views }: { db: Db; views: Views }): Router {
@@ -24,7 +27,7 @@ export function rolePages({ db, views }: { db: Db; views: Views }): Router {
   router.post('/roles', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'roles.manage' });
-    res.locals.formView = 'team/directory';
+    res.locals.formView = 'people/directory';
     res.locals.formData = directoryData(db, actor);
     const input = readForm(roleForm, req.body);
     if (findRoleByName(db, input.roleName)) throw new AppError(409, 'role-exists', `A role named “${input.roleName}” already exists.`, 'roleName');
@@ -35,14 +38,14 @@ export function rolePages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/roles/:id', (req, res) => {
     const actor = requireActor(req);
     const role = loadRole(db, req.params.id, actor);
-    views.render(res, 'team/role', { ...roleData(db, actor, role), notice: noticeFor(req.query.done) });
+    views.render(res, 'people/role', { ...roleData(db, actor, role), notice: noticeFor(req.query.done) });
   });
 
   router.post('/roles/:id/members', (req, res) => {
     const actor = requireActor(req);
     const role = loadRole(db, req.params.id, actor);
     authorize(actor, { action: 'roles.manage' });
-    res.locals.formView = 'team/role';
+    res.locals.formView = 'people/role';
     res.locals.formData = roleData(db, actor, role);
     const input = readForm(memberForm, req.body);
     const person = findPerson(db, input.person);

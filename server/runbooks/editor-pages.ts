@@ -4,12 +4,12 @@ import type { Views } from '../views/engine';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { requireActor } from '../auth/authenticate';
 import { authorize } from '../access/policy';
-import type { ParseProblem } from '../runbooks/model';
-import { parseRunbook } from '../runbooks/parse';
-import { findVersion, saveVersion, SLUG_MAX, type VersionRow } from '../runbooks/repo';
+import type { ParseProblem } from './format/model';
+import { parseRunbook } from './format/parse';
+import { findVersion, saveVersion, SLUG_MAX, type VersionRow } from './repo';
 import { readableBy } from './access';
-import { presentPreview } from './present';
-import { loadRunbook, slugFromTitle, slugProblem } from './repo';
+import { presentPreview } from './page-model';
+import { loadRunbook, slugFromTitle, slugProblem } from './slugs';
 
 /** What a new runbook's text area starts with: a small runbook that already parses. */
 export const NEW_RUNBOOK = `---
@@ -81,7 +81,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
 
   router.get('/runbooks/new', (req, res) => {
     writer(req);
-    views.render(res, 'library/editor', {
+    views.render(res, 'runbooks/editor', {
       mode: 'new', title: 'New runbook', action: '/runbooks/new', values: { source: NEW_RUNBOOK, slug: '' },
     });
   });
@@ -89,7 +89,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
   router.post('/runbooks/new', (req, res) => {
     const actor = writer(req);
     const form = editorForm(req.body);
-    res.locals.formView = 'library/editor';
+    res.locals.formView = 'runbooks/editor';
     res.locals.formData = { mode: 'new', title: 'New runbook', action: '/runbooks/new' };
     const parsed = parseRunbook(form.source);
     const slug = form.slug || (parsed.ok ? slugFromTitle(parsed.runbook.title) : '');
@@ -100,7 +100,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     }
     if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
     if (form.action === 'preview') {
-      views.render(res, 'library/editor', { ...res.locals.formData, values: form, preview: presentPreview(db, parsed.runbook) });
+      views.render(res, 'runbooks/editor', { ...res.locals.formData, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
     }
     db.transaction(() => {
@@ -118,7 +118,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     const row = loadRunbook(db, req.params.slug);
     const current = findVersion(db, row.current_version_id);
     if (!current) throw new NotFoundError(`Runbook "${row.slug}"`);
-    views.render(res, 'library/editor', { ...existing(row, current), values: { source: current.source } });
+    views.render(res, 'runbooks/editor', { ...existing(row, current), values: { source: current.source } });
   });
 
   router.post('/runbooks/:slug/edit', (req, res) => {
@@ -129,12 +129,12 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     if (!current) throw new NotFoundError(`Runbook "${row.slug}"`);
     const form = editorForm(req.body);
     const data: Record<string, unknown> = { ...existing(row, current), base: form.base ?? current.number };
-    res.locals.formView = 'library/editor';
+    res.locals.formView = 'runbooks/editor';
     res.locals.formData = data;
     const parsed = parseRunbook(form.source);
     if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
     if (form.action === 'preview') {
-      views.render(res, 'library/editor', { ...data, values: form, preview: presentPreview(db, parsed.runbook) });
+      views.render(res, 'runbooks/editor', { ...data, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
     }
     if (form.base !== null && form.base !== current.number) {

@@ -4,9 +4,9 @@ import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
 import { requireActor } from '../auth/authenticate';
-import { audit } from '../auth/audit';
+import { audit } from '../audit/repo';
 import { authorize } from '../access/policy';
-import { loadPerson } from '../people/routes';
+import { loadPerson } from '../people/load';
 import { addAwayPeriod, currentAbsence, listAwayPeriods, presentAway, removeAwayPeriod } from './away';
 import { checkRecipient, checkRole, handOff, stepsToHandOff, type StepToMove } from './handoff';
 

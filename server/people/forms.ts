@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LEVELS } from '../access/actor';
-import { AppError, BadRequestError } from '../http/errors';
+import { text } from '../http/forms';
 
 /**
  * The team pages' forms. Messages are written to be read beside the field they name (the
@@ -8,7 +8,6 @@ import { AppError, BadRequestError } from '../http/errors';
  * across the forms of one page, so an error lands beside the control that caused it.
  */
 
-const text = (max: number, empty: string) => z.string(empty).trim().min(1, empty).max(max, `Keep it under ${max} characters.`);
 const email = z.string('Enter an email address.').trim().toLowerCase().pipe(z.email('Enter an email address, like name@example.com.').max(320));
 const kind = z.enum(['team', 'outsourcer'], 'Choose team or outsourcer.');
 /** A money amount as typed: blank means "no cost recorded". */
@@ -51,27 +50,3 @@ export const memberForm = z.object({
   person: z.string('Choose a person.').regex(/^[1-9]\d{0,15}$/, 'Choose a person.').transform(Number),
   as: z.enum(['backup', 'primary'], 'Choose primary or backup.').default('backup'),
 });
-
-/** Parses a form; the first problem becomes a 400 with its own message, beside its field. */
-export function readForm<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue && issue.path.length > 0 ? String(issue.path[0]) : 'form';
-  throw new BadRequestError(issue?.message ?? 'Check this field.', field);
-}
-
-/**
- * Runs a change whose refusals (a conflict such as "last owner") carry no field, and puts
- * them beside the control that asked for it.
- */
-export function beside<T>(field: string, change: () => T): T {
-  try {
-    return change();
-  } catch (error) {
-    if (error instanceof AppError && error.field === undefined && error.status < 500) {
-      throw new AppError(error.status, error.code, error.message, field, error.details);
-    }
-    throw error;
-  }
-}

@@ -4,8 +4,8 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
-import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from '../auth/tokens';
+import { requireActor } from './authenticate';
+import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from './tokens';
 import { authorize } from '../access/policy';
 import type { Actor } from '../access/actor';
 
@@ -22,19 +22,19 @@ export function accountPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/account', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'tokens.own' });
-    views.render(res, 'account/index', data(actor));
+    views.render(res, 'auth/account', data(actor));
   });
 
   router.post('/account/tokens', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'tokens.create' });
-    res.locals.formView = 'account/index';
+    res.locals.formView = 'auth/account';
     res.locals.formData = data(actor);
     const { name } = validate(tokenForm, req.body);
     const { token } = issueApiToken(db, actor.id, name, { actorId: actor.id, address: req.ip ?? null });
     // Shown once, on this response only: it is stored as a hash and cannot be shown again.
     res.setHeader('Cache-Control', 'no-store');
-    views.render(res, 'account/index', { ...data(actor), newToken: { name, token } }, { status: 201 });
+    views.render(res, 'auth/account', { ...data(actor), newToken: { name, token } }, { status: 201 });
   });
 
   router.post('/account/tokens/:id/revoke', (req, res) => {

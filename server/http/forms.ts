@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { AppError, BadRequestError } from './errors';
+
+/** A required text field with messages written for a form. */
+export const text = (max: number, empty: string) => z.string(empty).trim().min(1, empty).max(max, `Keep it under ${max} characters.`);
+
+/** Parses a form; the first problem becomes a 400 with its own message, beside its field. */
+export function readForm<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? String(issue.path[0]) : 'form';
+  throw new BadRequestError(issue?.message ?? 'Check this field.', field);
+}
+
+/**
+ * Runs a change whose refusals (a conflict such as "last owner") carry no field, and puts
+ * them beside the control that asked for it.
+ */
+export function beside<T>(field: string, change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof AppError && error.field === undefined && error.status < 500) {
+      throw new AppError(error.status, error.code, error.message, field, error.details);
+    }
+    throw error;
+  }
+}

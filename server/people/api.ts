@@ -1,0 +1,97 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { ConflictError } from '../http/errors';
+import { validate } from '../http/validate';
+import { listAssignments } from '../runs/repo';
+import { presentAssignment } from '../runs/present';
+import { requireActor } from '../auth/authenticate';
+import { audit } from '../audit/repo';
+import { LEVELS } from '../access/actor';
+import { authorize } from '../access/policy';
+import { deactivatePerson, setAccessLevel } from './lifecycle';
+import { findPerson, findPersonByEmail, insertPerson, listPeople, updatePerson, type PersonRow } from './repo';
+import { loadPerson } from './load';
+import { presentPerson } from './present';
+
+const name = z.string().trim().min(1, 'must not be empty').max(200);
+const personFields = {
+  name,
+  email: z.email('must be an email address').max(320),
+  kind: z.enum(['team', 'outsourcer']),
+  hourlyCost: z.number().min(0).max(100_000).nullable(),
+  active: z.boolean(),
+  level: z.enum(LEVELS),
+};
+const personBody = z.object({
+  ...personFields,
+  kind: personFields.kind.default('team'),
+  hourlyCost: personFields.hourlyCost.optional(),
+  active: personFields.active.default(true),
+  level: personFields.level.optional(),
+});
+// A patch changes only what it names: no defaults here.
+const personPatch = z.object(personFields).partial().strict();
+
+const toCents = (cost: number | null | undefined) => (cost === undefined ? undefined : cost === null ? null : Math.round(cost * 100));
+
+export function peopleRoutes({ db }: { db: Db }): Router {
+  const router = Router();
+
+  router.get('/people', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'people.list' });
+    res.json({ people: listPeople(db).map((p) => presentPerson(p, actor)) });
+  });
+
+  router.post('/people', (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'person.invite', level: 'outsourcer' });
+    const input = validate(personBody, req.body);
+    const level = input.level ?? (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
+    authorize(actor, { action: 'person.invite', level });
+    if (input.hourlyCost !== undefined) authorize(actor, { action: 'person.see-costs' });
+    if (findPersonByEmail(db, input.email)) {
+      throw new ConflictError('email-taken', `${input.email} already belongs to someone`, { field: 'email' });
+    }
+    const person = insertPerson(db, { ...input, level, hourlyCostCents: toCents(input.hourlyCost) ?? null });
+    res.status(201).json(presentPerson(person, actor));
+  });
+
+  router.get('/people/:id', (req, res) => {
+    const actor = requireActor(req);
+    res.json(presentPerson(loadPerson(db, req.params.id, actor), actor));
+  });
+
+  router.patch('/people/:id', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.manage' });
+    const input = validate(personPatch, req.body);
+    const other = input.email ? findPersonByEmail(db, input.email) : undefined;
+    if (other && other.id !== person.id) {
+      throw new ConflictError('email-taken', `${input.email} already belongs to someone`, { field: 'email' });
+    }
+    db.transaction(() => {
+      const { active, level, ...details } = input;
+      updatePerson(db, person.id, { ...details, hourlyCostCents: toCents(input.hourlyCost) });
+      if (level && level !== person.access_level) setAccessLevel(db, actor.id, person, level, req.ip ?? null);
+      if (active === false && person.active) deactivatePerson(db, actor.id, person, req.ip ?? null);
+      if (active === true && !person.active) {
+        updatePerson(db, person.id, { active: true });
+        audit(db, { action: 'person.reactivated', actorId: actor.id, subjectId: person.id, address: req.ip ?? null });
+      }
+    })();
+    res.json(presentPerson(findPerson(db, person.id) as PersonRow, actor));
+  });
+
+  router.get('/people/:id/assignments', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
+    const now = new Date().toISOString();
+    res.json({ person: { id: person.id, name: person.name }, assignments: listAssignments(db, person.id).map((a) => presentAssignment(a, now)) });
+  });
+
+  return router;
+}

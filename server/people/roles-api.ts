@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
+import { idParam, validate } from '../http/validate';
+import { requireActor } from '../auth/authenticate';
+import { authorize } from '../access/policy';
+import { findPerson } from './repo';
+import { findRole, findRoleByName, insertRole, listRoleMembers, listRoles, removeRoleMember, upsertRoleMember } from './roles-repo';
+import { listGaps } from './gaps';
+
+const roleBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200), description: z.string().trim().max(2000).default('') });
+const memberBody = z.object({ person: z.number().int().positive(), primary: z.boolean().optional() });
+
+/** Roles and who fills them (JSON), and the gaps: work that depends on nobody. */
+export function roleRoutes({ db }: { db: Db }): Router {
+  const router = Router();
+
+  const presentRoles = () => {
+    const members = listRoleMembers(db);
+    return listRoles(db).map((role) => {
+      const own = members.filter((m) => m.role_id === role.id);
+      return {
+        id: role.id, name: role.name, description: role.description,
+        members: own.map((m) => ({ person: { id: m.person_id, name: m.name, active: m.active === 1 }, primary: m.is_primary === 1 })),
+        gap: !own.some((m) => m.active === 1),
+      };
+    });
+  };
+
+  router.get('/roles', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.read' });
+    res.json({ roles: presentRoles() });
+  });
+
+  router.post('/roles', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.manage' });
+    const input = validate(roleBody, req.body);
+    if (findRoleByName(db, input.name)) throw new ConflictError('role-exists', `A role named "${input.name}" already exists`, { field: 'name' });
+    const role = insertRole(db, input.name, input.description);
+    res.status(201).json(presentRoles().find((r) => r.id === role.id));
+  });
+
+  router.post('/roles/:id/members', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.manage' });
+    const roleId = idParam(req.params.id);
+    const role = roleId === null ? undefined : findRole(db, roleId);
+    if (!role) throw new NotFoundError(`Role ${req.params.id}`);
+    const input = validate(memberBody, req.body);
+    const person = findPerson(db, input.person);
+    if (!person) throw new UnprocessableError('unknown-person', `person: person ${input.person} does not exist`, 'person');
+    if (!person.active) throw new UnprocessableError('inactive-person', `person: ${person.name} is inactive`, 'person');
+    upsertRoleMember(db, role.id, person.id, input.primary);
+    res.status(201).json(presentRoles().find((r) => r.id === role.id));
+  });
+
+  router.delete('/roles/:id/members/:personId', (req, res) => {
+    authorize(requireActor(req), { action: 'roles.manage' });
+    const roleId = idParam(req.params.id);
+    const personId = idParam(req.params.personId);
+    const role = roleId === null ? undefined : findRole(db, roleId);
+    if (!role || personId === null || !removeRoleMember(db, role.id, personId)) {
+      throw new NotFoundError(`Member ${req.params.personId} of role ${req.params.id}`);
+    }
+    res.json(presentRoles().find((r) => r.id === role.id));
+  });
+
+  router.get('/gaps', (req, res) => {
+    authorize(requireActor(req), { action: 'gaps.read' });
+    res.json(listGaps(db));
+  });
+
+  return router;
+}
