@@ -1,3 +1,16 @@
+import type { Request } from 'express';
+import { AppError } from '../http/errors';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The signed-in person, if any (set by server/auth/authenticate.ts). */
+      actor?: Actor;
+    }
+  }
+}
+
 export const LEVELS = ['owner', 'editor', 'member', 'outsourcer'] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -13,3 +26,9 @@ export interface Actor {
 
 export const isTeam = (actor: Actor) => actor.level !== 'outsourcer';
 export const isManager = (actor: Actor) => actor.level === 'owner' || actor.level === 'editor';
+
+/** The signed-in person, or a 401 that says to sign in. */
+export function requireActor(req: Request): Actor {
+  if (!req.actor) throw new AppError(401, 'sign-in-required', 'Sign in first (or send an API token as "Authorization: Bearer …")');
+  return req.actor;
+}

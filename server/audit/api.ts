@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Db } from '../db/open';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { listAudit } from './repo';
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { listAudit } from './repo';
 

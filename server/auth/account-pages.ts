@@ -4,10 +4,9 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
-import { requireActor } from './authenticate';
+import { requireActor, type Actor } from '../access/actor';
 import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from './tokens';
 import { authorize } from '../access/policy';
-import type { Actor } from '../access/actor';
 
 const tokenForm = z.object({ name: z.string().trim().min(1, 'name the token after what will use it').max(100) });
 

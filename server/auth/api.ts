@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import { authorize } from '../access/policy';
-import { requireActor } from './authenticate';
+import { requireActor } from '../access/actor';
 import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from './tokens';
 
 const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100) });

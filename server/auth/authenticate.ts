@@ -1,9 +1,9 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { parse as parseCookies } from 'cookie';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { AppError } from '../http/errors';
-import type { Actor, Level } from '../access/actor';
+import type { Level } from '../access/actor';
 import { findSession, SESSION_COOKIE, type SessionRow } from './sessions';
 import { hashSecret } from './secrets';
 import { tokenActors } from './token-actors';
@@ -12,8 +12,6 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The signed-in person, if any. */
-      actor?: Actor;
       /** The browser session (signed in or not), if the request carried a live one. */
       session?: SessionRow;
     }
@@ -83,10 +81,4 @@ export function authenticate(db: Db): RequestHandler {
     }
     next();
   };
-}
-
-/** The signed-in person, or a 401 that says to sign in. */
-export function requireActor(req: Request): Actor {
-  if (!req.actor) throw new AppError(401, 'sign-in-required', 'Sign in first (or send an API token as "Authorization: Bearer …")');
-  return req.actor;
 }

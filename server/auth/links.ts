@@ -79,3 +79,6 @@ export function revokeAllLinks(db: Db, personId: number): void {
   sql(db, 'UPDATE access_links SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL').run(at, personId);
   sql(db, 'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(at, personId);
 }
+
+/** Only our own pages may follow a personal link (never an address from outside). */
+export const LINK_TARGET = /^\/(my-work|runs\/\d+(#step-\d+)?)$/;

@@ -1,29 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { NotFoundError } from '../http/errors';
-import { idParam, validate, withoutBlanks } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
-import { audit } from '../audit/repo';
+import { validate, withoutBlanks } from '../http/validate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { loadPerson } from '../people/load';
-import { addAwayPeriod, currentAbsence, listAwayPeriods, presentAway, removeAwayPeriod } from './away';
+import { currentAbsence } from '../people/absences';
 import { checkRecipient, checkRole, handOff, stepsToHandOff, type StepToMove } from './handoff';
-
-/** A calendar day that exists: 2026-02-30 is refused, not rolled over to March. */
-export const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((day) => {
-    const date = new Date(`${day}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
-  }, 'is not a date in the calendar');
-
-export const awayBody = z.object({
-  from: isoDay,
-  to: isoDay,
-  note: z.string().trim().max(500).default(''),
-});
 
 const id = z.number().int().positive();
 export const handOffBody = z.object({
@@ -57,38 +40,6 @@ export function authorizeHandOff(actor: ReturnType<typeof requireActor>, fromId:
 
 export function delegationRoutes({ db }: { db: Db }): Router {
   const router = Router();
-
-  router.get('/people/:id/away', (req, res) => {
-    const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor);
-    res.json({ person: { id: person.id, name: person.name }, away: listAwayPeriods(db, person.id).map((row) => presentAway(row)) });
-  });
-
-  router.post('/people/:id/away', (req, res) => {
-    const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor);
-    authorize(actor, { action: 'person.away', personId: person.id });
-    const input = validate(awayBody, req.body);
-    const row = db.transaction(() => {
-      const added = addAwayPeriod(db, { personId: person.id, ...input, createdBy: actor.id });
-      audit(db, { action: 'away.planned', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { from: input.from, to: input.to } });
-      return added;
-    })();
-    res.status(201).json(presentAway(row));
-  });
-
-  router.delete('/people/:id/away/:awayId', (req, res) => {
-    const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor);
-    authorize(actor, { action: 'person.away', personId: person.id });
-    const periodId = idParam(req.params.awayId);
-    if (periodId === null) throw new NotFoundError(`Absence ${req.params.awayId}`);
-    db.transaction(() => {
-      removeAwayPeriod(db, person.id, periodId);
-      audit(db, { action: 'away.cancelled', actorId: actor.id, subjectId: person.id, address: req.ip ?? null, data: { period: periodId } });
-    })();
-    res.json({ id: periodId, removed: true });
-  });
 
   // The preview: what a hand-off would move now (and, given `to`, whether that person can take it).
   router.get('/people/:id/handoff', (req, res) => {

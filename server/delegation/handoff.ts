@@ -7,7 +7,7 @@ import { findPerson, type PersonRow } from '../people/repo';
 import { findRole } from '../people/roles-repo';
 import { recordEvent } from '../runs/repo';
 import { tellHandedOff } from '../notify/compose';
-import { refuseIfAway } from './away';
+import { refuseIfAway } from '../people/absences';
 
 /**
  * Hand off everything: all of a person's open steps (or those of one role) to someone else in

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { can } from '../access/policy';
 import { listRuns } from '../runs/repo';
 import { presentRunSummary } from '../runs/present';
 import { listGaps } from '../people/gaps';
-import { awayWithOpenSteps } from '../delegation/away';
+import { awayWithOpenSteps } from '../people/absences';
 import { groupedWork } from './work';
 
 export function homePages({ db, views }: { db: Db; views: Views }): Router {

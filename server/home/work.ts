@@ -1,6 +1,5 @@
 import type { Db } from '../db/open';
-import { listAssignments } from '../runs/repo';
-import { presentAssignment } from '../runs/present';
+import { listAssignments, presentAssignment } from '../people/assignments';
 
 type Assignment = ReturnType<typeof presentAssignment>;
 

@@ -27,3 +27,20 @@ export function beside<T>(field: string, change: () => T): T {
     throw error;
   }
 }
+
+/**
+ * The API's "to: Bo is away…" reads as "Bo is away…" beside the field it names (`fields`
+ * renames the API's field to the form's, where they differ).
+ */
+export function besideField<T>(change: () => T, fields: Record<string, string> = {}): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof AppError && error.field && error.message.startsWith(`${error.field}: `)) {
+      const message = error.message.slice(error.field.length + 2);
+      throw new AppError(error.status, error.code, message, fields[error.field] ?? error.field, error.details);
+    }
+    if (error instanceof AppError && !error.field && error.status < 500) throw new AppError(error.status, error.code, error.message, 'form', error.details);
+    throw error;
+  }
+}

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BadRequestError } from './errors';
 
 /** Parses input with a zod schema; the first issue becomes a 400 naming its field. */
@@ -19,3 +19,12 @@ export function idParam(value: string | undefined): number | null {
 export function withoutBlanks(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
 }
+
+/** A calendar day that exists: 2026-02-30 is refused, not rolled over to March. */
+export const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  }, 'is not a date in the calendar');

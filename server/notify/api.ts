@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { validate, withoutBlanks } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize, can } from '../access/policy';
 import { siteUrl } from '../http/site-url';
 import { loadPerson } from '../people/load';

@@ -11,9 +11,6 @@ import { createAccessLink, revokeAccessLink } from '../auth/links';
  */
 const PLACEHOLDER = /\{link(?::(\/[\w/#-]*))?\}/g;
 
-/** Only our own pages may follow a personal link (never an address from outside). */
-export const LINK_TARGET = /^\/(my-work|runs\/\d+(#step-\d+)?)$/;
-
 export function fillLinks(body: string, linkPath: string, toUrl: (path: string) => string): string {
   return body.replace(PLACEHOLDER, (_, path: string | undefined) => toUrl(path ?? linkPath));
 }

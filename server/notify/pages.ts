@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { withoutBlanks } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { siteUrl } from '../http/site-url';
 import { loadPerson } from '../people/load';

@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import { NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam } from '../http/validate';
 import { siteUrl } from '../http/site-url';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { listAccessLinks } from '../auth/links';
 import { findPerson, type PersonRow } from './repo';
 import { authorize } from '../access/policy';

@@ -4,7 +4,7 @@ import type { Views } from '../views/engine';
 import { authorize } from '../access/policy';
 import { deactivatePerson, setAccessLevel } from './lifecycle';
 import { refuseReinvite, revokeLinkWithAudit } from '../auth/grants';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { audit } from '../audit/repo';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam } from '../http/validate';

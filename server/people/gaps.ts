@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { stepsOwnedBy } from '../runbooks/repo';
+import { stepsOwnedBy } from './roles-repo';
 
 /**
  * Where work depends on nobody: roles no active person fills (with the runbook steps that

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { findPersonByName, type PersonRow } from './repo';
 import { findRoleByName, insertRole, type RoleRow } from './roles-repo';
-import { today } from '../delegation/away';
+import { today } from './absences';
 import { sql } from '../db/statements';
 
 /**

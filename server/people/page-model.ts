@@ -6,11 +6,9 @@ import { AppError } from '../http/errors';
 import { listAccessLinks } from '../auth/links';
 import { presentPerson } from './present';
 import { listPeople, type PersonRow } from './repo';
-import { listRoleMembers, listRoles, rolesOf, type RoleMemberRow, type RoleRow } from './roles-repo';
-import { listAssignments } from '../runs/repo';
-import { presentAssignment } from '../runs/present';
-import { stepsOwnedBy } from '../runbooks/repo';
-import { personDelegation } from '../delegation/present';
+import { listRoleMembers, listRoles, rolesOf, type RoleMemberRow, type RoleRow, stepsOwnedBy } from './roles-repo';
+import { listAssignments, presentAssignment } from './assignments';
+import { listAwayPeriods, presentAway, today } from './absences';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */
 
@@ -153,5 +151,25 @@ export function roleData(db: Db, actor: Actor, role: RoleRow) {
     runbooks: byRunbook(stepsOwnedBy(db, role.name)),
     canManage: manage,
     candidates: manage ? listPeople(db).filter((p) => p.active === 1 && !inRole.has(p.id)).map((p) => ({ id: p.id, value: String(p.id), name: p.name, kindLabel: KIND_LABELS[p.kind] })) : [],
+  };
+}
+
+/** What a person's page shows of delegation: absences, the hand-off, their email rhythm. */
+function personDelegation(db: Db, actor: Actor, person: PersonRow) {
+  const now = new Date();
+  const periods = listAwayPeriods(db, person.id, now).map((row) => presentAway(row, now));
+  const mayPlan = person.active === 1 && can(actor, { action: 'person.away', personId: person.id });
+  return {
+    away: {
+      current: periods.find((p) => p.now) ?? null,
+      periods,
+      mayPlan,
+      show: mayPlan || periods.length > 0,
+      today: today(now),
+    },
+    handOffHref: can(actor, { action: 'steps.handoff', fromId: person.id }) ? `/people/${person.id}/handoff` : null,
+    email: actor.id === person.id || can(actor, { action: 'person.manage' })
+      ? { each: person.notify === 'each', digest: person.notify === 'digest', self: actor.id === person.id }
+      : null,
   };
 }

@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
-import type { Actor } from '../access/actor';
+import { type Actor, requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { siteUrl } from '../http/site-url';
-import { requireActor } from '../auth/authenticate';
 import { inviteWithAudit, linkWithAudit } from '../auth/grants';
 import { AppError } from '../http/errors';
 import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from './repo';

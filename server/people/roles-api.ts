@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { findPerson } from './repo';
 import { findRole, findRoleByName, insertRole, listRoleMembers, listRoles, removeRoleMember, upsertRoleMember } from './roles-repo';

@@ -98,3 +98,14 @@ export function rolesOf(db: Db, personId: number) {
       ORDER BY r.name COLLATE NOCASE`,
   ).all(personId) as { id: number; name: string; is_primary: number; backup_rank: number }[];
 }
+
+/** Steps of current, unarchived runbooks that name this role as their owner (or inherit it). */
+export function stepsOwnedBy(db: Db, roleName: string) {
+  return sql(db,
+    `SELECT b.slug, v.title AS runbook_title, s.position, s.title
+       FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
+       JOIN runbook_steps s ON s.version_id = v.id
+      WHERE b.archived_at IS NULL AND coalesce(s.owner, v.owner) = ? COLLATE NOCASE
+      ORDER BY v.title COLLATE NOCASE, b.slug, s.position`,
+  ).all(roleName) as { slug: string; runbook_title: string; position: number; title: string }[];
+}

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { listAssignments } from '../runs/repo';
+import { listAssignments } from '../people/assignments';
 import { fileName, printedDate, when, type PrintDocument, type PrintGroup } from './model';
 import { loadRun, runStep } from './build-run';
 import { qrFor } from './qr';

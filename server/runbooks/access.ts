@@ -1,7 +1,6 @@
 import type { Request } from 'express';
-import { requireActor } from '../auth/authenticate';
+import { requireActor, type Actor } from '../access/actor';
 import { authorize } from '../access/policy';
-import type { Actor } from '../access/actor';
 
 /** Runbooks are for the team: to anyone else a runbook's address shows nothing (as in the API). */
 export function readableBy(req: Request, slug: string): Actor {

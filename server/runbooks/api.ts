@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { validate, withoutBlanks } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { parseRunbook } from './format/parse';
 import { writeRunbook } from './format/write';

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import type { ParseProblem } from './format/model';
 import { parseRunbook } from './format/parse';

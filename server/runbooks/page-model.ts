@@ -4,11 +4,14 @@ import { resolveOwner, type OwnerResolution } from '../people/owners';
 import { parseDue } from './format/durations';
 import { effectiveOwner, INCOMES, type Income, type Runbook } from './format/model';
 import { presentRunbook } from './present';
-import type { RunbookRow } from './repo';
+import { listVersions, type RunbookRow } from './repo';
+import { recentRuns } from './slugs';
+import type { Actor } from '../access/actor';
+import { can } from '../access/policy';
 import { minutes } from '../views/helpers/minutes';
 import type { LibraryRow } from './search';
 
-/** What the library pages show; the shapes the templates in views/library read. */
+/** What the library pages show; the shapes the templates in views/runbooks read. */
 
 export interface OwnerView {
   /** The name the file gives (the step's own Owner:, else the runbook's), or null. */
@@ -185,5 +188,28 @@ export function presentLibraryRow(row: LibraryRow) {
     estimateMinutes: row.estimate_minutes,
     archived: row.archived_at !== null,
     snippets,
+  };
+}
+
+const VERSIONS_SHOWN = 10;
+const ORIGINS: Record<string, string> = { import: 'imported from a file', api: 'sent through the API', editor: 'edited here' };
+
+/** Everything the runbook's page shows: the runbook, its versions, its recent runs, what the viewer may do. */
+export function runbookPage(db: Db, actor: Actor, row: RunbookRow) {
+  const runbook = presentRunbookPage(db, row);
+  const versions = listVersions(db, row.id);
+  const { runs, total } = recentRuns(db, row.id);
+  return {
+    title: runbook.title,
+    runbook,
+    versions: versions.slice(0, VERSIONS_SHOWN).map((v, i) => ({
+      ...v, origin: ORIGINS[v.origin] ?? v.origin, previous: versions[i + 1]?.number ?? null,
+    })),
+    olderVersions: Math.max(0, versions.length - VERSIONS_SHOWN),
+    versionNumbers: versions.length > 1 ? versions.map((v) => v.number) : [],
+    runs,
+    moreRuns: total - runs.length,
+    canWrite: can(actor, { action: 'runbook.write' }),
+    canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
   };
 }

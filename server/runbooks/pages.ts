@@ -1,23 +1,17 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { NotFoundError } from '../http/errors';
-import { validate } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
+import { requireActor } from '../access/actor';
 import { authorize, can } from '../access/policy';
-import type { Actor } from '../access/actor';
 import { INCOMES, type Income } from './format/model';
-import { findVersion, findVersionByNumber, listVersions, setArchived, type RunbookRow } from './repo';
-import { startRun } from '../runs/start';
+import { findVersion, findVersionByNumber, listVersions, setArchived } from './repo';
 import { readableBy } from './access';
 import { lineDiff } from './diff';
 import { editorPages } from './editor-pages';
-import { INCOME_OPTIONS, presentLibraryRow, presentRunbookPage } from './page-model';
-import { loadRunbook, recentRuns } from './slugs';
+import { INCOME_OPTIONS, presentLibraryRow, runbookPage } from './page-model';
+import { loadRunbook } from './slugs';
 import { ftsQuery, libraryOptions, searchLibrary, type LibraryQuery } from './search';
-
-const startForm = z.object({ title: z.string().trim().min(1, 'give the run a name, such as the order or the month').max(200) });
 
 /** One query-string value as bounded text: a repeated key takes its first value; blank is none. */
 function text(value: unknown, max: number): string | null {
@@ -39,9 +33,6 @@ function libraryQuery(query: Request['query']): LibraryQuery {
     archived: text(query.status, 20) === 'archived',
   };
 }
-
-const VERSIONS_SHOWN = 10;
-const ORIGINS: Record<string, string> = { import: 'imported from a file', api: 'sent through the API', editor: 'edited here' };
 
 /** Notices after a redirect, by a fixed key: nothing from the address is shown as it came. */
 const NOTICES: Record<string, (version: number) => string> = {
@@ -80,43 +71,13 @@ export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
   // Before /runbooks/:slug, so that /runbooks/new is the form.
   router.use(editorPages({ db, views }));
 
-  const page = (actor: Actor, row: RunbookRow) => {
-    const runbook = presentRunbookPage(db, row);
-    const versions = listVersions(db, row.id);
-    const { runs, total } = recentRuns(db, row.id);
-    return {
-      title: runbook.title,
-      runbook,
-      versions: versions.slice(0, VERSIONS_SHOWN).map((v, i) => ({
-        ...v, origin: ORIGINS[v.origin] ?? v.origin, previous: versions[i + 1]?.number ?? null,
-      })),
-      olderVersions: Math.max(0, versions.length - VERSIONS_SHOWN),
-      versionNumbers: versions.length > 1 ? versions.map((v) => v.number) : [],
-      runs,
-      moreRuns: total - runs.length,
-      canWrite: can(actor, { action: 'runbook.write' }),
-      canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
-    };
-  };
-
   router.get('/runbooks/:slug', (req, res) => {
     const actor = readableBy(req, req.params.slug);
     const row = loadRunbook(db, req.params.slug);
-    const data = page(actor, row);
+    const data = runbookPage(db, actor, row);
     const done = text(req.query.done, 20);
     const notice = done && Object.hasOwn(NOTICES, done) ? NOTICES[done]?.(data.runbook.version) : undefined;
     views.render(res, 'runbooks/runbook', { ...data, ...(notice ? { notice } : {}) });
-  });
-
-  router.post('/runbooks/:slug/runs', (req, res) => {
-    const actor = readableBy(req, req.params.slug);
-    authorize(actor, { action: 'run.start' });
-    const row = loadRunbook(db, req.params.slug);
-    res.locals.formView = 'runbooks/runbook';
-    res.locals.formData = page(actor, row);
-    const { title } = validate(startForm, req.body);
-    const runId = startRun(db, { runbook: row.slug, title, startedBy: actor.id });
-    res.redirect(303, `/runs/${runId}`);
   });
 
   for (const [action, archived] of [['archive', true], ['restore', false]] as const) {

@@ -238,14 +238,3 @@ export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListR
 export function setArchived(db: Db, runbookId: number, archived: boolean): void {
   sql(db, 'UPDATE runbooks SET archived_at = ? WHERE id = ?').run(archived ? new Date().toISOString() : null, runbookId);
 }
-
-/** Steps of current, unarchived runbooks that name this role as their owner (or inherit it). */
-export function stepsOwnedBy(db: Db, roleName: string) {
-  return sql(db,
-    `SELECT b.slug, v.title AS runbook_title, s.position, s.title
-       FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
-       JOIN runbook_steps s ON s.version_id = v.id
-      WHERE b.archived_at IS NULL AND coalesce(s.owner, v.owner) = ? COLLATE NOCASE
-      ORDER BY v.title COLLATE NOCASE, b.slug, s.position`,
-  ).all(roleName) as { slug: string; runbook_title: string; position: number; title: string }[];
-}

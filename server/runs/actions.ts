@@ -5,7 +5,7 @@ import { isTeam, type Actor } from '../access/actor';
 import { authorizeInRun } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { sql, transaction, value } from '../db/statements';
-import { refuseIfAway } from '../delegation/away';
+import { refuseIfAway } from '../people/absences';
 import { tellReassigned } from '../notify/compose';
 
 /**

@@ -6,20 +6,25 @@ import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
-import { requireActor } from '../auth/authenticate';
-import { isTeam, type Actor } from '../access/actor';
+import { requireActor, isTeam, type Actor } from '../access/actor';
 import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep, type StepActor } from './actions';
 import { cachedForRun } from './cache';
 import { pageVariant, runPageModel, type RunDoc } from './page-model';
 import { runJson } from './read';
 import { listRuns } from './repo';
 import { presentRunSummary } from './present';
+import { startRun } from './start';
+import { readableBy } from '../runbooks/access';
+import { loadRunbook } from '../runbooks/slugs';
+import { runbookPage } from '../runbooks/page-model';
+import { authorize } from '../access/policy';
 
 const listQuery = z.object({
   status: z.enum(['open', 'complete']).optional(),
   runbook: z.string().trim().max(100).optional(),
   assignee: z.coerce.number().int().positive().optional(),
 });
+const startForm = z.object({ title: z.string().trim().min(1, 'give the run a name, such as the order or the month').max(200) });
 const noteForm = z.object({ note: z.string().trim().max(5000).optional() });
 const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note first').max(5000) });
 const reassignForm = z.object({
@@ -135,6 +140,18 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
   stepForm('reassign', (req, runId, position, by) => {
     const input = validate(reassignForm, req.body);
     reassignStep(db, runId, position, by('step.reassign'), input.to, input.reason);
+  });
+
+  // The runbook page's Start a run form (it shows again, with the error, when the title is missing).
+  router.post('/runbooks/:slug/runs', (req, res) => {
+    const actor = readableBy(req, req.params.slug);
+    authorize(actor, { action: 'run.start' });
+    const row = loadRunbook(db, req.params.slug);
+    res.locals.formView = 'runbooks/runbook';
+    res.locals.formData = runbookPage(db, actor, row);
+    const { title } = validate(startForm, req.body);
+    const runId = startRun(db, { runbook: row.slug, title, startedBy: actor.id });
+    res.redirect(303, `/runs/${runId}`);
   });
 
   return router;

@@ -1,8 +1,6 @@
-import type { listAssignments, listRuns } from './repo';
+import type { listRuns } from './repo';
 
-/** What goes over the wire for run lists and assignments (a single run: see read.ts). */
-
-const isOverdue = (dueAt: string | null, status: string, now: string) => status === 'open' && dueAt !== null && dueAt < now;
+/** What goes over the wire for run lists (a single run: see read.ts; a person's open steps: people/assignments.ts). */
 
 export function presentRunSummary(r: ReturnType<typeof listRuns>[number]) {
   return {
@@ -14,19 +12,5 @@ export function presentRunSummary(r: ReturnType<typeof listRuns>[number]) {
     completedAt: r.completed_at,
     progress: { steps: r.step_count, done: r.done_count },
     nextDueAt: r.next_due_at,
-  };
-}
-
-export function presentAssignment(a: ReturnType<typeof listAssignments>[number], now: string) {
-  return {
-    run: { id: a.run_id, title: a.run_title, runbook: a.runbook_slug },
-    position: a.position,
-    title: a.title,
-    role: a.role_name,
-    dueAt: a.due_at,
-    overdue: isOverdue(a.due_at, 'open', now),
-    estimateMinutes: a.estimate_minutes,
-    optional: a.optional === 1,
-    checks: { total: a.check_count, ticked: a.ticked_count },
   };
 }

@@ -2,9 +2,8 @@ import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
 import { upsertRoleMember } from '../../server/people/roles-repo';
-import { expected, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, role, stepRows, futureAbsence, withAStep } from './access-fixture';
-import type { Row } from './access-fixture';
-import { addAwayPeriod } from '../../server/delegation/away';
+import { expected, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, role, stepRows, futureAbsence, withAStep, type Row } from './access-fixture';
+import { addAwayPeriod } from '../../server/people/absences';
 
 /** Rows of the access table for the JSON API. */
 export const apiRows: Row[] = [

@@ -1,9 +1,8 @@
 import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink, createInvitation } from '../../server/auth/links';
-import { expected, SIGN_IN, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, pageRole, inPageRole, pageStepRows, throwawayRunbook, opsSource, futureAbsence, withAStep, openStepIds } from './access-fixture';
-import { addAwayPeriod } from '../../server/delegation/away';
-import type { Row } from './access-fixture';
+import { expected, SIGN_IN, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, pageRole, inPageRole, pageStepRows, throwawayRunbook, opsSource, futureAbsence, withAStep, openStepIds, type Row } from './access-fixture';
+import { addAwayPeriod } from '../../server/people/absences';
 
 /** Rows of the access table for the pages. */
 export const pageRows: Row[] = [

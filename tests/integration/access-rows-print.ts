@@ -1,5 +1,4 @@
-import { expected, SIGN_IN, member, outsourcer, run, internalRun } from './access-fixture';
-import type { Row } from './access-fixture';
+import { expected, SIGN_IN, member, outsourcer, run, internalRun, type Row } from './access-fixture';
 
 /**
  * Rows of the access table for the printable documents (server/print): each answers exactly

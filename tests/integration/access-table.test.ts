@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { appRoutes, browserSession } from './auth-helpers';
-import { WHO, SIGN_IN, t, people } from './access-fixture';
-import type { Who, Row } from './access-fixture';
+import { WHO, SIGN_IN, t, people, type Who, type Row } from './access-fixture';
 import { apiRows } from './access-rows-api';
 import { pageRows } from './access-rows-pages';
 import { printRows } from './access-rows-print';

@@ -1,7 +1,7 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { startRun } from '../../server/runs/start';
-import { addAwayPeriod } from '../../server/delegation/away';
+import { addAwayPeriod } from '../../server/people/absences';
 
 /** The pages of delegation: absences on a person's page, the hand-off with its preview, the outbox, the email choice. */
 

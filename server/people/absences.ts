@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sql, value } from '../db/statements';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
+import { audit } from '../audit/repo';
 
 /**
  * Absences. While someone is away, the steps of their roles go to the next backup when a run
@@ -91,4 +92,26 @@ export function awayWithOpenSteps(db: Db, now: Date = new Date()) {
       WHERE a.starts_on <= @today AND a.ends_on >= @today AND p.active = 1
       GROUP BY p.id HAVING open_steps > 0 ORDER BY p.name COLLATE NOCASE`,
   ).all({ today: today(now) }) as { id: number; name: string; until: string; open_steps: number }[];
+}
+
+interface By {
+  actorId: number;
+  address: string | null;
+}
+
+/** Plans an absence and records who planned it (the API and the person page both call this). */
+export function planAbsence(db: Db, input: { personId: number; from: string; to: string; note: string }, by: By): AwayRow {
+  return db.transaction(() => {
+    const added = addAwayPeriod(db, { ...input, createdBy: by.actorId });
+    audit(db, { action: 'away.planned', actorId: by.actorId, subjectId: input.personId, address: by.address, data: { from: input.from, to: input.to } });
+    return added;
+  })();
+}
+
+/** Removes one of a person's absences and records it; a period that is not theirs is not found. */
+export function cancelAbsence(db: Db, personId: number, periodId: number, by: By): void {
+  db.transaction(() => {
+    removeAwayPeriod(db, personId, periodId);
+    audit(db, { action: 'away.cancelled', actorId: by.actorId, subjectId: personId, address: by.address, data: { period: periodId } });
+  })();
 }

@@ -1,0 +1,36 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+
+/** A person's assignments: the open steps of open runs that wait on them. */
+
+/** A person's open steps across open runs, earliest due first (undated last). */
+export function listAssignments(db: Db, personId: number) {
+  return sql(db, 
+      `SELECT s.id, s.position, s.title, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
+              b.slug AS runbook_slug, ro.name AS role_name,
+              (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
+              (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count
+         FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbooks b ON b.id = r.runbook_id
+         LEFT JOIN roles ro ON ro.id = s.role_id
+        WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'
+        ORDER BY s.due_at IS NULL, s.due_at, r.started_at, s.position`,
+    )
+    .all(personId) as {
+    id: number; position: number; title: string; due_at: string | null; estimate_minutes: number | null; optional: number;
+    run_id: number; run_title: string; runbook_slug: string; role_name: string | null; check_count: number; ticked_count: number;
+  }[];
+}
+
+export function presentAssignment(a: ReturnType<typeof listAssignments>[number], now: string) {
+  return {
+    run: { id: a.run_id, title: a.run_title, runbook: a.runbook_slug },
+    position: a.position,
+    title: a.title,
+    role: a.role_name,
+    dueAt: a.due_at,
+    overdue: a.due_at !== null && a.due_at < now,
+    estimateMinutes: a.estimate_minutes,
+    optional: a.optional === 1,
+    checks: { total: a.check_count, ticked: a.ticked_count },
+  };
+}
