@@ -50,7 +50,9 @@ function main() {
     stopNotifier = startNotifier(db, { mailer, baseUrl: base, digestHour: config.digestHour });
     const setupToken = issueSetupToken(db);
     if (setupToken) {
-      console.log(`\nNo owner account yet. Create it with this one-time link (nothing else works until then):\n  ${base}/setup/${setupToken}\n`);
+      console.log(
+        `\nNo owner account yet. Create it with this one-time link (nothing else works until then):\n  ${base}/setup/${setupToken}\n`,
+      );
     }
   });
   const stop = () => {

@@ -2,11 +2,26 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 
 export type AuditAction =
-  | 'sign-in.ok' | 'sign-in.failed' | 'sign-out' | 'setup.owner-created'
-  | 'invitation.created' | 'invitation.accepted' | 'invitation.revoked'
-  | 'level.changed' | 'person.deactivated' | 'person.reactivated'
-  | 'token.created' | 'token.revoked' | 'link.created' | 'link.revoked' | 'link.used'
-  | 'password.changed' | 'steps.handed-off' | 'person.offboarded' | 'away.planned' | 'away.cancelled';
+  | 'sign-in.ok'
+  | 'sign-in.failed'
+  | 'sign-out'
+  | 'setup.owner-created'
+  | 'invitation.created'
+  | 'invitation.accepted'
+  | 'invitation.revoked'
+  | 'level.changed'
+  | 'person.deactivated'
+  | 'person.reactivated'
+  | 'token.created'
+  | 'token.revoked'
+  | 'link.created'
+  | 'link.revoked'
+  | 'link.used'
+  | 'password.changed'
+  | 'steps.handed-off'
+  | 'person.offboarded'
+  | 'away.planned'
+  | 'away.cancelled';
 
 /** How each entry reads on the audit page. */
 export const AUDIT_LABELS: Record<AuditAction, string> = {
@@ -38,19 +53,32 @@ export function audit(
   entry: { action: AuditAction; actorId: number | null; subjectId?: number | null; address?: string | null; data?: object },
 ): void {
   sql(db, 'INSERT INTO audit_log (at, actor_id, action, subject_id, address, data) VALUES (?, ?, ?, ?, ?, ?)').run(
-    new Date().toISOString(), entry.actorId, entry.action, entry.subjectId ?? null, entry.address ?? null, JSON.stringify(entry.data ?? {}),
+    new Date().toISOString(),
+    entry.actorId,
+    entry.action,
+    entry.subjectId ?? null,
+    entry.address ?? null,
+    JSON.stringify(entry.data ?? {}),
   );
 }
 
 export function listAudit(db: Db, limit = 200) {
   return (
-    sql(db, 
+    sql(
+      db,
       `SELECT l.id, l.at, l.action, l.address, l.data, l.actor_id, a.name AS actor_name, l.subject_id, s.name AS subject_name
          FROM audit_log l LEFT JOIN people a ON a.id = l.actor_id LEFT JOIN people s ON s.id = l.subject_id
         ORDER BY l.id DESC LIMIT ?`,
     ).all(limit) as {
-      id: number; at: string; action: string; address: string | null; data: string;
-      actor_id: number | null; actor_name: string | null; subject_id: number | null; subject_name: string | null;
+      id: number;
+      at: string;
+      action: string;
+      address: string | null;
+      data: string;
+      actor_id: number | null;
+      actor_name: string | null;
+      subject_id: number | null;
+      subject_name: string | null;
     }[]
   ).map((row) => ({
     id: row.id,

@@ -23,7 +23,11 @@ export function meRoutes({ db }: { db: Db }): Router {
     authorize(actor, { action: 'tokens.own' });
     res.json({
       tokens: listApiTokens(db, actor.id).map((t) => ({
-        id: t.id, name: t.name, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at,
+        id: t.id,
+        name: t.name,
+        createdAt: t.created_at,
+        lastUsedAt: t.last_used_at,
+        revokedAt: t.revoked_at,
       })),
     });
   });

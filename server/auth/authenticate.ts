@@ -42,15 +42,20 @@ export function authenticate(db: Db): RequestHandler {
       const tokenHash = hashSecret(match[1] as string);
       let known = tokens.get(tokenHash);
       if (!known) {
-        const row = sql(db, 
+        const row = sql(
+          db,
           `SELECT t.id AS token_id, t.last_used_at, p.id, p.name, p.email, p.access_level
              FROM api_tokens t JOIN people p ON p.id = t.person_id
             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND p.active = 1`,
         ).get(tokenHash) as (PersonAccess & { token_id: number; last_used_at: string | null }) | undefined;
         if (!row) throw new AppError(401, 'invalid-token', 'The API token is unknown, revoked, or its person is inactive');
         known = {
-          tokenId: row.token_id, lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : null,
-          id: row.id, name: row.name, email: row.email, level: row.access_level,
+          tokenId: row.token_id,
+          lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : null,
+          id: row.id,
+          name: row.name,
+          email: row.email,
+          level: row.access_level,
         };
         tokens.set(tokenHash, known);
       }
@@ -68,13 +73,15 @@ export function authenticate(db: Db): RequestHandler {
       req.session = session;
       if (session.person_id !== null) {
         const person = sql(db, 'SELECT id, name, email, access_level FROM people WHERE id = ? AND active = 1').get(session.person_id) as
-          | PersonAccess
-          | undefined;
+          PersonAccess | undefined;
         if (person) {
           const viaLink = session.link_id !== null;
           req.actor = {
-            id: person.id, name: person.name, email: person.email,
-            level: viaLink ? 'outsourcer' : person.access_level, via: viaLink ? 'link' : 'session',
+            id: person.id,
+            name: person.name,
+            email: person.email,
+            level: viaLink ? 'outsourcer' : person.access_level,
+            via: viaLink ? 'link' : 'session',
           };
         }
       }

@@ -12,7 +12,10 @@ import { createAccessLink, createInvitation, INVITATION_MS, revokeAccessLink } f
 export function refuseReinvite(db: Db, actor: { level: Level }, target: { id: number; name: string }): void {
   const hasPassword = sql(db, 'SELECT 1 FROM credentials WHERE person_id = ?').get(target.id) !== undefined;
   if (hasPassword && actor.level !== 'owner') {
-    throw new ConflictError('already-has-account', `${target.name} already has a password; only an owner can send a new invitation, which replaces it`);
+    throw new ConflictError(
+      'already-has-account',
+      `${target.name} already has a password; only an owner can send a new invitation, which replaces it`,
+    );
   }
 }
 
@@ -44,7 +47,8 @@ export function revokeLinkWithAudit(db: Db, personId: number, linkId: number, by
 
 /** Whether someone can sign in yet: a password set, or an invitation still open. */
 export function accountState(db: Db, personId: number, now: string) {
-  return sql(db,
+  return sql(
+    db,
     `SELECT EXISTS (SELECT 1 FROM credentials WHERE person_id = @id) AS has_password,
             (SELECT max(expires_at) FROM invitations
               WHERE person_id = @id AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now) AS invitation_expires_at`,

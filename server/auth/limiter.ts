@@ -11,7 +11,11 @@ export const SIGN_IN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60
 export function signInBlockedUntil(db: Db, email: string, address: string, now = new Date()): Date | null {
   const since = new Date(now.getTime() - SIGN_IN_LIMITS.windowMs).toISOString();
   const check = (column: 'email' | 'address', value: string, limit: number) => {
-    const rows = sql(db, `SELECT at FROM sign_in_failures WHERE ${column} = ? AND at > ? ORDER BY at DESC LIMIT ?`).all(value, since, limit) as {
+    const rows = sql(db, `SELECT at FROM sign_in_failures WHERE ${column} = ? AND at > ? ORDER BY at DESC LIMIT ?`).all(
+      value,
+      since,
+      limit,
+    ) as {
       at: string;
     }[];
     if (rows.length < limit) return null;

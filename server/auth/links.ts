@@ -21,8 +21,12 @@ export interface LinkRow {
 export function createInvitation(db: Db, personId: number, createdBy: number | null, now = new Date()): { token: string; id: number } {
   const token = newSecret();
   // A new invitation replaces any earlier one still open for the same person.
-  sql(db, 'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(now.toISOString(), personId);
-  const { lastInsertRowid } = sql(db, 
+  sql(db, 'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(
+    now.toISOString(),
+    personId,
+  );
+  const { lastInsertRowid } = sql(
+    db,
     'INSERT INTO invitations (person_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
   ).run(personId, hashSecret(token), createdBy, now.toISOString(), new Date(now.getTime() + INVITATION_MS).toISOString());
   return { token, id: Number(lastInsertRowid) };
@@ -30,7 +34,8 @@ export function createInvitation(db: Db, personId: number, createdBy: number | n
 
 /** The open invitation behind a link: not used, not revoked, not expired. */
 export function findOpenInvitation(db: Db, token: string, now = new Date()): LinkRow | undefined {
-  return sql(db, 
+  return sql(
+    db,
     `SELECT id, person_id, created_by, created_at, expires_at, revoked_at FROM invitations
       WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?`,
   ).get(hashSecret(token), now.toISOString()) as LinkRow | undefined;
@@ -40,24 +45,32 @@ export function markInvitationUsed(db: Db, id: number): void {
   sql(db, 'UPDATE invitations SET used_at = ? WHERE id = ?').run(new Date().toISOString(), id);
 }
 
-export function createAccessLink(db: Db, personId: number, createdBy: number | null, now = new Date()): { token: string; id: number; expiresAt: string } {
+export function createAccessLink(
+  db: Db,
+  personId: number,
+  createdBy: number | null,
+  now = new Date(),
+): { token: string; id: number; expiresAt: string } {
   const token = newSecret();
   const expiresAt = new Date(now.getTime() + ACCESS_LINK_MS).toISOString();
-  const { lastInsertRowid } = sql(db, 
+  const { lastInsertRowid } = sql(
+    db,
     'INSERT INTO access_links (person_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
   ).run(personId, hashSecret(token), createdBy, now.toISOString(), expiresAt);
   return { token, id: Number(lastInsertRowid), expiresAt };
 }
 
 export function findLiveAccessLink(db: Db, token: string, now = new Date()): LinkRow | undefined {
-  return sql(db, 
+  return sql(
+    db,
     `SELECT id, person_id, created_by, created_at, expires_at, revoked_at FROM access_links
       WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
   ).get(hashSecret(token), now.toISOString()) as LinkRow | undefined;
 }
 
 export function listAccessLinks(db: Db, personId: number): (LinkRow & { last_used_at: string | null })[] {
-  return sql(db, 
+  return sql(
+    db,
     'SELECT id, person_id, created_by, created_at, expires_at, revoked_at, last_used_at FROM access_links WHERE person_id = ? ORDER BY id DESC',
   ).all(personId) as (LinkRow & { last_used_at: string | null })[];
 }
@@ -66,7 +79,9 @@ export function listAccessLinks(db: Db, personId: number): (LinkRow & { last_use
 export function revokeAccessLink(db: Db, linkId: number, personId: number): boolean {
   return db.transaction(() => {
     const changed = sql(db, 'UPDATE access_links SET revoked_at = ? WHERE id = ? AND person_id = ? AND revoked_at IS NULL').run(
-      new Date().toISOString(), linkId, personId,
+      new Date().toISOString(),
+      linkId,
+      personId,
     ).changes;
     sql(db, 'DELETE FROM sessions WHERE link_id = ?').run(linkId);
     return changed > 0;

@@ -34,7 +34,12 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/sign-in', (req, res) => {
     if (req.actor) return res.redirect(303, safeNext(req.query.next));
     ensureVisitorSession(db, req, res);
-    views.render(res, 'auth/sign-in', { title: 'Sign in', narrow: true, next: safeNext(req.query.next), csrfToken: req.session?.csrf_token });
+    views.render(res, 'auth/sign-in', {
+      title: 'Sign in',
+      narrow: true,
+      next: safeNext(req.query.next),
+      csrfToken: req.session?.csrf_token,
+    });
   });
 
   router.post('/sign-in', async (req, res) => {
@@ -53,7 +58,13 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/setup/:token', (req, res) => {
     if (!setupTokenValid(db, req.params.token)) throw new NotFoundError('This set-up link');
     ensureVisitorSession(db, req, res);
-    views.render(res, 'auth/setup', { title: 'Set up', narrow: true, token: req.params.token, passwordHint: PASSWORD_HINT, csrfToken: req.session?.csrf_token });
+    views.render(res, 'auth/setup', {
+      title: 'Set up',
+      narrow: true,
+      token: req.params.token,
+      passwordHint: PASSWORD_HINT,
+      csrfToken: req.session?.csrf_token,
+    });
   });
 
   router.post('/setup/:token', async (req, res) => {
@@ -71,13 +82,16 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
         existing?.id ??
         Number(
           sql(db, "INSERT INTO people (name, email, kind, access_level, active, created_at) VALUES (?, ?, 'team', 'owner', 1, ?)").run(
-            input.name, input.email, new Date().toISOString(),
+            input.name,
+            input.email,
+            new Date().toISOString(),
           ).lastInsertRowid,
         );
       sql(db, "UPDATE people SET access_level = 'owner', active = 1, name = ? WHERE id = ?").run(input.name, id);
-      sql(db, 'INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at').run(
-        id, hash, new Date().toISOString(),
-      );
+      sql(
+        db,
+        'INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at',
+      ).run(id, hash, new Date().toISOString());
       audit(db, { action: 'setup.owner-created', actorId: id, subjectId: id, address: req.ip ?? null });
       return id;
     })();
@@ -88,11 +102,14 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
   const openInvitation = (req: Request) => {
     const invitation = findOpenInvitation(db, req.params.token as string);
     if (!invitation) {
-      throw new AppError(404, 'link-expired', 'This invitation link has expired, was already used, or was replaced by a newer one. Ask for a new invitation.');
+      throw new AppError(
+        404,
+        'link-expired',
+        'This invitation link has expired, was already used, or was replaced by a newer one. Ask for a new invitation.',
+      );
     }
     const person = sql(db, 'SELECT id, name, email, active FROM people WHERE id = ?').get(invitation.person_id) as
-      | { id: number; name: string; email: string; active: number }
-      | undefined;
+      { id: number; name: string; email: string; active: number } | undefined;
     if (!person?.active) throw new AppError(404, 'link-expired', 'This invitation is no longer valid.');
     return { invitation, person };
   };
@@ -100,7 +117,14 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/invite/:token', (req, res) => {
     const { person } = openInvitation(req);
     ensureVisitorSession(db, req, res);
-    views.render(res, 'auth/invite', { title: 'Welcome', narrow: true, person, token: req.params.token, passwordHint: PASSWORD_HINT, csrfToken: req.session?.csrf_token });
+    views.render(res, 'auth/invite', {
+      title: 'Welcome',
+      narrow: true,
+      person,
+      token: req.params.token,
+      passwordHint: PASSWORD_HINT,
+      csrfToken: req.session?.csrf_token,
+    });
   });
 
   router.post('/invite/:token', async (req, res) => {
@@ -115,9 +139,10 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
       markInvitationUsed(db, invitation.id);
       // A new password: whoever was signed in as this person before is signed out.
       endSessionsOf(db, person.id);
-      sql(db, 'INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at').run(
-        person.id, hash, new Date().toISOString(),
-      );
+      sql(
+        db,
+        'INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at',
+      ).run(person.id, hash, new Date().toISOString());
       audit(db, { action: 'invitation.accepted', actorId: person.id, subjectId: person.id, address: req.ip ?? null });
     })();
     startSessionFor(db, req, res, person.id);
@@ -126,7 +151,8 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
 
   router.get('/l/:token', (req, res) => {
     const link = findLiveAccessLink(db, req.params.token);
-    const person = link && (sql(db, 'SELECT id, active FROM people WHERE id = ?').get(link.person_id) as { id: number; active: number } | undefined);
+    const person =
+      link && (sql(db, 'SELECT id, active FROM people WHERE id = ?').get(link.person_id) as { id: number; active: number } | undefined);
     if (!link || !person?.active) {
       throw new AppError(404, 'link-expired', 'This link has expired or was turned off. Ask the person who sent it for a new one.');
     }

@@ -10,7 +10,9 @@ export function newSecret(prefix = ''): string {
 
 // crypto.hash (Node 20.12+) is the one-shot form: a third of the cost, the same digest.
 const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 export function hashSecret(secret: string): string {
   return sha256Hex(secret);

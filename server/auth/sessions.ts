@@ -42,7 +42,8 @@ export function createSession(
     last_seen_at: now.toISOString(),
     expires_at: expires.toISOString(),
   };
-  sql(db, 
+  sql(
+    db,
     `INSERT INTO sessions (id_hash, person_id, link_id, csrf_token, created_at, last_seen_at, expires_at)
      VALUES (@id_hash, @person_id, @link_id, @csrf_token, @created_at, @last_seen_at, @expires_at)`,
   ).run(session);

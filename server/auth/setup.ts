@@ -5,7 +5,8 @@ import { hashSecret, newSecret } from './secrets';
 /** True once an owner who can sign in exists: until then only the set-up link works. */
 export function setupDone(db: Db): boolean {
   return (
-    sql(db, 
+    sql(
+      db,
       `SELECT 1 FROM people p JOIN credentials c ON c.person_id = p.id
         WHERE p.access_level = 'owner' AND p.active = 1 LIMIT 1`,
     ).get() !== undefined
@@ -32,12 +33,15 @@ export function issueSetupToken(db: Db): string | null {
 
 /** A set-up link works once, and only while no owner exists: afterwards it would hand over the owner account. */
 export function setupTokenValid(db: Db, token: string): boolean {
-  return !setupDone(db) && sql(db, 'SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL').get(hashSecret(token)) !== undefined;
+  return (
+    !setupDone(db) && sql(db, 'SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL').get(hashSecret(token)) !== undefined
+  );
 }
 
 export function useSetupToken(db: Db, token: string): boolean {
   return (
     setupTokenValid(db, token) &&
-    sql(db, 'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hashSecret(token)).changes > 0
+    sql(db, 'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(new Date().toISOString(), hashSecret(token))
+      .changes > 0
   );
 }

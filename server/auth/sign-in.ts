@@ -22,12 +22,18 @@ export async function signIn(db: Db, req: Request, res: Response, email: string,
     const seconds = Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 1000));
     const minutes = Math.ceil(seconds / 60);
     res.setHeader('Retry-After', String(seconds));
-    throw new AppError(429, 'too-many-attempts', `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, 'email');
+    throw new AppError(
+      429,
+      'too-many-attempts',
+      `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      'email',
+    );
   }
   // Counted as failed until proven otherwise: checking a password takes tens of milliseconds,
   // and guesses sent all at once must not all pass the limit check before any is counted.
   recordSignInFailure(db, email, address);
-  const account = sql(db, 
+  const account = sql(
+    db,
     `SELECT p.id, c.password_hash FROM people p JOIN credentials c ON c.person_id = p.id
       WHERE p.email = ? AND p.active = 1`,
   ).get(email) as { id: number; password_hash: string } | undefined;
@@ -46,7 +52,9 @@ export async function signIn(db: Db, req: Request, res: Response, email: string,
 export function startSessionFor(db: Db, req: Request, res: Response, personId: number, link?: { id: number; expiresAt: string }): void {
   if (req.session) destroySession(db, req.session.id_hash);
   const { cookie, session } = createSession(db, {
-    personId, linkId: link?.id ?? null, ...(link ? { expiresAt: new Date(link.expiresAt) } : {}),
+    personId,
+    linkId: link?.id ?? null,
+    ...(link ? { expiresAt: new Date(link.expiresAt) } : {}),
   });
   req.session = session;
   setSessionCookie(req, res, cookie, session.expires_at);

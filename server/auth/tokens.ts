@@ -19,7 +19,10 @@ export function createApiToken(db: Db, personId: number, name: string): { token:
   const token = newSecret(TOKEN_PREFIX);
   const at = new Date().toISOString();
   const { lastInsertRowid } = sql(db, 'INSERT INTO api_tokens (person_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)').run(
-    personId, name, hashSecret(token), at,
+    personId,
+    name,
+    hashSecret(token),
+    at,
   );
   return { token, row: { id: Number(lastInsertRowid), person_id: personId, name, created_at: at, last_used_at: null, revoked_at: null } };
 }
@@ -33,14 +36,18 @@ export function issueApiToken(
 ): { token: string; row: ApiTokenRow } {
   const made = createApiToken(db, personId, name);
   audit(db, {
-    action: 'token.created', actorId: by.actorId, subjectId: personId, address: by.address,
+    action: 'token.created',
+    actorId: by.actorId,
+    subjectId: personId,
+    address: by.address,
     data: { token: made.row.id, name, ...(by.via ? { via: by.via } : {}) },
   });
   return made;
 }
 
 export function listApiTokens(db: Db, personId: number): ApiTokenRow[] {
-  return sql(db, 
+  return sql(
+    db,
     'SELECT id, person_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE person_id = ? ORDER BY id DESC',
   ).all(personId) as ApiTokenRow[];
 }
@@ -49,7 +56,9 @@ export function listApiTokens(db: Db, personId: number): ApiTokenRow[] {
 export function revokeApiToken(db: Db, personId: number, tokenId: number): boolean {
   return (
     sql(db, 'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND person_id = ? AND revoked_at IS NULL').run(
-      new Date().toISOString(), tokenId, personId,
+      new Date().toISOString(),
+      tokenId,
+      personId,
     ).changes > 0
   );
 }

@@ -48,20 +48,36 @@ export async function createUser(db: Db, args: string[], password: string): Prom
     const existing = findPersonByEmail(db, input.email);
     const person =
       existing ??
-      insertPerson(db, { name: input.name, email: input.email, kind: input.level === 'outsourcer' ? 'outsourcer' : 'team', hourlyCostCents: null, active: true, level: input.level });
+      insertPerson(db, {
+        name: input.name,
+        email: input.email,
+        kind: input.level === 'outsourcer' ? 'outsourcer' : 'team',
+        hourlyCostCents: null,
+        active: true,
+        level: input.level,
+      });
     sql(db, 'UPDATE people SET name = ?, access_level = ?, active = 1 WHERE id = ?').run(input.name, input.level, person.id);
-    sql(db, 
+    sql(
+      db,
       `INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
     ).run(person.id, hash, new Date().toISOString());
-    audit(db, { action: input.level === 'owner' && !existing ? 'setup.owner-created' : 'password.changed', actorId: null, subjectId: person.id, data: { via: 'cli' } });
+    audit(db, {
+      action: input.level === 'owner' && !existing ? 'setup.owner-created' : 'password.changed',
+      actorId: null,
+      subjectId: person.id,
+      data: { via: 'cli' },
+    });
     return `${existing ? 'Updated' : 'Created'} ${input.level} account for ${input.email}`;
   })();
 }
 
 /** `token create`: a personal API token for a script, printed once. */
 export function createToken(db: Db, args: string[]): string {
-  const input = parse(z.object({ email: z.email('--email must be an email address'), name: z.string().trim().min(1).max(100).default('cli') }), flags(args));
+  const input = parse(
+    z.object({ email: z.email('--email must be an email address'), name: z.string().trim().min(1).max(100).default('cli') }),
+    flags(args),
+  );
   const person = findPersonByEmail(db, input.email);
   if (!person || !person.active) throw new CliInputError(`no active person has the email ${input.email}`);
   return issueApiToken(db, person.id, input.name, { actorId: null, address: null, via: 'cli' }).token;

@@ -77,7 +77,9 @@ export async function runCli(
         try {
           const report = importDirectory(db, dir);
           for (const problem of report.problems) out(formatProblem(problem));
-          err(`${report.created.length} new, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.problems.length} problem(s)`);
+          err(
+            `${report.created.length} new, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.problems.length} problem(s)`,
+          );
           return report.problems.length > 0 ? 1 : 0;
         } finally {
           db.close();
@@ -126,7 +128,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 if (require.main === module) {

@@ -37,9 +37,7 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
     applied_at TEXT NOT NULL
   )`);
   const files = readMigrations(dir);
-  const applied = db
-    .prepare('SELECT name, checksum FROM schema_migrations ORDER BY name')
-    .all() as { name: string; checksum: string }[];
+  const applied = db.prepare('SELECT name, checksum FROM schema_migrations ORDER BY name').all() as { name: string; checksum: string }[];
 
   applied.forEach((row, i) => {
     const file = files[i];

@@ -65,9 +65,19 @@ export function delegationRoutes({ db }: { db: Db }): Router {
     const input = validate(handOffBody, req.body);
     authorizeHandOff(actor, from.id, input);
     const { moved, to } = handOff(db, { id: actor.id, name: actor.name, address: req.ip ?? null }, from, {
-      toId: input.to, roleId: input.role, reason: input.reason, expect: input.expect, offboard: input.offboard, giveRoles: input.giveRoles,
+      toId: input.to,
+      roleId: input.role,
+      reason: input.reason,
+      expect: input.expect,
+      offboard: input.offboard,
+      giveRoles: input.giveRoles,
     });
-    res.json({ from: { id: from.id, name: from.name }, to: { id: to.id, name: to.name }, moved: moved.map(presentStepToMove), offboarded: input.offboard });
+    res.json({
+      from: { id: from.id, name: from.name },
+      to: { id: to.id, name: to.name },
+      moved: moved.map(presentStepToMove),
+      offboarded: input.offboard,
+    });
   });
 
   return router;

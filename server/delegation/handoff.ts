@@ -27,7 +27,8 @@ export interface StepToMove {
 }
 
 export function stepsToHandOff(db: Db, fromId: number, roleId: number | null): StepToMove[] {
-  return sql(db,
+  return sql(
+    db,
     `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.role_id, ro.name AS role_name
        FROM run_steps s JOIN runs r ON r.id = s.run_id LEFT JOIN roles ro ON ro.id = s.role_id
       WHERE s.assignee_id = @from AND s.status = 'open' AND r.status = 'open' AND (@role IS NULL OR s.role_id = @role)
@@ -74,7 +75,10 @@ export function handOff(
     const steps = stepsToHandOff(db, from.id, input.roleId);
     if (input.expect) {
       const seen = [...input.expect].sort((a, b) => a - b).join(',');
-      const current = steps.map((s) => s.id).sort((a, b) => a - b).join(',');
+      const current = steps
+        .map((s) => s.id)
+        .sort((a, b) => a - b)
+        .join(',');
       if (seen !== current) {
         throw new ConflictError('handoff-changed', `${from.name}'s open steps changed since the preview; look at the list again`, {
           steps: steps.map((s) => s.id),
@@ -82,26 +86,44 @@ export function handOff(
       }
     }
     if (steps.length === 0 && !input.offboard && !input.giveRoles) {
-      throw new ConflictError('nothing-to-hand-off', `${from.name} has no open steps${input.roleId === null ? '' : ' in that role'} to hand off`);
+      throw new ConflictError(
+        'nothing-to-hand-off',
+        `${from.name} has no open steps${input.roleId === null ? '' : ' in that role'} to hand off`,
+      );
     }
     const at = now.toISOString();
     const move = sql(db, 'UPDATE run_steps SET assignee_id = ?, overdue_notified_at = NULL WHERE id = ?');
     for (const step of steps) {
       move.run(to.id, step.id);
       recordEvent(db, {
-        runId: step.run_id, runStepId: step.id, kind: 'step.reassigned', actorId: by.id, at,
+        runId: step.run_id,
+        runStepId: step.id,
+        kind: 'step.reassigned',
+        actorId: by.id,
+        at,
         data: { from: from.id, fromName: from.name, to: to.id, toName: to.name, reason: input.reason, handOff: true },
       });
     }
     if (input.giveRoles) giveRoles(db, from.id, to.id, input.roleId);
     if (steps.length > 0) {
-      tellHandedOff(db, {
-        steps: steps.map((s) => ({ runId: s.run_id, runTitle: s.run_title, position: s.position, title: s.title, dueAt: s.due_at })),
-        from, to, by, reason: input.reason, fromStaying: !input.offboard,
-      }, now);
+      tellHandedOff(
+        db,
+        {
+          steps: steps.map((s) => ({ runId: s.run_id, runTitle: s.run_title, position: s.position, title: s.title, dueAt: s.due_at })),
+          from,
+          to,
+          by,
+          reason: input.reason,
+          fromStaying: !input.offboard,
+        },
+        now,
+      );
     }
     audit(db, {
-      action: 'steps.handed-off', actorId: by.id, subjectId: from.id, address: by.address,
+      action: 'steps.handed-off',
+      actorId: by.id,
+      subjectId: from.id,
+      address: by.address,
       data: { to: to.id, steps: steps.length, role: input.roleId, giveRoles: input.giveRoles },
     });
     if (input.offboard) {
@@ -114,8 +136,10 @@ export function handOff(
 
 /** The recipient takes the leaver's place (primary stays primary, a backup keeps its rank). */
 function giveRoles(db: Db, fromId: number, toId: number, roleId: number | null): void {
-  const memberships = sql(db, 'SELECT role_id, is_primary FROM role_members WHERE person_id = @from AND (@role IS NULL OR role_id = @role)')
-    .all({ from: fromId, role: roleId }) as { role_id: number; is_primary: number }[];
+  const memberships = sql(
+    db,
+    'SELECT role_id, is_primary FROM role_members WHERE person_id = @from AND (@role IS NULL OR role_id = @role)',
+  ).all({ from: fromId, role: roleId }) as { role_id: number; is_primary: number }[];
   for (const m of memberships) {
     const already = sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND person_id = ?').get(m.role_id, toId);
     if (!already) {

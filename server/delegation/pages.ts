@@ -17,14 +17,32 @@ import { checkRecipient, checkRole, handOff, stepsToHandOff } from './handoff';
  * The hand-off page (choose, preview, confirm) and the person page's absence forms. The API's
  * rules and checks, with messages meant to sit beside a form field.
  */
-const choosePerson = z.string('Choose who takes the steps.').regex(/^[1-9]\d{0,15}$/, 'Choose who takes the steps.').transform(Number);
-const optionalId = z.union([z.literal(''), z.string().regex(/^[1-9]\d{0,15}$/, 'Choose a role from the list.').transform(Number)]).default('');
+const choosePerson = z
+  .string('Choose who takes the steps.')
+  .regex(/^[1-9]\d{0,15}$/, 'Choose who takes the steps.')
+  .transform(Number);
+const optionalId = z
+  .union([
+    z.literal(''),
+    z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, 'Choose a role from the list.')
+      .transform(Number),
+  ])
+  .default('');
 const previewForm = z.object({ to: choosePerson.optional(), role: optionalId });
 const handOffForm = z.object({
   to: choosePerson,
   role: optionalId,
-  reason: z.string('Say why the steps change hands.').trim().min(1, 'Say why the steps change hands.').max(2000, 'Keep it under 2,000 characters.'),
-  expect: z.string().regex(/^(\d+(,\d+)*)?$/, 'Preview the hand-off again.').default(''),
+  reason: z
+    .string('Say why the steps change hands.')
+    .trim()
+    .min(1, 'Say why the steps change hands.')
+    .max(2000, 'Keep it under 2,000 characters.'),
+  expect: z
+    .string()
+    .regex(/^(\d+(,\d+)*)?$/, 'Preview the hand-off again.')
+    .default(''),
   offboard: z.literal('yes').optional(),
   giveRoles: z.literal('yes').optional(),
 });
@@ -83,10 +101,15 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
     const input = readForm(handOffForm, req.body);
     const options = { offboard: input.offboard === 'yes', giveRoles: input.giveRoles === 'yes' };
     authorizeHandOff(actor, from.id, options);
-    const { to } = besideField(() => handOff(db, { id: actor.id, name: actor.name, address: req.ip ?? null }, from, {
-      toId: input.to, roleId: input.role === '' ? null : input.role, reason: input.reason,
-      expect: input.expect === '' ? [] : input.expect.split(',').map(Number), ...options,
-    }));
+    const { to } = besideField(() =>
+      handOff(db, { id: actor.id, name: actor.name, address: req.ip ?? null }, from, {
+        toId: input.to,
+        roleId: input.role === '' ? null : input.role,
+        reason: input.reason,
+        expect: input.expect === '' ? [] : input.expect.split(',').map(Number),
+        ...options,
+      }),
+    );
     res.redirect(303, `/people/${options.offboard ? to.id : from.id}?done=${options.offboard ? 'offboarded' : 'handed-off'}`);
   });
 

@@ -18,8 +18,13 @@ export function homePages({ db, views }: { db: Db; views: Views }): Router {
     const runs = listRuns(db, { status: 'open' }).map(presentRunSummary);
     const gaps = can(actor, { action: 'gaps.read' }) ? { ...listGaps(db), away: awayWithOpenSteps(db) } : null;
     views.render(res, 'home/index', {
-      title: 'Home', work: groupedWork(db, actor.id), runs,
-      gaps: gaps && { ...gaps, any: gaps.emptyRoles.length + gaps.unownedSteps.length + gaps.unassignedRunSteps.length + gaps.away.length > 0 },
+      title: 'Home',
+      work: groupedWork(db, actor.id),
+      runs,
+      gaps: gaps && {
+        ...gaps,
+        any: gaps.emptyRoles.length + gaps.unownedSteps.length + gaps.unassignedRunSteps.length + gaps.away.length > 0,
+      },
     });
   });
 

@@ -109,15 +109,25 @@ export function errorHandler(log: (error: unknown) => void = console.error, view
       }
       const formView = res.locals.formView as string | undefined;
       if (formView && failure.status < 500 && failure.field) {
-        views.render(res, formView, {
-          ...(res.locals.formData as Record<string, unknown>),
-          values: formValues(req.body),
-          errors: { [failure.field]: failure.message },
-          csrfToken: req.session?.csrf_token,
-        }, { status: failure.status });
+        views.render(
+          res,
+          formView,
+          {
+            ...(res.locals.formData as Record<string, unknown>),
+            values: formValues(req.body),
+            errors: { [failure.field]: failure.message },
+            csrfToken: req.session?.csrf_token,
+          },
+          { status: failure.status },
+        );
         return;
       }
-      views.render(res, 'errors/error', { title: 'Something is wrong', status: failure.status, message: failure.message, narrow: true }, { status: failure.status });
+      views.render(
+        res,
+        'errors/error',
+        { title: 'Something is wrong', status: failure.status, message: failure.message, narrow: true },
+        { status: failure.status },
+      );
       return;
     }
     res.status(failure.status).json(errorBody(failure));

@@ -40,7 +40,8 @@ export function besideField<T>(change: () => T, fields: Record<string, string> =
       const message = error.message.slice(error.field.length + 2);
       throw new AppError(error.status, error.code, message, fields[error.field] ?? error.field, error.details);
     }
-    if (error instanceof AppError && !error.field && error.status < 500) throw new AppError(error.status, error.code, error.message, 'form', error.details);
+    if (error instanceof AppError && !error.field && error.status < 500)
+      throw new AppError(error.status, error.code, error.message, 'form', error.details);
     throw error;
   }
 }

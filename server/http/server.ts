@@ -37,4 +37,5 @@ export function createServer(app: Express): http.Server {
   );
 }
 
-const isPlainFunction = (constructor: unknown) => typeof constructor === 'function' && !/^class\b/.test(Function.prototype.toString.call(constructor));
+const isPlainFunction = (constructor: unknown) =>
+  typeof constructor === 'function' && !/^class\b/.test(Function.prototype.toString.call(constructor));

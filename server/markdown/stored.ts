@@ -9,15 +9,22 @@ import { renderInlineMarkdown, renderMarkdown, RENDERER_VERSION } from './render
  */
 export function ensureVersionHtml(db: Db, versionId: number): void {
   const steps = sql(db, 'SELECT id, body, checks FROM runbook_steps WHERE version_id = ? AND body_html IS NULL').all(versionId) as {
-    id: number; body: string; checks: string;
+    id: number;
+    body: string;
+    checks: string;
   }[];
-  const intro = sql(db, 'SELECT intro FROM runbook_versions WHERE id = ? AND intro_html IS NULL').get(versionId) as { intro: string } | undefined;
+  const intro = sql(db, 'SELECT intro FROM runbook_versions WHERE id = ? AND intro_html IS NULL').get(versionId) as
+    { intro: string } | undefined;
   if (steps.length === 0 && !intro) return;
   db.transaction(() => {
     if (intro) sql(db, 'UPDATE runbook_versions SET intro_html = ? WHERE id = ?').run(renderMarkdown(intro.intro), versionId);
     for (const step of steps) {
       const checks = (JSON.parse(step.checks) as string[]).map(renderInlineMarkdown);
-      sql(db, 'UPDATE runbook_steps SET body_html = ?, checks_html = ? WHERE id = ?').run(renderMarkdown(step.body), JSON.stringify(checks), step.id);
+      sql(db, 'UPDATE runbook_steps SET body_html = ?, checks_html = ? WHERE id = ?').run(
+        renderMarkdown(step.body),
+        JSON.stringify(checks),
+        step.id,
+      );
     }
   })();
 }

@@ -9,7 +9,13 @@ import { plain } from './links';
  */
 
 const dueFormat = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
 });
 export const formatDue = (iso: string) => `${dueFormat.format(new Date(iso))} UTC`;
 
@@ -37,12 +43,21 @@ const greet = (name: string) => text`Hi ${name},\n\n`;
 
 /** At a run's start, each assignee hears once, with all of their steps in it (not the person who started it). */
 export function tellAssignedAtStart(db: Db, runId: number, startedBy: Named | null, now: Date): void {
-  const rows = sql(db,
+  const rows = sql(
+    db,
     `SELECT s.position, s.title, s.due_at, s.assignee_id, p.name AS assignee_name, r.title AS run_title, v.title AS runbook_title
        FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbook_versions v ON v.id = r.version_id
        JOIN people p ON p.id = s.assignee_id
       WHERE s.run_id = ? ORDER BY s.assignee_id, s.position`,
-  ).all(runId) as { position: number; title: string; due_at: string | null; assignee_id: number; assignee_name: string; run_title: string; runbook_title: string }[];
+  ).all(runId) as {
+    position: number;
+    title: string;
+    due_at: string | null;
+    assignee_id: number;
+    assignee_name: string;
+    run_title: string;
+    runbook_title: string;
+  }[];
   const byPerson = new Map<number, typeof rows>(); // Map.groupBy needs Node 21
   for (const row of rows) byPerson.set(row.assignee_id, [...(byPerson.get(row.assignee_id) ?? []), row]);
   for (const [personId, steps] of byPerson) {
@@ -51,15 +66,21 @@ export function tellAssignedAtStart(db: Db, runId: number, startedBy: Named | nu
     if (!first) continue;
     const refs = steps.map((s) => ({ runId, runTitle: s.run_title, position: s.position, title: s.title, dueAt: s.due_at }));
     const who = startedBy ? `${startedBy.name} started` : 'The schedule started';
-    notify(db, {
-      personId,
-      kind: 'assigned',
-      subject: steps.length === 1 ? `${first.run_title}: "${first.title}" is yours` : `${first.run_title}: ${steps.length} steps are yours`,
-      body: text`${greet(first.assignee_name)}${who} "${first.run_title}" (${first.runbook_title}). ${steps.length === 1 ? 'This step is' : 'These steps are'} yours:\n\n`
-        + text`${refs.map((r) => stepLine(r, false)).join('\n')}\n\nOpen the run: {link}\n`,
-      linkPath: stepPath(refs[0] as StepRef),
-      runId,
-    }, now);
+    notify(
+      db,
+      {
+        personId,
+        kind: 'assigned',
+        subject:
+          steps.length === 1 ? `${first.run_title}: "${first.title}" is yours` : `${first.run_title}: ${steps.length} steps are yours`,
+        body:
+          text`${greet(first.assignee_name)}${who} "${first.run_title}" (${first.runbook_title}). ${steps.length === 1 ? 'This step is' : 'These steps are'} yours:\n\n` +
+          text`${refs.map((r) => stepLine(r, false)).join('\n')}\n\nOpen the run: {link}\n`,
+        linkPath: stepPath(refs[0] as StepRef),
+        runId,
+      },
+      now,
+    );
   }
 }
 
@@ -71,25 +92,34 @@ export function tellReassigned(
 ): void {
   const { step, from, to, by, reason } = change;
   if (to.id !== by.id) {
-    notify(db, {
-      personId: to.id,
-      kind: 'assigned',
-      subject: text`${step.runTitle}: ${by.name} handed you "${step.title}"`,
-      body: text`${greet(to.name)}${by.name} handed you "${step.title}" in "${step.runTitle}"${from ? ` (it was ${from.id === by.id ? 'theirs' : `${from.name}'s`})` : ''}.\n`
-        + text`Why: ${reason}\n${step.dueAt ? `Due: ${formatDue(step.dueAt)}\n` : ''}\nOpen the step: {link}\n`,
-      linkPath: stepPath(step),
-      runId: step.runId,
-    }, now);
+    notify(
+      db,
+      {
+        personId: to.id,
+        kind: 'assigned',
+        subject: text`${step.runTitle}: ${by.name} handed you "${step.title}"`,
+        body:
+          text`${greet(to.name)}${by.name} handed you "${step.title}" in "${step.runTitle}"${from ? ` (it was ${from.id === by.id ? 'theirs' : `${from.name}'s`})` : ''}.\n` +
+          text`Why: ${reason}\n${step.dueAt ? `Due: ${formatDue(step.dueAt)}\n` : ''}\nOpen the step: {link}\n`,
+        linkPath: stepPath(step),
+        runId: step.runId,
+      },
+      now,
+    );
   }
   if (from && from.id !== by.id) {
-    notify(db, {
-      personId: from.id,
-      kind: 'handed-off',
-      subject: text`${step.runTitle}: "${step.title}" now goes to ${to.name}`,
-      body: text`${greet(from.name)}${by.name} handed "${step.title}" in "${step.runTitle}" to ${to.name}; it is no longer yours.\nWhy: ${reason}\n\nThe run: {link}\n`,
-      linkPath: stepPath(step),
-      runId: step.runId,
-    }, now);
+    notify(
+      db,
+      {
+        personId: from.id,
+        kind: 'handed-off',
+        subject: text`${step.runTitle}: "${step.title}" now goes to ${to.name}`,
+        body: text`${greet(from.name)}${by.name} handed "${step.title}" in "${step.runTitle}" to ${to.name}; it is no longer yours.\nWhy: ${reason}\n\nThe run: {link}\n`,
+        linkPath: stepPath(step),
+        runId: step.runId,
+      },
+      now,
+    );
   }
 }
 
@@ -103,35 +133,48 @@ export function tellHandedOff(
   const list = steps.map((s) => stepLine(s, true)).join('\n');
   const count = steps.length === 1 ? '1 step' : `${steps.length} steps`;
   if (to.id !== by.id) {
-    notify(db, {
-      personId: to.id,
-      kind: 'assigned',
-      subject: text`${by.name} handed you ${count} from ${from.name}`,
-      body: text`${greet(to.name)}${by.name} handed you ${count} that ${from.name} had.\nWhy: ${reason}\n\n${list}\n\nYour work: {link}\n`,
-      linkPath: '/my-work',
-      runId: null,
-    }, now);
+    notify(
+      db,
+      {
+        personId: to.id,
+        kind: 'assigned',
+        subject: text`${by.name} handed you ${count} from ${from.name}`,
+        body: text`${greet(to.name)}${by.name} handed you ${count} that ${from.name} had.\nWhy: ${reason}\n\n${list}\n\nYour work: {link}\n`,
+        linkPath: '/my-work',
+        runId: null,
+      },
+      now,
+    );
   }
   if (change.fromStaying && from.id !== by.id) {
-    notify(db, {
-      personId: from.id,
-      kind: 'handed-off',
-      subject: text`${count} of yours now go to ${to.name}`,
-      body: text`${greet(from.name)}${by.name} handed ${count} of yours to ${to.name}; they are no longer yours.\nWhy: ${reason}\n\n${list}\n\nYour work: {link}\n`,
-      linkPath: '/my-work',
-      runId: null,
-    }, now);
+    notify(
+      db,
+      {
+        personId: from.id,
+        kind: 'handed-off',
+        subject: text`${count} of yours now go to ${to.name}`,
+        body: text`${greet(from.name)}${by.name} handed ${count} of yours to ${to.name}; they are no longer yours.\nWhy: ${reason}\n\n${list}\n\nYour work: {link}\n`,
+        linkPath: '/my-work',
+        runId: null,
+      },
+      now,
+    );
   }
 }
 
 export function tellOverdue(db: Db, step: StepRef & { assignee: Named }, now: Date): void {
-  notify(db, {
-    personId: step.assignee.id,
-    kind: 'overdue',
-    subject: text`Overdue: "${step.title}" (${step.runTitle})`,
-    body: text`${greet(step.assignee.name)}"${step.title}" in "${step.runTitle}" was due ${formatDue(step.dueAt as string)} and is not done yet.\n`
-      + text`If you cannot do it, hand it to someone from the step's page.\n\nOpen the step: {link}\n`,
-    linkPath: stepPath(step),
-    runId: step.runId,
-  }, now);
+  notify(
+    db,
+    {
+      personId: step.assignee.id,
+      kind: 'overdue',
+      subject: text`Overdue: "${step.title}" (${step.runTitle})`,
+      body:
+        text`${greet(step.assignee.name)}"${step.title}" in "${step.runTitle}" was due ${formatDue(step.dueAt as string)} and is not done yet.\n` +
+        text`If you cannot do it, hand it to someone from the step's page.\n\nOpen the step: {link}\n`,
+      linkPath: stepPath(step),
+      runId: step.runId,
+    },
+    now,
+  );
 }

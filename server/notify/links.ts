@@ -40,7 +40,13 @@ export function bodyForSending(
   const link = db.transaction(() => {
     const made = createAccessLink(db, message.person_id, null);
     sql(db, 'UPDATE access_links SET notification_id = ? WHERE id = ?').run(message.id, made.id);
-    audit(db, { action: 'link.created', actorId: null, subjectId: message.person_id, address: null, data: { link: made.id, notification: message.id } });
+    audit(db, {
+      action: 'link.created',
+      actorId: null,
+      subjectId: message.person_id,
+      address: null,
+      data: { link: made.id, notification: message.id },
+    });
     return made;
   })();
   const text = fillLinks(message.body, message.link_path, (path) => `${baseUrl}/l/${link.token}?to=${encodeURIComponent(path)}`);

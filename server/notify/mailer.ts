@@ -33,8 +33,15 @@ export function smtpMailer(settings: Pick<MailSettings, 'smtpUrl' | 'from'>): Ma
   };
 }
 
-export async function sendPending(db: Db, mailer: Mailer, baseUrl: string, now: Date = new Date(), limit = 50): Promise<{ sent: number; failed: number }> {
-  const due = sql(db,
+export async function sendPending(
+  db: Db,
+  mailer: Mailer,
+  baseUrl: string,
+  now: Date = new Date(),
+  limit = 50,
+): Promise<{ sent: number; failed: number }> {
+  const due = sql(
+    db,
     "SELECT * FROM notifications WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
   ).all(now.toISOString(), limit) as NotificationRow[];
   let sent = 0;
@@ -42,15 +49,20 @@ export async function sendPending(db: Db, mailer: Mailer, baseUrl: string, now: 
   for (const message of due) {
     const person = findPerson(db, message.person_id);
     if (!person?.active) {
-      sql(db, "UPDATE notifications SET status = 'failed', last_error = ? WHERE id = ?").run('Not sent: the person was deactivated', message.id);
+      sql(db, "UPDATE notifications SET status = 'failed', last_error = ? WHERE id = ?").run(
+        'Not sent: the person was deactivated',
+        message.id,
+      );
       failed++;
       continue;
     }
     const { text, undo } = bodyForSending(db, message, person, baseUrl);
     try {
       await mailer.send({ to: `"${person.name.replace(/["\\]/g, '')}" <${person.email}>`, subject: message.subject, text });
-      sql(db, "UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
-        .run(new Date().toISOString(), message.id);
+      sql(db, "UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(
+        new Date().toISOString(),
+        message.id,
+      );
       sent++;
     } catch (error) {
       undo();
@@ -58,7 +70,11 @@ export async function sendPending(db: Db, mailer: Mailer, baseUrl: string, now: 
       const giveUp = attempts >= MAX_ATTEMPTS;
       const retryAt = new Date(Date.now() + 60_000 * 2 ** (attempts - 1)).toISOString();
       sql(db, 'UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?').run(
-        giveUp ? 'failed' : 'pending', attempts, giveUp ? null : retryAt, String((error as Error).message ?? error).slice(0, 1000), message.id,
+        giveUp ? 'failed' : 'pending',
+        attempts,
+        giveUp ? null : retryAt,
+        String((error as Error).message ?? error).slice(0, 1000),
+        message.id,
       );
       if (giveUp) failed++;
     }

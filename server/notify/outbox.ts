@@ -42,7 +42,8 @@ export interface NotificationRow {
  * now, or in tomorrow morning's digest.
  */
 export function notify(db: Db, message: Message, now: Date = new Date()): void {
-  sql(db,
+  sql(
+    db,
     `INSERT INTO notifications (person_id, kind, subject, body, link_path, run_id, status, created_at)
      SELECT id, @kind, @subject, @body, @linkPath, @runId,
             CASE WHEN notify = 'digest' AND @kind != 'digest' THEN 'digest' ELSE 'pending' END, @now
@@ -56,18 +57,24 @@ export function findNotification(db: Db, id: number): NotificationRow | undefine
 
 /** The outbox as owners read it: newest first, optionally only one status. */
 export function listNotifications(db: Db, filter: { status?: NotificationStatus; personId?: number; limit?: number } = {}) {
-  return sql(db,
+  return sql(
+    db,
     `SELECT n.*, p.name AS person_name, p.email AS person_email, p.access_level AS person_level
        FROM notifications n JOIN people p ON p.id = n.person_id
       WHERE (@status IS NULL OR n.status = @status) AND (@person IS NULL OR n.person_id = @person)
       ORDER BY n.id DESC LIMIT @limit`,
   ).all({ status: filter.status ?? null, person: filter.personId ?? null, limit: filter.limit ?? 200 }) as (NotificationRow & {
-    person_name: string; person_email: string; person_level: string;
+    person_name: string;
+    person_email: string;
+    person_level: string;
   })[];
 }
 
 export function countNotifications(db: Db): Record<NotificationStatus, number> {
-  const rows = sql(db, 'SELECT status, count(*) AS n FROM notifications GROUP BY status').all() as { status: NotificationStatus; n: number }[];
+  const rows = sql(db, 'SELECT status, count(*) AS n FROM notifications GROUP BY status').all() as {
+    status: NotificationStatus;
+    n: number;
+  }[];
   const counts = { pending: 0, digest: 0, digested: 0, sent: 0, failed: 0 };
   for (const row of rows) counts[row.status] = row.n;
   return counts;

@@ -17,11 +17,25 @@ const statusQuery = z.object({
 });
 
 const STATUS_LABELS = {
-  pending: 'Waiting to be sent', digest: 'Kept for the daily digest', digested: 'Sent in a digest', sent: 'Sent', failed: 'Could not be sent',
+  pending: 'Waiting to be sent',
+  digest: 'Kept for the daily digest',
+  digested: 'Sent in a digest',
+  sent: 'Sent',
+  failed: 'Could not be sent',
 } as const;
 
 /** The outbox (owners) and each person's choice of email rhythm. */
-export function notifyPages({ db, views, publicUrl, emailConfigured }: { db: Db; views: Views; publicUrl: string | null; emailConfigured: boolean }): Router {
+export function notifyPages({
+  db,
+  views,
+  publicUrl,
+  emailConfigured,
+}: {
+  db: Db;
+  views: Views;
+  publicUrl: string | null;
+  emailConfigured: boolean;
+}): Router {
   const router = Router();
 
   router.post('/people/:id/notifications', (req, res) => {
@@ -43,7 +57,10 @@ export function notifyPages({ db, views, publicUrl, emailConfigured }: { db: Db;
       title: 'Outbox',
       emailConfigured,
       filters: (Object.keys(STATUS_LABELS) as (keyof typeof STATUS_LABELS)[]).map((value) => ({
-        value, label: labels[value], count: counts[value], current: value === status,
+        value,
+        label: labels[value],
+        count: counts[value],
+        current: value === status,
       })),
       status: status ?? null,
       messages: readOutbox(db, siteUrl(req, publicUrl), { status }).map((m) => ({ ...m, statusLabel: labels[m.status] })),

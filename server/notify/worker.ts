@@ -9,7 +9,14 @@ import { composeDigests, notifyOverdueSteps } from './sweep';
  */
 export function startNotifier(
   db: Db,
-  options: { mailer: Mailer | null; baseUrl: string; digestHour: number; log?: (message: string) => void; sweepMs?: number; sendMs?: number },
+  options: {
+    mailer: Mailer | null;
+    baseUrl: string;
+    digestHour: number;
+    log?: (message: string) => void;
+    sweepMs?: number;
+    sendMs?: number;
+  },
 ): () => void {
   const log = options.log ?? console.log;
   const sweep = () => {

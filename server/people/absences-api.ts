@@ -14,7 +14,6 @@ const awayBody = z.object({
   note: z.string().trim().max(500).default(''),
 });
 
-
 /** A person's absences (JSON): list, plan, cancel. */
 export function absenceRoutes({ db }: { db: Db }): Router {
   const router = Router();

@@ -30,7 +30,8 @@ export function absencePages({ db }: { db: Db }): Router {
     const input = readForm(awayForm, req.body);
     const by = { actorId: actor.id, address: req.ip ?? null };
     besideField(() => planAbsence(db, { personId: person.id, from: input.awayFrom, to: input.awayTo, note: input.awayNote }, by), {
-      from: 'awayFrom', to: 'awayTo',
+      from: 'awayFrom',
+      to: 'awayTo',
     });
     res.redirect(303, `/people/${person.id}?done=away-planned#away`);
   });

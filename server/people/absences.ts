@@ -22,18 +22,25 @@ export const today = (now: Date = new Date()) => now.toISOString().slice(0, 10);
 
 /** The person's periods that have not ended, soonest first. */
 export function listAwayPeriods(db: Db, personId: number, now: Date = new Date()): AwayRow[] {
-  return sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND ends_on >= ? ORDER BY starts_on, id').all(personId, today(now)) as AwayRow[];
+  return sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND ends_on >= ? ORDER BY starts_on, id').all(
+    personId,
+    today(now),
+  ) as AwayRow[];
 }
 
 /** The period someone is in today, if any. */
 export function currentAbsence(db: Db, personId: number, now: Date = new Date()): AwayRow | undefined {
-  return sql(db, 'SELECT * FROM away_periods WHERE person_id = @person AND starts_on <= @today AND ends_on >= @today ORDER BY ends_on DESC LIMIT 1')
-    .get({ person: personId, today: today(now) }) as AwayRow | undefined;
+  return sql(
+    db,
+    'SELECT * FROM away_periods WHERE person_id = @person AND starts_on <= @today AND ends_on >= @today ORDER BY ends_on DESC LIMIT 1',
+  ).get({ person: personId, today: today(now) }) as AwayRow | undefined;
 }
 
 /** Everyone away today (the hand-off page greys them out). */
 export function peopleAwayToday(db: Db, now: Date = new Date()): Set<number> {
-  const ids = value(db, 'SELECT DISTINCT person_id FROM away_periods WHERE starts_on <= @today AND ends_on >= @today').all({ today: today(now) });
+  const ids = value(db, 'SELECT DISTINCT person_id FROM away_periods WHERE starts_on <= @today AND ends_on >= @today').all({
+    today: today(now),
+  });
   return new Set(ids as number[]);
 }
 
@@ -41,9 +48,14 @@ export function peopleAwayToday(db: Db, now: Date = new Date()): Set<number> {
 export function refuseIfAway(db: Db, person: { id: number; name: string }, field: string, now: Date = new Date()): void {
   const away = currentAbsence(db, person.id, now);
   if (away) {
-    throw new UnprocessableError('person-away', `${field}: ${person.name} is away until ${away.ends_on}; choose someone who is here`, field, {
-      awayUntil: away.ends_on,
-    });
+    throw new UnprocessableError(
+      'person-away',
+      `${field}: ${person.name} is away until ${away.ends_on}; choose someone who is here`,
+      field,
+      {
+        awayUntil: away.ends_on,
+      },
+    );
   }
 }
 
@@ -55,14 +67,23 @@ export function addAwayPeriod(
   if (input.to < input.from) throw new UnprocessableError('bad-period', `to: ${input.to} is before ${input.from}`, 'to');
   if (input.to < today(now)) throw new UnprocessableError('bad-period', `to: ${input.to} is in the past`, 'to');
   return db.transaction(() => {
-    const overlap = sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND starts_on <= ? AND ends_on >= ? LIMIT 1')
-      .get(input.personId, input.to, input.from) as AwayRow | undefined;
+    const overlap = sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND starts_on <= ? AND ends_on >= ? LIMIT 1').get(
+      input.personId,
+      input.to,
+      input.from,
+    ) as AwayRow | undefined;
     if (overlap) {
-      throw new ConflictError('away-overlap', `from: this overlaps the absence from ${overlap.starts_on} to ${overlap.ends_on}; change or remove that one`, {
-        field: 'from', period: overlap.id,
-      });
+      throw new ConflictError(
+        'away-overlap',
+        `from: this overlaps the absence from ${overlap.starts_on} to ${overlap.ends_on}; change or remove that one`,
+        {
+          field: 'from',
+          period: overlap.id,
+        },
+      );
     }
-    const { lastInsertRowid } = sql(db,
+    const { lastInsertRowid } = sql(
+      db,
       'INSERT INTO away_periods (person_id, starts_on, ends_on, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(input.personId, input.from, input.to, input.note, input.createdBy, now.toISOString());
     return sql(db, 'SELECT * FROM away_periods WHERE id = ?').get(lastInsertRowid) as AwayRow;
@@ -84,7 +105,8 @@ export const presentAway = (row: AwayRow, now: Date = new Date()) => ({
 
 /** People away today whose open steps still wait on them: a gap until someone hands them off. */
 export function awayWithOpenSteps(db: Db, now: Date = new Date()) {
-  return sql(db,
+  return sql(
+    db,
     `SELECT p.id, p.name, max(a.ends_on) AS until,
             (SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id
               WHERE s.assignee_id = p.id AND s.status = 'open' AND r.status = 'open') AS open_steps
@@ -103,7 +125,13 @@ interface By {
 export function planAbsence(db: Db, input: { personId: number; from: string; to: string; note: string }, by: By): AwayRow {
   return db.transaction(() => {
     const added = addAwayPeriod(db, { ...input, createdBy: by.actorId });
-    audit(db, { action: 'away.planned', actorId: by.actorId, subjectId: input.personId, address: by.address, data: { from: input.from, to: input.to } });
+    audit(db, {
+      action: 'away.planned',
+      actorId: by.actorId,
+      subjectId: input.personId,
+      address: by.address,
+      data: { from: input.from, to: input.to },
+    });
     return added;
   })();
 }

@@ -9,7 +9,6 @@ import { findPerson, type PersonRow } from './repo';
 import { authorize } from '../access/policy';
 import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit } from '../auth/grants';
 
-
 export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | null }): Router {
   const router = Router();
   const person = (raw: string | undefined): PersonRow => {
@@ -35,7 +34,11 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
     const target = person(req.params.id);
     res.json({
       links: listAccessLinks(db, target.id).map((l) => ({
-        id: l.id, createdAt: l.created_at, expiresAt: l.expires_at, lastUsedAt: l.last_used_at, revokedAt: l.revoked_at,
+        id: l.id,
+        createdAt: l.created_at,
+        expiresAt: l.expires_at,
+        lastUsedAt: l.last_used_at,
+        revokedAt: l.revoked_at,
       })),
     });
   });

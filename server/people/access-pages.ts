@@ -80,7 +80,8 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     res.locals.formData = personData(db, actor, person);
     const { active, confirm } = readForm(activeForm, req.body);
     if (!active && person.active) {
-      if (confirm !== 'yes') throw new AppError(400, 'confirm-required', `Tick the box to confirm that ${person.name}’s access ends now.`, 'active');
+      if (confirm !== 'yes')
+        throw new AppError(400, 'confirm-required', `Tick the box to confirm that ${person.name}’s access ends now.`, 'active');
       beside('active', () => db.transaction(() => deactivatePerson(db, actor.id, person, req.ip ?? null))());
       return res.redirect(303, `/people/${person.id}?done=deactivated`);
     }

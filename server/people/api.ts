@@ -88,7 +88,10 @@ export function peopleRoutes({ db }: { db: Db }): Router {
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
     const now = new Date().toISOString();
-    res.json({ person: { id: person.id, name: person.name }, assignments: listAssignments(db, person.id).map((a) => presentAssignment(a, now)) });
+    res.json({
+      person: { id: person.id, name: person.name },
+      assignments: listAssignments(db, person.id).map((a) => presentAssignment(a, now)),
+    });
   });
 
   return router;

@@ -5,8 +5,9 @@ import { sql } from '../db/statements';
 
 /** A person's open steps across open runs, earliest due first (undated last). */
 export function listAssignments(db: Db, personId: number) {
-  return sql(db, 
-      `SELECT s.id, s.position, s.title, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
+  return sql(
+    db,
+    `SELECT s.id, s.position, s.title, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
               b.slug AS runbook_slug, ro.name AS role_name,
               (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
               (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count
@@ -14,10 +15,19 @@ export function listAssignments(db: Db, personId: number) {
          LEFT JOIN roles ro ON ro.id = s.role_id
         WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'
         ORDER BY s.due_at IS NULL, s.due_at, r.started_at, s.position`,
-    )
-    .all(personId) as {
-    id: number; position: number; title: string; due_at: string | null; estimate_minutes: number | null; optional: number;
-    run_id: number; run_title: string; runbook_slug: string; role_name: string | null; check_count: number; ticked_count: number;
+  ).all(personId) as {
+    id: number;
+    position: number;
+    title: string;
+    due_at: string | null;
+    estimate_minutes: number | null;
+    optional: number;
+    run_id: number;
+    run_title: string;
+    runbook_slug: string;
+    role_name: string | null;
+    check_count: number;
+    ticked_count: number;
   }[];
 }
 

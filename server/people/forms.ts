@@ -8,7 +8,11 @@ import { text } from '../http/forms';
  * across the forms of one page, so an error lands beside the control that caused it.
  */
 
-const email = z.string('Enter an email address.').trim().toLowerCase().pipe(z.email('Enter an email address, like name@example.com.').max(320));
+const email = z
+  .string('Enter an email address.')
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter an email address, like name@example.com.').max(320));
 const kind = z.enum(['team', 'outsourcer'], 'Choose team or outsourcer.');
 /** A money amount as typed: blank means "no cost recorded". */
 const cost = z
@@ -47,6 +51,9 @@ export const roleForm = z.object({
 });
 
 export const memberForm = z.object({
-  person: z.string('Choose a person.').regex(/^[1-9]\d{0,15}$/, 'Choose a person.').transform(Number),
+  person: z
+    .string('Choose a person.')
+    .regex(/^[1-9]\d{0,15}$/, 'Choose a person.')
+    .transform(Number),
   as: z.enum(['backup', 'primary'], 'Choose primary or backup.').default('backup'),
 });

@@ -11,7 +11,9 @@ import type { Level } from '../access/actor';
 /** Refuses a change that would leave nobody able to run the business. */
 function keepAnOwner(db: Db, target: PersonRow): void {
   if (target.access_level !== 'owner') return;
-  const others = sql(db, "SELECT count(*) AS n FROM people WHERE access_level = 'owner' AND active = 1 AND id != ?").get(target.id) as { n: number };
+  const others = sql(db, "SELECT count(*) AS n FROM people WHERE access_level = 'owner' AND active = 1 AND id != ?").get(target.id) as {
+    n: number;
+  };
   if (others.n === 0) throw new ConflictError('last-owner', `${target.name} is the only owner; make someone else owner first`);
 }
 

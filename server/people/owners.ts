@@ -28,7 +28,8 @@ export function resolveOwner(db: Db, name: string | null, now: Date = new Date()
  * A step that names a person (not a role) still goes to them: there is no backup to choose.
  */
 export function pickRoleAssignee(db: Db, roleId: number, now: Date = new Date()): { id: number; name: string } | null {
-  const member = sql(db,
+  const member = sql(
+    db,
     `SELECT p.id, p.name FROM role_members m JOIN people p ON p.id = m.person_id
       WHERE m.role_id = @role AND p.active = 1
         AND NOT EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = p.id AND a.starts_on <= @today AND a.ends_on >= @today)

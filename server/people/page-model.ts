@@ -120,12 +120,8 @@ export function personData(db: Db, actor: Actor, person: PersonRow) {
     canInvite,
     reinviteRefusal,
     managesAccess: mayInvite || showLinks || owner,
-    links: showLinks
-      ? { live: liveLinks, ended: links.length - liveLinks.length, canCreate: person.active === 1 }
-      : null,
-    owner: owner
-      ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) }
-      : null,
+    links: showLinks ? { live: liveLinks, ended: links.length - liveLinks.length, canCreate: person.active === 1 } : null,
+    owner: owner ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) } : null,
     ...personDelegation(db, actor, person),
   };
 }
@@ -150,7 +146,11 @@ export function roleData(db: Db, actor: Actor, role: RoleRow) {
     role: roleSummary(role, members),
     runbooks: byRunbook(stepsOwnedBy(db, role.name)),
     canManage: manage,
-    candidates: manage ? listPeople(db).filter((p) => p.active === 1 && !inRole.has(p.id)).map((p) => ({ id: p.id, value: String(p.id), name: p.name, kindLabel: KIND_LABELS[p.kind] })) : [],
+    candidates: manage
+      ? listPeople(db)
+          .filter((p) => p.active === 1 && !inRole.has(p.id))
+          .map((p) => ({ id: p.id, value: String(p.id), name: p.name, kindLabel: KIND_LABELS[p.kind] }))
+      : [],
   };
 }
 
@@ -168,8 +168,9 @@ function personDelegation(db: Db, actor: Actor, person: PersonRow) {
       today: today(now),
     },
     handOffHref: can(actor, { action: 'steps.handoff', fromId: person.id }) ? `/people/${person.id}/handoff` : null,
-    email: actor.id === person.id || can(actor, { action: 'person.manage' })
-      ? { each: person.notify === 'each', digest: person.notify === 'digest', self: actor.id === person.id }
-      : null,
+    email:
+      actor.id === person.id || can(actor, { action: 'person.manage' })
+        ? { each: person.notify === 'each', digest: person.notify === 'digest', self: actor.id === person.id }
+        : null,
   };
 }

@@ -23,11 +23,23 @@ export interface NewSecret {
 /** Renders a person's page with a new link on it, never cached: reloading must not show it again. */
 export function renderWithSecret(views: Views, res: Response, db: Db, actor: Actor, person: PersonRow, secret: NewSecret) {
   res.setHeader('Cache-Control', 'no-store');
-  views.render(res, 'people/person', { ...personData(db, actor, person), newSecret: { ...secret, invitation: secret.kind === 'invitation' } }, { status: 201 });
+  views.render(
+    res,
+    'people/person',
+    { ...personData(db, actor, person), newSecret: { ...secret, invitation: secret.kind === 'invitation' } },
+    { status: 201 },
+  );
 }
 
 /** Makes the invitation or personal link and records it, as the API does. */
-export function issueSecret(db: Db, req: Request, actor: Actor, person: PersonRow, kind: NewSecret['kind'], publicUrl: string | null): NewSecret {
+export function issueSecret(
+  db: Db,
+  req: Request,
+  actor: Actor,
+  person: PersonRow,
+  kind: NewSecret['kind'],
+  publicUrl: string | null,
+): NewSecret {
   const base = siteUrl(req, publicUrl);
   if (kind === 'invitation') {
     const { token, expiresAt } = inviteWithAudit(db, person.id, { actorId: actor.id, address: req.ip ?? null });
@@ -60,7 +72,14 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
     beside('level', () => authorize(actor, { action: 'person.invite', level }));
     if (findPersonByEmail(db, input.email)) throw emailTaken(input.email);
     const { person, secret } = db.transaction(() => {
-      const person = insertPerson(db, { name: input.name, email: input.email, kind: input.kind, hourlyCostCents: null, active: true, level });
+      const person = insertPerson(db, {
+        name: input.name,
+        email: input.email,
+        kind: input.kind,
+        hourlyCostCents: null,
+        active: true,
+        level,
+      });
       const secret = input.access === 'none' ? null : issueSecret(db, req, actor, person, input.access, publicUrl);
       return { person, secret };
     })();

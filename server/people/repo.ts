@@ -38,7 +38,8 @@ export function insertPerson(
 ): PersonRow {
   // An outsourcer sees only their own steps unless someone decides otherwise.
   const level = person.level ?? (person.kind === 'outsourcer' ? 'outsourcer' : 'member');
-  const { lastInsertRowid } = sql(db, 
+  const { lastInsertRowid } = sql(
+    db,
     'INSERT INTO people (name, email, kind, hourly_cost_cents, active, access_level, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, level, new Date().toISOString());
   return findPerson(db, Number(lastInsertRowid)) as PersonRow;
@@ -49,7 +50,8 @@ export function updatePerson(
   id: number,
   changes: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean }>,
 ): void {
-  sql(db, 
+  sql(
+    db,
     `UPDATE people SET
        name = coalesce(@name, name),
        email = coalesce(@email, email),

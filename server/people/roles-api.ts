@@ -9,7 +9,10 @@ import { findPerson } from './repo';
 import { findRole, findRoleByName, insertRole, listRoleMembers, listRoles, removeRoleMember, upsertRoleMember } from './roles-repo';
 import { listGaps } from './gaps';
 
-const roleBody = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200), description: z.string().trim().max(2000).default('') });
+const roleBody = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  description: z.string().trim().max(2000).default(''),
+});
 const memberBody = z.object({ person: z.number().int().positive(), primary: z.boolean().optional() });
 
 /** Roles and who fills them (JSON), and the gaps: work that depends on nobody. */
@@ -21,7 +24,9 @@ export function roleRoutes({ db }: { db: Db }): Router {
     return listRoles(db).map((role) => {
       const own = members.filter((m) => m.role_id === role.id);
       return {
-        id: role.id, name: role.name, description: role.description,
+        id: role.id,
+        name: role.name,
+        description: role.description,
         members: own.map((m) => ({ person: { id: m.person_id, name: m.name, active: m.active === 1 }, primary: m.is_primary === 1 })),
         gap: !own.some((m) => m.active === 1),
       };
@@ -36,7 +41,8 @@ export function roleRoutes({ db }: { db: Db }): Router {
   router.post('/roles', (req, res) => {
     authorize(requireActor(req), { action: 'roles.manage' });
     const input = validate(roleBody, req.body);
-    if (findRoleByName(db, input.name)) throw new ConflictError('role-exists', `A role named "${input.name}" already exists`, { field: 'name' });
+    if (findRoleByName(db, input.name))
+      throw new ConflictError('role-exists', `A role named "${input.name}" already exists`, { field: 'name' });
     const role = insertRole(db, input.name, input.description);
     res.status(201).json(presentRoles().find((r) => r.id === role.id));
   });

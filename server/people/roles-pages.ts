@@ -30,7 +30,8 @@ export function rolePages({ db, views }: { db: Db; views: Views }): Router {
     res.locals.formView = 'people/directory';
     res.locals.formData = directoryData(db, actor);
     const input = readForm(roleForm, req.body);
-    if (findRoleByName(db, input.roleName)) throw new AppError(409, 'role-exists', `A role named “${input.roleName}” already exists.`, 'roleName');
+    if (findRoleByName(db, input.roleName))
+      throw new AppError(409, 'role-exists', `A role named “${input.roleName}” already exists.`, 'roleName');
     const role = insertRole(db, input.roleName, input.roleDescription);
     res.redirect(303, `/roles/${role.id}?done=role-created`);
   });

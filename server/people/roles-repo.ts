@@ -30,20 +30,23 @@ export function findRoleByName(db: Db, name: string): RoleRow | undefined {
 }
 
 export function insertRole(db: Db, name: string, description = ''): RoleRow {
-  const { lastInsertRowid } = sql(db, 'INSERT INTO roles (name, description, created_at) VALUES (?, ?, ?)')
-    .run(name, description, new Date().toISOString());
+  const { lastInsertRowid } = sql(db, 'INSERT INTO roles (name, description, created_at) VALUES (?, ?, ?)').run(
+    name,
+    description,
+    new Date().toISOString(),
+  );
   return findRole(db, Number(lastInsertRowid)) as RoleRow;
 }
 
 /** Members in hand-off order: the primary first, then backups as they were added. */
 export function listRoleMembers(db: Db, roleId?: number): RoleMemberRow[] {
-  return sql(db, 
-      `SELECT m.role_id, m.person_id, p.name, m.is_primary, m.position, p.active
+  return sql(
+    db,
+    `SELECT m.role_id, m.person_id, p.name, m.is_primary, m.position, p.active
          FROM role_members m JOIN people p ON p.id = m.person_id
         WHERE @roleId IS NULL OR m.role_id = @roleId
         ORDER BY m.role_id, m.is_primary DESC, m.position, p.id`,
-    )
-    .all({ roleId: roleId ?? null }) as RoleMemberRow[];
+  ).all({ roleId: roleId ?? null }) as RoleMemberRow[];
 }
 
 /**
@@ -61,13 +64,17 @@ export function upsertRoleMember(db: Db, roleId: number, personId: number, prima
     } else {
       const position = members.reduce((max, m) => Math.max(max, m.position), 0) + 1;
       sql(db, 'INSERT INTO role_members (role_id, person_id, is_primary, position) VALUES (?, ?, ?, ?)').run(
-        roleId, personId, becomesPrimary ? 1 : 0, position,
+        roleId,
+        personId,
+        becomesPrimary ? 1 : 0,
+        position,
       );
     }
     // A role with members always has a primary.
     const stillPrimary = sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1').get(roleId);
     if (!stillPrimary) {
-      sql(db, 
+      sql(
+        db,
         `UPDATE role_members SET is_primary = 1
           WHERE role_id = ? AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
       ).run(roleId, roleId);
@@ -78,7 +85,8 @@ export function upsertRoleMember(db: Db, roleId: number, personId: number, prima
 export function removeRoleMember(db: Db, roleId: number, personId: number): boolean {
   return db.transaction(() => {
     const { changes } = sql(db, 'DELETE FROM role_members WHERE role_id = ? AND person_id = ?').run(roleId, personId);
-    sql(db, 
+    sql(
+      db,
       `UPDATE role_members SET is_primary = 1
         WHERE role_id = ? AND NOT EXISTS (SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1)
           AND person_id = (SELECT person_id FROM role_members WHERE role_id = ? ORDER BY position LIMIT 1)`,
@@ -89,7 +97,8 @@ export function removeRoleMember(db: Db, roleId: number, personId: number): bool
 
 /** The roles a person is in, with where they stand: primary, or their place among the backups. */
 export function rolesOf(db: Db, personId: number) {
-  return sql(db,
+  return sql(
+    db,
     `SELECT r.id, r.name, m.is_primary,
             (SELECT count(*) FROM role_members o
               WHERE o.role_id = m.role_id AND o.is_primary = 0 AND o.position < m.position) + 1 AS backup_rank
@@ -101,7 +110,8 @@ export function rolesOf(db: Db, personId: number) {
 
 /** Steps of current, unarchived runbooks that name this role as their owner (or inherit it). */
 export function stepsOwnedBy(db: Db, roleName: string) {
-  return sql(db,
+  return sql(
+    db,
     `SELECT b.slug, v.title AS runbook_title, s.position, s.title
        FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
        JOIN runbook_steps s ON s.version_id = v.id

@@ -24,7 +24,10 @@ export function assigneeText(step: RunStep): string {
 export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): PrintStep {
   const body = withBody(step) && step.body.trim() !== '' ? { markdown: step.body, html: step.bodyHtml } : null;
   const checks = step.checks.map((c) => ({
-    text: c.text, html: c.html, ticked: c.ticked, tickedBy: c.ticked ? byWhom(c.tickedBy?.name, c.tickedAt) : null,
+    text: c.text,
+    html: c.html,
+    ticked: c.ticked,
+    tickedBy: c.ticked ? byWhom(c.tickedBy?.name, c.tickedAt) : null,
   }));
   const finishedWord = step.status === 'complete' ? 'Done' : 'Skipped';
   return {
@@ -36,7 +39,8 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
     due: step.dueAt ? when(step.dueAt) : null,
     overdue: step.overdue,
     estimate: minutes(step.estimateMinutes) || null,
-    finished: step.status === 'open' ? null : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
+    finished:
+      step.status === 'open' ? null : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
     note: step.note,
     body,
     checks,

@@ -45,9 +45,7 @@ export function workDocument(db: Db, { person, kind, baseUrl, backHref, now }: W
     title: `${label} for ${person.name}`,
     header: `${label} · ${person.name} · printed ${printed}`,
     printedAt: printed,
-    facts: [
-      { label: 'Open steps', value: `${assignments.length}${overdue ? `, ${overdue} overdue` : ''}, earliest due first` },
-    ],
+    facts: [{ label: 'Open steps', value: `${assignments.length}${overdue ? `, ${overdue} overdue` : ''}, earliest due first` }],
     fillIn: [],
     intro: null,
     link: null,

@@ -30,7 +30,10 @@ function bodyWithChecks(body: Body, checks: PrintCheck[] | null): string {
 
 const SANITISED_LINK = /<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g;
 const decode = (text: string) =>
-  text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] as string);
+  text.replace(
+    /&(amp|lt|gt|quot|#39|#x27);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] as string,
+  );
 
 /**
  * On paper a link is its words and its address: the address follows any link whose words are
@@ -54,8 +57,14 @@ const LONG_RUN = /(?:&#?\w+;|[^\s&<])(?:&#?\w+;|[^\s&<]){24,}/gu;
  * letter. Only text between tags is touched, a character reference counts as one character.
  */
 export function withBreakableWords(html: string): string {
-  return html.replace(/(^|>)([^<]+)/g, (_m, open: string, text: string) =>
-    open + text.replace(LONG_RUN, (word) => (word.match(/&#?\w+;|[^&]/gu) ?? []).map((c, i) => (i > 0 && i % 12 === 0 ? `<wbr>${c}` : c)).join('')));
+  return html.replace(
+    /(^|>)([^<]+)/g,
+    (_m, open: string, text: string) =>
+      open +
+      text.replace(LONG_RUN, (word) =>
+        (word.match(/&#?\w+;|[^&]/gu) ?? []).map((c, i) => (i > 0 && i % 12 === 0 ? `<wbr>${c}` : c)).join(''),
+      ),
+  );
 }
 
 /** Stored HTML made ready for paper: checks in place (or plain boxes), link addresses shown, long words breakable. */

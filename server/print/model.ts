@@ -85,7 +85,12 @@ export function checksMatchBody(body: Body, checks: { text: string }[]): boolean
   if (checks.length === 0) return false;
   const inMarkdown = safeChecks(body.markdown);
   const boxes = body.html.match(SANITISED_TASK_BOX)?.length ?? 0;
-  return boxes === checks.length && inMarkdown !== null && inMarkdown.length === checks.length && inMarkdown.every((text, i) => text === checks[i]?.text);
+  return (
+    boxes === checks.length &&
+    inMarkdown !== null &&
+    inMarkdown.length === checks.length &&
+    inMarkdown.every((text, i) => text === checks[i]?.text)
+  );
 }
 
 /** Markdown too deeply nested for the parser yields no checks rather than an error. */
@@ -105,4 +110,7 @@ export const byWhom = (name: string | null | undefined, iso: string | null) => [
 
 /** A file name people can read: lowercase words and dashes, never empty. */
 export const fileName = (...parts: (string | number)[]) =>
-  parts.map((p) => slugFromTitle(String(p))).filter((p) => p !== '').join('-') || 'document';
+  parts
+    .map((p) => slugFromTitle(String(p)))
+    .filter((p) => p !== '')
+    .join('-') || 'document';

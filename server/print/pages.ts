@@ -20,7 +20,11 @@ const paperQuery = z.object({
   paper: z.enum(['a4', 'letter'], { error: 'choose a4 or letter' }).default('a4'),
 });
 const runbookQuery = paperQuery.extend({
-  version: z.string().regex(/^[1-9]\d{0,8}$/, 'give a version number, such as 3').transform(Number).optional(),
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, 'give a version number, such as 3')
+    .transform(Number)
+    .optional(),
 });
 
 interface Built {
@@ -75,7 +79,8 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
     return { doc: runDocument(db, runId, viewer, siteUrl(req, publicUrl), now) };
   });
 
-  const work = (kind: 'sheet' | 'packet', person: (req: Request, actor: Actor) => { id: number; name: string }, back: (id: number) => string) =>
+  const work =
+    (kind: 'sheet' | 'packet', person: (req: Request, actor: Actor) => { id: number; name: string }, back: (id: number) => string) =>
     (req: Request, actor: Actor, now: Date): Built => {
       const who = person(req, actor);
       authorize(actor, { action: 'assignments.read', personId: who.id }, `Person ${who.id}`);
@@ -85,8 +90,14 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
   const personOf = (req: Request, actor: Actor) => loadPerson(db, req.params.id as string, actor);
   const self = (_req: Request, actor: Actor) => ({ id: actor.id, name: actor.name });
   for (const kind of ['sheet', 'packet'] as const) {
-    serve(`/people/:id/${kind}`, work(kind, personOf, (id) => `/people/${id}`));
-    serve(`/my-work/${kind}`, work(kind, self, () => '/my-work'));
+    serve(
+      `/people/:id/${kind}`,
+      work(kind, personOf, (id) => `/people/${id}`),
+    );
+    serve(
+      `/my-work/${kind}`,
+      work(kind, self, () => '/my-work'),
+    );
   }
 
   return router;

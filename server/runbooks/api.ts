@@ -10,8 +10,17 @@ import { writeRunbook } from './format/write';
 import { presentRunbook, presentRunbookSummary } from './present';
 import { importDirectory } from './import';
 import {
-  findRunbook, findVersion, findVersionByNumber, listRunbooks, listVersions, listVersionSteps, saveVersion,
-  setArchived, SLUG, slugProblem, toRunbook,
+  findRunbook,
+  findVersion,
+  findVersionByNumber,
+  listRunbooks,
+  listVersions,
+  listVersionSteps,
+  saveVersion,
+  setArchived,
+  SLUG,
+  slugProblem,
+  toRunbook,
 } from './repo';
 
 const listQuery = z.object({
@@ -66,7 +75,11 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
     res.json({
       slug: runbook.slug,
       versions: listVersions(db, runbook.id).map((v) => ({
-        number: v.number, title: v.title, origin: v.origin, createdAt: v.created_at, stepCount: v.step_count,
+        number: v.number,
+        title: v.title,
+        origin: v.origin,
+        createdAt: v.created_at,
+        stepCount: v.step_count,
         createdBy: v.created_by === null ? null : { id: v.created_by, name: v.created_by_name },
       })),
     });
@@ -103,7 +116,8 @@ export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string
     const { outcome } = saveVersion(db, slug, source, parsed.runbook, { origin: 'api', createdBy });
     const { runbook, version } = loadCurrent(db, slug);
     res.status(outcome === 'created' ? 201 : 200).json({
-      outcome, ...presentRunbook(db, runbook, version.id),
+      outcome,
+      ...presentRunbook(db, runbook, version.id),
     });
   });
 

@@ -1,8 +1,7 @@
 import { diffLines } from 'diff';
 
 export type DiffRow =
-  | { kind: 'same' | 'added' | 'removed'; oldNo: number | null; newNo: number | null; text: string }
-  | { kind: 'skip'; count: number };
+  { kind: 'same' | 'added' | 'removed'; oldNo: number | null; newNo: number | null; text: string } | { kind: 'skip'; count: number };
 
 export interface LineDiff {
   rows: DiffRow[];

@@ -45,7 +45,9 @@ function editorForm(body: unknown): EditorForm {
     // Browsers send text areas with CRLF line ends; the store keeps LF like the files.
     source: field('source').replace(/\r\n?/g, '\n'),
     action: field('intent') === 'preview' ? 'preview' : 'save',
-    slug: field('slug').trim().slice(0, SLUG_MAX + 50),
+    slug: field('slug')
+      .trim()
+      .slice(0, SLUG_MAX + 50),
     base: /^[1-9]\d{0,8}$/.test(base) ? Number(base) : null,
   };
 }
@@ -82,7 +84,10 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/runbooks/new', (req, res) => {
     writer(req);
     views.render(res, 'runbooks/editor', {
-      mode: 'new', title: 'New runbook', action: '/runbooks/new', values: { source: NEW_RUNBOOK, slug: '' },
+      mode: 'new',
+      title: 'New runbook',
+      action: '/runbooks/new',
+      values: { source: NEW_RUNBOOK, slug: '' },
     });
   });
 
@@ -141,9 +146,12 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
       // Saving again replaces their version with this text, knowingly: the form now names it.
       data.base = current.number;
       data.conflict = { from: form.base, to: current.number };
-      throw new AppError(409, 'edit-conflict',
+      throw new AppError(
+        409,
+        'edit-conflict',
         `Version ${current.number} was saved while you were editing. Your text is kept below: compare the versions, then save again to replace it.`,
-        'source');
+        'source',
+      );
     }
     const { outcome } = saveVersion(db, row.slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
     res.redirect(303, `/runbooks/${row.slug}?done=${outcome === 'unchanged' ? 'unchanged' : 'saved'}`);

@@ -98,7 +98,9 @@ export function importDirectory(db: Db, dir: string): ImportReport {
       }
       try {
         const { outcome } = saveVersion(db, file.slug, file.source, file.runbook, {
-          origin: 'import', createdBy: null, importedHash: hash,
+          origin: 'import',
+          createdBy: null,
+          importedHash: hash,
         });
         report[outcome].push(file.slug);
       } catch (error) {

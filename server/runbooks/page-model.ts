@@ -55,7 +55,10 @@ const SANITISED_TASK_BOX = /<input type="checkbox" disabled(?: checked)? \/>/g;
  * The input is the sanitiser's exact output; only that fixed text is swapped for fixed text.
  */
 export function withTaskBoxes(sanitisedHtml: string): string {
-  return sanitisedHtml.replace(SANITISED_TASK_BOX, '<span class="lib-task-box" aria-hidden="true"></span><span class="visually-hidden">Check:</span>');
+  return sanitisedHtml.replace(
+    SANITISED_TASK_BOX,
+    '<span class="lib-task-box" aria-hidden="true"></span><span class="visually-hidden">Check:</span>',
+  );
 }
 
 /** "+1d" → "1 day after the run starts"; text the parser accepted but this cannot read is shown as written. */
@@ -67,9 +70,11 @@ export function dueLabel(due: string | null): string | null {
   if (offset.minutes === 0) return 'when the run starts';
   const whole = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
   const span =
-    offset.minutes % 1440 === 0 ? whole(offset.minutes / 1440, 'day')
-    : offset.minutes % 60 === 0 ? whole(offset.minutes / 60, 'hour')
-    : minutes(offset.minutes);
+    offset.minutes % 1440 === 0
+      ? whole(offset.minutes / 1440, 'day')
+      : offset.minutes % 60 === 0
+        ? whole(offset.minutes / 60, 'hour')
+        : minutes(offset.minutes);
   return `${span} after the run starts`;
 }
 
@@ -203,7 +208,9 @@ export function runbookPage(db: Db, actor: Actor, row: RunbookRow) {
     title: runbook.title,
     runbook,
     versions: versions.slice(0, VERSIONS_SHOWN).map((v, i) => ({
-      ...v, origin: ORIGINS[v.origin] ?? v.origin, previous: versions[i + 1]?.number ?? null,
+      ...v,
+      origin: ORIGINS[v.origin] ?? v.origin,
+      previous: versions[i + 1]?.number ?? null,
     })),
     olderVersions: Math.max(0, versions.length - VERSIONS_SHOWN),
     versionNumbers: versions.length > 1 ? versions.map((v) => v.number) : [],

@@ -80,7 +80,10 @@ export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
     views.render(res, 'runbooks/runbook', { ...data, ...(notice ? { notice } : {}) });
   });
 
-  for (const [action, archived] of [['archive', true], ['restore', false]] as const) {
+  for (const [action, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const) {
     router.post(`/runbooks/:slug/${action}`, (req, res) => {
       const actor = readableBy(req, req.params.slug);
       authorize(actor, { action: 'runbook.write' });

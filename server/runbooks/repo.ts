@@ -74,9 +74,7 @@ export function findVersion(db: Db, id: number): VersionRow | undefined {
 }
 
 export function findVersionByNumber(db: Db, runbookId: number, number: number): VersionRow | undefined {
-  return sql(db, 'SELECT * FROM runbook_versions WHERE runbook_id = ? AND number = ?').get(runbookId, number) as
-    | VersionRow
-    | undefined;
+  return sql(db, 'SELECT * FROM runbook_versions WHERE runbook_id = ? AND number = ?').get(runbookId, number) as VersionRow | undefined;
 }
 
 export function listVersionSteps(db: Db, versionId: number): StepRow[] {
@@ -84,15 +82,21 @@ export function listVersionSteps(db: Db, versionId: number): StepRow[] {
 }
 
 export function listVersions(db: Db, runbookId: number) {
-  return sql(db, 
-      `SELECT v.id, v.number, v.title, v.origin, v.created_at, v.created_by, p.name AS created_by_name,
+  return sql(
+    db,
+    `SELECT v.id, v.number, v.title, v.origin, v.created_at, v.created_by, p.name AS created_by_name,
               (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count
          FROM runbook_versions v LEFT JOIN people p ON p.id = v.created_by
         WHERE v.runbook_id = ? ORDER BY v.number DESC`,
-    )
-    .all(runbookId) as {
-    id: number; number: number; title: string; origin: string; created_at: string;
-    created_by: number | null; created_by_name: string | null; step_count: number;
+  ).all(runbookId) as {
+    id: number;
+    number: number;
+    title: string;
+    origin: string;
+    created_at: string;
+    created_by: number | null;
+    created_by_name: string | null;
+    step_count: number;
   }[];
 }
 
@@ -108,19 +112,17 @@ export function toRunbook(version: VersionRow, steps: StepRow[]): Runbook {
     schedule: version.schedule,
     review: version.review,
     intro: version.intro,
-    steps: steps.map(
-      (s): RunbookStep => ({
-        title: s.title,
-        owner: s.owner,
-        estimate: s.estimate,
-        estimateMinutes: s.estimate_minutes,
-        due: s.due,
-        income: s.income,
-        optional: s.optional === null ? null : s.optional === 1,
-        body: s.body,
-        checks: JSON.parse(s.checks) as string[],
-      }),
-    ),
+    steps: steps.map((s): RunbookStep => ({
+      title: s.title,
+      owner: s.owner,
+      estimate: s.estimate,
+      estimateMinutes: s.estimate_minutes,
+      due: s.due,
+      income: s.income,
+      optional: s.optional === null ? null : s.optional === 1,
+      body: s.body,
+      checks: JSON.parse(s.checks) as string[],
+    })),
   };
 }
 
@@ -154,28 +156,53 @@ export function saveVersion(
     }
     const number =
       ((sql(db, 'SELECT max(number) AS n FROM runbook_versions WHERE runbook_id = ?').get(row.id) as { n: number | null }).n ?? 0) + 1;
-    const { lastInsertRowid: versionId } = sql(db, 
-        `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
+    const { lastInsertRowid: versionId } = sql(
+      db,
+      `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
            tags, income, schedule, review, intro, origin, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        row.id, number, source, hash, runbook.frontMatter, runbook.title, runbook.category, runbook.owner,
-        JSON.stringify(runbook.tags), runbook.income, runbook.schedule, runbook.review, runbook.intro,
-        meta.origin, meta.createdBy, now,
-      );
-    const insertStep = sql(db, 
+    ).run(
+      row.id,
+      number,
+      source,
+      hash,
+      runbook.frontMatter,
+      runbook.title,
+      runbook.category,
+      runbook.owner,
+      JSON.stringify(runbook.tags),
+      runbook.income,
+      runbook.schedule,
+      runbook.review,
+      runbook.intro,
+      meta.origin,
+      meta.createdBy,
+      now,
+    );
+    const insertStep = sql(
+      db,
       `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional, body, checks)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     runbook.steps.forEach((step, i) => {
       insertStep.run(
-        versionId, i + 1, step.title, step.owner, step.estimate, step.estimateMinutes, step.due, step.income,
-        step.optional === null ? null : step.optional ? 1 : 0, step.body, JSON.stringify(step.checks),
+        versionId,
+        i + 1,
+        step.title,
+        step.owner,
+        step.estimate,
+        step.estimateMinutes,
+        step.due,
+        step.income,
+        step.optional === null ? null : step.optional ? 1 : 0,
+        step.body,
+        JSON.stringify(step.checks),
       );
     });
     sql(db, 'UPDATE runbooks SET current_version_id = ?, imported_hash = coalesce(?, imported_hash) WHERE id = ?').run(
-      versionId, meta.importedHash ?? null, row.id,
+      versionId,
+      meta.importedHash ?? null,
+      row.id,
     );
     ensureOwnerRoles(
       db,
@@ -210,8 +237,9 @@ export interface RunbookListRow extends RunbookRow {
 /** Current versions, filtered. `owner` matches the runbook's owner or any step's owner role. */
 export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListRow[] {
   const like = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  return sql(db, 
-      `SELECT r.*, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review, v.number,
+  return sql(
+    db,
+    `SELECT r.*, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review, v.number,
               v.created_at AS updated_at,
               (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count,
               (SELECT sum(estimate_minutes) FROM runbook_steps s WHERE s.version_id = v.id) AS estimate_minutes
@@ -225,14 +253,13 @@ export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListR
                OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id
                           AND (s.title LIKE @like ESCAPE '\\' OR s.body LIKE @like ESCAPE '\\')))
         ORDER BY v.title COLLATE NOCASE, r.slug`,
-    )
-    .all({
-      archived: filters.archived ?? 'exclude',
-      category: filters.category ?? null,
-      tag: filters.tag ?? null,
-      owner: filters.owner ?? null,
-      like,
-    }) as RunbookListRow[];
+  ).all({
+    archived: filters.archived ?? 'exclude',
+    category: filters.category ?? null,
+    tag: filters.tag ?? null,
+    owner: filters.owner ?? null,
+    like,
+  }) as RunbookListRow[];
 }
 
 export function setArchived(db: Db, runbookId: number, archived: boolean): void {

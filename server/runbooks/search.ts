@@ -117,7 +117,8 @@ export interface LibraryOptions {
 export function libraryOptions(db: Db, archived: boolean): LibraryOptions {
   const values = (text: string) => (sql(db, text).all({ archived: archived ? 1 : 0 }) as { value: string }[]).map((r) => r.value);
   const current = `runbooks r JOIN runbook_versions v ON v.id = r.current_version_id WHERE @archived = (r.archived_at IS NOT NULL)`;
-  const counts = sql(db,
+  const counts = sql(
+    db,
     `SELECT count(*) FILTER (WHERE archived_at IS NULL) AS active, count(*) FILTER (WHERE archived_at IS NOT NULL) AS archived
        FROM runbooks WHERE current_version_id IS NOT NULL`,
   ).get() as { active: number; archived: number };

@@ -48,7 +48,8 @@ export interface RecentRun {
 
 /** The newest runs of a runbook with their progress, and how many it has in all. */
 export function recentRuns(db: Db, runbookId: number, limit = 10): { runs: RecentRun[]; total: number } {
-  const runs = sql(db,
+  const runs = sql(
+    db,
     `SELECT r.id, r.title, r.status, r.started_at, r.completed_at, v.number AS version,
             (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status <> 'open') AS done,
             (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id) AS steps

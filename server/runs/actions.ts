@@ -25,12 +25,15 @@ export interface StepActor {
 }
 
 /** The step as an action needs it: its state, who may work it, and its run's state. */
-type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' | 'status' | 'completed_by' | 'completed_at' | 'due_at'> & { open_checks: number };
+type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' | 'status' | 'completed_by' | 'completed_at' | 'due_at'> & {
+  open_checks: number;
+};
 
 function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: OpenedStep } {
   // One lookup for the common case; the error cases look again to say which part is missing.
   // Only the columns used: each one more is a property on the row object better-sqlite3 builds.
-  const found = sql(db, 
+  const found = sql(
+    db,
     `SELECT s.id, s.title, s.assignee_id, s.optional, s.status, s.completed_by, s.completed_at, s.due_at,
             r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at,
             (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NULL) AS open_checks
@@ -54,21 +57,32 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
 function refuseIfClosed(db: Db, step: OpenedStep): void {
   if (step.status === 'complete') {
     const by = personRef(db, step.completed_by);
-    throw new ConflictError('step-already-complete', `"${step.title}" was already completed by ${by?.name ?? 'someone'} at ${step.completed_at}`, {
-      completedBy: by, completedAt: step.completed_at,
-    });
+    throw new ConflictError(
+      'step-already-complete',
+      `"${step.title}" was already completed by ${by?.name ?? 'someone'} at ${step.completed_at}`,
+      {
+        completedBy: by,
+        completedAt: step.completed_at,
+      },
+    );
   }
   if (step.status === 'skipped') {
     const by = personRef(db, step.completed_by);
-    throw new ConflictError('step-skipped', `"${step.title}" was skipped by ${by?.name ?? 'someone'} at ${step.completed_at}; reopen it first`, {
-      skippedBy: by, skippedAt: step.completed_at,
-    });
+    throw new ConflictError(
+      'step-skipped',
+      `"${step.title}" was skipped by ${by?.name ?? 'someone'} at ${step.completed_at}; reopen it first`,
+      {
+        skippedBy: by,
+        skippedAt: step.completed_at,
+      },
+    );
   }
 }
 
 /** Closes the run once no required step is open (an all-optional run once nothing is open). */
 function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at: string): void {
-  const stillOpen = value(db, 
+  const stillOpen = value(
+    db,
     `SELECT 1 FROM run_steps WHERE run_id = @id AND status != 'complete'
         AND (optional = 0 OR (status = 'open' AND NOT EXISTS (SELECT 1 FROM run_steps WHERE run_id = @id AND optional = 0)))
       LIMIT 1`,
@@ -88,15 +102,24 @@ function completeStepNow(db: Db, runId: number, position: number, by: StepActor,
   refuseIfClosed(db, step);
   if (step.open_checks > 0) {
     const open = sql(db, 'SELECT idx, text FROM run_checks WHERE run_step_id = ? AND ticked_at IS NULL ORDER BY idx').all(step.id) as {
-      idx: number; text: string;
+      idx: number;
+      text: string;
     }[];
-    throw new UnprocessableError('checks-open', `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`, 'checks', {
-      openChecks: open.map((c) => ({ index: c.idx, text: c.text })),
-    });
+    throw new UnprocessableError(
+      'checks-open',
+      `"${step.title}" still has ${open.length} open check(s): ${open.map((c) => c.text).join('; ')}`,
+      'checks',
+      {
+        openChecks: open.map((c) => ({ index: c.idx, text: c.text })),
+      },
+    );
   }
   const at = new Date().toISOString();
   sql(db, "UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
-    actorId, at, note, step.id,
+    actorId,
+    at,
+    note,
+    step.id,
   );
   recordEvent(db, { runId, runStepId: step.id, kind: 'step.completed', actorId, at, data: note ? { note } : {} });
   completeRunIfDone(db, run, actorId, at);
@@ -115,7 +138,10 @@ function skipStepNow(db: Db, runId: number, position: number, by: StepActor, not
   }
   const at = new Date().toISOString();
   sql(db, "UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
-    actorId, at, note, step.id,
+    actorId,
+    at,
+    note,
+    step.id,
   );
   recordEvent(db, { runId, runStepId: step.id, kind: 'step.skipped', actorId, at, data: note ? { note } : {} });
   completeRunIfDone(db, run, actorId, at);
@@ -132,7 +158,11 @@ function reopenStepNow(db: Db, runId: number, position: number, by: StepActor, n
   const at = new Date().toISOString();
   sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
   recordEvent(db, {
-    runId, runStepId: step.id, kind: 'step.reopened', actorId, at,
+    runId,
+    runStepId: step.id,
+    kind: 'step.reopened',
+    actorId,
+    at,
     data: { was: step.status, by: step.completed_by, at: step.completed_at, ...(note ? { note } : {}) },
   });
 }
@@ -149,17 +179,30 @@ function setCheckNow(db: Db, runId: number, position: number, index: number, by:
   refuseIfClosed(db, step);
   if (ticked && check.ticked_at) {
     const by = personRef(db, check.ticked_by);
-    throw new ConflictError('check-already-ticked', `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`, {
-      tickedBy: by, tickedAt: check.ticked_at,
-    });
+    throw new ConflictError(
+      'check-already-ticked',
+      `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`,
+      {
+        tickedBy: by,
+        tickedAt: check.ticked_at,
+      },
+    );
   }
   if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
   const at = new Date().toISOString();
   sql(db, 'UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
-    ticked ? actorId : null, ticked ? at : null, step.id, index,
+    ticked ? actorId : null,
+    ticked ? at : null,
+    step.id,
+    index,
   );
   recordEvent(db, {
-    runId, runStepId: step.id, kind: ticked ? 'check.ticked' : 'check.unticked', actorId, at, data: { index, text: check.text },
+    runId,
+    runStepId: step.id,
+    kind: ticked ? 'check.ticked' : 'check.unticked',
+    actorId,
+    at,
+    data: { index, text: check.text },
   });
 }
 
@@ -182,14 +225,25 @@ function reassignStepNow(db: Db, runId: number, position: number, by: StepActor,
   // The new assignee hears about it if it is (or becomes) overdue, as the last one did.
   sql(db, 'UPDATE run_steps SET assignee_id = ?, overdue_notified_at = NULL WHERE id = ?').run(to.id, step.id);
   recordEvent(db, {
-    runId, runStepId: step.id, kind: 'step.reassigned', actorId, at,
+    runId,
+    runStepId: step.id,
+    kind: 'step.reassigned',
+    actorId,
+    at,
     // Names as they were at the hand-off: the step's history reads the same after a rename.
     data: { from: step.assignee_id, fromName: from?.name ?? null, to: to.id, toName: to.name, reason },
   });
-  tellReassigned(db, {
-    step: { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
-    from, to, by: { id: actorId, name: by.actor.name }, reason,
-  }, now);
+  tellReassigned(
+    db,
+    {
+      step: { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
+      from,
+      to,
+      by: { id: actorId, name: by.actor.name },
+      reason,
+    },
+    now,
+  );
 }
 
 /** A note on a step, open or done, without changing its state: "the courier comes at 3". */

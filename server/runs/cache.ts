@@ -19,9 +19,9 @@ export const RUN_CACHE_LIMIT = 1000;
  * or `build` finds nothing to show.
  */
 export function cachedForRun<T>(db: Db, runId: number, variant: string, now: string, build: () => T | undefined): T | undefined {
-  const head = sql(db, "SELECT r.revision, m.value AS names FROM runs r, app_meta m WHERE r.id = ? AND m.key = 'names_revision'").get(runId) as
-    | { revision: number; names: string }
-    | undefined;
+  const head = sql(db, "SELECT r.revision, m.value AS names FROM runs r, app_meta m WHERE r.id = ? AND m.key = 'names_revision'").get(
+    runId,
+  ) as { revision: number; names: string } | undefined;
   if (!head) return undefined;
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));

@@ -48,7 +48,12 @@ function handOffPeople(data: Record<string, unknown>): string {
 function handOffsOf(run: RunDoc, position: number) {
   return run.events
     .filter((e) => e.kind === 'step.reassigned' && e.step === position)
-    .map((e) => ({ at: e.at, by: e.actor?.name ?? 'The schedule', people: handOffPeople(e.data), reason: typeof e.data.reason === 'string' ? e.data.reason : null }));
+    .map((e) => ({
+      at: e.at,
+      by: e.actor?.name ?? 'The schedule',
+      people: handOffPeople(e.data),
+      reason: typeof e.data.reason === 'string' ? e.data.reason : null,
+    }));
 }
 
 /** One line of the run's activity, as people say it. */
@@ -56,16 +61,26 @@ function describe(event: RunDoc['events'][number], steps: Map<number, string>): 
   const step = event.step === null ? '' : `“${steps.get(event.step) ?? `step ${event.step}`}”`;
   const data = event.data;
   switch (event.kind) {
-    case 'run.started': return `started the run (version ${String(data.version)})`;
-    case 'run.completed': return 'finished the run';
-    case 'step.completed': return `completed ${step}${data.note ? `: ${String(data.note)}` : ''}`;
-    case 'step.skipped': return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
-    case 'step.reopened': return `reopened ${step}`;
-    case 'step.noted': return `noted on ${step}: ${String(data.note)}`;
-    case 'step.reassigned': return `handed ${step} ${handOffPeople(data)}${data.reason ? ` (${String(data.reason)})` : ''}`;
-    case 'check.ticked': return `ticked “${String(data.text)}” in ${step}`;
-    case 'check.unticked': return `unticked “${String(data.text)}” in ${step}`;
-    default: return `${event.kind} ${step}`;
+    case 'run.started':
+      return `started the run (version ${String(data.version)})`;
+    case 'run.completed':
+      return 'finished the run';
+    case 'step.completed':
+      return `completed ${step}${data.note ? `: ${String(data.note)}` : ''}`;
+    case 'step.skipped':
+      return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
+    case 'step.reopened':
+      return `reopened ${step}`;
+    case 'step.noted':
+      return `noted on ${step}: ${String(data.note)}`;
+    case 'step.reassigned':
+      return `handed ${step} ${handOffPeople(data)}${data.reason ? ` (${String(data.reason)})` : ''}`;
+    case 'check.ticked':
+      return `ticked “${String(data.text)}” in ${step}`;
+    case 'check.unticked':
+      return `unticked “${String(data.text)}” in ${step}`;
+    default:
+      return `${event.kind} ${step}`;
   }
 }
 

@@ -38,7 +38,8 @@ const fromScript = (req: Request) => req.get('x-requested-with') === 'fetch';
 export function runPages({ db, views }: { db: Db; views: Views }): Router {
   const router = Router();
 
-  const activePeople = () => sql(db, 'SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE').all() as { id: number; name: string }[];
+  const activePeople = () =>
+    sql(db, 'SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE').all() as { id: number; name: string }[];
 
   /** The run page's main part for this viewer, with their CSRF token in its forms. */
   const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
@@ -93,13 +94,18 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
     const viewer = isTeam(actor) ? null : actor.id;
     const runs = listRuns(db, { ...filters, viewer }).map(presentRunSummary);
     // Only runbooks of runs the viewer can see: an outsourcer learns no other runbook's name.
-    const runbooks = sql(db, 
+    const runbooks = sql(
+      db,
       `SELECT DISTINCT b.slug, v.title FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = b.current_version_id
         WHERE @viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer)
         ORDER BY v.title`,
     ).all({ viewer });
     views.render(res, 'runs/list', {
-      title: 'Runs', runs, filters, runbooks, people: isTeam(actor) ? activePeople() : [],
+      title: 'Runs',
+      runs,
+      filters,
+      runbooks,
+      people: isTeam(actor) ? activePeople() : [],
     });
   });
 
@@ -108,7 +114,10 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
    * for runs.js); when refused (someone else was quicker, checks are open, …) the page as
    * it now stands with the reason on top, so nothing is overwritten and nothing is hidden.
    */
-  const stepForm = (path: string, act: (req: Request, runId: number, position: number, by: (rule: StepActor['rule']) => StepActor) => void) => {
+  const stepForm = (
+    path: string,
+    act: (req: Request, runId: number, position: number, by: (rule: StepActor['rule']) => StepActor) => void,
+  ) => {
     router.post(`/runs/:id/steps/:position/${path}`, (req, res) => {
       const actor = requireActor(req);
       const runId = idParam(req.params.id as string);
@@ -133,7 +142,9 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
       setCheck(db, runId, position, index, by('step.work'), verb === 'tick');
     });
   }
-  stepForm('complete', (req, runId, position, by) => completeStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
+  stepForm('complete', (req, runId, position, by) =>
+    completeStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null),
+  );
   stepForm('skip', (req, runId, position, by) => skipStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
   stepForm('reopen', (_req, runId, position, by) => reopenStep(db, runId, position, by('step.work'), null));
   stepForm('note', (req, runId, position, by) => addNote(db, runId, position, by('step.comment'), validate(noteRequired, req.body).note));

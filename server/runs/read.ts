@@ -115,7 +115,12 @@ ${STEP_JOINS}
   JOIN runs r ON r.id = s.run_id
  WHERE s.run_id = @id AND s.position = @position`;
 
-export function stepResultJson(db: Db, id: number, position: number, viewer: number | null = null, now = new Date().toISOString()): string | undefined {
+export function stepResultJson(
+  db: Db,
+  id: number,
+  position: number,
+  viewer: number | null = null,
+  now = new Date().toISOString(),
+): string | undefined {
   return value(db, STEP_RESULT_JSON).get({ id, position, viewer, now }) as string | undefined;
 }
-

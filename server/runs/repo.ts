@@ -52,7 +52,12 @@ export function recordEvent(
   event: { runId: number; runStepId: number | null; kind: string; actorId: number | null; at: string; data?: object },
 ): void {
   sql(db, 'INSERT INTO run_events (run_id, run_step_id, kind, actor_id, at, data) VALUES (?, ?, ?, ?, ?, ?)').run(
-    event.runId, event.runStepId, event.kind, event.actorId, event.at, JSON.stringify(event.data ?? {}),
+    event.runId,
+    event.runStepId,
+    event.kind,
+    event.actorId,
+    event.at,
+    JSON.stringify(event.data ?? {}),
   );
 }
 
@@ -65,8 +70,9 @@ export interface RunFilters {
 }
 
 export function listRuns(db: Db, filters: RunFilters = {}) {
-  return sql(db, 
-      `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title,
+  return sql(
+    db,
+    `SELECT r.*, b.slug AS runbook_slug, v.title AS runbook_title,
               (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS step_count,
               (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status != 'open'
                   AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS done_count,
@@ -78,10 +84,16 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
           AND (@assignee IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @assignee))
           AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer))
         ORDER BY r.started_at DESC, r.id DESC`,
-    )
-    .all({
-      status: filters.status ?? null, runbook: filters.runbook ?? null, assignee: filters.assignee ?? null, viewer: filters.viewer ?? null,
-    }) as (RunRow & {
-    runbook_slug: string; runbook_title: string; step_count: number; done_count: number; next_due_at: string | null;
+  ).all({
+    status: filters.status ?? null,
+    runbook: filters.runbook ?? null,
+    assignee: filters.assignee ?? null,
+    viewer: filters.viewer ?? null,
+  }) as (RunRow & {
+    runbook_slug: string;
+    runbook_title: string;
+    step_count: number;
+    done_count: number;
+    next_due_at: string | null;
   })[];
 }

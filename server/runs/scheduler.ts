@@ -20,16 +20,19 @@ interface ScheduledRunbook {
  * so two processes racing cannot start the same run twice. Returns the run ids started.
  */
 export function startDueScheduledRuns(db: Db, now: Date = new Date()): number[] {
-  const rows = sql(db, 
-      `SELECT b.slug, v.title, v.schedule, v.created_at AS version_created_at,
+  const rows = sql(
+    db,
+    `SELECT b.slug, v.title, v.schedule, v.created_at AS version_created_at,
               (SELECT max(scheduled_for) FROM runs r WHERE r.runbook_id = b.id) AS last_scheduled_for
          FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
         WHERE b.archived_at IS NULL AND v.schedule IS NOT NULL`,
-    )
-    .all() as ScheduledRunbook[];
+  ).all() as ScheduledRunbook[];
   const started: number[] = [];
   for (const row of rows) {
-    const anchor = [row.version_created_at, row.last_scheduled_for].filter((x): x is string => x !== null).sort().pop() as string;
+    const anchor = [row.version_created_at, row.last_scheduled_for]
+      .filter((x): x is string => x !== null)
+      .sort()
+      .pop() as string;
     const due = latestOccurrence(row.schedule, new Date(anchor), now);
     if (!due) continue;
     const scheduledFor = due.toISOString();

@@ -31,13 +31,14 @@ export function startRun(
     const now = input.now ?? new Date();
     const at = now.toISOString();
 
-    const { lastInsertRowid } = sql(db, 
-        `INSERT INTO runs (runbook_id, version_id, title, status, started_at, started_by, scheduled_for)
+    const { lastInsertRowid } = sql(
+      db,
+      `INSERT INTO runs (runbook_id, version_id, title, status, started_at, started_by, scheduled_for)
          VALUES (?, ?, ?, 'open', ?, ?, ?)`,
-      )
-      .run(row.id, version.id, input.title, at, input.startedBy, input.scheduledFor ?? null);
+    ).run(row.id, version.id, input.title, at, input.startedBy, input.scheduledFor ?? null);
     const runId = Number(lastInsertRowid);
-    const insertStep = sql(db, 
+    const insertStep = sql(
+      db,
       `INSERT INTO run_steps (run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
          estimate_minutes, due_at, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
@@ -54,17 +55,27 @@ export function startRun(
       const stepRow = stepRows[i];
       if (!stepRow) throw new Error(`step ${i + 1} of version ${version.id} is missing`);
       const { lastInsertRowid: stepId } = insertStep.run(
-        runId, i + 1, stepRow.id, step.title, ownerName,
+        runId,
+        i + 1,
+        stepRow.id,
+        step.title,
+        ownerName,
         owner.kind === 'role' ? owner.role.id : null,
         owner.kind === 'none' ? null : (owner.assignee?.id ?? null),
-        step.optional ? 1 : 0, step.estimateMinutes, offset ? dueAt(offset, now).toISOString() : null,
+        step.optional ? 1 : 0,
+        step.estimateMinutes,
+        offset ? dueAt(offset, now).toISOString() : null,
       );
       step.checks.forEach((text, index) => insertCheck.run(stepId, index, text));
     });
     const starter = input.startedBy === null ? undefined : findPerson(db, input.startedBy);
     tellAssignedAtStart(db, runId, starter ? { id: starter.id, name: starter.name } : null, now);
     recordEvent(db, {
-      runId, runStepId: null, kind: 'run.started', actorId: input.startedBy, at,
+      runId,
+      runStepId: null,
+      kind: 'run.started',
+      actorId: input.startedBy,
+      at,
       data: { version: version.number, ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}) },
     });
     return runId;

@@ -34,11 +34,22 @@ export function createViews(root = VIEWS_DIR): Views {
   registerHelpers(hbs);
   const compile = (file: string) => hbs.compile(fs.readFileSync(file, 'utf8'), { strict: false, knownHelpersOnly: false });
   for (const file of listTemplates(path.join(root, 'partials'))) {
-    hbs.registerPartial(path.relative(path.join(root, 'partials'), file).replace(/\.hbs$/, '').split(path.sep).join('/'), compile(file));
+    hbs.registerPartial(
+      path
+        .relative(path.join(root, 'partials'), file)
+        .replace(/\.hbs$/, '')
+        .split(path.sep)
+        .join('/'),
+      compile(file),
+    );
   }
   const templates = new Map<string, Handlebars.TemplateDelegate>();
   for (const file of listTemplates(root)) {
-    const name = path.relative(root, file).replace(/\.hbs$/, '').split(path.sep).join('/');
+    const name = path
+      .relative(root, file)
+      .replace(/\.hbs$/, '')
+      .split(path.sep)
+      .join('/');
     if (!name.startsWith('partials/')) templates.set(name, compile(file));
   }
   const template = (name: string) => {
@@ -49,7 +60,10 @@ export function createViews(root = VIEWS_DIR): Views {
 
   const wrap: Views['wrap'] = (res, body, data = {}, layout = 'main') => template(`layouts/${layout}`)({ ...res.locals, ...data, body });
   const send: Views['send'] = (res, body, data = {}, options = {}) => {
-    res.status(options.status ?? res.statusCode ?? 200).type('html').send(wrap(res, body, data, options.layout));
+    res
+      .status(options.status ?? res.statusCode ?? 200)
+      .type('html')
+      .send(wrap(res, body, data, options.layout));
   };
   return {
     render(res, view, data = {}, options = {}) {

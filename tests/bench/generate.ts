@@ -5,7 +5,12 @@ export function generateRunbook(n: number, steps: number, options: { checks?: bo
   const withChecks = options.checks ?? true;
   const withOptional = options.optional ?? true;
   const blocks = Array.from({ length: steps }, (_, i) => {
-    const head = [`## Step ${i + 1} of order handling ${n}`, `Owner: ${OWNERS[i % OWNERS.length]}`, `Estimate: ${5 + (i % 4) * 5}m`, `Due: +${1 + (i % 3)}d`];
+    const head = [
+      `## Step ${i + 1} of order handling ${n}`,
+      `Owner: ${OWNERS[i % OWNERS.length]}`,
+      `Estimate: ${5 + (i % 4) * 5}m`,
+      `Due: +${1 + (i % 3)}d`,
+    ];
     if (withOptional && i % 7 === 6) head.push('Optional: yes');
     const body = [
       `Open the order screen and follow the house rules for item ${i + 1}. Keep the customer informed and write down anything unusual in the run note.`,

@@ -50,7 +50,8 @@ function benchImport() {
   const report = importDirectory(db, dir);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   db.close();
-  if (report.created.length !== 1000) throw new Error(`import created ${report.created.length} runbooks: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  if (report.created.length !== 1000)
+    throw new Error(`import created ${report.created.length} runbooks: ${JSON.stringify(report.problems.slice(0, 3))}`);
   return seconds;
 }
 
@@ -58,10 +59,20 @@ function benchImport() {
 function seedHttpDatabase(file: string) {
   const db = openDatabase(file);
   migrate(db);
-  const person = insertPerson(db, { name: 'Bench Person', email: 'bench@example.com', kind: 'team', hourlyCostCents: null, active: true, level: 'owner' });
+  const person = insertPerson(db, {
+    name: 'Bench Person',
+    email: 'bench@example.com',
+    kind: 'team',
+    hourlyCostCents: null,
+    active: true,
+    level: 'owner',
+  });
   // Sign-in is on: the server is set up (an owner with a password) and every request carries
   // this owner's API token.
-  db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, 'unusable', ?)").run(person.id, new Date().toISOString());
+  db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, 'unusable', ?)").run(
+    person.id,
+    new Date().toISOString(),
+  );
   const { token } = createApiToken(db, person.id, 'bench');
   const { cookie } = createSession(db, { personId: person.id });
   const role = insertRole(db, 'Fulfillment VA');
@@ -84,9 +95,14 @@ function seedHttpDatabase(file: string) {
 }
 
 async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(__dirname, 'serve.ts'), ...args], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(__dirname, 'serve.ts'), ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -135,7 +151,9 @@ async function paired(baseline: () => Promise<Figures>, figure: () => Promise<Fi
 }
 
 async function main() {
-  console.log(`Benchmark: ${os.cpus().length} cores, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS}s per HTTP figure, each paired with a hello-world measurement\n`);
+  console.log(
+    `Benchmark: ${os.cpus().length} cores, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS}s per HTTP figure, each paired with a hello-world measurement\n`,
+  );
   const importSeconds = benchImport();
   const seeded = seedHttpDatabase(path.join(work, 'http.sqlite'));
 
@@ -155,7 +173,14 @@ async function main() {
     measure({
       url: `http://127.0.0.1:${app.port}`,
       headers: auth,
-      requests: [{ setupRequest: (request) => ({ ...request, path: `/api/runs/${seeded.completionRuns[nextRead++ % seeded.completionRuns.length]}` }) }],
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/runs/${seeded.completionRuns[nextRead++ % seeded.completionRuns.length]}`,
+          }),
+        },
+      ],
     }),
   );
   const page = await paired(baseline, () =>
@@ -199,8 +224,12 @@ async function main() {
     const p99 = median(p.figures.map((f) => f.p99));
     return `${name.padEnd(34)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${String(p99).padStart(4)} ms  ratio ${ratio.toFixed(2)} (rounds ${p.ratios.map((r) => r.toFixed(2)).join(' ')})${verdict}${failed ? `  [${failed} non-2xx/errors]` : ''}`;
   };
-  console.log(`import 1,000 runbooks x 10 steps     ${importSeconds.toFixed(2)} s  (target < 3 s: ${importSeconds < 3 ? 'met' : 'MISSED'})`);
-  console.log(`${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`);
+  console.log(
+    `import 1,000 runbooks x 10 steps     ${importSeconds.toFixed(2)} s  (target < 3 s: ${importSeconds < 3 ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`,
+  );
   console.log(row('GET /api/runs/:id (40 steps)', read, 0.6));
   console.log(row('  same, first read after a change', coldRead));
   console.log(row('GET /runs/:id page, signed in', page, 0.4));
@@ -208,7 +237,9 @@ async function main() {
   console.log(row('GET /hello served as the app is', asApp));
   const asAppRatio = median(asApp.ratios);
   const against = (p: Paired) => (median(p.ratios) / asAppRatio).toFixed(2);
-  console.log(`\nAgainst hello-world served as the app is (no target): GET /api/runs/:id ${against(read)}, run page ${against(page)}, completion ${against(completion)}`);
+  console.log(
+    `\nAgainst hello-world served as the app is (no target): GET /api/runs/:id ${against(read)}, run page ${against(page)}, completion ${against(completion)}`,
+  );
   fs.rmSync(work, { recursive: true, force: true });
   // A figure made of error responses measures nothing: fail loudly rather than report it.
   if (all.some((p) => [...p.figures, ...p.baselines].some((f) => f.non2xx > 0))) {

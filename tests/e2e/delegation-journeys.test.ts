@@ -23,10 +23,14 @@ beforeAll(async () => {
   vera = makePerson(server.db, { name: 'Vera VA', email: 'vera@example.com' });
   bo = makePerson(server.db, { name: 'Bo Backup', email: 'bo@example.com' });
   makeRole(server.db, 'Fulfillment VA', [vera, bo]);
-  makeRunbook(server.db, 'ship', runbookMarkdown('Ship a physical order', [
-    { title: 'Pack the box', owner: 'Fulfillment VA', due: '+4h', checks: ['Binder inside'] },
-    { title: 'Post it', owner: 'Fulfillment VA', due: '+1d' },
-  ]));
+  makeRunbook(
+    server.db,
+    'ship',
+    runbookMarkdown('Ship a physical order', [
+      { title: 'Pack the box', owner: 'Fulfillment VA', due: '+4h', checks: ['Binder inside'] },
+      { title: 'Post it', owner: 'Fulfillment VA', due: '+1d' },
+    ]),
+  );
   browser = await launchBrowser();
   owner = await browser.newPage({ viewport: DESKTOP });
   await signIn(owner, server.url, OWNER.email, OWNER.password);

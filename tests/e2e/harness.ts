@@ -22,7 +22,10 @@ export async function startServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    db, url, errors, runbooksDir,
+    db,
+    url,
+    errors,
+    runbooksDir,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       cleanup();

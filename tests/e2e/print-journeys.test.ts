@@ -31,14 +31,28 @@ beforeAll(async () => {
   makeRole(server.db, 'Packer', [olive]);
   makeRole(server.db, 'Duplication house', [otto]);
   // Steps alike, each of one short line of text and two checks, so that every step is as tall as the next.
-  makeRunbook(server.db, 'long', runbookMarkdown('A long checklist', Array.from({ length: LONG }, (_, i) => ({
-    title: `Step ${pad(i + 1)} of the long checklist`, owner: 'Packer', due: '+1d',
-    body: 'Do this part of the work carefully.', checks: [`First check of ${pad(i + 1)}`, `Step ${pad(i + 1)} sealed`],
-  }))));
-  makeRunbook(server.db, 'ship', runbookMarkdown('Ship an order', [
-    { title: 'Pack the box', owner: 'Packer', checks: ['Binder inside'] },
-    { title: 'Burn the CDs', owner: 'Duplication house', body: 'The disc master is in the shared drive.', checks: ['Ten discs burned'] },
-  ]));
+  makeRunbook(
+    server.db,
+    'long',
+    runbookMarkdown(
+      'A long checklist',
+      Array.from({ length: LONG }, (_, i) => ({
+        title: `Step ${pad(i + 1)} of the long checklist`,
+        owner: 'Packer',
+        due: '+1d',
+        body: 'Do this part of the work carefully.',
+        checks: [`First check of ${pad(i + 1)}`, `Step ${pad(i + 1)} sealed`],
+      })),
+    ),
+  );
+  makeRunbook(
+    server.db,
+    'ship',
+    runbookMarkdown('Ship an order', [
+      { title: 'Pack the box', owner: 'Packer', checks: ['Binder inside'] },
+      { title: 'Burn the CDs', owner: 'Duplication house', body: 'The disc master is in the shared drive.', checks: ['Ten discs burned'] },
+    ]),
+  );
   runId = startRun(server.db, { runbook: 'ship', title: 'Order #1042', startedBy: olive.id });
   browser = await launchBrowser();
   owner = await browser.newPage({ viewport: DESKTOP });
@@ -59,7 +73,18 @@ async function print(page: Page, name: string): Promise<Buffer> {
   return pdf;
 }
 
-const SCREEN_ONLY = ['Back to the runbook', 'Back to the run', 'Download PDF', 'US Letter instead', 'Ctrl+P', 'Sign out', 'Library', 'My work', 'Runs', 'People'];
+const SCREEN_ONLY = [
+  'Back to the runbook',
+  'Back to the run',
+  'Download PDF',
+  'US Letter instead',
+  'Ctrl+P',
+  'Sign out',
+  'Library',
+  'My work',
+  'Runs',
+  'People',
+];
 
 test('the runbook page links to its print page, which prints at A4 and at US Letter with no navigation or buttons', async () => {
   await owner.goto(`${server.url}/runbooks/ship`);
@@ -86,7 +111,10 @@ test('the runbook page links to its print page, which prints at A4 and at US Let
 
 test('the bar downloads the PDF made on the server', async () => {
   await owner.goto(`${server.url}/runbooks/ship/print`);
-  const [download] = await Promise.all([owner.waitForEvent('download'), owner.getByRole('link', { name: 'US Letter', exact: true }).click()]);
+  const [download] = await Promise.all([
+    owner.waitForEvent('download'),
+    owner.getByRole('link', { name: 'US Letter', exact: true }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('ship-v1-letter.pdf');
   const pdf = fs.readFileSync(await download.path());
   expect(pdfInfo(pdf)).toMatchObject({ width: 612, height: 792 });
@@ -94,7 +122,9 @@ test('the bar downloads the PDF made on the server', async () => {
 
 describe.each(['a4', 'letter'] as const)('a long runbook on %s', (paper) => {
   test('fills the number of pages its steps need, and no step is split across two', async () => {
-    const page = await browser.newPage({ viewport: { width: Math.floor((PAPER[paper].width - MARGIN.left - MARGIN.right) * PX_PER_MM), height: 900 } });
+    const page = await browser.newPage({
+      viewport: { width: Math.floor((PAPER[paper].width - MARGIN.left - MARGIN.right) * PX_PER_MM), height: 900 },
+    });
     await page.context().addCookies(await owner.context().cookies());
     await page.goto(`${server.url}/runbooks/long/print?paper=${paper}`);
     // Measured as printed: the running header, where the first step starts, and a step's height.
@@ -132,7 +162,17 @@ describe.each(['a4', 'letter'] as const)('a long runbook on %s', (paper) => {
     const res = await owner.request.get(`${server.url}/runbooks/long/print.pdf?paper=${paper}`);
     const pdf = Buffer.from(await res.body());
     fs.writeFileSync(path.join(SHOTS, `long-server-${paper}.pdf`), pdf);
-    execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '2', path.join(SHOTS, `long-server-${paper}.pdf`), path.join(SHOTS, `long-server-${paper}`)]);
+    execFileSync('pdftoppm', [
+      '-r',
+      '60',
+      '-png',
+      '-f',
+      '1',
+      '-l',
+      '2',
+      path.join(SHOTS, `long-server-${paper}.pdf`),
+      path.join(SHOTS, `long-server-${paper}`),
+    ]);
     const pages = pdfPageTexts(pdf).map(squeeze);
     expect(pages.length).toBeGreaterThan(1);
     for (let n = 1; n <= LONG; n++) {

@@ -94,7 +94,9 @@ describe('a run worked by a team at phone width', () => {
     await step3.getByLabel('Why').fill('Vera is at the post office early');
     await step3.getByRole('button', { name: 'Hand over' }).click();
     await page.locator('#step-3').getByText('Sam Support').first().waitFor();
-    expect(await page.locator('.activity-list').innerText()).toContain('handed “Post it” from Vera VA to Sam Support (Vera is at the post office early)');
+    expect(await page.locator('.activity-list').innerText()).toContain(
+      'handed “Post it” from Vera VA to Sam Support (Vera is at the post office early)',
+    );
     expect(await page.locator('#step-3 .handoffs').innerText()).toContain('Handed from Vera VA to Sam Support by Vera VA');
     await page.close();
 

@@ -22,7 +22,10 @@ export function testApp() {
 
   const owner = makePerson(db, { name: 'Olive Owner', email: 'owner@example.com', level: 'owner' });
   // Set-up is done once an owner has a password; this one is never used to sign in.
-  db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, 'unusable', ?)").run(owner.id, new Date().toISOString());
+  db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, 'unusable', ?)").run(
+    owner.id,
+    new Date().toISOString(),
+  );
 
   const tokens = new Map<number, string>();
   const as = (who: Who) => {
@@ -37,7 +40,14 @@ export function testApp() {
   const agent = (headers: Record<string, string>) => request.agent(app).set(headers);
 
   return {
-    app, db, dir, runbooksDir, errors, cleanup, owner, as,
+    app,
+    db,
+    dir,
+    runbooksDir,
+    errors,
+    cleanup,
+    owner,
+    as,
     http: () => agent(as(owner)),
     /** Requests acting as someone: `t.asPerson(vera).post(...)`. */
     asPerson: (who: Who) => agent(as(who)),

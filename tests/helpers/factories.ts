@@ -10,7 +10,14 @@ let counter = 0;
 
 export function makePerson(
   db: Db,
-  overrides: Partial<{ name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean; level: Level }> = {},
+  overrides: Partial<{
+    name: string;
+    email: string;
+    kind: 'team' | 'outsourcer';
+    hourlyCostCents: number | null;
+    active: boolean;
+    level: Level;
+  }> = {},
 ): PersonRow {
   counter++;
   return insertPerson(db, {

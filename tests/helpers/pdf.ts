@@ -17,7 +17,7 @@ function poppler(tool: 'pdftotext' | 'pdfinfo', args: string[], pdf: Buffer): st
     return execFileSync(tool, [...args, file, ...(tool === 'pdftotext' ? ['-'] : [])], { encoding: 'utf8' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${tool} is missing: PDF tests need poppler-utils (apt-get install poppler-utils)`);
+      throw new Error(`${tool} is missing: PDF tests need poppler-utils (apt-get install poppler-utils)`, { cause: error });
     }
     throw error;
   } finally {

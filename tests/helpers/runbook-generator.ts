@@ -32,17 +32,58 @@ class Gen {
   /** A key written in a random case: "Owner", "owner", "OWNER", "oWnEr". */
   anyCase(word: string): string {
     switch (this.int(0, 3)) {
-      case 0: return word[0]?.toUpperCase() + word.slice(1);
-      case 1: return word.toLowerCase();
-      case 2: return word.toUpperCase();
-      default: return [...word].map((c) => (this.chance(0.5) ? c.toUpperCase() : c.toLowerCase())).join('');
+      case 0:
+        return word[0]?.toUpperCase() + word.slice(1);
+      case 1:
+        return word.toLowerCase();
+      case 2:
+        return word.toUpperCase();
+      default:
+        return [...word].map((c) => (this.chance(0.5) ? c.toUpperCase() : c.toLowerCase())).join('');
     }
   }
 }
 
-export const WORDS = ['pack', 'the', 'box', 'order', 'invoice', 'client', 'label', 'send', 'check', 'stock', 'refund', 'Owner', 'VA', 'café', 'Ünïcode'];
-export const TITLE_TOKENS = [...WORDS, 'C#', 'R&D', '(VAT)', 'e-mail', 'what?', 'now!', '50%', "customer's", '"quoted"', 'a/b', 'x:y', '*star*', '`code`', '#tag', '[link](https://example.com)', '—', 'v2.1', '<b>', '\\'];
-export const OWNERS = ['Bookkeeper', 'Fulfillment VA', 'Operations lead', 'Ana Pérez', 'Content VA (part-time)', 'O\'Brien & Co'];
+export const WORDS = [
+  'pack',
+  'the',
+  'box',
+  'order',
+  'invoice',
+  'client',
+  'label',
+  'send',
+  'check',
+  'stock',
+  'refund',
+  'Owner',
+  'VA',
+  'café',
+  'Ünïcode',
+];
+export const TITLE_TOKENS = [
+  ...WORDS,
+  'C#',
+  'R&D',
+  '(VAT)',
+  'e-mail',
+  'what?',
+  'now!',
+  '50%',
+  "customer's",
+  '"quoted"',
+  'a/b',
+  'x:y',
+  '*star*',
+  '`code`',
+  '#tag',
+  '[link](https://example.com)',
+  '—',
+  'v2.1',
+  '<b>',
+  '\\',
+];
+export const OWNERS = ['Bookkeeper', 'Fulfillment VA', 'Operations lead', 'Ana Pérez', 'Content VA (part-time)', "O'Brien & Co"];
 export const ESTIMATES = ['5m', '1h', '1h30m', '90 min', '2 hours', '1 hour 30 minutes', '45 mins', '1.5h'];
 export const DUES = ['same day', '+1d', '+2h', '3 days', '+1w', 'end of day', '+1d12h'];
 export const SCHEDULES = ['0 9 * * 1-5', '0 9 1 * *', '*/15 * * * *', '30 8 * * MON', '0 0 1 1 *'];
@@ -98,7 +139,13 @@ export function words(g: Gen, min: number, max: number): string {
 export function block(g: Gen, features: Set<string>): { lines: string[]; checks: string[] } {
   switch (g.int(0, 8)) {
     case 0:
-      return { lines: [`${words(g, 1, 8)}.`, ...(g.chance(0.3) ? [`${words(g, 1, 5)}, **${words(g, 1, 2)}** and [a link](https://example.com/${g.int(1, 99)}).`] : [])], checks: [] };
+      return {
+        lines: [
+          `${words(g, 1, 8)}.`,
+          ...(g.chance(0.3) ? [`${words(g, 1, 5)}, **${words(g, 1, 2)}** and [a link](https://example.com/${g.int(1, 99)}).`] : []),
+        ],
+        checks: [],
+      };
     case 1: {
       features.add('task items');
       const checks: string[] = [];
@@ -126,7 +173,11 @@ export function block(g: Gen, features: Set<string>): { lines: string[]; checks:
     case 4: {
       features.add('fence with step-like lines');
       const marker = g.pick(['```', '~~~', '````']);
-      const inside = g.some(['## Not a step', '- [ ] not a check', 'Owner: nobody', '', '    indented', `### ${g.pick(WORDS)}`, '```js'], 1, 5);
+      const inside = g.some(
+        ['## Not a step', '- [ ] not a check', 'Owner: nobody', '', '    indented', `### ${g.pick(WORDS)}`, '```js'],
+        1,
+        5,
+      );
       return { lines: [`${marker}${g.pick(['', 'text', 'md', ' yaml'])}`, ...inside, marker], checks: [] };
     }
     case 5:
@@ -173,7 +224,10 @@ export function generate(seed: number): Generated {
   if (review) out.push(`review: ${review}`);
   let unknownKey: string | null = null;
   if (g.chance(0.4)) {
-    unknownKey = `x_${g.pick(WORDS).toLowerCase().replace(/[^a-z]/g, '')}: ${g.int(0, 999)}`;
+    unknownKey = `x_${g
+      .pick(WORDS)
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')}: ${g.int(0, 999)}`;
     out.push(unknownKey);
     features.add('unknown front-matter key');
   }
@@ -193,15 +247,28 @@ export function generate(seed: number): Generated {
     const t = title(g, features);
     out.push(`${g.pick(['', '', ' ', '   '])}##${g.pick([' ', '  ', '\t'])}${t.heading}${g.chance(0.1) ? '  ' : ''}`);
     const step: ExpectedStep = { title: t.text, owner: null, estimate: null, due: null, income: null, optional: null, checks: [] };
-    const attributes = g.some(['owner', 'estimate', 'due', 'income', 'optional'] as const, 0, 5).filter((k, i, all) => all.indexOf(k) === i);
+    const attributes = g
+      .some(['owner', 'estimate', 'due', 'income', 'optional'] as const, 0, 5)
+      .filter((k, i, all) => all.indexOf(k) === i);
     for (const key of attributes) {
       let value: string;
       switch (key) {
-        case 'owner': value = step.owner = g.pick(OWNERS); break;
-        case 'estimate': value = step.estimate = g.pick(ESTIMATES); break;
-        case 'due': value = step.due = g.pick(DUES); break;
-        case 'income': step.income = g.pick(INCOME_VALUES); value = g.anyCase(step.income); break;
-        default: step.optional = g.chance(0.5); value = g.anyCase(step.optional ? 'yes' : 'no');
+        case 'owner':
+          value = step.owner = g.pick(OWNERS);
+          break;
+        case 'estimate':
+          value = step.estimate = g.pick(ESTIMATES);
+          break;
+        case 'due':
+          value = step.due = g.pick(DUES);
+          break;
+        case 'income':
+          step.income = g.pick(INCOME_VALUES);
+          value = g.anyCase(step.income);
+          break;
+        default:
+          step.optional = g.chance(0.5);
+          value = g.anyCase(step.optional ? 'yes' : 'no');
       }
       out.push(`${g.anyCase(key)}${g.pick([': ', ':', ' : ', ':\t'])}${value}${g.chance(0.1) ? '   ' : ''}`);
     }

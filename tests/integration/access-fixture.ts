@@ -35,7 +35,11 @@ export interface Row {
 }
 
 export const expected = (anonymous: Outcome, outsourcer: Outcome, member: Outcome, editor: Outcome, owner: Outcome) => ({
-  anonymous, outsourcer, member, editor, owner,
+  anonymous,
+  outsourcer,
+  member,
+  editor,
+  owner,
 });
 export const SIGN_IN: Outcome = [303, '/sign-in?next='];
 
@@ -49,11 +53,15 @@ export const people: Record<Exclude<Who, 'anonymous'>, PersonRow> = { owner, edi
 export const ownerActor: Actor = { id: owner.id, name: owner.name, email: owner.email, level: 'owner', via: 'token' };
 
 // Step 1 is the outsourcer's, step 2 the member's, step 3 (required) keeps the run open.
-makeRunbook(t.db, 'ops', runbookMarkdown('Weekly ops', [
-  { title: 'Otto step', owner: 'Otto Outsourcer', optional: true, checks: ['Otto check'] },
-  { title: 'Mia step', owner: 'Mia Member', optional: true, checks: ['Mia check'] },
-  { title: 'Final review', owner: 'Olive Owner' },
-]));
+makeRunbook(
+  t.db,
+  'ops',
+  runbookMarkdown('Weekly ops', [
+    { title: 'Otto step', owner: 'Otto Outsourcer', optional: true, checks: ['Otto check'] },
+    { title: 'Mia step', owner: 'Mia Member', optional: true, checks: ['Mia check'] },
+    { title: 'Final review', owner: 'Olive Owner' },
+  ]),
+);
 // A runbook whose runs have no step of the outsourcer's.
 makeRunbook(t.db, 'internal', runbookMarkdown('Internal only', [{ title: 'Mia alone', owner: 'Mia Member' }]));
 export const run = startRun(t.db, { runbook: 'ops', title: 'Weekly ops run', startedBy: owner.id });
@@ -74,7 +82,8 @@ export const completedRun = (position: number) => {
   completeStep(t.db, id, position, { actor: ownerActor, rule: 'step.work' }, null);
   return id;
 };
-export const throwaway = (level: PersonRow['access_level']) => makePerson(t.db, { name: `Throwaway ${next()}`, email: `throwaway${serial}@example.com`, level });
+export const throwaway = (level: PersonRow['access_level']) =>
+  makePerson(t.db, { name: `Throwaway ${next()}`, email: `throwaway${serial}@example.com`, level });
 export const role = makeRole(t.db, 'Table role');
 export const pageRole = makeRole(t.db, 'Page table role');
 /** A throwaway member put in the page role, for a row that changes their membership. */
@@ -93,12 +102,16 @@ export const stepRows = (
   body: Record<string, unknown> = {},
 ): Row[] => [
   {
-    method: 'POST', route, what: `the outsourcer's step, ${action}`,
+    method: 'POST',
+    route,
+    what: `the outsourcer's step, ${action}`,
     call: () => ({ url: `/api/runs/${prepare(OTTO_STEP)}/steps/${OTTO_STEP}/${suffix}`, body }),
     expected: expected(401, 200, 403, 200, 200),
   },
   {
-    method: 'POST', route, what: `the member's step, ${action}`,
+    method: 'POST',
+    route,
+    what: `the member's step, ${action}`,
     call: () => ({ url: `/api/runs/${prepare(MIA_STEP)}/steps/${MIA_STEP}/${suffix}`, body }),
     expected: expected(401, 404, 200, 200, 200),
   },
@@ -115,12 +128,16 @@ export const pageStepRows = (
   const back: Outcome = [303, '/runs/'];
   return [
     {
-      method: 'POST', route, what: `the outsourcer's step, ${action}`,
+      method: 'POST',
+      route,
+      what: `the outsourcer's step, ${action}`,
       call: () => ({ url: `/runs/${prepare(OTTO_STEP)}/steps/${OTTO_STEP}/${suffix}`, body }),
       expected: expected(SIGN_IN, back, action === 'note' ? back : 403, back, back),
     },
     {
-      method: 'POST', route, what: `the member's step, ${action}`,
+      method: 'POST',
+      route,
+      what: `the member's step, ${action}`,
       call: () => ({ url: `/runs/${prepare(MIA_STEP)}/steps/${MIA_STEP}/${suffix}`, body }),
       expected: expected(SIGN_IN, 404, back, back, back),
     },
@@ -131,7 +148,12 @@ export const throwawayRunbook = (archived = false) => {
   if (archived) t.db.prepare("UPDATE runbooks SET archived_at = '2026-01-01T00:00:00.000Z' WHERE slug = ?").run(slug);
   return slug;
 };
-export const opsSource = () => (t.db.prepare('SELECT v.source FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id WHERE b.slug = ?').get('ops') as { source: string }).source;
+export const opsSource = () =>
+  (
+    t.db.prepare('SELECT v.source FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id WHERE b.slug = ?').get('ops') as {
+      source: string;
+    }
+  ).source;
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 /** A holiday next month: it never makes anyone in the table away today. */
@@ -143,5 +165,12 @@ export const withAStep = (person: PersonRow) => {
 };
 /** The ids of a person's open steps, as a hand-off preview lists them. */
 export const openStepIds = (person: PersonRow) =>
-  (t.db.prepare("SELECT s.id FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'")
-    .all(person.id) as { id: number }[]).map((r) => r.id).join(',');
+  (
+    t.db
+      .prepare(
+        "SELECT s.id FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'",
+      )
+      .all(person.id) as { id: number }[]
+  )
+    .map((r) => r.id)
+    .join(',');

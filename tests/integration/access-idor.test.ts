@@ -22,22 +22,43 @@ const mia = makePerson(t.db, { name: 'Mia Member', email: 'mia@example.com', lev
 const eddie = makePerson(t.db, { name: 'Eddie Editor', email: 'eddie@example.com', level: 'editor', hourlyCostCents: 5000 });
 t.db.prepare('UPDATE people SET hourly_cost_cents = 6000 WHERE id = ?').run(t.owner.id);
 
-makeRunbook(t.db, 'shared', runbookMarkdown('Shared Operations', [
-  { title: 'Alpha task', owner: 'Alex Ant', body: 'Alpha instructions: restock the shelf.', checks: ['Alpha check'] },
-  { title: 'Bravo secret step', owner: 'Bella Bravo', optional: true, body: 'Bravo instructions zulu-7.', checks: ['Bravo check xray'] },
-  { title: 'Member task', owner: 'Mia Member', body: 'Member instructions quebec.', checks: ['Member check'] },
-]));
-makeRunbook(t.db, 'payroll', runbookMarkdown('Confidential Ledger', [
-  { title: 'Bravo ledger step', owner: 'Bella Bravo', body: 'Ledger instructions yankee.' },
-  { title: 'Member ledger step', owner: 'Mia Member' },
-]));
+makeRunbook(
+  t.db,
+  'shared',
+  runbookMarkdown('Shared Operations', [
+    { title: 'Alpha task', owner: 'Alex Ant', body: 'Alpha instructions: restock the shelf.', checks: ['Alpha check'] },
+    { title: 'Bravo secret step', owner: 'Bella Bravo', optional: true, body: 'Bravo instructions zulu-7.', checks: ['Bravo check xray'] },
+    { title: 'Member task', owner: 'Mia Member', body: 'Member instructions quebec.', checks: ['Member check'] },
+  ]),
+);
+makeRunbook(
+  t.db,
+  'payroll',
+  runbookMarkdown('Confidential Ledger', [
+    { title: 'Bravo ledger step', owner: 'Bella Bravo', body: 'Ledger instructions yankee.' },
+    { title: 'Member ledger step', owner: 'Mia Member' },
+  ]),
+);
 const shared = startRun(t.db, { runbook: 'shared', title: 'Shared run', startedBy: t.owner.id });
 const bellaOnly = startRun(t.db, { runbook: 'payroll', title: 'Bella private run', startedBy: t.owner.id });
 
 /** Everything of B's (and of the team's) that A must never read. */
 const NOT_FOR_ALEX = [
-  'Bella', 'bella@bravo.example', 'Bravo', 'zulu', 'xray', 'yankee', 'Ledger', 'Bella private run',
-  'Mia', 'mia@example.com', 'Member task', 'quebec', 'Member check', 'Eddie', 'eddie@example.com',
+  'Bella',
+  'bella@bravo.example',
+  'Bravo',
+  'zulu',
+  'xray',
+  'yankee',
+  'Ledger',
+  'Bella private run',
+  'Mia',
+  'mia@example.com',
+  'Member task',
+  'quebec',
+  'Member check',
+  'Eddie',
+  'eddie@example.com',
 ];
 function expectNothingOfTheirs(res: Response) {
   const text = `${res.text ?? ''}${JSON.stringify(res.body ?? null)}${JSON.stringify(res.headers)}`;
@@ -55,7 +76,12 @@ beforeAll(async () => {
   await t.asPerson(bella).post(`/api/runs/${bellaOnly}/steps/1/complete`).send({ note: 'Bravo note zulu' }).expect(200);
 });
 
-const bellaStep = () => t.db.prepare('SELECT s.status, s.note, s.assignee_id, (SELECT group_concat(coalesce(ticked_at, \'-\')) FROM run_checks c WHERE c.run_step_id = s.id) AS checks FROM run_steps s WHERE run_id = ? AND position = 2').get(shared);
+const bellaStep = () =>
+  t.db
+    .prepare(
+      "SELECT s.status, s.note, s.assignee_id, (SELECT group_concat(coalesce(ticked_at, '-')) FROM run_checks c WHERE c.run_step_id = s.id) AS checks FROM run_steps s WHERE run_id = ? AND position = 2",
+    )
+    .get(shared);
 
 describe("outsourcer A asking for outsourcer B's things", () => {
   test.each([
@@ -115,12 +141,16 @@ describe("outsourcer A asking for outsourcer B's things", () => {
     ['PATCH', `/api/people/:id`],
     ['POST', `/api/people/:id/links`],
     ['POST', `/api/people/:id/invitation`],
-  ])("%s %s on B gets the 404 of a person who does not exist and changes nothing", async (method, route) => {
+  ])('%s %s on B gets the 404 of a person who does not exist and changes nothing', async (method, route) => {
     const before = JSON.stringify(t.db.prepare('SELECT * FROM people WHERE id = ?').get(bella.id));
-    const counts = () => t.db.prepare('SELECT (SELECT count(*) FROM access_links) AS links, (SELECT count(*) FROM invitations) AS invitations').get();
+    const counts = () =>
+      t.db.prepare('SELECT (SELECT count(*) FROM access_links) AS links, (SELECT count(*) FROM invitations) AS invitations').get();
     const countsBefore = counts();
     const url = route.replace(':id', String(bella.id));
-    const res = method === 'PATCH' ? await asAlex().patch(url).send({ name: 'Hijacked', email: 'alex2@ant.example' }) : await asAlex().post(url).send({});
+    const res =
+      method === 'PATCH'
+        ? await asAlex().patch(url).send({ name: 'Hijacked', email: 'alex2@ant.example' })
+        : await asAlex().post(url).send({});
     expect(res.status).toBe(404);
     expect(res.body).toEqual(notFound(`Person ${bella.id} was not found`));
     expectNothingOfTheirs(res);
@@ -129,7 +159,14 @@ describe("outsourcer A asking for outsourcer B's things", () => {
   });
 
   test("B's person pages and the team pages reveal nothing of B's", async () => {
-    for (const url of [`/people/${bella.id}`, `/people/${bella.id}/edit`, '/people', '/runbooks', '/runbooks/payroll', `/runs/${bellaOnly}`]) {
+    for (const url of [
+      `/people/${bella.id}`,
+      `/people/${bella.id}/edit`,
+      '/people',
+      '/runbooks',
+      '/runbooks/payroll',
+      `/runs/${bellaOnly}`,
+    ]) {
       const res = await asAlex().get(url).set('Accept', 'text/html');
       expect({ url, refused: [403, 404].includes(res.status) }).toEqual({ url, refused: true });
       expectNothingOfTheirs(res);
@@ -137,7 +174,12 @@ describe("outsourcer A asking for outsourcer B's things", () => {
   });
 
   test.each(['payroll', 'shared'])('a runbook export (%s) gets the 404 of a runbook that does not exist', async (slug) => {
-    for (const url of [`/api/runbooks/${slug}/export`, `/api/runbooks/${slug}`, `/api/runbooks/${slug}/versions`, `/api/runbooks/${slug}/versions/1`]) {
+    for (const url of [
+      `/api/runbooks/${slug}/export`,
+      `/api/runbooks/${slug}`,
+      `/api/runbooks/${slug}/versions`,
+      `/api/runbooks/${slug}/versions/1`,
+    ]) {
       const res = await asAlex().get(url);
       expect({ url, status: res.status, body: res.body }).toEqual({ url, status: 404, body: notFound(`Runbook "${slug}" was not found`) });
       expectNothingOfTheirs(res);
@@ -165,7 +207,7 @@ describe("outsourcer A asking for outsourcer B's things", () => {
 });
 
 describe("outsourcer A's own views", () => {
-  test('their run holds only their step, with its instructions, their progress and their step\'s events', async () => {
+  test("their run holds only their step, with its instructions, their progress and their step's events", async () => {
     const res = await asAlex().get(`/api/runs/${shared}`);
     expect(res.status).toBe(200);
     expectNothingOfTheirs(res);
@@ -209,7 +251,9 @@ describe("outsourcer A's own views", () => {
     const assignments = await asAlex().get(`/api/people/${alex.id}/assignments`);
     expect(assignments.status).toBe(200);
     expectNothingOfTheirs(assignments);
-    expect(assignments.body.assignments.map((a: { run: { id: number }; position: number }) => [a.run.id, a.position])).toEqual([[shared, 1]]);
+    expect(assignments.body.assignments.map((a: { run: { id: number }; position: number }) => [a.run.id, a.position])).toEqual([
+      [shared, 1],
+    ]);
 
     const page = await asAlex().get('/my-work').set('Accept', 'text/html');
     expect(page.status).toBe(200);
@@ -233,7 +277,10 @@ describe("outsourcer A's own views", () => {
     const events = () => t.db.prepare('SELECT count(*) AS n FROM run_events').get();
     const eventsBefore = events();
     for (const action of ['checks/0/tick', 'complete', 'skip', 'note', 'reassign']) {
-      const res = await asAlex().post(`/runs/${shared}/steps/2/${action}`).set('Accept', 'text/html').type('form')
+      const res = await asAlex()
+        .post(`/runs/${shared}/steps/2/${action}`)
+        .set('Accept', 'text/html')
+        .type('form')
         .send({ note: 'mine now', to: String(alex.id), reason: 'taking it' });
       expect({ action, status: res.status }).toEqual({ action, status: 404 });
       expectNothingOfTheirs(res);
@@ -262,7 +309,11 @@ describe('hourly costs', () => {
 
   test('a member sees only their own cost, in the list and on each person', async () => {
     expect(await costsSeenBy(mia)).toEqual({
-      'Alex Ant': 'hidden', 'Bella Bravo': 'hidden', 'Eddie Editor': 'hidden', 'Mia Member': 40, 'Olive Owner': 'hidden',
+      'Alex Ant': 'hidden',
+      'Bella Bravo': 'hidden',
+      'Eddie Editor': 'hidden',
+      'Mia Member': 40,
+      'Olive Owner': 'hidden',
     });
     for (const other of [alex, eddie, t.owner]) {
       const res = await t.asPerson(mia).get(`/api/people/${other.id}`);
@@ -274,18 +325,26 @@ describe('hourly costs', () => {
 
   test('an editor sees only their own cost too', async () => {
     expect(await costsSeenBy(eddie)).toEqual({
-      'Alex Ant': 'hidden', 'Bella Bravo': 'hidden', 'Eddie Editor': 50, 'Mia Member': 'hidden', 'Olive Owner': 'hidden',
+      'Alex Ant': 'hidden',
+      'Bella Bravo': 'hidden',
+      'Eddie Editor': 50,
+      'Mia Member': 'hidden',
+      'Olive Owner': 'hidden',
     });
   });
 
-  test('an owner sees everyone\'s cost', async () => {
+  test("an owner sees everyone's cost", async () => {
     expect(await costsSeenBy(t.owner)).toEqual({
-      'Alex Ant': 20, 'Bella Bravo': 30, 'Eddie Editor': 50, 'Mia Member': 40, 'Olive Owner': 60,
+      'Alex Ant': 20,
+      'Bella Bravo': 30,
+      'Eddie Editor': 50,
+      'Mia Member': 40,
+      'Olive Owner': 60,
     });
     expect((await t.http().get(`/api/people/${bella.id}`)).body.hourlyCost).toBe(30);
   });
 
-  test('a member editing someone\'s cost is refused with 403, learning nothing and changing nothing', async () => {
+  test("a member editing someone's cost is refused with 403, learning nothing and changing nothing", async () => {
     const res = await t.asPerson(mia).patch(`/api/people/${bella.id}`).send({ hourlyCost: 1 });
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });

@@ -1,45 +1,93 @@
 import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink, createInvitation } from '../../server/auth/links';
-import { expected, SIGN_IN, t, owner, editor, member, outsourcer, run, internalRun, OTTO_STEP, MIA_STEP, freshRun, tickedRun, completedRun, throwaway, pageRole, inPageRole, pageStepRows, throwawayRunbook, opsSource, futureAbsence, withAStep, openStepIds, type Row } from './access-fixture';
+import {
+  expected,
+  SIGN_IN,
+  t,
+  owner,
+  editor,
+  member,
+  outsourcer,
+  run,
+  internalRun,
+  OTTO_STEP,
+  MIA_STEP,
+  freshRun,
+  tickedRun,
+  completedRun,
+  throwaway,
+  pageRole,
+  inPageRole,
+  pageStepRows,
+  throwawayRunbook,
+  opsSource,
+  futureAbsence,
+  withAStep,
+  openStepIds,
+  type Row,
+} from './access-fixture';
 import { addAwayPeriod } from '../../server/people/absences';
 
 /** Rows of the access table for the pages. */
 export const pageRows: Row[] = [
   // Pages
-  { method: 'GET', route: '/sign-in', call: () => ({ url: '/sign-in' }), expected: expected(200, [303, '/'], [303, '/'], [303, '/'], [303, '/']) },
+  {
+    method: 'GET',
+    route: '/sign-in',
+    call: () => ({ url: '/sign-in' }),
+    expected: expected(200, [303, '/'], [303, '/'], [303, '/'], [303, '/']),
+  },
   {
     // Wrong credentials get the form again, for anyone (each asks about its own unknown email).
-    method: 'POST', route: '/sign-in',
+    method: 'POST',
+    route: '/sign-in',
     call: (who) => ({ url: '/sign-in', body: { email: `nobody-${who}@example.com`, password: 'not the password' } }),
     expected: expected(401, 401, 401, 401, 401),
   },
   {
-    method: 'POST', route: '/sign-out', call: () => ({ url: '/sign-out' }),
+    method: 'POST',
+    route: '/sign-out',
+    call: () => ({ url: '/sign-out' }),
     expected: expected([303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in']),
   },
   {
     // Set-up is done: no set-up link works any more.
-    method: 'GET', route: '/setup/:token', call: () => ({ url: '/setup/not-a-real-setup-token' }),
+    method: 'GET',
+    route: '/setup/:token',
+    call: () => ({ url: '/setup/not-a-real-setup-token' }),
     expected: expected(404, 404, 404, 404, 404),
   },
   {
-    method: 'POST', route: '/setup/:token',
-    call: () => ({ url: '/setup/not-a-real-setup-token', body: { name: 'Mallory', email: 'mallory@example.com', password: 'a long enough passphrase' } }),
+    method: 'POST',
+    route: '/setup/:token',
+    call: () => ({
+      url: '/setup/not-a-real-setup-token',
+      body: { name: 'Mallory', email: 'mallory@example.com', password: 'a long enough passphrase' },
+    }),
     expected: expected(404, 404, 404, 404, 404),
   },
   {
-    method: 'GET', route: '/invite/:token', what: 'an open invitation',
+    method: 'GET',
+    route: '/invite/:token',
+    what: 'an open invitation',
     call: () => ({ url: `/invite/${createInvitation(t.db, throwaway('member').id, owner.id).token}` }),
     expected: expected(200, 200, 200, 200, 200),
   },
   {
-    method: 'POST', route: '/invite/:token', what: 'an open invitation',
-    call: () => ({ url: `/invite/${createInvitation(t.db, throwaway('member').id, owner.id).token}`, body: { password: 'a long enough passphrase' } }),
+    method: 'POST',
+    route: '/invite/:token',
+    what: 'an open invitation',
+    call: () => ({
+      url: `/invite/${createInvitation(t.db, throwaway('member').id, owner.id).token}`,
+      body: { password: 'a long enough passphrase' },
+    }),
     expected: expected([303, '/'], [303, '/'], [303, '/'], [303, '/'], [303, '/']),
   },
   {
-    method: 'GET', route: '/l/:token', what: "a live link of the outsourcer's",
+    method: 'GET',
+    route: '/l/:token',
+    what: "a live link of the outsourcer's",
     call: () => ({ url: `/l/${createAccessLink(t.db, outsourcer.id, owner.id).token}` }),
     expected: expected([303, '/my-work'], [303, '/my-work'], [303, '/my-work'], [303, '/my-work'], [303, '/my-work']),
   },
@@ -50,12 +98,18 @@ export const pageRows: Row[] = [
   // Run pages
   { method: 'GET', route: '/runs', call: () => ({ url: '/runs' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
   {
-    method: 'GET', route: '/runs/:id', what: 'a run with a step of everyone',
-    call: () => ({ url: `/runs/${run}` }), expected: expected(SIGN_IN, 200, 200, 200, 200),
+    method: 'GET',
+    route: '/runs/:id',
+    what: 'a run with a step of everyone',
+    call: () => ({ url: `/runs/${run}` }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
   },
   {
-    method: 'GET', route: '/runs/:id', what: 'a run without a step of the outsourcer',
-    call: () => ({ url: `/runs/${internalRun}` }), expected: expected(SIGN_IN, 404, 200, 200, 200),
+    method: 'GET',
+    route: '/runs/:id',
+    what: 'a run without a step of the outsourcer',
+    call: () => ({ url: `/runs/${internalRun}` }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
   },
   ...pageStepRows('tick', () => freshRun(), 'checks/0/tick'),
   ...pageStepRows('untick', tickedRun, 'checks/0/untick'),
@@ -64,12 +118,16 @@ export const pageRows: Row[] = [
   ...pageStepRows('reopen', completedRun, 'reopen'),
   ...pageStepRows('note', () => run, 'note', { note: 'a note' }),
   {
-    method: 'POST', route: '/runs/:id/steps/:position/reassign', what: "the outsourcer's step",
+    method: 'POST',
+    route: '/runs/:id/steps/:position/reassign',
+    what: "the outsourcer's step",
     call: () => ({ url: `/runs/${freshRun()}/steps/${OTTO_STEP}/reassign`, body: { to: editor.id, reason: 'cover' } }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runs/'], [303, '/runs/']),
   },
   {
-    method: 'POST', route: '/runs/:id/steps/:position/reassign', what: "the member's step",
+    method: 'POST',
+    route: '/runs/:id/steps/:position/reassign',
+    what: "the member's step",
     call: () => ({ url: `/runs/${freshRun()}/steps/${MIA_STEP}/reassign`, body: { to: editor.id, reason: 'cover' } }),
     expected: expected(SIGN_IN, 404, [303, '/runs/'], [303, '/runs/'], [303, '/runs/']),
   },
@@ -78,41 +136,62 @@ export const pageRows: Row[] = [
   { method: 'GET', route: '/runbooks', call: () => ({ url: '/runbooks' }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
   { method: 'GET', route: '/runbooks/new', call: () => ({ url: '/runbooks/new' }), expected: expected(SIGN_IN, 403, 403, 200, 200) },
   {
-    method: 'POST', route: '/runbooks/new',
-    call: (who) => ({ url: '/runbooks/new', body: { slug: `page-new-${who}`, action: 'save', source: runbookMarkdown(`Page new ${who}`, [{ title: 'One' }]) } }),
+    method: 'POST',
+    route: '/runbooks/new',
+    call: (who) => ({
+      url: '/runbooks/new',
+      body: { slug: `page-new-${who}`, action: 'save', source: runbookMarkdown(`Page new ${who}`, [{ title: 'One' }]) },
+    }),
     expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/page-new-editor?done=created'], [303, '/runbooks/page-new-owner?done=created']),
   },
   { method: 'GET', route: '/runbooks/:slug', call: () => ({ url: '/runbooks/ops' }), expected: expected(SIGN_IN, 404, 200, 200, 200) },
-  { method: 'GET', route: '/runbooks/:slug/edit', call: () => ({ url: '/runbooks/ops/edit' }), expected: expected(SIGN_IN, 404, 403, 200, 200) },
+  {
+    method: 'GET',
+    route: '/runbooks/:slug/edit',
+    call: () => ({ url: '/runbooks/ops/edit' }),
+    expected: expected(SIGN_IN, 404, 403, 200, 200),
+  },
   {
     // The same text again: saved as "unchanged", so the runbook the other rows use stays as it is.
-    method: 'POST', route: '/runbooks/:slug/edit',
+    method: 'POST',
+    route: '/runbooks/:slug/edit',
     call: () => ({ url: '/runbooks/ops/edit', body: { source: opsSource(), action: 'save' } }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/ops?done=unchanged'], [303, '/runbooks/ops?done=unchanged']),
   },
-  { method: 'GET', route: '/runbooks/:slug/diff', call: () => ({ url: '/runbooks/ops/diff' }), expected: expected(SIGN_IN, 404, 200, 200, 200) },
   {
-    method: 'POST', route: '/runbooks/:slug/runs',
+    method: 'GET',
+    route: '/runbooks/:slug/diff',
+    call: () => ({ url: '/runbooks/ops/diff' }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
+  },
+  {
+    method: 'POST',
+    route: '/runbooks/:slug/runs',
     call: (who) => ({ url: '/runbooks/ops/runs', body: { title: `Started on the page by ${who}` } }),
     expected: expected(SIGN_IN, 404, [303, '/runs/'], [303, '/runs/'], [303, '/runs/']),
   },
   {
-    method: 'POST', route: '/runbooks/:slug/archive',
+    method: 'POST',
+    route: '/runbooks/:slug/archive',
     call: () => ({ url: `/runbooks/${throwawayRunbook()}/archive` }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/throwaway-'], [303, '/runbooks/throwaway-']),
   },
   {
-    method: 'POST', route: '/runbooks/:slug/restore',
+    method: 'POST',
+    route: '/runbooks/:slug/restore',
     call: () => ({ url: `/runbooks/${throwawayRunbook(true)}/restore` }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/throwaway-'], [303, '/runbooks/throwaway-']),
   },
   { method: 'GET', route: '/account', call: () => ({ url: '/account' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
   {
-    method: 'POST', route: '/account/tokens',
-    call: (who) => ({ url: '/account/tokens', body: { name: `page token of ${who}` } }), expected: expected(SIGN_IN, 201, 201, 201, 201),
+    method: 'POST',
+    route: '/account/tokens',
+    call: (who) => ({ url: '/account/tokens', body: { name: `page token of ${who}` } }),
+    expected: expected(SIGN_IN, 201, 201, 201, 201),
   },
   {
-    method: 'POST', route: '/account/tokens/:id/revoke',
+    method: 'POST',
+    route: '/account/tokens/:id/revoke',
     call: (_who, person) => ({ url: `/account/tokens/${createApiToken(t.db, (person ?? owner).id, 'to revoke').row.id}/revoke` }),
     expected: expected(SIGN_IN, [303, '/account'], [303, '/account'], [303, '/account'], [303, '/account']),
   },
@@ -120,25 +199,35 @@ export const pageRows: Row[] = [
   // People and roles (pages): an outsourcer may not know of other people (404), nor open these pages at all (403).
   { method: 'GET', route: '/people', call: () => ({ url: '/people' }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
   {
-    method: 'POST', route: '/people',
+    method: 'POST',
+    route: '/people',
     call: (who) => ({ url: '/people', body: { name: `Page-made by ${who}`, email: `page-made-by-${who}@example.com`, access: 'none' } }),
     expected: expected(SIGN_IN, 403, 403, [303, '/people/'], [303, '/people/']),
   },
   {
-    method: 'GET', route: '/people/:id', what: 'the member',
-    call: () => ({ url: `/people/${member.id}` }), expected: expected(SIGN_IN, 404, 200, 200, 200),
+    method: 'GET',
+    route: '/people/:id',
+    what: 'the member',
+    call: () => ({ url: `/people/${member.id}` }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
   },
   {
     // The outsourcer's own profile is theirs to see.
-    method: 'GET', route: '/people/:id', what: 'the outsourcer',
-    call: () => ({ url: `/people/${outsourcer.id}` }), expected: expected(SIGN_IN, 200, 200, 200, 200),
+    method: 'GET',
+    route: '/people/:id',
+    what: 'the outsourcer',
+    call: () => ({ url: `/people/${outsourcer.id}` }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
   },
   {
-    method: 'GET', route: '/people/:id/edit',
-    call: () => ({ url: `/people/${member.id}/edit` }), expected: expected(SIGN_IN, 404, 403, 403, 200),
+    method: 'GET',
+    route: '/people/:id/edit',
+    call: () => ({ url: `/people/${member.id}/edit` }),
+    expected: expected(SIGN_IN, 404, 403, 403, 200),
   },
   {
-    method: 'POST', route: '/people/:id/edit',
+    method: 'POST',
+    route: '/people/:id/edit',
     call: () => {
       const person = throwaway('member');
       return { url: `/people/${person.id}/edit`, body: { name: person.name, email: person.email, kind: 'team', hourlyCost: '10' } };
@@ -146,64 +235,88 @@ export const pageRows: Row[] = [
     expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
   },
   {
-    method: 'POST', route: '/people/:id/invitation', what: 'a member-level person',
-    call: () => ({ url: `/people/${throwaway('member').id}/invitation` }), expected: expected(SIGN_IN, 404, 403, 201, 201),
+    method: 'POST',
+    route: '/people/:id/invitation',
+    what: 'a member-level person',
+    call: () => ({ url: `/people/${throwaway('member').id}/invitation` }),
+    expected: expected(SIGN_IN, 404, 403, 201, 201),
   },
   {
-    method: 'POST', route: '/people/:id/invitation', what: 'an editor-level person',
-    call: () => ({ url: `/people/${throwaway('editor').id}/invitation` }), expected: expected(SIGN_IN, 404, 403, 403, 201),
+    method: 'POST',
+    route: '/people/:id/invitation',
+    what: 'an editor-level person',
+    call: () => ({ url: `/people/${throwaway('editor').id}/invitation` }),
+    expected: expected(SIGN_IN, 404, 403, 403, 201),
   },
   {
-    method: 'POST', route: '/people/:id/links',
-    call: () => ({ url: `/people/${outsourcer.id}/links` }), expected: expected(SIGN_IN, 403, 403, 201, 201),
+    method: 'POST',
+    route: '/people/:id/links',
+    call: () => ({ url: `/people/${outsourcer.id}/links` }),
+    expected: expected(SIGN_IN, 403, 403, 201, 201),
   },
   {
-    method: 'POST', route: '/people/:id/links/:linkId/revoke',
+    method: 'POST',
+    route: '/people/:id/links/:linkId/revoke',
     call: () => ({ url: `/people/${outsourcer.id}/links/${createAccessLink(t.db, outsourcer.id, owner.id).id}/revoke` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/people/'], [303, '/people/']),
   },
   {
-    method: 'POST', route: '/people/:id/level',
+    method: 'POST',
+    route: '/people/:id/level',
     call: () => ({ url: `/people/${throwaway('member').id}/level`, body: { level: 'editor' } }),
     expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
   },
   {
-    method: 'POST', route: '/people/:id/active',
+    method: 'POST',
+    route: '/people/:id/active',
     call: () => ({ url: `/people/${throwaway('member').id}/active`, body: { active: '0', confirm: 'yes' } }),
     expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
   },
   {
-    method: 'POST', route: '/roles',
-    call: (who) => ({ url: '/roles', body: { roleName: `Page role by ${who}` } }), expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
+    method: 'POST',
+    route: '/roles',
+    call: (who) => ({ url: '/roles', body: { roleName: `Page role by ${who}` } }),
+    expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
   },
   { method: 'GET', route: '/roles/:id', call: () => ({ url: `/roles/${pageRole.id}` }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
   {
-    method: 'POST', route: '/roles/:id/members',
+    method: 'POST',
+    route: '/roles/:id/members',
     call: () => ({ url: `/roles/${pageRole.id}/members`, body: { person: String(throwaway('member').id) } }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
   },
   {
-    method: 'POST', route: '/roles/:id/members/:personId/primary',
+    method: 'POST',
+    route: '/roles/:id/members/:personId/primary',
     call: () => ({ url: `/roles/${pageRole.id}/members/${inPageRole().id}/primary` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
   },
   {
-    method: 'POST', route: '/roles/:id/members/:personId/remove',
+    method: 'POST',
+    route: '/roles/:id/members/:personId/remove',
     call: () => ({ url: `/roles/${pageRole.id}/members/${inPageRole().id}/remove` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
   },
 
   // Absences, hand-offs, email
   {
-    method: 'GET', route: '/people/:id/handoff', what: 'themselves',
-    call: (_who, person) => ({ url: `/people/${(person ?? member).id}/handoff` }), expected: expected(SIGN_IN, 403, 200, 200, 200),
+    method: 'GET',
+    route: '/people/:id/handoff',
+    what: 'themselves',
+    call: (_who, person) => ({ url: `/people/${(person ?? member).id}/handoff` }),
+    expected: expected(SIGN_IN, 403, 200, 200, 200),
   },
   {
-    method: 'GET', route: '/people/:id/handoff', what: 'another member',
-    call: () => ({ url: `/people/${throwaway('member').id}/handoff` }), expected: expected(SIGN_IN, 404, 403, 200, 200),
+    method: 'GET',
+    route: '/people/:id/handoff',
+    what: 'another member',
+    call: () => ({ url: `/people/${throwaway('member').id}/handoff` }),
+    expected: expected(SIGN_IN, 404, 403, 200, 200),
   },
   {
-    method: 'POST', route: '/people/:id/handoff', what: "another member's steps",
+    method: 'POST',
+    route: '/people/:id/handoff',
+    what: "another member's steps",
     call: () => {
       const from = withAStep(throwaway('member'));
       return { url: `/people/${from.id}/handoff`, body: { to: String(editor.id), reason: 'holiday', expect: openStepIds(from) } };
@@ -211,7 +324,9 @@ export const pageRows: Row[] = [
     expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
   },
   {
-    method: 'POST', route: '/people/:id/away', what: 'another member',
+    method: 'POST',
+    route: '/people/:id/away',
+    what: 'another member',
     call: () => {
       const absence = futureAbsence();
       return { url: `/people/${throwaway('member').id}/away`, body: { awayFrom: absence.from, awayTo: absence.to } };
@@ -219,7 +334,9 @@ export const pageRows: Row[] = [
     expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
   },
   {
-    method: 'POST', route: '/people/:id/away/:awayId/remove', what: 'another member',
+    method: 'POST',
+    route: '/people/:id/away/:awayId/remove',
+    what: 'another member',
     call: () => {
       const away = throwaway('member');
       const period = addAwayPeriod(t.db, { personId: away.id, ...futureAbsence(), note: '', createdBy: owner.id });
@@ -228,7 +345,9 @@ export const pageRows: Row[] = [
     expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
   },
   {
-    method: 'POST', route: '/people/:id/notifications', what: 'themselves',
+    method: 'POST',
+    route: '/people/:id/notifications',
+    what: 'themselves',
     call: (_who, person) => ({ url: `/people/${(person ?? member).id}/notifications`, body: { notify: 'digest' } }),
     expected: expected(SIGN_IN, [303, '/people/'], [303, '/people/'], [303, '/people/'], [303, '/people/']),
   },

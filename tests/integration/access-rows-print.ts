@@ -17,22 +17,34 @@ export const printRows: Row[] = [
   // A runbook is for the team; to an outsourcer it does not exist.
   ...both({ method: 'GET', route: '/runbooks/:slug/print', url: '/runbooks/ops/print', expected: expected(SIGN_IN, 404, 200, 200, 200) }),
   ...both({
-    method: 'GET', route: '/runs/:id/print', what: 'a run with a step of everyone',
-    url: `/runs/${run}/print`, expected: expected(SIGN_IN, 200, 200, 200, 200),
+    method: 'GET',
+    route: '/runs/:id/print',
+    what: 'a run with a step of everyone',
+    url: `/runs/${run}/print`,
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
   }),
   ...both({
-    method: 'GET', route: '/runs/:id/print', what: 'a run without a step of the outsourcer',
-    url: `/runs/${internalRun}/print`, expected: expected(SIGN_IN, 404, 200, 200, 200),
+    method: 'GET',
+    route: '/runs/:id/print',
+    what: 'a run without a step of the outsourcer',
+    url: `/runs/${internalRun}/print`,
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
   }),
   ...(['sheet', 'packet'] as const).flatMap((kind) => [
     ...both({
-      method: 'GET', route: `/people/:id/${kind}`, what: "the member's",
-      url: `/people/${member.id}/${kind}`, expected: expected(SIGN_IN, 404, 200, 200, 200),
+      method: 'GET',
+      route: `/people/:id/${kind}`,
+      what: "the member's",
+      url: `/people/${member.id}/${kind}`,
+      expected: expected(SIGN_IN, 404, 200, 200, 200),
     }),
     ...both({
       // Their own, for the outsourcer.
-      method: 'GET', route: `/people/:id/${kind}`, what: "the outsourcer's",
-      url: `/people/${outsourcer.id}/${kind}`, expected: expected(SIGN_IN, 200, 200, 200, 200),
+      method: 'GET',
+      route: `/people/:id/${kind}`,
+      what: "the outsourcer's",
+      url: `/people/${outsourcer.id}/${kind}`,
+      expected: expected(SIGN_IN, 200, 200, 200, 200),
     }),
     ...both({ method: 'GET', route: `/my-work/${kind}`, url: `/my-work/${kind}`, expected: expected(SIGN_IN, 200, 200, 200, 200) }),
   ]),

@@ -66,7 +66,7 @@ export async function unauthenticated(app: TestApp, inactive: Who): Promise<[str
     ['a Basic Authorization header', { Authorization: 'Basic YWRtaW46YWRtaW4=' }, 'invalid-token'],
     ['a token nobody was given', { Authorization: 'Bearer rbk_no-such-token-was-ever-made' }, 'invalid-token'],
     ['a revoked token', await revokedToken(app, app.owner), 'invalid-token'],
-    ['an inactive person\'s token', app.as(inactive), 'invalid-token'],
+    ["an inactive person's token", app.as(inactive), 'invalid-token'],
   ];
 }
 
@@ -100,7 +100,21 @@ export interface RunJson {
     note: string | null;
     body: string;
     bodyHtml: string;
-    checks: { index: number; text: string; html: string; ticked: boolean; tickedBy: { id: number; name: string } | null; tickedAt: string | null }[];
+    checks: {
+      index: number;
+      text: string;
+      html: string;
+      ticked: boolean;
+      tickedBy: { id: number; name: string } | null;
+      tickedAt: string | null;
+    }[];
   }[];
-  events: { id: number; kind: string; at: string; actor: { id: number; name: string } | null; step: number | null; data: Record<string, unknown> }[];
+  events: {
+    id: number;
+    kind: string;
+    at: string;
+    actor: { id: number; name: string } | null;
+    step: number | null;
+    data: Record<string, unknown>;
+  }[];
 }

@@ -13,16 +13,24 @@ beforeAll(async () => {
   quin = makePerson(app.db, { name: 'Quin' });
   makeRole(app.db, 'Packer', [pia]);
   makeRole(app.db, 'Driver', [quin]);
-  makeRunbook(app.db, 'orders', runbookMarkdown('Ship orders', [
-    { title: 'Pack tomorrow', owner: 'Packer', due: '+1d', estimate: '15m', body: '- [ ] Box\n- [ ] Label' },
-    { title: 'Pack soon', owner: 'Packer', due: '+30m' },
-    { title: 'Pack some time', owner: 'Packer' },
-    { title: 'Drive', owner: 'Driver', due: '+10m' },
-  ]));
-  makeRunbook(app.db, 'returns', runbookMarkdown('Handle a return', [
-    { title: 'Unpack the return', owner: 'Packer', due: '+1h', optional: true },
-    { title: 'Refund', owner: 'Driver', due: '+5m' },
-  ]));
+  makeRunbook(
+    app.db,
+    'orders',
+    runbookMarkdown('Ship orders', [
+      { title: 'Pack tomorrow', owner: 'Packer', due: '+1d', estimate: '15m', body: '- [ ] Box\n- [ ] Label' },
+      { title: 'Pack soon', owner: 'Packer', due: '+30m' },
+      { title: 'Pack some time', owner: 'Packer' },
+      { title: 'Drive', owner: 'Driver', due: '+10m' },
+    ]),
+  );
+  makeRunbook(
+    app.db,
+    'returns',
+    runbookMarkdown('Handle a return', [
+      { title: 'Unpack the return', owner: 'Packer', due: '+1h', optional: true },
+      { title: 'Refund', owner: 'Driver', due: '+5m' },
+    ]),
+  );
   orders = await startRun(app, 'orders', quin, 'Order #7');
   returns = await startRun(app, 'returns', quin, 'Return #3');
 });
@@ -34,13 +42,19 @@ const assignments = async (personId: number) => {
   expect(res.status).toBe(200);
   return res.body as {
     person: { id: number; name: string };
-    assignments: { run: { id: number; title: string; runbook: string }; position: number; title: string; dueAt: string | null; [k: string]: unknown }[];
+    assignments: {
+      run: { id: number; title: string; runbook: string };
+      position: number;
+      title: string;
+      dueAt: string | null;
+      [k: string]: unknown;
+    }[];
   };
 };
 const titles = async (personId: number) => (await assignments(personId)).assignments.map((a) => a.title);
 
 describe('GET /api/people/:id/assignments', () => {
-  test('lists a person\'s open steps across open runs, earliest due first, undated last', async () => {
+  test("lists a person's open steps across open runs, earliest due first, undated last", async () => {
     const body = await assignments(pia.id);
     expect(body.person).toEqual({ id: pia.id, name: 'Pia' });
     expect(body.assignments.map((a) => [a.run.title, a.title])).toEqual([
@@ -57,13 +71,20 @@ describe('GET /api/people/:id/assignments', () => {
   test('describes each assignment with its run, role, due time, estimate and check progress', async () => {
     const body = await assignments(pia.id);
     expect(body.assignments[2]).toEqual({
-      run: { id: orders.id, title: 'Order #7', runbook: 'orders' }, position: 1, title: 'Pack tomorrow', role: 'Packer',
-      dueAt: orders.steps[0]!.dueAt, overdue: false, estimateMinutes: 15, optional: false, checks: { total: 2, ticked: 0 },
+      run: { id: orders.id, title: 'Order #7', runbook: 'orders' },
+      position: 1,
+      title: 'Pack tomorrow',
+      role: 'Packer',
+      dueAt: orders.steps[0]!.dueAt,
+      overdue: false,
+      estimateMinutes: 15,
+      optional: false,
+      checks: { total: 2, ticked: 0 },
     });
     expect(body.assignments[1]).toMatchObject({ run: { id: returns.id }, optional: true, checks: { total: 0, ticked: 0 } });
   });
 
-  test('shows only the person\'s own steps', async () => {
+  test("shows only the person's own steps", async () => {
     expect(await titles(quin.id)).toEqual(['Refund', 'Drive']);
   });
 
@@ -75,7 +96,7 @@ describe('GET /api/people/:id/assignments', () => {
     expect(await titles(pia.id)).toEqual(['Pack tomorrow', 'Pack some time']);
   });
 
-  test('moves a reassigned step to the new person\'s list, in due order', async () => {
+  test("moves a reassigned step to the new person's list, in due order", async () => {
     await stepAction(app, orders.id, 1, 'reassign', pia, { to: quin.id, reason: 'Pia is out' }).expect(200);
     expect(await titles(pia.id)).toEqual(['Pack some time']);
     expect(await titles(quin.id)).toEqual(['Refund', 'Drive', 'Pack tomorrow']);
@@ -89,7 +110,10 @@ describe('GET /api/people/:id/assignments', () => {
   test('marks a step whose due time has passed as overdue', async () => {
     app.db.prepare('UPDATE run_steps SET due_at = ? WHERE run_id = ? AND position = 4').run('2000-01-01T00:00:00.000Z', orders.id);
     const body = await assignments(quin.id);
-    expect(body.assignments.map((a) => [a.title, a.overdue])).toEqual([['Drive', true], ['Pack tomorrow', false]]);
+    expect(body.assignments.map((a) => [a.title, a.overdue])).toEqual([
+      ['Drive', true],
+      ['Pack tomorrow', false],
+    ]);
   });
 
   test('answers an empty list for someone with nothing assigned', async () => {
@@ -110,11 +134,15 @@ describe('GET /api/gaps', () => {
   beforeAll(async () => {
     eda = makePerson(app.db, { name: 'Eda', level: 'editor' });
     makeRole(app.db, 'Courier');
-    makeRunbook(app.db, 'dispatch', runbookMarkdown('Dispatch', [
-      { title: 'Book the courier', owner: 'Courier' },
-      { title: 'Nobody owns this' },
-      { title: 'Load the van', owner: 'Loader' },
-    ]));
+    makeRunbook(
+      app.db,
+      'dispatch',
+      runbookMarkdown('Dispatch', [
+        { title: 'Book the courier', owner: 'Courier' },
+        { title: 'Nobody owns this' },
+        { title: 'Load the van', owner: 'Loader' },
+      ]),
+    );
     makeRunbook(app.db, 'shelved', runbookMarkdown('Shelved', [{ title: 'Old step' }, { title: 'Old courier', owner: 'Courier' }]));
     app.db.prepare("UPDATE runbooks SET archived_at = '2026-01-01T00:00:00.000Z' WHERE slug = 'shelved'").run();
     open = await startRun(app, 'dispatch', pia, 'Dispatch Monday');
@@ -124,8 +152,16 @@ describe('GET /api/gaps', () => {
     const res = await app.http().get('/api/gaps');
     expect(res.status).toBe(200);
     expect(res.body.emptyRoles).toEqual([
-      { id: expect.any(Number), name: 'Courier', steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 1, title: 'Book the courier' }] },
-      { id: expect.any(Number), name: 'Loader', steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 3, title: 'Load the van' }] },
+      {
+        id: expect.any(Number),
+        name: 'Courier',
+        steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 1, title: 'Book the courier' }],
+      },
+      {
+        id: expect.any(Number),
+        name: 'Loader',
+        steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 3, title: 'Load the van' }],
+      },
     ]);
   });
 
@@ -159,7 +195,11 @@ describe('GET /api/gaps', () => {
     const res = await app.http().get('/api/gaps');
     expect(res.body.emptyRoles.map((r: { name: string }) => r.name)).toEqual(['Courier', 'Driver', 'Loader']);
     expect(res.body.unassignedRunSteps.map((s: { run: number; position: number }) => [s.run, s.position])).toEqual([
-      [orders.id, 4], [orders.id, 1], [open.id, 1], [open.id, 2], [open.id, 3],
+      [orders.id, 4],
+      [orders.id, 1],
+      [open.id, 1],
+      [open.id, 2],
+      [open.id, 3],
     ]);
   });
 });

@@ -49,7 +49,12 @@ describe('a form post', () => {
     ['with an empty token', { _csrf: '' }],
   ])('%s is refused with 403 and creates no API token', async (_name, extra) => {
     const before = tokensOfVera();
-    const res = await request(t.app).post('/account/tokens').set(veraCookie()).set('Accept', 'text/html').type('form').send({ name: 'forged', ...extra });
+    const res = await request(t.app)
+      .post('/account/tokens')
+      .set(veraCookie())
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ name: 'forged', ...extra });
     expect(res.status).toBe(403);
     expect(res.text).toContain('did not come from this site');
     expect(tokensOfVera()).toBe(before);
@@ -58,7 +63,11 @@ describe('a form post', () => {
   test("with another session's token (an attacker's own visitor session) is refused with 403", async () => {
     const attacker = await request(t.app).get('/sign-in');
     const before = tokensOfVera();
-    const res = await request(t.app).post('/account/tokens').set(veraCookie()).type('form').send({ name: 'forged', _csrf: csrfFrom(attacker.text) });
+    const res = await request(t.app)
+      .post('/account/tokens')
+      .set(veraCookie())
+      .type('form')
+      .send({ name: 'forged', _csrf: csrfFrom(attacker.text) });
     expect(res.status).toBe(403);
     expect(tokensOfVera()).toBe(before);
   });
@@ -96,7 +105,11 @@ describe('a form post', () => {
     const bare = await request(t.app).post('/sign-in').type('form').send({ email: vera.email, password: PASSWORD });
     expect(bare.status).toBe(403);
     const visitor = browserSession(t.db, null);
-    const withoutToken = await request(t.app).post('/sign-in').set(visitor.headers).type('form').send({ email: vera.email, password: PASSWORD });
+    const withoutToken = await request(t.app)
+      .post('/sign-in')
+      .set(visitor.headers)
+      .type('form')
+      .send({ email: vera.email, password: PASSWORD });
     expect(withoutToken.status).toBe(403);
     expect(withoutToken.headers['set-cookie']).toBeUndefined();
     expect(count('sessions')).toBe(sessions + 1);
@@ -113,7 +126,12 @@ describe('an API request with a session cookie', () => {
       request(t.app).post('/api/me/tokens').set(veraCookie()).set(header).send({ name: 'forged' }),
       request(t.app).post('/api/runs').set(veraCookie()).set(header).send({ runbook: 'ops', title: 'Forged run' }),
       request(t.app).post(`/api/runs/${run}/steps/1/checks/0/tick`).set(veraCookie()).set(header),
-      request(t.app).put('/api/runbooks/forged').set(owner.headers).set(header).set('Content-Type', 'text/markdown').send(runbookMarkdown('Forged', [{ title: 'X' }])),
+      request(t.app)
+        .put('/api/runbooks/forged')
+        .set(owner.headers)
+        .set(header)
+        .set('Content-Type', 'text/markdown')
+        .send(runbookMarkdown('Forged', [{ title: 'X' }])),
       request(t.app).patch(`/api/people/${vera.id}`).set(owner.headers).set(header).send({ name: 'Forged name', level: 'owner' }),
       request(t.app).delete(`/api/roles/${role.id}/members/${vera.id}`).set(owner.headers).set(header),
       request(t.app).post(`/api/people/${vera.id}/links`).set(owner.headers).set(header),
@@ -126,12 +144,20 @@ describe('an API request with a session cookie', () => {
   });
 
   test('with the X-CSRF-Token of its session works', async () => {
-    const created = await request(t.app).post('/api/me/tokens').set(veraCookie()).set('X-CSRF-Token', csrf).send({ name: 'from the browser' });
+    const created = await request(t.app)
+      .post('/api/me/tokens')
+      .set(veraCookie())
+      .set('X-CSRF-Token', csrf)
+      .send({ name: 'from the browser' });
     expect(created.status).toBe(201);
     const ticked = await request(t.app).post(`/api/runs/${run}/steps/1/checks/0/tick`).set(veraCookie()).set('X-CSRF-Token', csrf);
     expect(ticked.status).toBe(200);
     expect(checkTicked()).toBe(true);
-    const renamed = await request(t.app).patch(`/api/people/${vera.id}`).set(owner.headers).set('X-CSRF-Token', owner.csrf).send({ hourlyCost: 12 });
+    const renamed = await request(t.app)
+      .patch(`/api/people/${vera.id}`)
+      .set(owner.headers)
+      .set('X-CSRF-Token', owner.csrf)
+      .send({ hourlyCost: 12 });
     expect(renamed.status).toBe(200);
   });
 
@@ -192,8 +218,12 @@ describe('a GET', () => {
   ])('on the action address %s is 404 and changes nothing', async (address) => {
     const link = createAccessLink(t.db, vera.id, t.owner.id);
     const token = createApiToken(t.db, vera.id, 'get test');
-    const url = address.replace('RUN', String(run)).replace('VERA', String(vera.id)).replace('LINK', String(link.id))
-      .replace('ROLE', String(role.id)).replace('TOKEN', String(token.row.id));
+    const url = address
+      .replace('RUN', String(run))
+      .replace('VERA', String(vera.id))
+      .replace('LINK', String(link.id))
+      .replace('ROLE', String(role.id))
+      .replace('TOKEN', String(token.row.id));
     const before = everythingStored(t.db);
     for (const headers of [veraCookie(), owner.headers]) {
       const res = await request(t.app).get(url).set(headers);
@@ -205,7 +235,21 @@ describe('a GET', () => {
 
   test('of every page and API list changes nothing stored', async () => {
     const before = everythingStored(t.db);
-    for (const url of ['/', '/my-work', '/account', '/audit', '/api/runs', `/api/runs/${run}`, '/api/me', '/api/me/tokens', '/api/people', '/api/roles', '/api/gaps', '/api/audit', '/api/runbooks/ops']) {
+    for (const url of [
+      '/',
+      '/my-work',
+      '/account',
+      '/audit',
+      '/api/runs',
+      `/api/runs/${run}`,
+      '/api/me',
+      '/api/me/tokens',
+      '/api/people',
+      '/api/roles',
+      '/api/gaps',
+      '/api/audit',
+      '/api/runbooks/ops',
+    ]) {
       const res = await request(t.app).get(url).set(owner.headers);
       expect({ url, status: res.status }).toEqual({ url, status: 200 });
     }

@@ -1,6 +1,5 @@
 import type { Express } from 'express';
-import request from 'supertest';
-import type { Response } from 'supertest';
+import request, { type Response } from 'supertest';
 import type { Db } from '../../server/db/open';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
 
@@ -55,7 +54,15 @@ export function everythingStored(db: Db): string {
 
 /** HTML-escapes text the way Handlebars does, to find text shown as text. */
 export function escapeHtml(text: string): string {
-  const map: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+  const map: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#x27;',
+    '`': '&#x60;',
+    '=': '&#x3D;',
+  };
   return text.replace(/[&<>"'`=]/g, (c) => map[c] as string);
 }
 

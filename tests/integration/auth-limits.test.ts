@@ -41,7 +41,9 @@ describe('per account', () => {
     await failTimes(SIGN_IN_LIMITS.perAccount, () => victim.email);
     const res = await attempt(victim.email, PASSWORD);
     expect(res.status).toBe(429);
-    expect(res.body).toEqual({ error: { code: 'too-many-attempts', message: 'Too many failed sign-ins. Try again in 15 minutes.', field: 'email' } });
+    expect(res.body).toEqual({
+      error: { code: 'too-many-attempts', message: 'Too many failed sign-ins. Try again in 15 minutes.', field: 'email' },
+    });
     expect(sessionCookieLine(res)).toBeUndefined();
   });
 

@@ -7,9 +7,7 @@ import { INVITATION_MS, ACCESS_LINK_MS } from '../../server/auth/links';
 import { startRun } from '../../server/runs/start';
 import { createApiToken } from '../../server/auth/tokens';
 import { SESSION_LIMITS } from '../../server/auth/sessions';
-import {
-  browserSession, cookieHeader, csrfFrom, everythingStored, sessionCookieValue, signInThroughPage,
-} from './auth-helpers';
+import { browserSession, cookieHeader, csrfFrom, everythingStored, sessionCookieValue, signInThroughPage } from './auth-helpers';
 
 /**
  * Invitations, outsourcers' personal links, API tokens, deactivation, the last owner, and the
@@ -27,12 +25,16 @@ const mia = makePerson(t.db, { name: 'Mia Member', email: 'mia@example.com', lev
 const otto = makePerson(t.db, { name: 'Otto Outsourcer', email: 'otto@example.com', level: 'outsourcer' });
 const bella = makePerson(t.db, { name: 'Bella Bravo', email: 'bella@example.com', level: 'outsourcer' });
 const dora = makePerson(t.db, { name: 'Dora Departing', email: 'dora@example.com', level: 'outsourcer' });
-makeRunbook(t.db, 'ops', runbookMarkdown('Ops', [
-  { title: 'Otto step', owner: 'Otto Outsourcer', body: 'Otto instructions.', checks: ['Otto check'] },
-  { title: 'Bella step', owner: 'Bella Bravo', body: 'Bella instructions kilo.', checks: ['Bella check'] },
-  { title: 'Mia step', owner: 'Mia Member' },
-  { title: 'Dora step', owner: 'Dora Departing' },
-]));
+makeRunbook(
+  t.db,
+  'ops',
+  runbookMarkdown('Ops', [
+    { title: 'Otto step', owner: 'Otto Outsourcer', body: 'Otto instructions.', checks: ['Otto check'] },
+    { title: 'Bella step', owner: 'Bella Bravo', body: 'Bella instructions kilo.', checks: ['Bella check'] },
+    { title: 'Mia step', owner: 'Mia Member' },
+    { title: 'Dora step', owner: 'Dora Departing' },
+  ]),
+);
 const run = startRun(t.db, { runbook: 'ops', title: 'Ops run', startedBy: t.owner.id });
 makeRunbook(t.db, 'other', runbookMarkdown('Other', [{ title: 'Mia only', owner: 'Mia Member' }]));
 const otherRun = startRun(t.db, { runbook: 'other', title: 'Other run', startedBy: t.owner.id });
@@ -55,7 +57,11 @@ async function invite(target: PersonRow, as: PersonRow = t.owner) {
 async function linkFor(target: PersonRow, as: PersonRow = t.owner) {
   const res = await t.asPerson(as).post(`/api/people/${target.id}/links`);
   expect(res.status).toBe(201);
-  return { id: res.body.id as number, token: keep((res.body.url as string).split('/l/')[1] as string), expiresAt: res.body.expiresAt as string };
+  return {
+    id: res.body.id as number,
+    token: keep((res.body.url as string).split('/l/')[1] as string),
+    expiresAt: res.body.expiresAt as string,
+  };
 }
 
 /** Opens a personal link as a fresh browser: its cookie and the CSRF token of its pages. */
@@ -73,7 +79,10 @@ async function acceptInvitation(token: string, password: string) {
   const agent = request.agent(t.app);
   const page = await agent.get(`/invite/${token}`);
   expect(page.status).toBe(200);
-  const res = await agent.post(`/invite/${token}`).type('form').send({ _csrf: csrfFrom(page.text), password });
+  const res = await agent
+    .post(`/invite/${token}`)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), password });
   return { agent, res };
 }
 
@@ -85,7 +94,10 @@ describe('invitations', () => {
     expect(res.body).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/invite\/[\w-]{40,}$/), expiresInDays: 7 });
     const token = keep(res.body.url.split('/invite/')[1]);
     const row = t.db.prepare('SELECT token_hash, created_at, expires_at, created_by FROM invitations WHERE person_id = ?').get(ivy.id) as {
-      token_hash: string; created_at: string; expires_at: string; created_by: number;
+      token_hash: string;
+      created_at: string;
+      expires_at: string;
+      created_by: number;
     };
     expect(row.token_hash).toBe(hashSecret(token));
     expect(new Date(row.expires_at).getTime() - new Date(row.created_at).getTime()).toBe(INVITATION_MS);
@@ -115,7 +127,10 @@ describe('invitations', () => {
 
   test('an editor cannot make an editor or an owner to invite later: 403', async () => {
     for (const level of ['editor', 'owner']) {
-      const res = await t.asPerson(eddie).post('/api/people').send({ name: `New ${level}`, email: `new-${level}@example.com`, level });
+      const res = await t
+        .asPerson(eddie)
+        .post('/api/people')
+        .send({ name: `New ${level}`, email: `new-${level}@example.com`, level });
       expect(res.status).toBe(403);
     }
   });
@@ -137,7 +152,11 @@ describe('invitations', () => {
     expect(again.status).toBe(404);
     expect(again.text).toContain('already used');
     const visitor = browserSession(t.db, null);
-    const post = await request(t.app).post(`/invite/${token}`).set(visitor.headers).type('form').send({ _csrf: visitor.csrf, password: 'someone elses passphrase' });
+    const post = await request(t.app)
+      .post(`/invite/${token}`)
+      .set(visitor.headers)
+      .type('form')
+      .send({ _csrf: visitor.csrf, password: 'someone elses passphrase' });
     expect(post.status).toBe(404);
     expect((await signInThroughPage(t.app, newbie.email, 'someone elses passphrase')).res.status).toBe(401);
     expect((await signInThroughPage(t.app, newbie.email, 'my own good passphrase')).res.status).toBe(303);
@@ -151,7 +170,15 @@ describe('invitations', () => {
     expect(res.status).toBe(404);
     expect(res.text).toContain('has expired');
     const visitor = browserSession(t.db, null);
-    expect((await request(t.app).post(`/invite/${token}`).set(visitor.headers).type('form').send({ _csrf: visitor.csrf, password: 'a fine passphrase' })).status).toBe(404);
+    expect(
+      (
+        await request(t.app)
+          .post(`/invite/${token}`)
+          .set(visitor.headers)
+          .type('form')
+          .send({ _csrf: visitor.csrf, password: 'a fine passphrase' })
+      ).status,
+    ).toBe(404);
     expect(t.db.prepare('SELECT count(*) AS n FROM credentials WHERE person_id = ?').get(late.id)).toEqual({ n: 0 });
   });
 
@@ -177,7 +204,9 @@ describe("outsourcers' personal links", () => {
   test('an editor makes a link that expires, stored only as a hash, and it opens My work with their step', async () => {
     const link = await linkFor(otto, eddie);
     const row = t.db.prepare('SELECT token_hash, created_at, expires_at FROM access_links WHERE id = ?').get(link.id) as {
-      token_hash: string; created_at: string; expires_at: string;
+      token_hash: string;
+      created_at: string;
+      expires_at: string;
     };
     expect(row.token_hash).toBe(hashSecret(link.token));
     expect(new Date(row.expires_at).getTime() - new Date(row.created_at).getTime()).toBe(ACCESS_LINK_MS);
@@ -186,7 +215,11 @@ describe("outsourcers' personal links", () => {
     expect(page.text).toContain('Otto step');
     expect(page.text).not.toContain('Bella step');
     expect((await request(t.app).get('/api/me').set(headers)).body).toEqual({
-      id: otto.id, name: 'Otto Outsourcer', email: 'otto@example.com', level: 'outsourcer', via: 'link',
+      id: otto.id,
+      name: 'Otto Outsourcer',
+      email: 'otto@example.com',
+      level: 'outsourcer',
+      via: 'link',
     });
   });
 
@@ -204,11 +237,25 @@ describe("outsourcers' personal links", () => {
     const home = await get('/').set(HTML);
     expect([home.status, home.headers.location]).toEqual([303, '/my-work']);
     for (const url of ['/account', '/audit']) expect({ url, status: (await get(url).set(HTML)).status }).toEqual({ url, status: 403 });
-    for (const url of ['/api/runbooks', '/api/runbooks/ops', '/api/runbooks/ops/export', '/api/people', '/api/roles', '/api/gaps', '/api/audit', '/api/me/tokens']) {
+    for (const url of [
+      '/api/runbooks',
+      '/api/runbooks/ops',
+      '/api/runbooks/ops/export',
+      '/api/people',
+      '/api/roles',
+      '/api/gaps',
+      '/api/audit',
+      '/api/me/tokens',
+    ]) {
       const status = (await get(url)).status;
       expect({ url, status: [403, 404].includes(status) }).toEqual({ url, status: true });
     }
-    for (const url of [`/api/runs/${otherRun}`, `/api/people/${bella.id}`, `/api/people/${bella.id}/assignments`, `/api/people/${mia.id}`]) {
+    for (const url of [
+      `/api/runs/${otherRun}`,
+      `/api/people/${bella.id}`,
+      `/api/people/${bella.id}/assignments`,
+      `/api/people/${mia.id}`,
+    ]) {
       expect({ url, status: (await get(url)).status }).toEqual({ url, status: 404 });
     }
     const madeToken = await request(t.app).post('/api/me/tokens').set(headers).set('X-CSRF-Token', csrf).send({ name: 'from a link' });
@@ -263,7 +310,10 @@ describe("outsourcers' personal links", () => {
     expect(row.expires_at).toBe(soon);
     // A link that outlives the session limit: the session still ends at that limit.
     const long = await openLink((await linkFor(otto)).token);
-    const longRow = t.db.prepare('SELECT created_at, expires_at FROM sessions WHERE id_hash = ?').get(hashSecret(long.cookie)) as { created_at: string; expires_at: string };
+    const longRow = t.db.prepare('SELECT created_at, expires_at FROM sessions WHERE id_hash = ?').get(hashSecret(long.cookie)) as {
+      created_at: string;
+      expires_at: string;
+    };
     expect(new Date(longRow.expires_at).getTime() - new Date(longRow.created_at).getTime()).toBe(SESSION_LIMITS.absoluteMs);
   });
 
@@ -285,11 +335,20 @@ describe('API tokens', () => {
     const browser = browserSession(t.db, mia.id);
     const res = await request(t.app).post('/api/me/tokens').set(browser.headers).set('X-CSRF-Token', browser.csrf).send({ name: 'Zapier' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(Number), name: 'Zapier', token: expect.stringMatching(/^rbk_[\w-]{40,}$/), note: expect.stringContaining('only once') });
+    expect(res.body).toEqual({
+      id: expect.any(Number),
+      name: 'Zapier',
+      token: expect.stringMatching(/^rbk_[\w-]{40,}$/),
+      note: expect.stringContaining('only once'),
+    });
     const token = keep(res.body.token);
     const list = await t.asPerson(mia).get('/api/me/tokens');
     expect(list.body.tokens.find((x: { id: number }) => x.id === res.body.id)).toEqual({
-      id: res.body.id, name: 'Zapier', createdAt: expect.any(String), lastUsedAt: null, revokedAt: null,
+      id: res.body.id,
+      name: 'Zapier',
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      revokedAt: null,
     });
     expect(list.text).not.toContain(token);
     expect(t.db.prepare('SELECT token_hash FROM api_tokens WHERE id = ?').get(res.body.id)).toEqual({ token_hash: hashSecret(token) });
@@ -299,7 +358,11 @@ describe('API tokens', () => {
 
   test('are shown once on the account page, not cached, and not shown again', async () => {
     const session = browserSession(t.db, mia.id);
-    const res = await request(t.app).post('/account/tokens').set(session.headers).type('form').send({ _csrf: session.csrf, name: 'Spreadsheet' });
+    const res = await request(t.app)
+      .post('/account/tokens')
+      .set(session.headers)
+      .type('form')
+      .send({ _csrf: session.csrf, name: 'Spreadsheet' });
     expect(res.status).toBe(201);
     expect(res.headers['cache-control']).toBe('no-store');
     const token = keep(/rbk_[\w-]+/.exec(res.text)?.[0] as string);
@@ -324,12 +387,19 @@ describe('API tokens', () => {
     keep(viaPage.body.token);
     const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-    expect((await request(t.app).post(`/api/me/tokens/${viaApi.body.id}/revoke`).set(bearer(viaApi.body.token))).body).toEqual({ id: viaApi.body.id, revoked: true });
+    expect((await request(t.app).post(`/api/me/tokens/${viaApi.body.id}/revoke`).set(bearer(viaApi.body.token))).body).toEqual({
+      id: viaApi.body.id,
+      revoked: true,
+    });
     const res = await request(t.app).get('/api/me').set(bearer(viaApi.body.token));
     expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 401, code: 'invalid-token' });
 
     const session = browserSession(t.db, mia.id);
-    const page = await request(t.app).post(`/account/tokens/${viaPage.body.id}/revoke`).set(session.headers).type('form').send({ _csrf: session.csrf });
+    const page = await request(t.app)
+      .post(`/account/tokens/${viaPage.body.id}/revoke`)
+      .set(session.headers)
+      .type('form')
+      .send({ _csrf: session.csrf });
     expect([page.status, page.headers.location]).toEqual([303, '/account']);
     expect((await request(t.app).get('/api/runs').set(bearer(viaPage.body.token))).status).toBe(401);
     expect((await t.asPerson(mia).post(`/api/me/tokens/${viaPage.body.id}/revoke`)).status).toBe(404);
@@ -366,17 +436,23 @@ describe('deactivating a person', () => {
     expect((await request(t.app).get(`/l/${link.token}`)).status).toBe(404);
     expect(t.db.prepare('SELECT count(*) AS n FROM sessions WHERE person_id = ?').get(dora.id)).toEqual({ n: 0 });
     expect(t.db.prepare('SELECT count(*) AS n FROM api_tokens WHERE person_id = ? AND revoked_at IS NULL').get(dora.id)).toEqual({ n: 0 });
-    expect(t.db.prepare('SELECT count(*) AS n FROM access_links WHERE person_id = ? AND revoked_at IS NULL').get(dora.id)).toEqual({ n: 0 });
+    expect(t.db.prepare('SELECT count(*) AS n FROM access_links WHERE person_id = ? AND revoked_at IS NULL').get(dora.id)).toEqual({
+      n: 0,
+    });
 
     const gaps = await t.http().get('/api/gaps');
-    expect(gaps.body.unassignedRunSteps).toEqual([{ run, runTitle: 'Ops run', position: 4, title: 'Dora step', owner: 'Dora Departing', dueAt: null }]);
+    expect(gaps.body.unassignedRunSteps).toEqual([
+      { run, runTitle: 'Ops run', position: 4, title: 'Dora step', owner: 'Dora Departing', dueAt: null },
+    ]);
   });
 
   test('reactivating them does not bring back their tokens or links', async () => {
     const res = await t.http().patch(`/api/people/${dora.id}`).send({ active: true });
     expect(res.status).toBe(200);
     expect(t.db.prepare('SELECT count(*) AS n FROM api_tokens WHERE person_id = ? AND revoked_at IS NULL').get(dora.id)).toEqual({ n: 0 });
-    expect(t.db.prepare('SELECT count(*) AS n FROM access_links WHERE person_id = ? AND revoked_at IS NULL').get(dora.id)).toEqual({ n: 0 });
+    expect(t.db.prepare('SELECT count(*) AS n FROM access_links WHERE person_id = ? AND revoked_at IS NULL').get(dora.id)).toEqual({
+      n: 0,
+    });
   });
 });
 
@@ -387,7 +463,10 @@ describe('the last owner', () => {
       const res = await t.http().patch(`/api/people/${t.owner.id}`).send(body);
       expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 409, code: 'last-owner' });
     }
-    expect(t.db.prepare('SELECT access_level, active FROM people WHERE id = ?').get(t.owner.id)).toEqual({ access_level: 'owner', active: 1 });
+    expect(t.db.prepare('SELECT access_level, active FROM people WHERE id = ?').get(t.owner.id)).toEqual({
+      access_level: 'owner',
+      active: 1,
+    });
   });
 
   test('an inactive owner does not count as another owner', async () => {
@@ -425,8 +504,17 @@ describe('the audit log', () => {
       levelChanged: seen('level.changed', 'Olive Owner', 'Carl Coowner'),
       signInOk: seen('sign-in.ok', 'Nina Newbie', 'Nina Newbie'),
     }).toEqual({
-      invitationCreated: true, invitationAccepted: true, linkCreated: true, linkUsed: true, linkRevoked: true, tokenCreated: true,
-      tokenRevoked: true, deactivated: true, reactivated: true, levelChanged: true, signInOk: true,
+      invitationCreated: true,
+      invitationAccepted: true,
+      linkCreated: true,
+      linkUsed: true,
+      linkRevoked: true,
+      tokenCreated: true,
+      tokenRevoked: true,
+      deactivated: true,
+      reactivated: true,
+      levelChanged: true,
+      signInOk: true,
     });
   });
 

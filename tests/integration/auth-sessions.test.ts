@@ -28,9 +28,10 @@ afterEach(() => expect(t.errors.splice(0)).toEqual([]));
 beforeEach(() => t.db.prepare('DELETE FROM sign_in_failures').run());
 
 const sessionRow = (cookie: string) =>
-  t.db.prepare('SELECT person_id, link_id, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = ?').get(hashSecret(cookie)) as
-    | { person_id: number | null; link_id: number | null; created_at: string; last_seen_at: string; expires_at: string }
-    | undefined;
+  t.db
+    .prepare('SELECT person_id, link_id, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = ?')
+    .get(hashSecret(cookie)) as
+    { person_id: number | null; link_id: number | null; created_at: string; last_seen_at: string; expires_at: string } | undefined;
 const me = (cookie: string, app = t.app) => request(app).get('/api/me').set('Cookie', cookieHeader(cookie));
 
 async function signedIn(): Promise<string> {
@@ -45,7 +46,10 @@ describe('signing in through the page', () => {
     expect(page.status).toBe(200);
     const visitor = sessionCookieValue(page) as string;
     expect(sessionRow(visitor)).toMatchObject({ person_id: null });
-    const res = await request(t.app).post('/sign-in').set('Cookie', cookieHeader(visitor)).type('form')
+    const res = await request(t.app)
+      .post('/sign-in')
+      .set('Cookie', cookieHeader(visitor))
+      .type('form')
       .send({ _csrf: csrfFrom(page.text), email: 'VERA@example.com', password: PASSWORD, next: '/my-work' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/my-work');
@@ -71,7 +75,10 @@ describe('signing in through the page', () => {
     for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example']) {
       const agent = request.agent(t.app);
       const page = await agent.get('/sign-in');
-      const res = await agent.post('/sign-in').type('form').send({ _csrf: csrfFrom(page.text), email: vera.email, password: PASSWORD, next });
+      const res = await agent
+        .post('/sign-in')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: vera.email, password: PASSWORD, next });
       expect({ next, location: res.headers.location }).toEqual({ next, location: '/' });
     }
   });
@@ -82,7 +89,11 @@ describe('signing out', () => {
     const cookie = await signedIn();
     const page = await request(t.app).get('/my-work').set(HTML).set('Cookie', cookieHeader(cookie));
     expect(page.status).toBe(200);
-    const res = await request(t.app).post('/sign-out').set('Cookie', cookieHeader(cookie)).type('form').send({ _csrf: csrfFrom(page.text) });
+    const res = await request(t.app)
+      .post('/sign-out')
+      .set('Cookie', cookieHeader(cookie))
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/sign-in');
     expect(sessionCookieLine(res)).toMatch(/^rb_session=; Max-Age=0;/);
@@ -96,7 +107,11 @@ describe('signing out', () => {
 
 describe('the session cookie', () => {
   const proxied = createApp({ db: t.db, config: { runbooksDir: t.runbooksDir, trustProxy: 1 }, log: (e) => t.errors.push(e) });
-  const flags = (line: string | undefined) => (line ?? '').split(';').slice(1).map((f) => f.trim().split('=')[0]?.toLowerCase());
+  const flags = (line: string | undefined) =>
+    (line ?? '')
+      .split(';')
+      .slice(1)
+      .map((f) => f.trim().split('=')[0]?.toLowerCase());
 
   test('is HttpOnly, SameSite=Lax, for the whole site, and not Secure over plain HTTP', async () => {
     const { res } = await signInThroughPage(t.app, vera.email, PASSWORD);
@@ -119,8 +134,16 @@ describe('the session cookie', () => {
     const { res, cookie } = await signInThroughPage(proxied, vera.email, PASSWORD, https);
     expect(res.status).toBe(303);
     expect(flags(sessionCookieLine(res))).toContain('secure');
-    const page = await request(proxied).get('/my-work').set(https).set('Cookie', cookieHeader(cookie as string));
-    const out = await request(proxied).post('/sign-out').set(https).set('Cookie', cookieHeader(cookie as string)).type('form').send({ _csrf: csrfFrom(page.text) });
+    const page = await request(proxied)
+      .get('/my-work')
+      .set(https)
+      .set('Cookie', cookieHeader(cookie as string));
+    const out = await request(proxied)
+      .post('/sign-out')
+      .set(https)
+      .set('Cookie', cookieHeader(cookie as string))
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(flags(sessionCookieLine(out))).toContain('secure');
   });
 
@@ -142,7 +165,9 @@ describe('session expiry', () => {
 
   test('a session used within the idle limit lives on, and the use pushes the idle limit back', async () => {
     const cookie = await signedIn();
-    t.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(ago(SESSION_LIMITS.idleMs - 10 * 60_000), hashSecret(cookie));
+    t.db
+      .prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?')
+      .run(ago(SESSION_LIMITS.idleMs - 10 * 60_000), hashSecret(cookie));
     expect((await me(cookie)).status).toBe(200);
     const seen = new Date(sessionRow(cookie)?.last_seen_at as string).getTime();
     expect(Date.now() - seen).toBeLessThan(60_000);
@@ -152,7 +177,9 @@ describe('session expiry', () => {
     const cookie = await signedIn();
     const row = sessionRow(cookie);
     expect(new Date(row?.expires_at as string).getTime() - new Date(row?.created_at as string).getTime()).toBe(SESSION_LIMITS.absoluteMs);
-    t.db.prepare('UPDATE sessions SET expires_at = ?, last_seen_at = ? WHERE id_hash = ?').run(ago(1000), new Date().toISOString(), hashSecret(cookie));
+    t.db
+      .prepare('UPDATE sessions SET expires_at = ?, last_seen_at = ? WHERE id_hash = ?')
+      .run(ago(1000), new Date().toISOString(), hashSecret(cookie));
     expect((await me(cookie)).status).toBe(401);
     const page = await request(t.app).get('/my-work').set(HTML).set('Cookie', cookieHeader(cookie));
     expect(page.status).toBe(303);
@@ -191,15 +218,26 @@ describe('a failed sign-in', () => {
 
   test('gets the same status and body for an unknown email, a wrong password, an inactive account and an account without a password', async () => {
     const gone = makePerson(t.db, { email: 'gone@example.com', active: false });
-    t.db.prepare("INSERT INTO credentials (person_id, password_hash, updated_at) SELECT ?, password_hash, updated_at FROM credentials WHERE person_id = ?").run(gone.id, vera.id);
+    t.db
+      .prepare(
+        'INSERT INTO credentials (person_id, password_hash, updated_at) SELECT ?, password_hash, updated_at FROM credentials WHERE person_id = ?',
+      )
+      .run(gone.id, vera.id);
     makePerson(t.db, { email: 'nopass@example.com' });
     const answers = [];
-    for (const [email, password] of [['nobody@example.com', PASSWORD], [vera.email, 'wrong password!'], ['gone@example.com', PASSWORD], ['nopass@example.com', PASSWORD]] as const) {
+    for (const [email, password] of [
+      ['nobody@example.com', PASSWORD],
+      [vera.email, 'wrong password!'],
+      ['gone@example.com', PASSWORD],
+      ['nopass@example.com', PASSWORD],
+    ] as const) {
       const { res } = await attempt(email, password);
       answers.push({ status: res.status, body: res.body, setCookie: sessionCookieLine(res) });
     }
     expect(answers[0]).toEqual({
-      status: 401, body: { error: { code: 'sign-in-failed', message: 'That email and password do not match an account', field: 'email' } }, setCookie: undefined,
+      status: 401,
+      body: { error: { code: 'sign-in-failed', message: 'That email and password do not match an account', field: 'email' } },
+      setCookie: undefined,
     });
     for (const other of answers.slice(1)) expect(other).toEqual(answers[0]);
   });
@@ -207,7 +245,8 @@ describe('a failed sign-in', () => {
   test('shows the same page for an unknown email and a wrong password, bar the email typed back', async () => {
     const unknown = await attempt('nobody@example.com', 'wrong password!', HTML);
     const wrong = await attempt(vera.email, 'wrong password!', HTML);
-    const normalise = (html: string, email: string) => html.replaceAll(escapeHtml(email), 'EMAIL').replace(/name="_csrf" value="[^"]+"/g, 'CSRF');
+    const normalise = (html: string, email: string) =>
+      html.replaceAll(escapeHtml(email), 'EMAIL').replace(/name="_csrf" value="[^"]+"/g, 'CSRF');
     expect([unknown.res.status, wrong.res.status]).toEqual([401, 401]);
     expect(normalise(unknown.res.text, 'nobody@example.com')).toBe(normalise(wrong.res.text, vera.email));
     expect(unknown.res.text).toContain('That email and password do not match an account');
@@ -239,7 +278,11 @@ describe('the password policy on the invitation page', () => {
     const { token } = createInvitation(t.db, invitee.id, t.owner.id);
     const agent = request.agent(t.app);
     const page = await agent.get(`/invite/${token}`);
-    const res = await agent.post(`/invite/${token}`).set(HTML).type('form').send({ _csrf: csrfFrom(page.text), password });
+    const res = await agent
+      .post(`/invite/${token}`)
+      .set(HTML)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), password });
     expect(res.status).toBe(422);
     expect(res.text).toMatch(new RegExp(`<p class="error" id="f-password-error">Password [^<]*${message}`));
     expect(res.text).toContain('Welcome, Ivy Invitee');
@@ -257,7 +300,10 @@ describe('the password policy on the invitation page', () => {
     const { token } = createInvitation(t.db, invitee.id, t.owner.id);
     const agent = request.agent(t.app);
     const page = await agent.get(`/invite/${token}`);
-    const res = await agent.post(`/invite/${token}`).type('form').send({ _csrf: csrfFrom(page.text), password });
+    const res = await agent
+      .post(`/invite/${token}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), password });
     expect(res.status).toBe(303);
     expect((await agent.get('/api/me')).body).toMatchObject({ id: invitee.id, via: 'session' });
   });

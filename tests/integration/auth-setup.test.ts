@@ -27,7 +27,16 @@ describe('set-up', () => {
 
   test('before set-up, every page and API route answers 503 setup-required, and only the assets load', async () => {
     // /api/setup/… and /api/assets/… are API addresses, not the set-up page or its assets.
-    for (const url of ['/api/runs', '/api/me', '/api/people', '/api/setup/anything', '/api/assets/app.css', '/sign-in', '/l/anything', '/invite/anything']) {
+    for (const url of [
+      '/api/runs',
+      '/api/me',
+      '/api/people',
+      '/api/setup/anything',
+      '/api/assets/app.css',
+      '/sign-in',
+      '/l/anything',
+      '/invite/anything',
+    ]) {
       const res = await request(s.app).get(url);
       expect({ url, status: res.status, code: res.body?.error?.code }).toEqual({ url, status: 503, code: 'setup-required' });
     }
@@ -53,29 +62,43 @@ describe('set-up', () => {
     ['a common password in capitals', 'PASSWORD123', 'most common passwords'],
     ['129 characters', 'x'.repeat(129), 'at most 128 characters'],
     ['their own email', 'olga@example.com', 'must not be your email'],
-  ])('the set-up form refuses %s with 422, the error beside the field and the typed name and email kept', async (_name, password, message) => {
-    const agent = request.agent(s.app);
-    const page = await agent.get(`/setup/${token}`);
-    const res = await agent.post(`/setup/${token}`).set(HTML).type('form')
-      .send({ _csrf: csrfFrom(page.text), name: 'Olga <Owner>', email: 'olga@example.com', password });
-    expect(res.status).toBe(422);
-    expect(res.text).toMatch(new RegExp(`<p class="error" id="f-password-error">Password [^<]*${message}`));
-    expect(res.text).toContain('aria-invalid="true" aria-describedby="f-password-error"');
-    expect(res.text).toContain(`value="${escapeHtml('Olga <Owner>')}"`);
-    expect(res.text).toContain(`value="${escapeHtml('olga@example.com')}"`);
-    expect(res.text).toContain('id="f-password" name="password" type="password" value=""');
-    expect(s.db.prepare('SELECT count(*) AS n FROM people').get()).toEqual({ n: 0 });
-  });
+  ])(
+    'the set-up form refuses %s with 422, the error beside the field and the typed name and email kept',
+    async (_name, password, message) => {
+      const agent = request.agent(s.app);
+      const page = await agent.get(`/setup/${token}`);
+      const res = await agent
+        .post(`/setup/${token}`)
+        .set(HTML)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), name: 'Olga <Owner>', email: 'olga@example.com', password });
+      expect(res.status).toBe(422);
+      expect(res.text).toMatch(new RegExp(`<p class="error" id="f-password-error">Password [^<]*${message}`));
+      expect(res.text).toContain('aria-invalid="true" aria-describedby="f-password-error"');
+      expect(res.text).toContain(`value="${escapeHtml('Olga <Owner>')}"`);
+      expect(res.text).toContain(`value="${escapeHtml('olga@example.com')}"`);
+      expect(res.text).toContain('id="f-password" name="password" type="password" value=""');
+      expect(s.db.prepare('SELECT count(*) AS n FROM people').get()).toEqual({ n: 0 });
+    },
+  );
 
   test('the set-up link creates the owner with an argon2id hash of a long password and signs them in', async () => {
     const agent = request.agent(s.app);
     const page = await agent.get(`/setup/${token}`);
     const long = 'a very long pass phrase that nobody would guess '.repeat(3).slice(0, 100);
-    const res = await agent.post(`/setup/${token}`).type('form').send({ _csrf: csrfFrom(page.text), name: 'Olga Owner', email: 'olga@example.com', password: long });
+    const res = await agent
+      .post(`/setup/${token}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), name: 'Olga Owner', email: 'olga@example.com', password: long });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
     expect(sessionCookieValue(res)).not.toBe(sessionCookieValue(page));
-    expect((await agent.get('/api/me')).body).toMatchObject({ name: 'Olga Owner', email: 'olga@example.com', level: 'owner', via: 'session' });
+    expect((await agent.get('/api/me')).body).toMatchObject({
+      name: 'Olga Owner',
+      email: 'olga@example.com',
+      level: 'owner',
+      via: 'session',
+    });
     const home = await agent.get('/').set(HTML);
     expect(home.status).toBe(200);
     expect(home.text).toContain('Hello, Olga Owner');
@@ -89,7 +112,9 @@ describe('set-up', () => {
     const agent = request.agent(s.app);
     const signInPage = await agent.get('/sign-in');
     expect(signInPage.status).toBe(200);
-    const res = await agent.post(`/setup/${token}`).type('form')
+    const res = await agent
+      .post(`/setup/${token}`)
+      .type('form')
       .send({ _csrf: csrfFrom(signInPage.text), name: 'Mallory', email: 'olga@example.com', password: 'mallory takes over now' });
     expect(res.status).toBe(404);
     expect(s.db.prepare('SELECT name FROM people').all()).toEqual([{ name: 'Olga Owner' }]);

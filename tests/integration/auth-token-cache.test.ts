@@ -89,7 +89,8 @@ describe('a token used once and then changed', () => {
   test('records its use at most once a minute', async () => {
     const vera = makePerson(t.db, { name: 'Vera 8' });
     const { token, row } = createApiToken(t.db, vera.id, 'script');
-    const lastUsed = () => (t.db.prepare('SELECT last_used_at FROM api_tokens WHERE id = ?').get(row.id) as { last_used_at: string | null }).last_used_at;
+    const lastUsed = () =>
+      (t.db.prepare('SELECT last_used_at FROM api_tokens WHERE id = ?').get(row.id) as { last_used_at: string | null }).last_used_at;
     await me(token).expect(200);
     const first = lastUsed();
     expect(first).not.toBeNull();
@@ -108,7 +109,14 @@ test('forgetTokenActors (a rolled-back batch) empties the cache', () => {
   const t = testApp();
   try {
     const cache = tokenActors(t.db);
-    const entry = { tokenId: 1, lastUsedAt: null, id: t.owner.id, name: 'Olive Owner', email: 'owner@example.com', level: 'owner' as const };
+    const entry = {
+      tokenId: 1,
+      lastUsedAt: null,
+      id: t.owner.id,
+      name: 'Olive Owner',
+      email: 'owner@example.com',
+      level: 'owner' as const,
+    };
     cache.set(hashSecret('rbk_x'), entry);
     expect(cache.get(hashSecret('rbk_x'))).toBe(entry);
     forgetTokenActors(t.db);

@@ -26,24 +26,55 @@ beforeAll(async () => {
   t.db.prepare('UPDATE people SET name = ? WHERE id = ?').run(`Olive ${EVIL}`, t.owner.id);
   // A runbook whose title, step titles, bodies and checks carry markup; quoted so YAML keeps it whole.
   const markdown = [
-    '---', `title: "Runbook ${EVIL}"`, '---', '', `Intro ${EVIL}`, '',
-    `## Step ${EVIL}`, `Owner: Mallory ${EVIL}`, '', `Body ${EVIL}`, '', `- [ ] Check ${IMG}`, '',
-    `## Outsourced ${EVIL}`, `Owner: Otto ${EVIL}`, '', `Body two ${EVIL}`, '',
+    '---',
+    `title: "Runbook ${EVIL}"`,
+    '---',
+    '',
+    `Intro ${EVIL}`,
+    '',
+    `## Step ${EVIL}`,
+    `Owner: Mallory ${EVIL}`,
+    '',
+    `Body ${EVIL}`,
+    '',
+    `- [ ] Check ${IMG}`,
+    '',
+    `## Outsourced ${EVIL}`,
+    `Owner: Otto ${EVIL}`,
+    '',
+    `Body two ${EVIL}`,
+    '',
   ].join('\n');
   const put = await t.http().put('/api/runbooks/evil').set('Content-Type', 'text/markdown').send(markdown);
   expect(put.status).toBe(201);
-  const started = await t.http().post('/api/runs').send({ runbook: 'evil', title: `Run ${EVIL}` });
+  const started = await t
+    .http()
+    .post('/api/runs')
+    .send({ runbook: 'evil', title: `Run ${EVIL}` });
   expect(started.status).toBe(201);
   const runId = started.body.id as number;
   firstRun = runId;
   expect(started.body.steps.map((s: { assignee: { id: number } | null }) => s.assignee?.id)).toEqual([mallory.id, otto.id]);
   await t.asPerson(mallory).post(`/api/runs/${runId}/steps/1/checks/0/tick`).expect(200);
-  await t.asPerson(mallory).post(`/api/runs/${runId}/steps/1/complete`).send({ note: `Note ${EVIL}` }).expect(200);
+  await t
+    .asPerson(mallory)
+    .post(`/api/runs/${runId}/steps/1/complete`)
+    .send({ note: `Note ${EVIL}` })
+    .expect(200);
   // A second run, so that Mallory has an open step on her pages.
-  await t.http().post('/api/runs').send({ runbook: 'evil', title: `Second run ${EVIL}` }).expect(201);
+  await t
+    .http()
+    .post('/api/runs')
+    .send({ runbook: 'evil', title: `Second run ${EVIL}` })
+    .expect(201);
   // Tokens are made at a browser: Mallory makes hers in a signed-in session (audited with her name).
   const malloryAtBrowser = browserSession(t.db, mallory.id);
-  await request(t.app).post('/api/me/tokens').set(malloryAtBrowser.headers).set('X-CSRF-Token', malloryAtBrowser.csrf).send({ name: `Token ${EVIL}` }).expect(201);
+  await request(t.app)
+    .post('/api/me/tokens')
+    .set(malloryAtBrowser.headers)
+    .set('X-CSRF-Token', malloryAtBrowser.csrf)
+    .send({ name: `Token ${EVIL}` })
+    .expect(201);
   await t.http().post(`/api/people/${otto.id}/links`).expect(201);
 });
 
@@ -72,7 +103,7 @@ describe('stored markup is shown as text', () => {
     expectShownAsText(await page('/', t.owner.id), [`Olive ${EVIL}`, `Run ${EVIL}`, `Second run ${EVIL}`, `Runbook ${EVIL}`]);
   });
 
-  test("on My work, for a member and for an outsourcer", async () => {
+  test('on My work, for a member and for an outsourcer', async () => {
     expectShownAsText(await page('/my-work', mallory.id), [`Mallory ${EVIL}`, `Step ${EVIL}`, `Second run ${EVIL}`]);
     expectShownAsText(await page('/my-work', otto.id), [`Otto ${EVIL}`, `Outsourced ${EVIL}`, `Run ${EVIL}`]);
   });
@@ -106,14 +137,22 @@ describe('stored markup is shown as text', () => {
 
   test('on the account page right after making a token with a hostile name', async () => {
     const session = browserSession(t.db, mallory.id);
-    const res = await request(t.app).post('/account/tokens').set(session.headers).type('form').send({ _csrf: session.csrf, name: `Fresh ${EVIL}` });
+    const res = await request(t.app)
+      .post('/account/tokens')
+      .set(session.headers)
+      .type('form')
+      .send({ _csrf: session.csrf, name: `Fresh ${EVIL}` });
     expect(res.status).toBe(201);
     expectShownAsText(res.text, [`Fresh ${EVIL}`]);
   });
 
   test('in forms shown again with an error: the typed email and the next address', async () => {
     const visitor = browserSession(t.db, null);
-    const res = await request(t.app).post('/sign-in').set(visitor.headers).set('Accept', 'text/html').type('form')
+    const res = await request(t.app)
+      .post('/sign-in')
+      .set(visitor.headers)
+      .set('Accept', 'text/html')
+      .type('form')
       .send({ _csrf: visitor.csrf, email: '"><script>alert(1)</script>', password: 'x', next: `/"><script>alert(1)</script>` });
     expect(res.status).toBe(400);
     expectShownAsText(res.text, []);
@@ -123,14 +162,19 @@ describe('stored markup is shown as text', () => {
   });
 
   test('on error pages that repeat the address asked for', async () => {
-    const res = await request(t.app).get(`/nothing-${encodeURIComponent(EVIL)}`).set(browserSession(t.db, t.owner.id).headers).set('Accept', 'text/html');
+    const res = await request(t.app)
+      .get(`/nothing-${encodeURIComponent(EVIL)}`)
+      .set(browserSession(t.db, t.owner.id).headers)
+      .set('Accept', 'text/html');
     expect(res.status).toBe(404);
     expectShownAsText(res.text, []);
   });
 
   test('on every page the app serves (read from its router), for an owner, a member and an outsourcer', async () => {
     // Printable documents' PDF downloads are no markup at all (their print pages are checked here).
-    const pages = appRoutes(t.app).filter((r) => r.method === 'GET' && !r.path.startsWith('/api') && !/:token\b/.test(r.path) && !r.path.endsWith('.pdf'));
+    const pages = appRoutes(t.app).filter(
+      (r) => r.method === 'GET' && !r.path.startsWith('/api') && !/:token\b/.test(r.path) && !r.path.endsWith('.pdf'),
+    );
     expect(pages.length).toBeGreaterThan(3);
     const fill = (path: string, who: number) =>
       path.replace(/:(\w+)/g, (_m, name: string) => {
@@ -165,10 +209,16 @@ describe('stored markup is shown as text', () => {
 
 describe('the security headers', () => {
   const directives = (csp: string) =>
-    Object.fromEntries(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
-      const [name, ...values] = d.split(/\s+/);
-      return [name as string, values];
-    }));
+    Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d) => {
+          const [name, ...values] = d.split(/\s+/);
+          return [name as string, values];
+        }),
+    );
 
   test.each([
     ['a page', '/', true],

@@ -22,7 +22,12 @@ afterAll(() => {
 async function run(args: string[], stdin = '') {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, (l) => out.push(l), (l) => err.push(l), async () => stdin);
+  const code = await runCli(
+    args,
+    (l) => out.push(l),
+    (l) => err.push(l),
+    async () => stdin,
+  );
   return { code, out, err };
 }
 
@@ -63,7 +68,9 @@ test('import stores the good files, reports the bad, and a second import changes
   fs.writeFileSync(path.join(importDir, 'good.md'), GOOD.replace('Done it', 'Done it twice'));
   expect((await run(['import', importDir])).err.join('\n')).toContain('0 new, 1 updated');
   const db = openDatabase(process.env.DATABASE_PATH as string);
-  expect(db.prepare("SELECT count(*) AS n FROM runbook_versions v JOIN runbooks b ON b.id = v.runbook_id WHERE b.slug = 'good'").get()).toEqual({ n: 2 });
+  expect(
+    db.prepare("SELECT count(*) AS n FROM runbook_versions v JOIN runbooks b ON b.id = v.runbook_id WHERE b.slug = 'good'").get(),
+  ).toEqual({ n: 2 });
   expect(db.prepare("SELECT 1 FROM runbooks WHERE slug = 'bad'").get()).toBeUndefined();
   db.close();
 });
@@ -85,9 +92,14 @@ test('npm run cli -- lint exits 1 from a real process when a file is bad', async
   const lintDir = path.join(dir, 'lint-process');
   fs.mkdirSync(lintDir);
   fs.writeFileSync(path.join(lintDir, 'bad.md'), BAD);
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server/cli/main.ts', 'lint', lintDir], {
-    cwd: ROOT, encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'server/cli/main.ts', 'lint', lintDir],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   expect(result.status).toBe(1);
   expect(result.stdout).toContain(`${path.join(lintDir, 'bad.md')}:7: Estimate "soon" is not a duration`);
 });
@@ -96,16 +108,21 @@ describe('accounts from the command line', () => {
   const person = (email: string) => {
     const db = openDatabase(process.env.DATABASE_PATH as string);
     try {
-      return db.prepare('SELECT p.name, p.access_level, c.password_hash FROM people p LEFT JOIN credentials c ON c.person_id = p.id WHERE p.email = ?').get(email) as
-        | { name: string; access_level: string; password_hash: string | null }
-        | undefined;
+      return db
+        .prepare(
+          'SELECT p.name, p.access_level, c.password_hash FROM people p LEFT JOIN credentials c ON c.person_id = p.id WHERE p.email = ?',
+        )
+        .get(email) as { name: string; access_level: string; password_hash: string | null } | undefined;
     } finally {
       db.close();
     }
   };
 
   test('user create makes an owner whose password is read from standard input and stored as argon2id', async () => {
-    const result = await run(['user', 'create', '--email', 'Olive@Example.com', '--name', 'Olive', '--level', 'owner'], 'a long walk by the river\n');
+    const result = await run(
+      ['user', 'create', '--email', 'Olive@Example.com', '--name', 'Olive', '--level', 'owner'],
+      'a long walk by the river\n',
+    );
     expect(result).toMatchObject({ code: 0, out: ['Created owner account for olive@example.com'] });
     const olive = person('olive@example.com');
     expect(olive).toMatchObject({ name: 'Olive', access_level: 'owner' });
@@ -115,10 +132,14 @@ describe('accounts from the command line', () => {
 
   test('user create refuses a common password and a bad level, naming the problem', async () => {
     expect(await run(['user', 'create', '--email', 'a@example.com', '--name', 'A'], 'password123')).toMatchObject({
-      code: 1, err: ['user: password is one of the most common passwords; choose another'],
+      code: 1,
+      err: ['user: password is one of the most common passwords; choose another'],
     });
-    expect(await run(['user', 'create', '--email', 'a@example.com', '--name', 'A', '--level', 'boss'], 'a long walk by the river')).toMatchObject({
-      code: 1, err: ['user: --level must be one of owner, editor, member, outsourcer'],
+    expect(
+      await run(['user', 'create', '--email', 'a@example.com', '--name', 'A', '--level', 'boss'], 'a long walk by the river'),
+    ).toMatchObject({
+      code: 1,
+      err: ['user: --level must be one of owner, editor, member, outsourcer'],
     });
     expect(person('a@example.com')).toBeUndefined();
   });
@@ -144,7 +165,8 @@ describe('accounts from the command line', () => {
 
   test('token create for an unknown email exits 1 with the reason', async () => {
     expect(await run(['token', 'create', '--email', 'nobody@example.com'])).toMatchObject({
-      code: 1, err: ['token: no active person has the email nobody@example.com'],
+      code: 1,
+      err: ['token: no active person has the email nobody@example.com'],
     });
   });
 });

@@ -20,10 +20,14 @@ beforeAll(async () => {
   named = makePerson(app.db, { name: 'Nora Named' });
   // Vera packs, Bo is her first backup and Cy the second.
   makeRole(app.db, 'Fulfillment VA', [vera, bo, cy]);
-  await putRunbook(app, 'ship', runbookMarkdown('Ship an order', [
-    { title: 'Pack', owner: 'Fulfillment VA' },
-    { title: 'Post', owner: 'Nora Named' },
-  ])).expect(201);
+  await putRunbook(
+    app,
+    'ship',
+    runbookMarkdown('Ship an order', [
+      { title: 'Pack', owner: 'Fulfillment VA' },
+      { title: 'Post', owner: 'Nora Named' },
+    ]),
+  ).expect(201);
 });
 afterAll(() => app.cleanup());
 afterEach(() => expect(app.errors).toEqual([]));
@@ -61,7 +65,7 @@ describe('marking someone away', () => {
     expect(listed.body.away).toEqual([{ id: expect.any(Number), from: day(2), to: day(9), note: 'Holiday', now: false }]);
   });
 
-  it('lets a member plan their own absence but not a colleague\'s', async () => {
+  it("lets a member plan their own absence but not a colleague's", async () => {
     await markAway(bo, day(10), day(12), bo).expect(201);
     expectError(await markAway(cy, day(10), day(12), bo), 403, 'forbidden');
   });
@@ -102,7 +106,14 @@ describe('refusing a bad absence, changing nothing', () => {
   });
 
   it('an unknown person or absence: 404', async () => {
-    expectError(await app.http().post('/api/people/99999/away').send({ from: day(1), to: day(2) }), 404, 'not-found');
+    expectError(
+      await app
+        .http()
+        .post('/api/people/99999/away')
+        .send({ from: day(1), to: day(2) }),
+      404,
+      'not-found',
+    );
     expectError(await app.http().delete(`/api/people/${vera.id}/away/99999`), 404, 'not-found');
   });
 });
@@ -113,7 +124,12 @@ describe('handing a step to someone who is away', () => {
     await markAway(bo, day(0), day(4)).expect(201);
     const before = await getRun(app, run.id);
     const messages = notificationCount();
-    const error = expectError(await stepAction(app, run.id, 1, 'reassign', app.owner, { to: bo.id, reason: 'cover' }), 422, 'person-away', 'to');
+    const error = expectError(
+      await stepAction(app, run.id, 1, 'reassign', app.owner, { to: bo.id, reason: 'cover' }),
+      422,
+      'person-away',
+      'to',
+    );
     expect(error.message).toContain(`Bo is away until ${day(4)}`);
     const after = await getRun(app, run.id);
     expect({ steps: after.steps, events: after.events }).toEqual({ steps: before.steps, events: before.events });

@@ -15,9 +15,13 @@ const handOff = (from: PersonRow, body: object, as: PersonRow | { id: number } =
   app.asPerson(as).post(`/api/people/${from.id}/handoff`).send(body);
 const preview = (from: PersonRow, query = '') => app.http().get(`/api/people/${from.id}/handoff${query}`);
 const openStepsOf = (person: PersonRow) =>
-  (app.db.prepare(
-    "SELECT s.id FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open' ORDER BY s.id",
-  ).all(person.id) as { id: number }[]).map((r) => r.id);
+  (
+    app.db
+      .prepare(
+        "SELECT s.id FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open' ORDER BY s.id",
+      )
+      .all(person.id) as { id: number }[]
+  ).map((r) => r.id);
 /** Everything a refused hand-off must leave alone. */
 const snapshot = () => ({
   steps: app.db.prepare('SELECT id, assignee_id, status FROM run_steps ORDER BY id').all(),
@@ -37,11 +41,15 @@ beforeAll(async () => {
   packer = makeRole(app.db, 'Packer', [vera, bo]);
   makeRole(app.db, 'Writer', [vera]);
   makeRole(app.db, 'Editor VA', [otto, cy]);
-  await putRunbook(app, 'ship', runbookMarkdown('Ship an order', [
-    { title: 'Pack', owner: 'Packer', due: '2h' },
-    { title: 'Write the note', owner: 'Writer', due: '1d' },
-    { title: 'Edit the note', owner: 'Editor VA' },
-  ])).expect(201);
+  await putRunbook(
+    app,
+    'ship',
+    runbookMarkdown('Ship an order', [
+      { title: 'Pack', owner: 'Packer', due: '2h' },
+      { title: 'Write the note', owner: 'Writer', due: '1d' },
+      { title: 'Edit the note', owner: 'Editor VA' },
+    ]),
+  ).expect(201);
 });
 afterAll(() => app.cleanup());
 afterEach(() => expect(app.errors).toEqual([]));
@@ -54,7 +62,9 @@ describe('the preview', () => {
     const res = await preview(vera).expect(200);
     expect(res.body.from).toEqual({ id: vera.id, name: 'Vera', awayUntil: null });
     expect(res.body.steps.map((s: { run: { title: string }; title: string }) => `${s.run.title}: ${s.title}`)).toEqual([
-      'Order #1: Pack', 'Order #1: Write the note', 'Order #2: Write the note',
+      'Order #1: Pack',
+      'Order #1: Write the note',
+      'Order #2: Write the note',
     ]);
     const writer = await preview(vera, `?role=${packer.id}`).expect(200);
     expect(writer.body.steps.map((s: { run: { id: number } }) => s.run.id)).toEqual([a.id]);
@@ -81,9 +91,17 @@ describe('handing off everything', () => {
     expect(event?.data).toEqual({ from: vera.id, fromName: 'Vera', to: bo.id, toName: 'Bo', reason: 'Vera is on holiday', handOff: true });
 
     const told = app.db.prepare('SELECT person_id, kind, subject, body FROM notifications ORDER BY id DESC LIMIT 2').all() as {
-      person_id: number; kind: string; subject: string; body: string;
+      person_id: number;
+      kind: string;
+      subject: string;
+      body: string;
     }[];
-    expect(told.map((m) => [m.person_id, m.kind])).toEqual(expect.arrayContaining([[bo.id, 'assigned'], [vera.id, 'handed-off']]));
+    expect(told.map((m) => [m.person_id, m.kind])).toEqual(
+      expect.arrayContaining([
+        [bo.id, 'assigned'],
+        [vera.id, 'handed-off'],
+      ]),
+    );
     const toBo = told.find((m) => m.person_id === bo.id);
     expect(toBo?.subject).toBe(`Olive Owner handed you ${moving.length} steps from Vera`);
     expect(toBo?.body).toContain('Why: Vera is on holiday');
@@ -102,7 +120,7 @@ describe('handing off everything', () => {
     expect(step).toContain('“Bo is off on Friday”');
   });
 
-  it('moves only one role\'s steps when asked', async () => {
+  it("moves only one role's steps when asked", async () => {
     await handOff(cy, { to: vera.id, reason: 'back' }).expect(200);
     const writerSteps = (await preview(vera)).body.steps.filter((s: { role: { name: string } }) => s.role.name === 'Writer');
     const res = await handOff(vera, { to: bo.id, role: packer.id, reason: 'packing only' }).expect(200);
@@ -110,7 +128,7 @@ describe('handing off everything', () => {
     expect((await preview(vera)).body.steps).toEqual(writerSteps);
   });
 
-  it('lets a member hand off their own steps, not offboard themselves nor hand off a colleague\'s', async () => {
+  it("lets a member hand off their own steps, not offboard themselves nor hand off a colleague's", async () => {
     await startRun(app, 'ship', app.owner, 'Order #member');
     expectError(await handOff(vera, { to: bo.id, reason: 'x', offboard: true }, vera), 403, 'forbidden');
     expectError(await handOff(bo, { to: cy.id, reason: 'x' }, vera), 403, 'forbidden');
@@ -181,11 +199,16 @@ describe('offboarding an outsourcer', () => {
 
     const roles = (await app.http().get('/api/roles').expect(200)).body.roles;
     const editorVa = roles.find((r: { name: string }) => r.name === 'Editor VA');
-    expect(editorVa.members.map((m: { person: { name: string }; primary: boolean }) => [m.person.name, m.primary])).toEqual([['Bo', true], ['Cy', false]]);
+    expect(editorVa.members.map((m: { person: { name: string }; primary: boolean }) => [m.person.name, m.primary])).toEqual([
+      ['Bo', true],
+      ['Cy', false],
+    ]);
     const audit = app.db.prepare('SELECT action FROM audit_log WHERE subject_id = ? ORDER BY id').all(otto.id) as { action: string }[];
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['steps.handed-off', 'person.deactivated', 'person.offboarded']));
     // The person who left is not emailed about it; the recipient is.
-    const told = app.db.prepare("SELECT person_id FROM notifications WHERE kind IN ('assigned', 'handed-off') AND subject LIKE '%from Otto%'").all();
+    const told = app.db
+      .prepare("SELECT person_id FROM notifications WHERE kind IN ('assigned', 'handed-off') AND subject LIKE '%from Otto%'")
+      .all();
     expect(told).toEqual([{ person_id: bo.id }]);
   });
 });

@@ -14,20 +14,26 @@ const vera = makePerson(t.db, { name: 'Vera Packer', email: 'vera@example.com' }
 const bo = makePerson(t.db, { name: 'Bo Backup', email: 'bo@example.com' });
 const cy = makePerson(t.db, { name: 'Cy Away', email: 'cy@example.com' });
 makeRole(t.db, 'Packer', [vera, bo]);
-makeRunbook(t.db, 'ship', runbookMarkdown('Ship an order', [
-  { title: 'Pack the box', owner: 'Packer', due: '+2h' },
-  { title: 'Print the label', owner: 'Packer' },
-]));
+makeRunbook(
+  t.db,
+  'ship',
+  runbookMarkdown('Ship an order', [
+    { title: 'Pack the box', owner: 'Packer', due: '+2h' },
+    { title: 'Print the label', owner: 'Packer' },
+  ]),
+);
 const run = startRun(t.db, { runbook: 'ship', title: 'Order #1042', startedBy: t.owner.id });
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const get = (path: string, who: { id: number } = t.owner) => t.asPerson(who).get(path).set(html);
-const post = (path: string, body: Record<string, string> = {}, who: { id: number } = t.owner) => t.asPerson(who).post(path).set(html).type('form').send(body);
+const post = (path: string, body: Record<string, string> = {}, who: { id: number } = t.owner) =>
+  t.asPerson(who).post(path).set(html).type('form').send(body);
 const assigneeOf = (position: number) =>
-  (t.db.prepare('SELECT assignee_id FROM run_steps WHERE run_id = ? AND position = ?').get(run, position) as { assignee_id: number }).assignee_id;
+  (t.db.prepare('SELECT assignee_id FROM run_steps WHERE run_id = ? AND position = ?').get(run, position) as { assignee_id: number })
+    .assignee_id;
 const hidden = (page: string, name: string) => page.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
 
-describe('absences on a person\'s page', () => {
+describe("absences on a person's page", () => {
   test('are planned with a form, listed, and shown as a banner with the hand-off while they last', async () => {
     const saved = await post(`/people/${vera.id}/away`, { awayFrom: day(0), awayTo: day(5), awayNote: 'Holiday' });
     expect(saved.status).toBe(303);
@@ -39,7 +45,9 @@ describe('absences on a person\'s page', () => {
     // The owner's home lists her among the gaps, with a link to the hand-off.
     const home = (await get('/')).text;
     expect(home).toContain('Away, with steps still waiting on them');
-    expect(home).toMatch(new RegExp(`href="/people/${vera.id}/handoff">Vera Packer</a> <span class="muted">· away until [^·]+· 2 open steps`));
+    expect(home).toMatch(
+      new RegExp(`href="/people/${vera.id}/handoff">Vera Packer</a> <span class="muted">· away until [^·]+· 2 open steps`),
+    );
     t.db.prepare('DELETE FROM away_periods').run();
   });
 
@@ -54,7 +62,7 @@ describe('absences on a person\'s page', () => {
     expect(t.db.prepare('SELECT count(*) AS n FROM away_periods').get()).toEqual({ n: 0 });
   });
 
-  test('a member plans their own, and sees no form on a colleague\'s page', async () => {
+  test("a member plans their own, and sees no form on a colleague's page", async () => {
     expect((await post(`/people/${bo.id}/away`, { awayFrom: day(20), awayTo: day(22) }, bo)).status).toBe(303);
     expect((await get(`/people/${vera.id}`, bo)).text).not.toContain(`action="/people/${vera.id}/away"`);
     const mine = (await get(`/people/${bo.id}`, bo)).text;
@@ -65,7 +73,7 @@ describe('absences on a person\'s page', () => {
 });
 
 describe('the hand-off page', () => {
-  test('previews exactly what will move, then moves it and says so on the person\'s page', async () => {
+  test("previews exactly what will move, then moves it and says so on the person's page", async () => {
     const chosen = await get(`/people/${vera.id}/handoff?to=${bo.id}`);
     expect(chosen.status).toBe(200);
     expect(chosen.text).toContain('2. What will move');

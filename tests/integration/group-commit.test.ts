@@ -14,7 +14,14 @@ describe('with the real app', () => {
   test('concurrent step completions are all answered, committed and visible to another connection', async () => {
     const vera = makePerson(t.db, { name: 'Vera' });
     makeRole(t.db, 'Packer', [vera]);
-    makeRunbook(t.db, 'pack', runbookMarkdown('Pack', Array.from({ length: 12 }, (_, i) => ({ title: `Step ${i + 1}`, owner: 'Packer' }))));
+    makeRunbook(
+      t.db,
+      'pack',
+      runbookMarkdown(
+        'Pack',
+        Array.from({ length: 12 }, (_, i) => ({ title: `Step ${i + 1}`, owner: 'Packer' })),
+      ),
+    );
     const run = await t.asPerson(vera).post('/api/runs').send({ runbook: 'pack', title: 'Order 1' }).expect(201);
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) => t.asPerson(vera).post(`/api/runs/${run.body.id}/steps/${i + 1}/complete`)),
@@ -34,7 +41,14 @@ describe('with the real app', () => {
 
   test('a refused action inside a shared batch leaves the others in it committed', async () => {
     const vera = makePerson(t.db, { name: 'Vera 2' });
-    makeRunbook(t.db, 'two', runbookMarkdown('Two', [{ title: 'A', owner: 'Vera 2' }, { title: 'B', owner: 'Vera 2', checks: ['Open check'] }]));
+    makeRunbook(
+      t.db,
+      'two',
+      runbookMarkdown('Two', [
+        { title: 'A', owner: 'Vera 2' },
+        { title: 'B', owner: 'Vera 2', checks: ['Open check'] },
+      ]),
+    );
     const run = await t.asPerson(vera).post('/api/runs').send({ runbook: 'two', title: 'Order 2' }).expect(201);
     const [ok, refused] = await Promise.all([
       t.asPerson(vera).post(`/api/runs/${run.body.id}/steps/1/complete`),

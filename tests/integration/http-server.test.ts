@@ -28,7 +28,11 @@ describe('a bare Express app on the production server', () => {
     seen.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response });
   });
   app.get('/hello', (req, res) => {
-    res.json({ query: req.query, instance: req instanceof http.IncomingMessage && res instanceof http.ServerResponse, app: req.app === app });
+    res.json({
+      query: req.query,
+      instance: req instanceof http.IncomingMessage && res instanceof http.ServerResponse,
+      app: req.app === app,
+    });
   });
   let url: string;
   beforeAll(async () => {
@@ -36,7 +40,7 @@ describe('a bare Express app on the production server', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  test('makes each request and response with the app\'s prototypes from the start', async () => {
+  test("makes each request and response with the app's prototypes from the start", async () => {
     const res = await request(url).get('/hello?x=1');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ query: { x: '1' }, instance: true, app: true });
@@ -52,10 +56,14 @@ describe('the app on the production server', () => {
   beforeAll(async () => {
     url = await listen(server);
     makeRole(t.db, 'Packer', [t.owner]);
-    makeRunbook(t.db, 'ship', runbookMarkdown('Ship an order', [
-      { title: 'Pack the box', owner: 'Packer', checks: ['Binder inside'] },
-      { title: 'Post it', owner: 'Packer' },
-    ]));
+    makeRunbook(
+      t.db,
+      'ship',
+      runbookMarkdown('Ship an order', [
+        { title: 'Pack the box', owner: 'Packer', checks: ['Binder inside'] },
+        { title: 'Post it', owner: 'Packer' },
+      ]),
+    );
     runId = startRun(t.db, { runbook: 'ship', title: 'Order #1042', startedBy: t.owner.id });
   });
   afterAll(async () => {
@@ -66,14 +74,15 @@ describe('the app on the production server', () => {
   const api = () => request(url);
 
   /** What the server sends back for raw bytes on one connection, without its Date headers. */
-  const exchange = (address: string, bytes: string) => new Promise<string>((resolve, reject) => {
-    const socket = net.connect(Number(new URL(address).port), '127.0.0.1');
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer.replace(/^Date: .*\r\n/gim, '')));
-    socket.write(bytes);
-  });
+  const exchange = (address: string, bytes: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(address).port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(answer.replace(/^Date: .*\r\n/gim, '')));
+      socket.write(bytes);
+    });
 
   test('answers what the plain server answers, byte for byte, where Node handles the request itself', async () => {
     const plain = http.createServer(t.app);
@@ -102,7 +111,7 @@ describe('the app on the production server', () => {
     }
   });
 
-  test('keeps the app\'s prototypes for the whole of each request: nothing in the app swaps them again', async () => {
+  test("keeps the app's prototypes for the whole of each request: nothing in the app swaps them again", async () => {
     const swapped: string[] = [];
     const watch = (req: http.IncomingMessage, res: http.ServerResponse) => {
       res.once('finish', () => {
@@ -137,15 +146,27 @@ describe('the app on the production server', () => {
   test('meets bad input as the plain server does: bad JSON, an oversized body, a chunked body, no token', async () => {
     const path = `/api/runs/${runId}/steps/2/complete`;
     expectError(await api().post(path).set(t.as(t.owner)).type('json').send('{"note":'), 400, 'invalid-json');
-    expectError(await api().post(path).set(t.as(t.owner)).type('json').send(JSON.stringify({ note: 'x'.repeat(200_000) })), 413, 'body-too-large');
+    expectError(
+      await api()
+        .post(path)
+        .set(t.as(t.owner))
+        .type('json')
+        .send(JSON.stringify({ note: 'x'.repeat(200_000) })),
+      413,
+      'body-too-large',
+    );
     expectError(await api().post(path).send({}), 401, 'sign-in-required');
     // A body sent in chunks, with no length given.
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(`${url}${path}`, { method: 'POST', headers: { ...t.as(t.owner), 'Content-Type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        `${url}${path}`,
+        { method: 'POST', headers: { ...t.as(t.owner), 'Content-Type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.write('{"note":');
       req.end('"posted"}');
@@ -168,7 +189,11 @@ describe('the app on the production server', () => {
     const form = { active: '0', confirm: 'yes' };
     const forged = await api().post(`/people/${person.id}/active`).set(session.headers).type('form').send(form);
     expect(forged.status).toBe(403);
-    const sent = await api().post(`/people/${person.id}/active`).set(session.headers).type('form').send({ ...form, _csrf: session.csrf });
+    const sent = await api()
+      .post(`/people/${person.id}/active`)
+      .set(session.headers)
+      .type('form')
+      .send({ ...form, _csrf: session.csrf });
     expect([sent.status, sent.headers.location]).toEqual([303, `/people/${person.id}?done=deactivated`]);
     expect(t.db.prepare('SELECT active FROM people WHERE id = ?').pluck().get(person.id)).toBe(0);
     const anonymous = await api().get('/my-work').set('Accept', 'text/html');

@@ -19,12 +19,19 @@ const write = (name: string, text: string) => {
 const runImport = async () => {
   const res = await app.http().post('/api/import');
   expect(res.status).toBe(200);
-  return res.body as { created: string[]; updated: string[]; unchanged: string[]; problems: { path: string; line: number; message: string }[] };
+  return res.body as {
+    created: string[];
+    updated: string[];
+    unchanged: string[];
+    problems: { path: string; line: number; message: string }[];
+  };
 };
 const current = async (slug: string) => (await app.http().get(`/api/runbooks/${slug}`)).body;
 const versionCount = async (slug: string) => (await app.http().get(`/api/runbooks/${slug}/versions`)).body.versions.length;
 
-const invoices = runbookMarkdown('Send invoices', [{ title: 'Export hours', owner: 'Bookkeeper', estimate: '10m' }], { category: 'invoicing' });
+const invoices = runbookMarkdown('Send invoices', [{ title: 'Export hours', owner: 'Bookkeeper', estimate: '10m' }], {
+  category: 'invoicing',
+});
 const payroll = runbookMarkdown('Run payroll', [{ title: 'Approve hours', owner: 'Bookkeeper' }]);
 const broken = ['---', 'title: Broken', '---', '', '## Count stock', 'Estimate: soon', ''].join('\n');
 
@@ -62,8 +69,12 @@ describe('POST /api/import', () => {
     write('welcome.md', runbookMarkdown('Welcome a client', [{ title: 'Send the pack' }]));
     const report = await runImport();
     expect(report).toEqual({
-      created: ['welcome'], updated: ['payroll'], unchanged: ['invoices'],
-      problems: [{ path: path.join(app.runbooksDir, 'stock.md'), line: 6, message: expect.stringContaining('Estimate "soon" is not a duration') }],
+      created: ['welcome'],
+      updated: ['payroll'],
+      unchanged: ['invoices'],
+      problems: [
+        { path: path.join(app.runbooksDir, 'stock.md'), line: 6, message: expect.stringContaining('Estimate "soon" is not a duration') },
+      ],
     });
     expect((await app.http().get('/api/runbooks/stock')).status).toBe(404);
     expect((await current('payroll')).steps[0].title).toBe('Approve all hours');
@@ -75,7 +86,11 @@ describe('POST /api/import', () => {
     const report = await runImport();
     expect(report.created).toEqual(['leads']);
     expect(report.problems.filter((p) => p.path.endsWith('deep.md'))).toEqual([
-      { path: path.join(app.runbooksDir, 'deep.md'), line: 5, message: 'the text is nested too deeply to read (quotes or lists thousands of levels deep)' },
+      {
+        path: path.join(app.runbooksDir, 'deep.md'),
+        line: 5,
+        message: 'the text is nested too deeply to read (quotes or lists thousands of levels deep)',
+      },
     ]);
     expect((await app.http().get('/api/runbooks/deep')).status).toBe(404);
     fs.rmSync(path.join(app.runbooksDir, 'deep.md'));
@@ -85,10 +100,12 @@ describe('POST /api/import', () => {
     write('Bad Name.md', runbookMarkdown('Bad name', [{ title: 'Step' }]));
     write('zz/invoices.md', runbookMarkdown('Shadow invoices', [{ title: 'Step' }]));
     const report = await runImport();
-    expect(report.problems).toEqual(expect.arrayContaining([
-      { path: path.join(app.runbooksDir, 'Bad Name.md'), line: 1, message: expect.stringContaining('is not a slug') },
-      { path: path.join(app.runbooksDir, 'zz', 'invoices.md'), line: 1, message: expect.stringContaining('already used by') },
-    ]));
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        { path: path.join(app.runbooksDir, 'Bad Name.md'), line: 1, message: expect.stringContaining('is not a slug') },
+        { path: path.join(app.runbooksDir, 'zz', 'invoices.md'), line: 1, message: expect.stringContaining('already used by') },
+      ]),
+    );
     expect(report.created).toEqual([]);
     expect((await current('invoices')).title).toBe('Send invoices');
     fs.rmSync(path.join(app.runbooksDir, 'Bad Name.md'));

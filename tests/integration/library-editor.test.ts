@@ -23,14 +23,41 @@ const page = (url: string, who: { id: number } = editor) =>
 /** A form post from a signed-in browser, with its session's CSRF token. */
 const post = (url: string, body: Record<string, string>, who: { id: number } = editor) => {
   const session = browserSession(t.db, who.id);
-  return request(t.app).post(url).set(session.headers).set('Accept', 'text/html').type('form').send({ ...body, _csrf: session.csrf });
+  return request(t.app)
+    .post(url)
+    .set(session.headers)
+    .set('Accept', 'text/html')
+    .type('form')
+    .send({ ...body, _csrf: session.csrf });
 };
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
-const escaped = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/`/g, '&#x60;').replace(/=/g, '&#x3D;');
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+const escaped = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;')
+    .replace(/`/g, '&#x60;')
+    .replace(/=/g, '&#x3D;');
 const versionCount = (slug: string) =>
-  (t.db.prepare('SELECT count(*) AS n FROM runbook_versions v JOIN runbooks r ON r.id = v.runbook_id WHERE r.slug = ?').get(slug) as { n: number }).n;
+  (
+    t.db.prepare('SELECT count(*) AS n FROM runbook_versions v JOIN runbooks r ON r.id = v.runbook_id WHERE r.slug = ?').get(slug) as {
+      n: number;
+    }
+  ).n;
 const currentSource = (slug: string) =>
-  (t.db.prepare('SELECT v.source FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id WHERE r.slug = ?').get(slug) as { source: string }).source;
+  (
+    t.db.prepare('SELECT v.source FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id WHERE r.slug = ?').get(slug) as {
+      source: string;
+    }
+  ).source;
 
 describe('editing a runbook', () => {
   test('shows the current Markdown in a labelled text area', async () => {
@@ -60,7 +87,11 @@ describe('editing a runbook', () => {
   });
 
   test('previews a valid text without saving it, with the owners a run would get', async () => {
-    const res = await post('/runbooks/month-end/edit', { source: good.replace('Match every line.', 'Match **every** line.'), base: '1', intent: 'preview' });
+    const res = await post('/runbooks/month-end/edit', {
+      source: good.replace('Match every line.', 'Match **every** line.'),
+      base: '1',
+      intent: 'preview',
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain('<p>Match <strong>every</strong> line.</p>');
     expect(text(res.text)).toContain('Owner: Bookkeeper ⚠ nobody to do it');
@@ -76,7 +107,7 @@ describe('editing a runbook', () => {
     expect(currentSource('month-end')).toBe(fixed);
     const shown = await page(res.headers.location as string);
     expect(shown.text).toContain('Saved as version 2.');
-    const author = t.db.prepare("SELECT created_by, origin FROM runbook_versions WHERE number = 2").get();
+    const author = t.db.prepare('SELECT created_by, origin FROM runbook_versions WHERE number = 2').get();
     expect(author).toEqual({ created_by: editor.id, origin: 'editor' });
   });
 
@@ -105,9 +136,13 @@ describe('editing a runbook', () => {
     expect((await post('/runbooks/month-end/edit', { source: good, intent: 'save' }, outsourcer)).status).toBe(404);
   });
 
-  test('refuses a form without the session\'s CSRF token', async () => {
-    const res = await request(t.app).post('/runbooks/month-end/edit').set(browserSession(t.db, editor.id).headers)
-      .set('Accept', 'text/html').type('form').send({ source: good, intent: 'save', _csrf: 'forged' });
+  test("refuses a form without the session's CSRF token", async () => {
+    const res = await request(t.app)
+      .post('/runbooks/month-end/edit')
+      .set(browserSession(t.db, editor.id).headers)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ source: good, intent: 'save', _csrf: 'forged' });
     expect(res.status).toBe(403);
     expect(versionCount('month-end')).toBe(2);
   });
@@ -152,7 +187,11 @@ describe('creating a runbook', () => {
   });
 
   test('makes the slug from the title when none is given', async () => {
-    const res = await post('/runbooks/new', { slug: '', source: runbookMarkdown('Café réunion, Q&A!', [{ title: 'Book it' }]), intent: 'save' });
+    const res = await post('/runbooks/new', {
+      slug: '',
+      source: runbookMarkdown('Café réunion, Q&A!', [{ title: 'Book it' }]),
+      intent: 'save',
+    });
     expect(res.headers.location).toBe('/runbooks/cafe-reunion-q-a?done=created');
   });
 

@@ -12,11 +12,15 @@ const editor = makePerson(t.db, { name: 'Eddie Editor', level: 'editor' });
 const outsourcer = makePerson(t.db, { name: 'Otto Outsourcer', level: 'outsourcer' });
 makeRole(t.db, 'Bookkeeper', [bea]);
 
-const v1 = runbookMarkdown('Ship a physical order', [
-  { title: 'Confirm payment', owner: 'Bookkeeper', estimate: '5m', due: 'same day', checks: ['Payment captured', 'Address complete'] },
-  { title: 'Pack the box', owner: 'Fulfillment VA', estimate: '1h30m', due: '+1d', body: 'Binder and letter.' },
-  { title: 'Send tracking', due: '+2h' },
-], { category: 'fulfillment', tags: '[shipping, "home study"]', income: 'direct' });
+const v1 = runbookMarkdown(
+  'Ship a physical order',
+  [
+    { title: 'Confirm payment', owner: 'Bookkeeper', estimate: '5m', due: 'same day', checks: ['Payment captured', 'Address complete'] },
+    { title: 'Pack the box', owner: 'Fulfillment VA', estimate: '1h30m', due: '+1d', body: 'Binder and letter.' },
+    { title: 'Send tracking', due: '+2h' },
+  ],
+  { category: 'fulfillment', tags: '[shipping, "home study"]', income: 'direct' },
+);
 makeRunbook(t.db, 'ship-order', v1);
 makeRunbook(t.db, 'ship-order', v1.replace('Binder and letter.', 'Binder, CDs and letter.').replace('Estimate: 5m', 'Estimate: 10m'));
 
@@ -24,9 +28,20 @@ const page = (url: string, who = t.owner) => request(t.app).get(url).set(browser
 /** A form post from a signed-in browser, with its session's CSRF token. */
 const post = (url: string, body: Record<string, string>, who = t.owner) => {
   const session = browserSession(t.db, who.id);
-  return request(t.app).post(url).set(session.headers).set('Accept', 'text/html').type('form').send({ ...body, _csrf: session.csrf });
+  return request(t.app)
+    .post(url)
+    .set(session.headers)
+    .set('Accept', 'text/html')
+    .type('form')
+    .send({ ...body, _csrf: session.csrf });
 };
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 
 describe('the runbook page', () => {
   test('shows each step with its owner, who fills the role now, estimate, due offset and checks', async () => {
@@ -50,7 +65,9 @@ describe('the runbook page', () => {
   });
 
   test('adds up the estimated time and says how many steps have none', async () => {
-    expect(text((await page('/runbooks/ship-order')).text)).toContain('3 steps , about 1 h 40 min in all, not counting 1 step without an estimate.');
+    expect(text((await page('/runbooks/ship-order')).text)).toContain(
+      '3 steps , about 1 h 40 min in all, not counting 1 step without an estimate.',
+    );
   });
 
   test('lists the versions, newest first, each linked to its changes', async () => {
@@ -95,7 +112,11 @@ describe('starting a run from the runbook page', () => {
   test('starts a run of the current version and goes to it', async () => {
     const res = await post('/runbooks/ship-order/runs', { title: 'Order #1042' }, bea);
     expect(res.status).toBe(303);
-    const run = t.db.prepare('SELECT id, title, started_by FROM runs ORDER BY id DESC LIMIT 1').get() as { id: number; title: string; started_by: number };
+    const run = t.db.prepare('SELECT id, title, started_by FROM runs ORDER BY id DESC LIMIT 1').get() as {
+      id: number;
+      title: string;
+      started_by: number;
+    };
     expect(res.headers.location).toBe(`/runs/${run.id}`);
     expect(run).toMatchObject({ title: 'Order #1042', started_by: bea.id });
   });
@@ -124,8 +145,12 @@ describe('the diff between two versions', () => {
   test('marks added and removed lines with + and − signs, numbered on both sides', async () => {
     const res = await page('/runbooks/ship-order/diff?from=1&to=2');
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/<tr class="lib-diff__removed"><td class="lib-diff__no">\d+<\/td><td class="lib-diff__no"><\/td>\s*<td class="lib-diff__sign"><span aria-hidden="true">−<\/span><span class="visually-hidden">removed<\/span><\/td><td class="lib-diff__text"><del>Binder and letter.<\/del>/);
-    expect(res.text).toMatch(/<span aria-hidden="true">\+<\/span><span class="visually-hidden">added<\/span><\/td><td class="lib-diff__text"><ins>Binder, CDs and letter.<\/ins>/);
+    expect(res.text).toMatch(
+      /<tr class="lib-diff__removed"><td class="lib-diff__no">\d+<\/td><td class="lib-diff__no"><\/td>\s*<td class="lib-diff__sign"><span aria-hidden="true">−<\/span><span class="visually-hidden">removed<\/span><\/td><td class="lib-diff__text"><del>Binder and letter.<\/del>/,
+    );
+    expect(res.text).toMatch(
+      /<span aria-hidden="true">\+<\/span><span class="visually-hidden">added<\/span><\/td><td class="lib-diff__text"><ins>Binder, CDs and letter.<\/ins>/,
+    );
     expect(res.text).toContain('<del>Estimate: 5m</del>');
     expect(res.text).toContain('<ins>Estimate: 10m</ins>');
     expect(text(res.text)).toContain('+2 lines added , −2 lines removed');

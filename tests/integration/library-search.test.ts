@@ -13,23 +13,50 @@ const t = testApp();
 afterAll(() => t.cleanup());
 afterEach(() => expect(t.errors).toEqual([]));
 
-makeRunbook(t.db, 'ship-order', runbookMarkdown('Ship a physical order', [
-  { title: 'Confirm payment', owner: 'Bookkeeper', estimate: '5m', body: 'Match the order number in the processor.' },
-  { title: 'Pack the box', owner: 'Fulfillment VA', estimate: '20m', body: 'Wrap the binder in bubblewrap before it goes in.' },
-], { category: 'fulfillment', tags: '[shipping, home-study]', income: 'direct' }));
-makeRunbook(t.db, 'monthly-invoicing', runbookMarkdown('Monthly invoicing', [
-  { title: 'Export hours', owner: 'Bookkeeper', body: 'Export the hours and send each client an invoice.' },
-], { category: 'invoicing', tags: '[money]', income: 'direct' }));
-makeRunbook(t.db, 'chase-invoices', runbookMarkdown('Chase overdue payments', [
-  { title: 'Pull the list', owner: 'Bookkeeper', body: 'Every unpaid invoice past its due date gets a reminder.' },
-], { category: 'invoicing', income: 'direct' }));
-makeRunbook(t.db, 'newsletter', runbookMarkdown('Publish the newsletter', [
-  { title: 'Write it', owner: 'Content VA', body: 'Draft the issue.' },
-], { category: 'content', tags: '[marketing]', income: 'indirect' }));
+makeRunbook(
+  t.db,
+  'ship-order',
+  runbookMarkdown(
+    'Ship a physical order',
+    [
+      { title: 'Confirm payment', owner: 'Bookkeeper', estimate: '5m', body: 'Match the order number in the processor.' },
+      { title: 'Pack the box', owner: 'Fulfillment VA', estimate: '20m', body: 'Wrap the binder in bubblewrap before it goes in.' },
+    ],
+    { category: 'fulfillment', tags: '[shipping, home-study]', income: 'direct' },
+  ),
+);
+makeRunbook(
+  t.db,
+  'monthly-invoicing',
+  runbookMarkdown(
+    'Monthly invoicing',
+    [{ title: 'Export hours', owner: 'Bookkeeper', body: 'Export the hours and send each client an invoice.' }],
+    { category: 'invoicing', tags: '[money]', income: 'direct' },
+  ),
+);
+makeRunbook(
+  t.db,
+  'chase-invoices',
+  runbookMarkdown(
+    'Chase overdue payments',
+    [{ title: 'Pull the list', owner: 'Bookkeeper', body: 'Every unpaid invoice past its due date gets a reminder.' }],
+    { category: 'invoicing', income: 'direct' },
+  ),
+);
+makeRunbook(
+  t.db,
+  'newsletter',
+  runbookMarkdown('Publish the newsletter', [{ title: 'Write it', owner: 'Content VA', body: 'Draft the issue.' }], {
+    category: 'content',
+    tags: '[marketing]',
+    income: 'indirect',
+  }),
+);
 
 const page = (url: string) => t.http().get(url).set('Accept', 'text/html');
 /** Slugs of the runbooks a library page lists, in order. */
-const listed = (html: string) => [...html.matchAll(/<h2 class="lib-result__title">\s*<a href="\/runbooks\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+const listed = (html: string) =>
+  [...html.matchAll(/<h2 class="lib-result__title">\s*<a href="\/runbooks\/([a-z0-9-]+)"/g)].map((m) => m[1]);
 
 describe('the library page', () => {
   test('lists every runbook in use by title when nothing is searched', async () => {
@@ -146,7 +173,10 @@ describe('the search index', () => {
     try {
       const early = path.join(dir, 'migrations');
       fs.mkdirSync(early);
-      const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+      const files = fs
+        .readdirSync(MIGRATIONS_DIR)
+        .filter((f) => f.endsWith('.sql'))
+        .sort();
       const before = files.filter((f) => f < '20261122-0003');
       for (const file of before) fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(early, file));
       const db = openDatabase(path.join(dir, 'db.sqlite'));

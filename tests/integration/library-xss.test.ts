@@ -52,7 +52,12 @@ function dangers(html: string): string[] {
 const page = (url: string) => request(t.app).get(url).set(browserSession(t.db, editor.id).headers).set('Accept', 'text/html');
 const post = (url: string, body: Record<string, string>) => {
   const session = browserSession(t.db, editor.id);
-  return request(t.app).post(url).set(session.headers).set('Accept', 'text/html').type('form').send({ ...body, _csrf: session.csrf });
+  return request(t.app)
+    .post(url)
+    .set(session.headers)
+    .set('Accept', 'text/html')
+    .type('form')
+    .send({ ...body, _csrf: session.csrf });
 };
 
 describe('stored script in a runbook is shown as text on every library page', () => {
@@ -76,6 +81,7 @@ describe('stored script in a runbook is shown as text on every library page', ()
     const res = await page('/runbooks?q=zebrafish+marker');
     expect(res.text).toContain('<mark>zebrafish</mark>');
     expect(res.text.split('<mark>').length).toBe(res.text.split('</mark>').length);
+    // eslint-disable-next-line no-control-regex -- the match markers must never reach the page
     expect(res.text).not.toMatch(/[\u0002\u0003]/);
   });
 

@@ -15,7 +15,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('a bad setting stops the server with a message naming it', () => {
   const result = spawnSync(process.execPath, [TSX, 'server/main.ts'], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, PORT: 'eighty', DATABASE_PATH: path.join(dir, 'bad.sqlite') },
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PORT: 'eighty', DATABASE_PATH: path.join(dir, 'bad.sqlite') },
   });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('PORT="eighty"');
@@ -33,7 +35,8 @@ async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
 
 test('the server migrates, imports the shipped runbooks, prints its address and a set-up link that works', async () => {
   const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', DATABASE_PATH: path.join(dir, 'main.sqlite') },
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', DATABASE_PATH: path.join(dir, 'main.sqlite') },
   });
   try {
     let output = '';
@@ -66,7 +69,8 @@ test('a port already in use stops the start with a message naming it, not a serv
   try {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
-        cwd: ROOT, env: { ...process.env, PORT: String(port), DATABASE_PATH: path.join(dir, 'taken.sqlite') },
+        cwd: ROOT,
+        env: { ...process.env, PORT: String(port), DATABASE_PATH: path.join(dir, 'taken.sqlite') },
       });
       let stdout = '';
       let stderr = '';

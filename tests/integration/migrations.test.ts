@@ -19,11 +19,19 @@ const open = () => openDatabase(path.join(dir, 'db.sqlite'));
 test('a fresh file gets every migration, in name order, and the pragmas the app relies on', () => {
   const db = open();
   const applied = migrate(db, migrationsDir);
-  expect(applied).toEqual(fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort());
+  expect(applied).toEqual(
+    fs
+      .readdirSync(migrationsDir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort(),
+  );
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => (r as { name: string }).name);
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .all()
+    .map((r) => (r as { name: string }).name);
   expect(tables).toEqual(expect.arrayContaining(['people', 'roles', 'runbooks', 'runbook_versions', 'runs', 'run_steps', 'run_events']));
   db.close();
 });
@@ -58,7 +66,11 @@ test('a failing migration leaves no half change and is not recorded', () => {
 });
 
 describe('a tampered history is refused, naming the file', () => {
-  const first = () => fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort()[0] as string;
+  const first = () =>
+    fs
+      .readdirSync(migrationsDir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()[0] as string;
 
   test('when an applied file was edited', () => {
     const db = open();

@@ -7,8 +7,17 @@ import { expectError, putRunbook, startRun, stepAction, type TestApp } from './a
 let app: TestApp;
 let vera: PersonRow, bo: PersonRow, otto: PersonRow, dee: PersonRow;
 
-interface Row { id: number; person_id: number; kind: string; subject: string; body: string; status: string; link_path: string }
-const messagesTo = (person: PersonRow) => app.db.prepare('SELECT * FROM notifications WHERE person_id = ? ORDER BY id').all(person.id) as Row[];
+interface Row {
+  id: number;
+  person_id: number;
+  kind: string;
+  subject: string;
+  body: string;
+  status: string;
+  link_path: string;
+}
+const messagesTo = (person: PersonRow) =>
+  app.db.prepare('SELECT * FROM notifications WHERE person_id = ? ORDER BY id').all(person.id) as Row[];
 const clear = () => app.db.prepare('DELETE FROM notifications').run();
 
 beforeAll(async () => {
@@ -20,24 +29,33 @@ beforeAll(async () => {
   makeRole(app.db, 'Packer', [vera, bo]);
   makeRole(app.db, 'Editor VA', [otto]);
   makeRole(app.db, 'Digest reader', [dee]);
-  await putRunbook(app, 'ship', runbookMarkdown('Ship an order', [
-    { title: 'Pack', owner: 'Packer', due: '2h' },
-    { title: 'Label', owner: 'Packer' },
-    { title: 'Edit {link:/evil} the note', owner: 'Editor VA' },
-    { title: 'Review', owner: 'Digest reader' },
-  ])).expect(201);
+  await putRunbook(
+    app,
+    'ship',
+    runbookMarkdown('Ship an order', [
+      { title: 'Pack', owner: 'Packer', due: '2h' },
+      { title: 'Label', owner: 'Packer' },
+      { title: 'Edit {link:/evil} the note', owner: 'Editor VA' },
+      { title: 'Review', owner: 'Digest reader' },
+    ]),
+  ).expect(201);
 });
 afterAll(() => app.cleanup());
 afterEach(() => expect(app.errors).toEqual([]));
 beforeEach(clear);
 
 describe('messages when steps are assigned', () => {
-  it('at a run\'s start, tells each assignee once with all their steps, and not the person who started it', async () => {
+  it("at a run's start, tells each assignee once with all their steps, and not the person who started it", async () => {
     const run = await startRun(app, 'ship', bo, 'Order #1042');
     const [toVera, ...more] = messagesTo(vera);
     expect(more).toEqual([]);
     expect(messagesTo(bo)).toEqual([]);
-    expect(toVera).toMatchObject({ kind: 'assigned', status: 'pending', subject: 'Order #1042: 2 steps are yours', link_path: `/runs/${run.id}#step-1` });
+    expect(toVera).toMatchObject({
+      kind: 'assigned',
+      status: 'pending',
+      subject: 'Order #1042: 2 steps are yours',
+      link_path: `/runs/${run.id}#step-1`,
+    });
     expect(toVera?.body).toContain('Bo started "Order #1042" (Ship an order)');
     expect(toVera?.body).toMatch(/- Pack \(due \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d UTC\)\n {2}- Label\n/);
     expect(toVera?.body).toContain('Open the run: {link}');
@@ -50,7 +68,11 @@ describe('messages when steps are assigned', () => {
     await stepAction(app, run.id, 1, 'reassign', app.owner, { to: bo.id, reason: 'Vera is at the dentist' }).expect(200);
     const [toBo] = messagesTo(bo);
     const [toVera] = messagesTo(vera);
-    expect(toBo).toMatchObject({ kind: 'assigned', subject: 'Order #7: Olive Owner handed you "Pack"', link_path: `/runs/${run.id}#step-1` });
+    expect(toBo).toMatchObject({
+      kind: 'assigned',
+      subject: 'Order #7: Olive Owner handed you "Pack"',
+      link_path: `/runs/${run.id}#step-1`,
+    });
     expect(toBo?.body).toContain("(it was Vera's)");
     expect(toBo?.body).toContain('Why: Vera is at the dentist');
     expect(toVera).toMatchObject({ kind: 'handed-off', subject: 'Order #7: "Pack" now goes to Bo' });
@@ -91,7 +113,11 @@ describe('overdue steps', () => {
 
     await stepAction(app, run.id, 1, 'reassign', app.owner, { to: bo.id, reason: 'late' }).expect(200);
     notifyOverdueSteps(app.db, later);
-    expect(messagesTo(bo).filter((m) => m.kind === 'overdue').map((m) => m.subject)).toEqual(['Overdue: "Pack" (Order #late)']);
+    expect(
+      messagesTo(bo)
+        .filter((m) => m.kind === 'overdue')
+        .map((m) => m.subject),
+    ).toEqual(['Overdue: "Pack" (Order #late)']);
   });
 
   it('says nothing of done steps, finished runs, or steps not yet due', async () => {
@@ -121,7 +147,11 @@ describe('a daily digest instead', () => {
     expect(digest?.body).toContain('== Order #d1: "Review" is yours');
     expect(digest?.body).toContain('== Order #d2: "Review" is yours');
     expect(digest?.body).toMatch(/Open the run: \{link:\/runs\/\d+#step-4\}/);
-    expect(messagesTo(dee).filter((m) => m.kind !== 'digest').map((m) => m.status)).toEqual(['digested', 'digested']);
+    expect(
+      messagesTo(dee)
+        .filter((m) => m.kind !== 'digest')
+        .map((m) => m.status),
+    ).toEqual(['digested', 'digested']);
 
     await startRun(app, 'ship', app.owner, 'Order #d3');
     // Once a day: what came after this morning's digest waits for tomorrow's.
@@ -133,13 +163,18 @@ describe('a daily digest instead', () => {
 
   it('is a choice only the person (or an owner) makes, from two values', async () => {
     expectError(await app.asPerson(vera).put(`/api/people/${bo.id}/notifications`).send({ notify: 'digest' }), 403, 'forbidden');
-    expectError(await app.asPerson(vera).put(`/api/people/${vera.id}/notifications`).send({ notify: 'hourly' }), 400, 'invalid-input', 'notify');
+    expectError(
+      await app.asPerson(vera).put(`/api/people/${vera.id}/notifications`).send({ notify: 'hourly' }),
+      400,
+      'invalid-input',
+      'notify',
+    );
     await app.http().put(`/api/people/${vera.id}/notifications`).send({ notify: 'each' }).expect(200);
   });
 });
 
 describe('the outbox', () => {
-  it('shows owners every message, with teammates\' links filled in and where an outsourcer\'s personal link will go', async () => {
+  it("shows owners every message, with teammates' links filled in and where an outsourcer's personal link will go", async () => {
     const run = await startRun(app, 'ship', app.owner, 'Order #outbox');
     const res = await app.http().get('/api/outbox').expect(200);
     expect(res.body.emailConfigured).toBe(false);

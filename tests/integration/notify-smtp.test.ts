@@ -10,7 +10,10 @@ import { putRunbook, startRun, type TestApp } from './api';
  * Email through a real SMTP server started here: what arrives is read back and its links are
  * followed. A second server refuses every message, to see retries and nothing lost.
  */
-interface Received { to: string[]; raw: string }
+interface Received {
+  to: string[];
+  raw: string;
+}
 
 let app: TestApp;
 let vera: PersonRow, otto: PersonRow;
@@ -40,15 +43,20 @@ function startSmtp(refuse: boolean): Promise<{ server: SMTPServer; port: number 
 }
 
 /** The text part as written (nodemailer may fold long lines as quoted-printable). */
-const text = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const text = (raw: string) =>
+  raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 /** A header as written (RFC 2047 Q-encoded words decoded). */
 const header = (raw: string, name: string) => {
   const line = raw.match(new RegExp(`^${name}: (.*)$`, 'm'))?.[1] ?? '';
   return line.replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, word: string) => text(word.replace(/_/g, ' ')));
 };
-const status = (id: number) => app.db.prepare('SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE id = ?').get(id) as {
-  status: string; attempts: number; last_error: string | null; next_attempt_at: string | null;
-};
+const status = (id: number) =>
+  app.db.prepare('SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE id = ?').get(id) as {
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    next_attempt_at: string | null;
+  };
 
 beforeAll(async () => {
   app = testApp();
@@ -56,10 +64,14 @@ beforeAll(async () => {
   otto = makePerson(app.db, { name: 'Otto', email: 'otto@example.com', level: 'outsourcer' });
   makeRole(app.db, 'Packer', [vera]);
   makeRole(app.db, 'Editor VA', [otto]);
-  await putRunbook(app, 'ship', runbookMarkdown('Ship an order', [
-    { title: 'Pack', owner: 'Packer' },
-    { title: 'Edit the note', owner: 'Editor VA' },
-  ])).expect(201);
+  await putRunbook(
+    app,
+    'ship',
+    runbookMarkdown('Ship an order', [
+      { title: 'Pack', owner: 'Packer' },
+      { title: 'Edit the note', owner: 'Editor VA' },
+    ]),
+  ).expect(201);
   const good = await startSmtp(false);
   const bad = await startSmtp(true);
   smtp = good.server;
@@ -90,15 +102,24 @@ describe('sending through SMTP', () => {
     const toOtto = text(inbox.find((m) => m.to.includes('otto@example.com'))?.raw ?? '');
     const link = toOtto.match(new RegExp(`${BASE}(/l/[\\w-]+\\?to=[^\\s]+)`));
     expect(link).not.toBeNull();
-    const opened = await app.anonymous().get(link?.[1] as string).expect(303);
+    const opened = await app
+      .anonymous()
+      .get(link?.[1] as string)
+      .expect(303);
     expect(opened.headers.location).toBe(`/runs/${run.id}#step-2`);
-    const page = await app.anonymous().get(`/runs/${run.id}`).set('Accept', 'text/html').set('Cookie', opened.headers['set-cookie'] as unknown as string[]).expect(200);
+    const page = await app
+      .anonymous()
+      .get(`/runs/${run.id}`)
+      .set('Accept', 'text/html')
+      .set('Cookie', opened.headers['set-cookie'] as unknown as string[])
+      .expect(200);
     expect(page.text).toContain('Edit the note');
     expect(page.text).not.toContain('>Pack<');
 
     // The link's secret went out by email only: the database keeps its hash and the placeholder.
     const secret = (link?.[1] as string).split('/')[2]?.split('?')[0] as string;
-    const everything = JSON.stringify(app.db.prepare('SELECT * FROM notifications').all()) + JSON.stringify(app.db.prepare('SELECT * FROM audit_log').all());
+    const everything =
+      JSON.stringify(app.db.prepare('SELECT * FROM notifications').all()) + JSON.stringify(app.db.prepare('SELECT * FROM audit_log').all());
     expect(everything).not.toContain(secret);
     const made = app.db.prepare("SELECT data FROM audit_log WHERE action = 'link.created' AND actor_id IS NULL").all();
     expect(made).toHaveLength(1);
@@ -109,7 +130,10 @@ describe('sending through SMTP', () => {
     const { createAccessLink } = await import('../../server/auth/links');
     for (const to of ['https://evil.example.com/', '//evil.example.com', '/runs/1/../../admin', '/sign-out']) {
       const link = createAccessLink(app.db, otto.id, null);
-      const res = await app.anonymous().get(`/l/${link.token}?to=${encodeURIComponent(to)}`).expect(303);
+      const res = await app
+        .anonymous()
+        .get(`/l/${link.token}?to=${encodeURIComponent(to)}`)
+        .expect(303);
       expect(res.headers.location).toBe('/my-work');
     }
   });
@@ -120,7 +144,9 @@ describe('when the mail server refuses', () => {
     inbox.length = 0;
     app.db.prepare("UPDATE notifications SET status = 'sent' WHERE status = 'pending'").run();
     await startRun(app, 'ship', app.owner, 'Order #refused');
-    const ids = (app.db.prepare("SELECT id FROM notifications WHERE status = 'pending' ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+    const ids = (app.db.prepare("SELECT id FROM notifications WHERE status = 'pending' ORDER BY id").all() as { id: number }[]).map(
+      (r) => r.id,
+    );
     expect(ids).toHaveLength(2);
     const linksBefore = app.db.prepare('SELECT count(*) AS n FROM access_links WHERE revoked_at IS NULL').get();
 

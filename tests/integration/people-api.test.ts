@@ -19,8 +19,15 @@ describe('people', () => {
     const res = await app.http().post('/api/people').send({ name: '  Grace Hopper ', email: 'grace@example.com' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(Number), name: 'Grace Hopper', email: 'grace@example.com', kind: 'team', level: 'member', hourlyCost: null, active: true,
-      notify: 'each', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      id: expect.any(Number),
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      kind: 'team',
+      level: 'member',
+      hourlyCost: null,
+      active: true,
+      notify: 'each',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 
@@ -82,7 +89,7 @@ describe('people', () => {
     expect((await app.http().get(`/api/people/${person.id}`)).body).toMatchObject({ hourlyCost: null, active: false });
   });
 
-  test('keeps a person\'s own email on patch but refuses someone else\'s with 409', async () => {
+  test("keeps a person's own email on patch but refuses someone else's with 409", async () => {
     const person = await createPerson({ name: 'Quinn', email: 'quinn@example.com' });
     expect((await app.http().patch(`/api/people/${person.id}`).send({ email: 'QUINN@example.com' })).status).toBe(200);
     expectError(await app.http().patch(`/api/people/${person.id}`).send({ email: 'vera@example.com' }), 409, 'email-taken', 'email');
@@ -148,7 +155,9 @@ describe('roles and members', () => {
     const res = await app.http().post(`/api/roles/${roleId}/members`).send({ person: cat.id, primary: true });
     expect(res.status).toBe(201);
     expect(res.body.members.map((m: { person: { name: string }; primary: boolean }) => [m.person.name, m.primary])).toEqual([
-      ['Cat', true], ['Ann', false], ['Ben', false],
+      ['Cat', true],
+      ['Ann', false],
+      ['Ben', false],
     ]);
   });
 
@@ -159,8 +168,21 @@ describe('roles and members', () => {
   });
 
   test('refuses a member given with the wrong types with 400', async () => {
-    expectError(await app.http().post(`/api/roles/${roleId}/members`).send({ person: String(ann.id) }), 400, 'invalid-input', 'person');
-    expectError(await app.http().post(`/api/roles/${roleId}/members`).send({ person: ann.id, primary: 'yes' }), 400, 'invalid-input', 'primary');
+    expectError(
+      await app
+        .http()
+        .post(`/api/roles/${roleId}/members`)
+        .send({ person: String(ann.id) }),
+      400,
+      'invalid-input',
+      'person',
+    );
+    expectError(
+      await app.http().post(`/api/roles/${roleId}/members`).send({ person: ann.id, primary: 'yes' }),
+      400,
+      'invalid-input',
+      'primary',
+    );
     expectError(await app.http().post(`/api/roles/${roleId}/members`).send({}), 400, 'invalid-input', 'person');
   });
 
@@ -173,7 +195,8 @@ describe('roles and members', () => {
     const res = await app.http().delete(`/api/roles/${roleId}/members/${cat.id}`);
     expect(res.status).toBe(200);
     expect(res.body.members.map((m: { person: { name: string }; primary: boolean }) => [m.person.name, m.primary])).toEqual([
-      ['Ann', true], ['Ben', false],
+      ['Ann', true],
+      ['Ben', false],
     ]);
   });
 

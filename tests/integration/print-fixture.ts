@@ -27,15 +27,27 @@ export const STEPS = {
   post: { title: 'Post it', checks: ['Postage paid'] },
 };
 
-makeRunbook(t.db, 'ship', runbookMarkdown('Ship an order', [
-  {
-    title: STEPS.pack.title, owner: 'Packer', estimate: '15m', due: '+2h', checks: STEPS.pack.checks,
-    body: 'Use the small box. See [the packing guide](https://example.com/guide).\n\n| Item | Qty |\n| --- | ---: |\n| Binder | 1 |',
-  },
-  { title: STEPS.burn.title, owner: 'Duplication house', due: '+1d', checks: STEPS.burn.checks, body: `${STEPS.burn.secret}.` },
-  { title: STEPS.labels.title, owner: 'Label printer', due: '+1d', checks: STEPS.labels.checks, body: `${STEPS.labels.secret}.` },
-  { title: STEPS.post.title, owner: 'Packer', optional: true, checks: STEPS.post.checks },
-], { owner: 'Packer' }));
+makeRunbook(
+  t.db,
+  'ship',
+  runbookMarkdown(
+    'Ship an order',
+    [
+      {
+        title: STEPS.pack.title,
+        owner: 'Packer',
+        estimate: '15m',
+        due: '+2h',
+        checks: STEPS.pack.checks,
+        body: 'Use the small box. See [the packing guide](https://example.com/guide).\n\n| Item | Qty |\n| --- | ---: |\n| Binder | 1 |',
+      },
+      { title: STEPS.burn.title, owner: 'Duplication house', due: '+1d', checks: STEPS.burn.checks, body: `${STEPS.burn.secret}.` },
+      { title: STEPS.labels.title, owner: 'Label printer', due: '+1d', checks: STEPS.labels.checks, body: `${STEPS.labels.secret}.` },
+      { title: STEPS.post.title, owner: 'Packer', optional: true, checks: STEPS.post.checks },
+    ],
+    { owner: 'Packer' },
+  ),
+);
 
 const actorOf = (p: PersonRow): Actor => ({ id: p.id, name: p.name, email: p.email, level: p.access_level, via: 'token' });
 

@@ -77,7 +77,8 @@ describe("an outsourcer's packet", () => {
         expect(shown).not.toContain(step.title);
         for (const check of step.checks) expect(shown).not.toContain(check);
       }
-      for (const other of [STEPS.labels.secret, 'Intro for Ship an order', vera.name, ana.name, '/runs/']) expect(shown).not.toContain(other);
+      for (const other of [STEPS.labels.secret, 'Intro for Ship an order', vera.name, ana.name, '/runs/'])
+        expect(shown).not.toContain(other);
     }
     expect(html).not.toMatch(/<svg|<nav|<form|<button|<script/);
   });
@@ -94,7 +95,7 @@ describe("an outsourcer's packet", () => {
 });
 
 describe('my own sheet and packet', () => {
-  test("an outsourcer signed in by their personal link prints their own, from My work", async () => {
+  test('an outsourcer signed in by their personal link prints their own, from My work', async () => {
     const session = browserSession(t.db, otto.id, createAccessLink(t.db, otto.id, t.owner.id).id);
     const work = await t.anonymous().get('/my-work').set(session.headers).expect(200);
     expect(work.text).toContain('href="/my-work/sheet"');

@@ -38,7 +38,12 @@ test('a read after each kind of change shows that change', async () => {
   const after = await t.http().get(`/api/runs/${id}`);
   expect(after.body.steps[0].status).toBe('complete');
   expect(after.body.steps[0].completedBy).toEqual({ id: sam.id, name: 'Sam' });
-  expect(after.body.events.map((e: { kind: string }) => e.kind)).toEqual(['run.started', 'check.ticked', 'step.reassigned', 'step.completed']);
+  expect(after.body.events.map((e: { kind: string }) => e.kind)).toEqual([
+    'run.started',
+    'check.ticked',
+    'step.reassigned',
+    'step.completed',
+  ]);
 });
 
 test('renaming a person shows the new name in runs already read', async () => {

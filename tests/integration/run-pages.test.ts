@@ -85,7 +85,12 @@ test('completing a step someone else completed first says who and when, and over
 });
 
 test('the script gets the fresh main part only, without the layout', async () => {
-  const res = await asVera.agent.post(`/runs/${runId}/steps/3/note`).set('X-Requested-With', 'fetch').type('form').send({ _csrf: asVera.csrf, note: 'Courier at 3pm' }).expect(200);
+  const res = await asVera.agent
+    .post(`/runs/${runId}/steps/3/note`)
+    .set('X-Requested-With', 'fetch')
+    .type('form')
+    .send({ _csrf: asVera.csrf, note: 'Courier at 3pm' })
+    .expect(200);
   expect(res.text.trimStart().startsWith('<div class="run"')).toBe(true);
   expect(res.text).not.toContain('<html');
   expect(res.text).toContain('noted on “Send tracking”: Courier at 3pm');

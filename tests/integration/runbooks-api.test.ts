@@ -12,16 +12,26 @@ afterEach(() => expect(app.errors).toEqual([]));
 const shipping = runbookMarkdown(
   'Ship a home-study order',
   [
-    { title: 'Confirm payment', owner: 'Bookkeeper', estimate: '5m', due: 'same day', body: '- [ ] Payment captured\n- [ ] Address complete' },
+    {
+      title: 'Confirm payment',
+      owner: 'Bookkeeper',
+      estimate: '5m',
+      due: 'same day',
+      body: '- [ ] Payment captured\n- [ ] Address complete',
+    },
     { title: 'Pack the box', owner: 'Fulfillment VA', estimate: '20m', due: '+1d', body: 'Binder, CDs and letter.' },
     { title: 'Send the tracking email', estimate: '5m', optional: true },
   ],
   { category: 'fulfillment', owner: 'Operations lead', tags: '[home-study, shipping]', income: 'direct' },
 );
-const invoicing = runbookMarkdown('Send monthly invoices', [{ title: 'Export hours', owner: 'Bookkeeper', body: 'Discount: 100% for partners.' }], {
-  category: 'invoicing',
-  tags: '[money]',
-});
+const invoicing = runbookMarkdown(
+  'Send monthly invoices',
+  [{ title: 'Export hours', owner: 'Bookkeeper', body: 'Discount: 100% for partners.' }],
+  {
+    category: 'invoicing',
+    tags: '[money]',
+  },
+);
 const newsletter = runbookMarkdown('Publish the newsletter', [{ title: 'Write it', owner: 'Editor' }], { category: 'content' });
 
 describe('PUT /api/runbooks/:slug', () => {
@@ -29,8 +39,16 @@ describe('PUT /api/runbooks/:slug', () => {
     const res = await putRunbook(app, 'ship-order', shipping);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      outcome: 'created', slug: 'ship-order', title: 'Ship a home-study order', category: 'fulfillment', owner: 'Operations lead',
-      tags: ['home-study', 'shipping'], income: 'direct', version: 1, archived: false, intro: 'Intro for Ship a home-study order.',
+      outcome: 'created',
+      slug: 'ship-order',
+      title: 'Ship a home-study order',
+      category: 'fulfillment',
+      owner: 'Operations lead',
+      tags: ['home-study', 'shipping'],
+      income: 'direct',
+      version: 1,
+      archived: false,
+      intro: 'Intro for Ship a home-study order.',
       estimateMinutes: 30,
     });
     expect(res.body.steps.map((s: { title: string }) => s.title)).toEqual(['Confirm payment', 'Pack the box', 'Send the tracking email']);
@@ -57,7 +75,7 @@ describe('PUT /api/runbooks/:slug', () => {
     expect(versions.body.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
   });
 
-  test('records the editor who PUT it as the version\'s author, ignoring a ?by=', async () => {
+  test("records the editor who PUT it as the version's author, ignoring a ?by=", async () => {
     const author = makePerson(app.db, { name: 'Ada Author', level: 'editor' });
     const res = await app.asPerson(author).put(`/api/runbooks/newsletter?by=${app.owner.id}`).type('text/markdown').send(newsletter);
     expect(res.status).toBe(201);
@@ -86,7 +104,13 @@ describe('PUT /api/runbooks/:slug', () => {
 
   test('creates an empty role for an owner name that matches nobody, shown as a gap', async () => {
     const runbook = await app.http().get('/api/runbooks/newsletter');
-    expect(runbook.body.steps[0].owner).toMatchObject({ name: 'Editor', source: 'step', role: { name: 'Editor' }, assignee: null, gap: true });
+    expect(runbook.body.steps[0].owner).toMatchObject({
+      name: 'Editor',
+      source: 'step',
+      role: { name: 'Editor' },
+      assignee: null,
+      gap: true,
+    });
   });
 
   test('shows the assignee a step would get once its role has a primary person', async () => {
@@ -115,7 +139,12 @@ describe('GET /api/runbooks', () => {
     const res = await app.http().get('/api/runbooks');
     expect(res.body.runbooks.map((r: { slug: string }) => r.slug)).toEqual(['newsletter', 'invoices', 'ship-order']);
     expect(res.body.runbooks[2]).toMatchObject({
-      slug: 'ship-order', title: 'Ship a home-study order', version: 2, stepCount: 3, estimateMinutes: 30, archived: false,
+      slug: 'ship-order',
+      title: 'Ship a home-study order',
+      version: 2,
+      stepCount: 3,
+      estimateMinutes: 30,
+      archived: false,
       tags: ['home-study', 'shipping'],
     });
   });
@@ -159,7 +188,11 @@ describe('GET /api/runbooks/:slug and its versions', () => {
     const res = await app.http().get('/api/runbooks/ship-order');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ slug: 'ship-order', version: 2, introHtml: '<p>Intro for Ship a home-study order.</p>\n' });
-    expect(res.body.steps[1]).toMatchObject({ title: 'Pack the parcel', body: 'Binder, CDs and letter.', bodyHtml: '<p>Binder, CDs and letter.</p>\n' });
+    expect(res.body.steps[1]).toMatchObject({
+      title: 'Pack the parcel',
+      body: 'Binder, CDs and letter.',
+      bodyHtml: '<p>Binder, CDs and letter.</p>\n',
+    });
   });
 
   test('answers 404 without data for an unknown or malformed slug', async () => {

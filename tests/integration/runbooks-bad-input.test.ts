@@ -101,7 +101,11 @@ describe('PUT /api/runbooks/:slug with the wrong kind of request', () => {
 
   test('refuses a PUT with a malformed Authorization header with 401, whatever ?by= says, and stores nothing', async () => {
     for (const authorization of ['Bearer', 'Bearer two tokens', 'Token abc', `Bearer ${'x'.repeat(5000)}`]) {
-      const res = await app.anonymous().put('/api/runbooks/bank?by=1').set('Authorization', authorization).type('text/markdown')
+      const res = await app
+        .anonymous()
+        .put('/api/runbooks/bank?by=1')
+        .set('Authorization', authorization)
+        .type('text/markdown')
         .send(`${good}\nX\n`);
       expectUnauthenticated(res, authorization.slice(0, 20), 'invalid-token');
     }
@@ -127,7 +131,10 @@ describe('bodies over the limit', () => {
   });
 
   test('refuses JSON over 100kb with 413 and creates nobody', async () => {
-    const res = await app.http().post('/api/people').send({ name: 'n'.repeat(110 * 1024), email: 'big@example.com' });
+    const res = await app
+      .http()
+      .post('/api/people')
+      .send({ name: 'n'.repeat(110 * 1024), email: 'big@example.com' });
     expectError(res, 413, 'body-too-large');
     const people = await app.http().get('/api/people');
     expect(people.body.people.map((p: { id: number }) => p.id)).toEqual([app.owner.id]);
@@ -137,8 +144,13 @@ describe('bodies over the limit', () => {
 describe('requests the server cannot read', () => {
   test('answers 400 invalid-json for malformed JSON on every JSON route', async () => {
     for (const [method, url] of [
-      ['post', '/api/people'], ['patch', '/api/people/1'], ['post', '/api/roles'], ['post', '/api/roles/1/members'],
-      ['post', '/api/runs'], ['post', '/api/runs/1/steps/1/complete'], ['post', '/api/runbooks/bank/archive'],
+      ['post', '/api/people'],
+      ['patch', '/api/people/1'],
+      ['post', '/api/roles'],
+      ['post', '/api/roles/1/members'],
+      ['post', '/api/runs'],
+      ['post', '/api/runs/1/steps/1/complete'],
+      ['post', '/api/runbooks/bank/archive'],
     ] as const) {
       const res = await app.http()[method](url).set('Content-Type', 'application/json').send('{"name": "broken",');
       expectError(res, 400, 'invalid-json', 'body');
@@ -160,12 +172,22 @@ describe('requests the server cannot read', () => {
   });
 
   test('answers 400 for a compressed body that does not inflate', async () => {
-    const res = await app.http().post('/api/people').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('not gzip');
+    const res = await app
+      .http()
+      .post('/api/people')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('not gzip');
     expectError(res, 400, 'invalid-request');
   });
 
   test('answers 415 for a content encoding it does not know', async () => {
-    const res = await app.http().post('/api/people').set('Content-Type', 'application/json').set('Content-Encoding', 'zip-o-matic').send('{}');
+    const res = await app
+      .http()
+      .post('/api/people')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'zip-o-matic')
+      .send('{}');
     expectError(res, 415, 'unsupported-encoding');
   });
 

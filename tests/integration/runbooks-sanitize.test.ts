@@ -51,7 +51,8 @@ function expectInert(html: string) {
 
 describe('hostile Markdown', () => {
   let runbook: {
-    title: string; introHtml: string;
+    title: string;
+    introHtml: string;
     steps: { title: string; bodyHtml: string; checks: { text: string; html: string }[] }[];
   };
 

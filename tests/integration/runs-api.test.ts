@@ -32,17 +32,25 @@ afterEach(() => expect(app.errors).toEqual([]));
 const at = (iso: string | null) => new Date(iso as string).getTime();
 
 describe('POST /api/runs', () => {
-  test('answers 201 with the run, open, on the runbook\'s current version', () => {
+  test("answers 201 with the run, open, on the runbook's current version", () => {
     expect(run).toMatchObject({
-      id: expect.any(Number), title: 'Order #1042', status: 'open', runbook: { slug: 'ship', title: 'Ship an order', version: 1 },
-      startedBy: { id: ben.id, name: 'Ben' }, completedAt: null, progress: { steps: 4, done: 0, required: 3, requiredDone: 0 },
+      id: expect.any(Number),
+      title: 'Order #1042',
+      status: 'open',
+      runbook: { slug: 'ship', title: 'Ship an order', version: 1 },
+      startedBy: { id: ben.id, name: 'Ben' },
+      completedAt: null,
+      progress: { steps: 4, done: 0, required: 3, requiredDone: 0 },
     });
     expect(run.steps.map((s) => [s.position, s.title, s.status])).toEqual([
-      [1, 'Confirm payment', 'open'], [2, 'Pack the box', 'open'], [3, 'Hand to the courier', 'open'], [4, 'Send the tracking email', 'open'],
+      [1, 'Confirm payment', 'open'],
+      [2, 'Pack the box', 'open'],
+      [3, 'Hand to the courier', 'open'],
+      [4, 'Send the tracking email', 'open'],
     ]);
   });
 
-  test('assigns each step to its role\'s primary, the named person, or nobody when the role is empty', () => {
+  test("assigns each step to its role's primary, the named person, or nobody when the role is empty", () => {
     expect(run.steps.map((s) => [s.owner, s.role?.name ?? null, s.assignee])).toEqual([
       ['Bookkeeper', 'Bookkeeper', { id: ann.id, name: 'Ann' }],
       ['Vera VA', null, { id: vera.id, name: 'Vera VA' }],
@@ -68,13 +76,25 @@ describe('POST /api/runs', () => {
       { index: 1, text: 'Address complete', html: 'Address complete', ticked: false, tickedBy: null, tickedAt: null },
     ]);
     expect(run.steps[1]!.checks).toEqual([]);
-    expect(run.steps[1]).toMatchObject({ body: 'Binder on top.', bodyHtml: '<p>Binder on top.</p>\n', estimateMinutes: 20, optional: false });
+    expect(run.steps[1]).toMatchObject({
+      body: 'Binder on top.',
+      bodyHtml: '<p>Binder on top.</p>\n',
+      estimateMinutes: 20,
+      optional: false,
+    });
     expect(run.steps[3]!.optional).toBe(true);
   });
 
-  test('records the start as the run\'s first event, naming who and which version', () => {
+  test("records the start as the run's first event, naming who and which version", () => {
     expect(run.events).toEqual([
-      { id: expect.any(Number), kind: 'run.started', at: run.startedAt, actor: { id: ben.id, name: 'Ben' }, step: null, data: { version: 1 } },
+      {
+        id: expect.any(Number),
+        kind: 'run.started',
+        at: run.startedAt,
+        actor: { id: ben.id, name: 'Ben' },
+        step: null,
+        data: { version: 1 },
+      },
     ]);
   });
 
@@ -84,12 +104,22 @@ describe('POST /api/runs', () => {
 });
 
 describe('step actions', () => {
-  test('ticking a check answers the step and the run\'s progress, naming who ticked it', async () => {
+  test("ticking a check answers the step and the run's progress, naming who ticked it", async () => {
     const res = await checkAction(app, run.id, 1, 0, 'tick', ann);
     expect(res.status).toBe(200);
-    expect(res.body.run).toEqual({ id: run.id, status: 'open', completedAt: null, progress: { steps: 4, done: 0, required: 3, requiredDone: 0 } });
+    expect(res.body.run).toEqual({
+      id: run.id,
+      status: 'open',
+      completedAt: null,
+      progress: { steps: 4, done: 0, required: 3, requiredDone: 0 },
+    });
     expect(res.body.step.position).toBe(1);
-    expect(res.body.step.checks[0]).toMatchObject({ index: 0, ticked: true, tickedBy: { id: ann.id, name: 'Ann' }, tickedAt: expect.any(String) });
+    expect(res.body.step.checks[0]).toMatchObject({
+      index: 0,
+      ticked: true,
+      tickedBy: { id: ann.id, name: 'Ann' },
+      tickedAt: expect.any(String),
+    });
     expect(res.body.step.checks[1]).toMatchObject({ index: 1, ticked: false, tickedBy: null });
   });
 
@@ -104,7 +134,12 @@ describe('step actions', () => {
     await checkAction(app, run.id, 1, 1, 'tick', ann).expect(200);
     const res = await stepAction(app, run.id, 1, 'complete', ann, { note: '  Paid by card  ' });
     expect(res.status).toBe(200);
-    expect(res.body.step).toMatchObject({ status: 'complete', completedBy: { id: ann.id, name: 'Ann' }, completedAt: expect.any(String), note: 'Paid by card' });
+    expect(res.body.step).toMatchObject({
+      status: 'complete',
+      completedBy: { id: ann.id, name: 'Ann' },
+      completedAt: expect.any(String),
+      note: 'Paid by card',
+    });
     expect(res.body.run.progress).toEqual({ steps: 4, done: 1, required: 3, requiredDone: 1 });
   });
 
@@ -138,7 +173,10 @@ describe('step actions', () => {
     const last = await stepAction(app, run.id, 3, 'complete', ben);
     expect(last.status).toBe(200);
     expect(last.body.run).toEqual({
-      id: run.id, status: 'complete', completedAt: last.body.step.completedAt, progress: { steps: 4, done: 4, required: 3, requiredDone: 3 },
+      id: run.id,
+      status: 'complete',
+      completedAt: last.body.step.completedAt,
+      progress: { steps: 4, done: 4, required: 3, requiredDone: 3 },
     });
   });
 
@@ -222,8 +260,14 @@ describe('GET /api/runs', () => {
     const res = await app.http().get('/api/runs');
     expect(res.body.runs.map((r: { title: string }) => r.title)).toEqual(['March invoices', 'Order #1044', 'Order #1043', 'Order #1042']);
     expect(res.body.runs[0]).toEqual({
-      id: other.id, title: 'March invoices', status: 'open', runbook: { slug: 'invoices', title: 'Send invoices' },
-      startedAt: other.startedAt, completedAt: null, progress: { steps: 1, done: 0 }, nextDueAt: null,
+      id: other.id,
+      title: 'March invoices',
+      status: 'open',
+      runbook: { slug: 'invoices', title: 'Send invoices' },
+      startedAt: other.startedAt,
+      completedAt: null,
+      progress: { steps: 1, done: 0 },
+      nextDueAt: null,
     });
     const first = res.body.runs[3];
     expect(first).toMatchObject({ status: 'complete', progress: { steps: 4, done: 4 }, nextDueAt: null });
@@ -251,7 +295,7 @@ describe('GET /api/runs', () => {
 });
 
 describe('names in a run', () => {
-  test('shows a person\'s new name in a run that was read before the rename', async () => {
+  test("shows a person's new name in a run that was read before the rename", async () => {
     const before = await getRun(app, run.id);
     expect(before.steps[1]!.assignee).toEqual({ id: vera.id, name: 'Vera VA' });
     await app.http().patch(`/api/people/${vera.id}`).send({ name: 'Vera Virtual' }).expect(200);

@@ -2,7 +2,15 @@ import { testApp } from '../helpers/app';
 import { makePerson, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import type { PersonRow } from '../../server/people/repo';
 import {
-  checkAction, expectError, expectUnauthenticated, getRun, startRun, stepAction, unauthenticated, type RunJson, type TestApp,
+  checkAction,
+  expectError,
+  expectUnauthenticated,
+  getRun,
+  startRun,
+  stepAction,
+  unauthenticated,
+  type RunJson,
+  type TestApp,
 } from './api';
 
 let app: TestApp;
@@ -105,20 +113,29 @@ describe('step actions with bad input', () => {
 });
 
 describe('step actions and reads: who is asking', () => {
-  const actions = () => [
-    ['complete', `/api/runs/${run.id}/steps/1/complete`, { note: 'x' }],
-    ['reopen', `/api/runs/${run.id}/steps/1/reopen`, {}],
-    ['skip', `/api/runs/${run.id}/steps/1/skip`, {}],
-    ['tick', `/api/runs/${run.id}/steps/1/checks/0/tick`, {}],
-    ['untick', `/api/runs/${run.id}/steps/1/checks/0/untick`, {}],
-    ['reassign', `/api/runs/${run.id}/steps/1/reassign`, { to: ann.id, reason: 'x' }],
-  ] as const;
+  const actions = () =>
+    [
+      ['complete', `/api/runs/${run.id}/steps/1/complete`, { note: 'x' }],
+      ['reopen', `/api/runs/${run.id}/steps/1/reopen`, {}],
+      ['skip', `/api/runs/${run.id}/steps/1/skip`, {}],
+      ['tick', `/api/runs/${run.id}/steps/1/checks/0/tick`, {}],
+      ['untick', `/api/runs/${run.id}/steps/1/checks/0/untick`, {}],
+      ['reassign', `/api/runs/${run.id}/steps/1/reassign`, { to: ann.id, reason: 'x' }],
+    ] as const;
 
   test('refuses every step action with 401, whatever the body says, and changes nothing', async () => {
     const saved = await getRun(app, run.id);
     for (const [name, headers, code] of await unauthenticated(app, gone)) {
       for (const [action, url, body] of actions()) {
-        expectUnauthenticated(await app.anonymous().post(url).set(headers).send({ ...body, by: ann.id }), `${name} (${action})`, code);
+        expectUnauthenticated(
+          await app
+            .anonymous()
+            .post(url)
+            .set(headers)
+            .send({ ...body, by: ann.id }),
+          `${name} (${action})`,
+          code,
+        );
       }
     }
     expect(await getRun(app, run.id)).toEqual(saved);
@@ -134,7 +151,7 @@ describe('step actions and reads: who is asking', () => {
     }
   });
 
-  test('stops accepting a person\'s token once they are deactivated', async () => {
+  test("stops accepting a person's token once they are deactivated", async () => {
     const leaver = makePerson(app.db, { name: 'Leaver', level: 'editor' });
     await app.asPerson(leaver).get(`/api/runs/${run.id}`).expect(200);
     await app.http().patch(`/api/people/${leaver.id}`).send({ active: false }).expect(200);
@@ -151,7 +168,9 @@ describe('step actions and reads: who is asking', () => {
     expect(after.steps[0]!.checks[0]!.tickedBy).toEqual({ id: ann.id, name: 'Ann' });
     expect(after.steps[0]!.completedBy).toEqual({ id: ann.id, name: 'Ann' });
     expect(after.events.slice(1).map((e) => [e.kind, e.actor?.id])).toEqual([
-      ['check.ticked', ann.id], ['step.completed', ann.id], ['run.completed', ann.id],
+      ['check.ticked', ann.id],
+      ['step.completed', ann.id],
+      ['run.completed', ann.id],
     ]);
   });
 });

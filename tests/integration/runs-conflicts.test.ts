@@ -53,10 +53,7 @@ describe('completing a step twice', () => {
   });
 
   test('lets exactly one of two simultaneous completions win; the other hears who won', async () => {
-    const [a, b] = await Promise.all([
-      stepAction(app, run.id, 3, 'complete', ann),
-      stepAction(app, run.id, 3, 'complete', ben),
-    ]);
+    const [a, b] = await Promise.all([stepAction(app, run.id, 3, 'complete', ann), stepAction(app, run.id, 3, 'complete', ben)]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 409]);
     const [won, lost] = a.status === 200 ? [a, b] : [b, a];
@@ -179,7 +176,10 @@ describe('reassigning a step', () => {
     expect(res.body.step.assignee).toEqual({ id: cy.id, name: 'Cy' });
     const event = (await getRun(app, run.id)).events.at(-1)!;
     expect(event).toMatchObject({
-      kind: 'step.reassigned', actor: { id: ben.id, name: 'Ben' }, step: 2, data: { from: ann.id, to: cy.id, reason: 'Ann is on leave' },
+      kind: 'step.reassigned',
+      actor: { id: ben.id, name: 'Ben' },
+      step: 2,
+      data: { from: ann.id, to: cy.id, reason: 'Ann is on leave' },
     });
   });
 
@@ -196,7 +196,11 @@ describe('reassigning a step', () => {
 
   test('refuses a completed step with 409 naming who completed it', async () => {
     await stepAction(app, run.id, 2, 'complete', cy).expect(200);
-    const error = expectError(await stepAction(app, run.id, 2, 'reassign', ben, { to: ann.id, reason: 'late' }), 409, 'step-already-complete');
+    const error = expectError(
+      await stepAction(app, run.id, 2, 'reassign', ben, { to: ann.id, reason: 'late' }),
+      409,
+      'step-already-complete',
+    );
     expect(error.completedBy).toEqual({ id: cy.id, name: 'Cy' });
   });
 
@@ -218,7 +222,10 @@ describe('reassigning a step', () => {
     expect(res.status).toBe(200);
     expect(res.body.step.assignee).toEqual({ id: cy.id, name: 'Cy' });
     expect((await getRun(app, run.id)).events.at(-1)).toMatchObject({
-      kind: 'step.reassigned', actor: { id: ann.id, name: 'Ann' }, step: 3, data: { from: ann.id, to: cy.id },
+      kind: 'step.reassigned',
+      actor: { id: ann.id, name: 'Ann' },
+      step: 3,
+      data: { from: ann.id, to: cy.id },
     });
     expectError(await stepAction(app, run.id, 3, 'reassign', ann, { to: ann.id, reason: 'Back to me' }), 403, 'forbidden');
   });

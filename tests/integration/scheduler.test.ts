@@ -8,7 +8,11 @@ afterAll(cleanup);
 const setVersionTime = (slug: string, at: string) =>
   db.prepare('UPDATE runbook_versions SET created_at = ? WHERE runbook_id = (SELECT id FROM runbooks WHERE slug = ?)').run(at, slug);
 const scheduledRuns = (slug: string) =>
-  db.prepare('SELECT r.title, r.scheduled_for, r.started_by FROM runs r JOIN runbooks b ON b.id = r.runbook_id WHERE b.slug = ? ORDER BY r.id').all(slug);
+  db
+    .prepare(
+      'SELECT r.title, r.scheduled_for, r.started_by FROM runs r JOIN runbooks b ON b.id = r.runbook_id WHERE b.slug = ? ORDER BY r.id',
+    )
+    .all(slug);
 
 test('starts nothing before the first occurrence after the schedule was saved', () => {
   makeRunbook(db, 'daily', runbookMarkdown('Daily check', [{ title: 'Look' }], { schedule: '"0 9 * * *"' }));

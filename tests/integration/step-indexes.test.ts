@@ -11,15 +11,18 @@ afterAll(cleanup);
 const plan = (text: string, params: Record<string, unknown> = {}) =>
   (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(params) as { detail: string }[]).map((row) => row.detail);
 
-test('the overdue sweep reads each person\'s open steps due by now from the open-steps index', () => {
+test("the overdue sweep reads each person's open steps due by now from the open-steps index", () => {
   const steps = plan(OVERDUE_STEPS, { now: '2026-12-01T00:00:00.000Z' });
   expect(steps).toContain('SEARCH s USING INDEX run_steps_open_by_assignee (assignee_id=? AND due_at<?)');
   expect(steps.some((step) => /^SCAN (s|r)\b/.test(step))).toBe(false);
 });
 
 test('the open-steps index holds only open steps, and the indexes nobody queries are gone', () => {
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('run_steps', 'run_events') AND sql IS NOT NULL").all() as {
-    name: string; sql: string;
+  const indexes = db
+    .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('run_steps', 'run_events') AND sql IS NOT NULL")
+    .all() as {
+    name: string;
+    sql: string;
   }[];
   const byName = Object.fromEntries(indexes.map((index) => [index.name, index.sql]));
   expect(byName.run_steps_open_by_assignee).toMatch(/WHERE status = 'open'$/);

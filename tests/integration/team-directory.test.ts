@@ -32,9 +32,19 @@ describe('the directory', () => {
     const res = await page();
     expect(res.status).toBe(200);
     for (const name of ['Olive Owner', 'Eddie Editor', 'Mia Member', 'Otto Outsourcer', 'Bea Backup']) expect(res.text).toContain(name);
-    expect(res.text).toMatch(new RegExp(`href="/people/${member.id}">Mia Member</a></th>\\s*<td data-label="Kind">Team</td>\\s*<td data-label="Access">Member</td>\\s*<td data-label="Status">Active</td>\\s*<td data-label="Roles"><ul class="team-cell-list"><li><a href="/roles/\\d+">Bookkeeper</a> <span class="muted">primary</span></li></ul>`));
-    expect(res.text).toMatch(new RegExp(`href="/people/${editor.id}">Eddie Editor</a>[\\s\\S]*?<li><a href="/roles/\\d+">Bookkeeper</a> <span class="muted">backup 1</span></li>`));
-    expect(res.text).toMatch(/Otto Outsourcer<\/a><\/th>\s*<td data-label="Kind">Outsourcer<\/td>\s*<td data-label="Access">Outsourcer<\/td>/);
+    expect(res.text).toMatch(
+      new RegExp(
+        `href="/people/${member.id}">Mia Member</a></th>\\s*<td data-label="Kind">Team</td>\\s*<td data-label="Access">Member</td>\\s*<td data-label="Status">Active</td>\\s*<td data-label="Roles"><ul class="team-cell-list"><li><a href="/roles/\\d+">Bookkeeper</a> <span class="muted">primary</span></li></ul>`,
+      ),
+    );
+    expect(res.text).toMatch(
+      new RegExp(
+        `href="/people/${editor.id}">Eddie Editor</a>[\\s\\S]*?<li><a href="/roles/\\d+">Bookkeeper</a> <span class="muted">backup 1</span></li>`,
+      ),
+    );
+    expect(res.text).toMatch(
+      /Otto Outsourcer<\/a><\/th>\s*<td data-label="Kind">Outsourcer<\/td>\s*<td data-label="Access">Outsourcer<\/td>/,
+    );
   });
 
   test('shows each role with its primary first and its backups in order, and flags an empty role as a gap', async () => {
@@ -103,10 +113,16 @@ describe('adding a person', () => {
     expect(token).toBeDefined();
     expect(res.text).toContain('It is shown only this once.');
     expect(everythingStored(t.db)).not.toContain(token);
-    const ivy = t.db.prepare("SELECT * FROM people WHERE email = 'ivy@example.com'").get() as { id: number; access_level: string; kind: string };
+    const ivy = t.db.prepare("SELECT * FROM people WHERE email = 'ivy@example.com'").get() as {
+      id: number;
+      access_level: string;
+      kind: string;
+    };
     expect(ivy).toMatchObject({ access_level: 'member', kind: 'team' });
     expect(t.db.prepare('SELECT token_hash FROM invitations WHERE person_id = ?').get(ivy.id)).toEqual({ token_hash: hashSecret(token) });
-    expect(t.db.prepare("SELECT actor_id FROM audit_log WHERE action = 'invitation.created' AND subject_id = ?").get(ivy.id)).toEqual({ actor_id: t.owner.id });
+    expect(t.db.prepare("SELECT actor_id FROM audit_log WHERE action = 'invitation.created' AND subject_id = ?").get(ivy.id)).toEqual({
+      actor_id: t.owner.id,
+    });
     expect((await t.anonymous().get(`/invite/${token}`)).status).toBe(200);
     const later = await t.http().get(`/people/${ivy.id}`);
     expect(later.text).not.toContain(token);
@@ -152,7 +168,12 @@ describe('adding a person', () => {
   test.each([
     ['no name', { name: '  ', email: 'x@example.com' }, 'name', 'Enter their name.'],
     ['an email that is not one', { name: 'Xavier', email: 'not-an-email' }, 'email', 'Enter an email address, like name@example.com.'],
-    ['an email already in use', { name: 'Xavier', email: 'MIA@example.com' }, 'email', 'mia@example.com already belongs to someone on the team.'],
+    [
+      'an email already in use',
+      { name: 'Xavier', email: 'MIA@example.com' },
+      'email',
+      'mia@example.com already belongs to someone on the team.',
+    ],
     ['an unknown kind', { name: 'Xavier', email: 'x@example.com', kind: 'vendor' }, 'kind', 'Choose team or outsourcer.'],
   ])('with %s shows the form again with the error beside the field and the input kept', async (_name, body, field, message) => {
     const before = count('people');

@@ -24,7 +24,10 @@ beforeAll(async () => {
   await givePassword(t.db, editor.id, PASSWORD);
   const { res, cookie } = await signInThroughPage(t.app, editor.email, PASSWORD);
   expect(res.status).toBe(303);
-  browser = request.agent(t.app).set('Cookie', cookieHeader(cookie as string)).set('Accept', 'text/html');
+  browser = request
+    .agent(t.app)
+    .set('Cookie', cookieHeader(cookie as string))
+    .set('Accept', 'text/html');
 });
 
 const count = (where: string) => (t.db.prepare(`SELECT count(*) AS n FROM people WHERE ${where}`).get() as { n: number }).n;
@@ -32,9 +35,17 @@ const count = (where: string) => (t.db.prepare(`SELECT count(*) AS n FROM people
 describe('forms in a signed-in browser', () => {
   test('add a person with the token from the page, then see them after the redirect', async () => {
     const page = await browser.get('/people');
-    const res = await browser.post('/people').type('form').send({
-      _csrf: csrfFrom(page.text), name: 'Fran Form', email: 'fran@example.com', kind: 'team', level: 'member', access: 'none',
-    });
+    const res = await browser
+      .post('/people')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        name: 'Fran Form',
+        email: 'fran@example.com',
+        kind: 'team',
+        level: 'member',
+        access: 'none',
+      });
     expect(res.status).toBe(303);
     const person = await browser.get(res.headers.location as string);
     expect(person.status).toBe(200);
@@ -44,9 +55,15 @@ describe('forms in a signed-in browser', () => {
 
   test('re-render a refused form with a working token, so that correcting it goes through', async () => {
     const page = await browser.get('/people');
-    const refused = await browser.post('/people').type('form').send({ _csrf: csrfFrom(page.text), name: 'Gus', email: 'nope', access: 'none' });
+    const refused = await browser
+      .post('/people')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), name: 'Gus', email: 'nope', access: 'none' });
     expect(refused.status).toBe(400);
-    const again = await browser.post('/people').type('form').send({ _csrf: csrfFrom(refused.text), name: 'Gus', email: 'gus@example.com', access: 'none' });
+    const again = await browser
+      .post('/people')
+      .type('form')
+      .send({ _csrf: csrfFrom(refused.text), name: 'Gus', email: 'gus@example.com', access: 'none' });
     expect(again.status).toBe(303);
   });
 
@@ -87,7 +104,10 @@ describe('names with markup', () => {
 
   test('typed into a form that is refused are given back as text', async () => {
     const page = await browser.get('/people');
-    const res = await browser.post('/people').type('form').send({ _csrf: csrfFrom(page.text), name: '"><script>x()</script>', email: 'bad' });
+    const res = await browser
+      .post('/people')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), name: '"><script>x()</script>', email: 'bad' });
     expect(res.status).toBe(400);
     expect(res.text).not.toContain('<script>x()');
     expect(res.text).toContain('value="&quot;&gt;&lt;script&gt;x()&lt;/script&gt;"');

@@ -16,17 +16,27 @@ const outsourcer = makePerson(t.db, { name: 'Otto Outsourcer', email: 'otto@exam
 const other = makePerson(t.db, { name: 'Oscar Other', email: 'oscar@example.com', level: 'outsourcer' });
 makeRole(t.db, 'Bookkeeper', [editor, member]);
 
-makeRunbook(t.db, 'close', runbookMarkdown('Month close', [
-  { title: 'Later step', owner: 'Mia Member', due: '+3d' },
-  { title: 'Soon step', owner: 'Mia Member', due: '+1h', checks: ['One', 'Two'] },
-  { title: 'Undated step', owner: 'Mia Member' },
-  { title: 'Not hers', owner: 'Eddie Editor', due: '+1h' },
-]));
+makeRunbook(
+  t.db,
+  'close',
+  runbookMarkdown('Month close', [
+    { title: 'Later step', owner: 'Mia Member', due: '+3d' },
+    { title: 'Soon step', owner: 'Mia Member', due: '+1h', checks: ['One', 'Two'] },
+    { title: 'Undated step', owner: 'Mia Member' },
+    { title: 'Not hers', owner: 'Eddie Editor', due: '+1h' },
+  ]),
+);
 const run = startRun(t.db, { runbook: 'close', title: 'November close', startedBy: t.owner.id });
-const oldRun = startRun(t.db, { runbook: 'close', title: 'October close', startedBy: t.owner.id, now: new Date(Date.now() - 5 * 86400_000) });
+const oldRun = startRun(t.db, {
+  runbook: 'close',
+  title: 'October close',
+  startedBy: t.owner.id,
+  now: new Date(Date.now() - 5 * 86400_000),
+});
 
 const view = (person: { id: number }, who = t.owner) => t.asPerson(who).get(`/people/${person.id}`).set(html);
-const post = (path: string, body: Record<string, string> = {}, who = t.owner) => t.asPerson(who).post(path).set(html).type('form').send(body);
+const post = (path: string, body: Record<string, string> = {}, who = t.owner) =>
+  t.asPerson(who).post(path).set(html).type('form').send(body);
 /** The form posting to `action`, as the page shows it. */
 const formOf = (page: string, action: string) => {
   const start = page.indexOf(`action="${action}"`);
@@ -41,8 +51,10 @@ describe("a person's page", () => {
     const res = await view(member);
     expect(res.status).toBe(200);
     const order = [
-      `/runs/${oldRun}#step-2">Soon step`, `/runs/${oldRun}#step-1">Later step`,
-      `/runs/${run}#step-2">Soon step`, `/runs/${run}#step-1">Later step`,
+      `/runs/${oldRun}#step-2">Soon step`,
+      `/runs/${oldRun}#step-1">Later step`,
+      `/runs/${run}#step-2">Soon step`,
+      `/runs/${run}#step-1">Later step`,
       `/runs/${oldRun}#step-3">Undated step`,
     ].map((link) => res.text.indexOf(link));
     expect(order.every((at) => at > 0)).toBe(true);
@@ -160,7 +172,10 @@ describe('access level and deactivation (owners)', () => {
   test('is refused to an editor', async () => {
     expect((await post(`/people/${member.id}/level`, { level: 'owner' }, editor)).status).toBe(403);
     expect((await post(`/people/${member.id}/active`, { active: '0', confirm: 'yes' }, editor)).status).toBe(403);
-    expect(t.db.prepare('SELECT access_level, active FROM people WHERE id = ?').get(member.id)).toEqual({ access_level: 'member', active: 1 });
+    expect(t.db.prepare('SELECT access_level, active FROM people WHERE id = ?').get(member.id)).toEqual({
+      access_level: 'member',
+      active: 1,
+    });
   });
 
   test('asks for the confirmation box before deactivating', async () => {
@@ -196,7 +211,10 @@ describe('access level and deactivation (owners)', () => {
     expect(down.status).toBe(409);
     expect(formOf(down.text, `/people/${t.owner.id}/level`)).toContain(`<p class="error" id="f-level-error">${message}</p>`);
     expect(formOf(down.text, `/people/${t.owner.id}/active`)).not.toContain('class="error"');
-    expect(t.db.prepare('SELECT access_level, active FROM people WHERE id = ?').get(t.owner.id)).toEqual({ access_level: 'owner', active: 1 });
+    expect(t.db.prepare('SELECT access_level, active FROM people WHERE id = ?').get(t.owner.id)).toEqual({
+      access_level: 'owner',
+      active: 1,
+    });
     expect((await t.http().get('/api/me')).status).toBe(200);
   });
 });
@@ -209,7 +227,10 @@ describe('editing details (owners)', () => {
     const res = await post(`/people/${p.id}/edit`, { name: 'Edith', email: 'edith@example.com', kind: 'outsourcer', hourlyCost: '42,5' });
     expect([res.status, res.headers.location]).toEqual([303, `/people/${p.id}?done=saved`]);
     expect(t.db.prepare('SELECT name, email, kind, hourly_cost_cents FROM people WHERE id = ?').get(p.id)).toEqual({
-      name: 'Edith', email: 'edith@example.com', kind: 'outsourcer', hourly_cost_cents: 4250,
+      name: 'Edith',
+      email: 'edith@example.com',
+      kind: 'outsourcer',
+      hourly_cost_cents: 4250,
     });
     await post(`/people/${p.id}/edit`, { name: 'Edith', email: 'edith@example.com', kind: 'outsourcer', hourlyCost: '' });
     expect(t.db.prepare('SELECT hourly_cost_cents FROM people WHERE id = ?').get(p.id)).toEqual({ hourly_cost_cents: null });
@@ -218,7 +239,9 @@ describe('editing details (owners)', () => {
   test('shows a bad cost beside its field with the input kept', async () => {
     const res = await post(`/people/${member.id}/edit`, { name: 'Mia Member', email: 'mia@example.com', kind: 'team', hourlyCost: 'lots' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('<p class="error" id="f-hourlyCost-error">Enter an amount per hour, like 25 or 42.50, or leave it empty.</p>');
+    expect(res.text).toContain(
+      '<p class="error" id="f-hourlyCost-error">Enter an amount per hour, like 25 or 42.50, or leave it empty.</p>',
+    );
     expect(res.text).toContain('value="lots"');
   });
 

@@ -14,7 +14,8 @@ const member = makePerson(t.db, { name: 'Mia Member', email: 'mia@example.com', 
 const outsourcer = makePerson(t.db, { name: 'Otto Outsourcer', email: 'otto@example.com', level: 'outsourcer' });
 const gone = makePerson(t.db, { name: 'Gone Person', email: 'gone@example.com', level: 'member', active: false });
 
-const post = (path: string, body: Record<string, string> = {}, who = editor) => t.asPerson(who).post(path).set(html).type('form').send(body);
+const post = (path: string, body: Record<string, string> = {}, who = editor) =>
+  t.asPerson(who).post(path).set(html).type('form').send(body);
 const members = (roleId: number) => listRoleMembers(t.db, roleId).map((m) => [m.name, m.is_primary === 1 ? 'primary' : 'backup']);
 
 describe('creating a role', () => {
@@ -60,7 +61,11 @@ describe('role membership', () => {
     expect(members(role.id)).toEqual([['Mia Member', 'primary']]);
     await post(`${url}/members`, { person: String(outsourcer.id), as: 'backup' });
     await post(`${url}/members`, { person: String(t.owner.id), as: 'backup' });
-    expect(members(role.id)).toEqual([['Mia Member', 'primary'], ['Otto Outsourcer', 'backup'], ['Olive Owner', 'backup']]);
+    expect(members(role.id)).toEqual([
+      ['Mia Member', 'primary'],
+      ['Otto Outsourcer', 'backup'],
+      ['Olive Owner', 'backup'],
+    ]);
 
     const page = await t.asPerson(editor).get(url).set(html);
     expect(page.text.indexOf('Primary</span> <a href="/people/' + member.id)).toBeGreaterThan(0);
@@ -68,18 +73,31 @@ describe('role membership', () => {
     expect(page.text.indexOf('Backup 2</span> <a href="/people/' + t.owner.id)).toBeGreaterThan(page.text.indexOf('Backup 1</span>'));
 
     expect((await post(`${url}/members/${t.owner.id}/primary`)).headers.location).toBe(`${url}?done=primary`);
-    expect(members(role.id)).toEqual([['Olive Owner', 'primary'], ['Mia Member', 'backup'], ['Otto Outsourcer', 'backup']]);
+    expect(members(role.id)).toEqual([
+      ['Olive Owner', 'primary'],
+      ['Mia Member', 'backup'],
+      ['Otto Outsourcer', 'backup'],
+    ]);
 
     expect((await post(`${url}/members/${t.owner.id}/remove`)).headers.location).toBe(`${url}?done=removed`);
-    expect(members(role.id)).toEqual([['Mia Member', 'primary'], ['Otto Outsourcer', 'backup']]);
-    expect((await t.http().get('/api/roles')).body.roles.find((r: { id: number }) => r.id === role.id).members.map((m: { person: { name: string } }) => m.person.name))
-      .toEqual(['Mia Member', 'Otto Outsourcer']);
+    expect(members(role.id)).toEqual([
+      ['Mia Member', 'primary'],
+      ['Otto Outsourcer', 'backup'],
+    ]);
+    expect(
+      (await t.http().get('/api/roles')).body.roles
+        .find((r: { id: number }) => r.id === role.id)
+        .members.map((m: { person: { name: string } }) => m.person.name),
+    ).toEqual(['Mia Member', 'Otto Outsourcer']);
   });
 
   test('adds someone straight in as primary, the old primary becoming first backup', async () => {
     const role = makeRole(t.db, 'Editor of the newsletter', [member]);
     await post(`/roles/${role.id}/members`, { person: String(editor.id), as: 'primary' });
-    expect(members(role.id)).toEqual([['Eddie Editor', 'primary'], ['Mia Member', 'backup']]);
+    expect(members(role.id)).toEqual([
+      ['Eddie Editor', 'primary'],
+      ['Mia Member', 'backup'],
+    ]);
   });
 
   test.each([
@@ -102,18 +120,27 @@ describe('role membership', () => {
     expect((await post(`/roles/${role.id}/members/${editor.id}/remove`, {}, member)).status).toBe(403);
     expect((await post(`/roles/${role.id}/members/${outsourcer.id}/remove`)).status).toBe(404);
     expect((await post('/roles/999999/members', { person: String(member.id) })).status).toBe(404);
-    expect(members(role.id)).toEqual([['Mia Member', 'primary'], ['Eddie Editor', 'backup']]);
+    expect(members(role.id)).toEqual([
+      ['Mia Member', 'primary'],
+      ['Eddie Editor', 'backup'],
+    ]);
   });
 });
 
 describe("a role's page", () => {
   test('lists the runbook steps that name the role, and shows a member no management forms', async () => {
     makeRole(t.db, 'Duplication house', [outsourcer]);
-    makeRunbook(t.db, 'dvd', runbookMarkdown('Press DVDs', [{ title: 'Send the master', owner: 'Duplication house' }, { title: 'Check the box' }]));
+    makeRunbook(
+      t.db,
+      'dvd',
+      runbookMarkdown('Press DVDs', [{ title: 'Send the master', owner: 'Duplication house' }, { title: 'Check the box' }]),
+    );
     const id = (t.db.prepare("SELECT id FROM roles WHERE name = 'Duplication house'").get() as { id: number }).id;
     const res = await t.asPerson(member).get(`/roles/${id}`).set(html);
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/<a href="\/runbooks\/dvd">Press DVDs<\/a>\s*<ul class="team-substeps">\s*<li>Step 1: Send the master<\/li>\s*<\/ul>/);
+    expect(res.text).toMatch(
+      /<a href="\/runbooks\/dvd">Press DVDs<\/a>\s*<ul class="team-substeps">\s*<li>Step 1: Send the master<\/li>\s*<\/ul>/,
+    );
     expect(res.text).not.toContain('Check the box');
     expect(res.text).not.toMatch(/<form[^>]+action="\/roles/);
   });

@@ -2,20 +2,38 @@ import { ConfigError, loadConfig } from '../../server/config';
 
 test('defaults to port 3000, a database in data/ and the runbooks folder', () => {
   expect(loadConfig({})).toEqual({
-    port: 3000, databasePath: 'data/runbooks.sqlite', runbooksDir: 'runbooks', trustProxy: false, publicUrl: null,
-    smtpUrl: null, mailFrom: 'Runbooks <runbooks@localhost>', digestHour: 7,
+    port: 3000,
+    databasePath: 'data/runbooks.sqlite',
+    runbooksDir: 'runbooks',
+    trustProxy: false,
+    publicUrl: null,
+    smtpUrl: null,
+    mailFrom: 'Runbooks <runbooks@localhost>',
+    digestHour: 7,
   });
 });
 
 test('reads each setting from the environment', () => {
   expect(
     loadConfig({
-      PORT: '8080', DATABASE_PATH: '/var/lib/rb.sqlite', RUNBOOKS_DIR: 'sops', TRUST_PROXY: '1', PUBLIC_URL: 'https://ops.example.com/',
-      SMTP_URL: 'smtps://ops:secret@mail.example.com:465', MAIL_FROM: 'Ops <ops@example.com>', DIGEST_HOUR: '18',
+      PORT: '8080',
+      DATABASE_PATH: '/var/lib/rb.sqlite',
+      RUNBOOKS_DIR: 'sops',
+      TRUST_PROXY: '1',
+      PUBLIC_URL: 'https://ops.example.com/',
+      SMTP_URL: 'smtps://ops:secret@mail.example.com:465',
+      MAIL_FROM: 'Ops <ops@example.com>',
+      DIGEST_HOUR: '18',
     }),
   ).toEqual({
-    port: 8080, databasePath: '/var/lib/rb.sqlite', runbooksDir: 'sops', trustProxy: 1, publicUrl: 'https://ops.example.com',
-    smtpUrl: 'smtps://ops:secret@mail.example.com:465', mailFrom: 'Ops <ops@example.com>', digestHour: 18,
+    port: 8080,
+    databasePath: '/var/lib/rb.sqlite',
+    runbooksDir: 'sops',
+    trustProxy: 1,
+    publicUrl: 'https://ops.example.com',
+    smtpUrl: 'smtps://ops:secret@mail.example.com:465',
+    mailFrom: 'Ops <ops@example.com>',
+    digestHour: 18,
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });

@@ -104,7 +104,16 @@ describe('ensureOwnerRoles', () => {
     makePerson(db, { name: 'Twin Name' });
     const before = listRoles(db).length;
 
-    const created = ensureOwnerRoles(db, ['Operations lead', 'OPERATIONS LEAD', 'Olive Owner', 'olive owner', 'Twin Name', 'Designer', 'Designer', 'Podcast host']);
+    const created = ensureOwnerRoles(db, [
+      'Operations lead',
+      'OPERATIONS LEAD',
+      'Olive Owner',
+      'olive owner',
+      'Twin Name',
+      'Designer',
+      'Designer',
+      'Podcast host',
+    ]);
 
     expect(created.map((r) => r.name)).toEqual(['Designer', 'Podcast host']);
     expect(listRoles(db)).toHaveLength(before + 2);

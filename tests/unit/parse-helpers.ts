@@ -24,4 +24,3 @@ export function stepAt(runbook: Runbook, index: number): RunbookStep {
   if (!step) throw new Error(`no step at ${index}; steps: ${runbook.steps.map((s) => s.title).join(', ')}`);
   return step;
 }
-

@@ -48,7 +48,9 @@ describe('problems', () => {
   });
 
   test('reports an empty title at its own line', () => {
-    expect(problems(file('---', 'category: x', 'title: ""', '---', '## Step'))).toEqual([{ line: 3, message: 'front matter has no title' }]);
+    expect(problems(file('---', 'category: x', 'title: ""', '---', '## Step'))).toEqual([
+      { line: 3, message: 'front matter has no title' },
+    ]);
   });
 
   test('reports a title that is not text at its line', () => {
@@ -56,7 +58,9 @@ describe('problems', () => {
   });
 
   test('reports tags that are not a list of words', () => {
-    expect(problems(file('---', 'title: T', 'tags: {a: 1}', '---', '## Step'))).toEqual([{ line: 3, message: expect.stringContaining('tags must be a list') }]);
+    expect(problems(file('---', 'title: T', 'tags: {a: 1}', '---', '## Step'))).toEqual([
+      { line: 3, message: expect.stringContaining('tags must be a list') },
+    ]);
   });
 
   test('reports a file without a "## " step', () => {
@@ -76,7 +80,9 @@ describe('problems', () => {
   });
 
   test('reports a bad due offset with its line', () => {
-    expect(problems(withBody('## Pack', 'Due: tomorrowish'))).toEqual([{ line: 6, message: expect.stringMatching(/^Due "tomorrowish" is not/) }]);
+    expect(problems(withBody('## Pack', 'Due: tomorrowish'))).toEqual([
+      { line: 6, message: expect.stringMatching(/^Due "tomorrowish" is not/) },
+    ]);
   });
 
   test('reports a front-matter income outside the list at its line', () => {
@@ -86,11 +92,15 @@ describe('problems', () => {
   });
 
   test('reports a step income outside the list with its line', () => {
-    expect(problems(withBody('## Pack', 'Income: lots'))).toEqual([{ line: 6, message: 'Income "lots" must be one of direct, indirect, none' }]);
+    expect(problems(withBody('## Pack', 'Income: lots'))).toEqual([
+      { line: 6, message: 'Income "lots" must be one of direct, indirect, none' },
+    ]);
   });
 
   test('reports an Optional value other than yes or no with its line', () => {
-    expect(problems(withBody('## Pack', 'Estimate: 5m', 'Optional: maybe'))).toEqual([{ line: 7, message: 'Optional "maybe" must be yes or no' }]);
+    expect(problems(withBody('## Pack', 'Estimate: 5m', 'Optional: maybe'))).toEqual([
+      { line: 7, message: 'Optional "maybe" must be yes or no' },
+    ]);
   });
 
   test('reports a schedule that is not a valid cron expression at its line', () => {

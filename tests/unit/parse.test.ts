@@ -56,7 +56,17 @@ describe('front matter', () => {
   });
 
   test('keeps unknown keys and comments in the raw front matter and writes them out again', () => {
-    const source = file('---', 'title: T', '# reviewed by the Owner', 'carrier_account: USPS via Pirate Ship', 'extra:', '  nested: [1, 2]', '---', '', '## S');
+    const source = file(
+      '---',
+      'title: T',
+      '# reviewed by the Owner',
+      'carrier_account: USPS via Pirate Ship',
+      'extra:',
+      '  nested: [1, 2]',
+      '---',
+      '',
+      '## S',
+    );
     const runbook = parsed(source);
     expect(runbook.frontMatter).toBe('title: T\n# reviewed by the Owner\ncarrier_account: USPS via Pirate Ship\nextra:\n  nested: [1, 2]');
     const written = writeRunbook(runbook);
@@ -176,22 +186,47 @@ describe('step headings', () => {
 
 describe('step attributes', () => {
   test('reads Owner, Estimate, Due, Income and Optional directly under the heading', () => {
-    const step = stepAt(parsed(withBody('## Pack', 'Owner: Fulfillment VA', 'Estimate: 1h30m', 'Due: +1d', 'Income: indirect', 'Optional: yes', '', 'Body.')), 0);
+    const step = stepAt(
+      parsed(withBody('## Pack', 'Owner: Fulfillment VA', 'Estimate: 1h30m', 'Due: +1d', 'Income: indirect', 'Optional: yes', '', 'Body.')),
+      0,
+    );
     expect(step).toEqual({
-      title: 'Pack', owner: 'Fulfillment VA', estimate: '1h30m', estimateMinutes: 90, due: '+1d', income: 'indirect', optional: true,
-      body: 'Body.', checks: [],
+      title: 'Pack',
+      owner: 'Fulfillment VA',
+      estimate: '1h30m',
+      estimateMinutes: 90,
+      due: '+1d',
+      income: 'indirect',
+      optional: true,
+      body: 'Body.',
+      checks: [],
     });
   });
 
   test('leaves attributes null when the step does not give them', () => {
     expect(stepAt(parsed(withBody('## Pack', '', 'Body.')), 0)).toMatchObject({
-      owner: null, estimate: null, estimateMinutes: null, due: null, income: null, optional: null,
+      owner: null,
+      estimate: null,
+      estimateMinutes: null,
+      due: null,
+      income: null,
+      optional: null,
     });
   });
 
   test('reads attribute keys in any case and in any order', () => {
-    const step = stepAt(parsed(withBody('## Pack', 'optional: No', 'ESTIMATE: 5m', 'dUe: same day', 'income: Direct', 'owner: Bookkeeper')), 0);
-    expect(step).toMatchObject({ owner: 'Bookkeeper', estimate: '5m', estimateMinutes: 5, due: 'same day', income: 'direct', optional: false });
+    const step = stepAt(
+      parsed(withBody('## Pack', 'optional: No', 'ESTIMATE: 5m', 'dUe: same day', 'income: Direct', 'owner: Bookkeeper')),
+      0,
+    );
+    expect(step).toMatchObject({
+      owner: 'Bookkeeper',
+      estimate: '5m',
+      estimateMinutes: 5,
+      due: 'same day',
+      income: 'direct',
+      optional: false,
+    });
   });
 
   test('trims spaces around the colon and after the value', () => {
@@ -238,21 +273,29 @@ describe('step attributes', () => {
 
 describe('checks', () => {
   test('collects the task items of a step in document order, nested ones included', () => {
-    const step = stepAt(parsed(withBody(
-      '## Pack',
-      '',
-      '- [ ] Binder inside',
-      '  - [ ] Binder sleeve on',
-      '- [x] Packing slip on top',
-      '- plain list item',
-      '',
-      '1. [ ] Numbered task',
-    )), 0);
+    const step = stepAt(
+      parsed(
+        withBody(
+          '## Pack',
+          '',
+          '- [ ] Binder inside',
+          '  - [ ] Binder sleeve on',
+          '- [x] Packing slip on top',
+          '- plain list item',
+          '',
+          '1. [ ] Numbered task',
+        ),
+      ),
+      0,
+    );
     expect(step.checks).toEqual(['Binder inside', 'Binder sleeve on', 'Packing slip on top', 'Numbered task']);
   });
 
   test('reads the check text without its box when task items are apart by blank lines', () => {
-    const step = stepAt(parsed(withBody('## Pack', '', '- [ ] Binder inside', '', '- [x] Packing slip on top', '', '  - [ ] Nested after a blank')), 0);
+    const step = stepAt(
+      parsed(withBody('## Pack', '', '- [ ] Binder inside', '', '- [x] Packing slip on top', '', '  - [ ] Nested after a blank')),
+      0,
+    );
     expect(step.checks).toEqual(['Binder inside', 'Packing slip on top', 'Nested after a blank']);
   });
 
@@ -262,7 +305,10 @@ describe('checks', () => {
   });
 
   test('ignores task items inside fenced code', () => {
-    const step = stepAt(parsed(withBody('## Pack', '', '```md', '- [ ] shown, not a check', '```', '~~~', '- [x] nor this', '~~~', '- [ ] Real check')), 0);
+    const step = stepAt(
+      parsed(withBody('## Pack', '', '```md', '- [ ] shown, not a check', '```', '~~~', '- [x] nor this', '~~~', '- [ ] Real check')),
+      0,
+    );
     expect(step.checks).toEqual(['Real check']);
   });
 

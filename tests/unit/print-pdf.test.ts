@@ -6,16 +6,37 @@ import { pdfInfo, pdfPageTexts, pdfText, squeeze } from '../helpers/pdf';
 jest.setTimeout(60_000);
 
 const step = (position: number, markdown: string, extra: Partial<PrintStep> = {}): PrintStep => ({
-  position, title: `Step number ${position}`, optional: false, state: 'open', owner: 'Vera VA (Packer)', due: '22 Nov 2026, 14:00',
-  overdue: false, estimate: '15 min', finished: null, note: null, body: markdown ? { markdown, html: '' } : null,
-  checks: [], checksInBody: false, ...extra,
+  position,
+  title: `Step number ${position}`,
+  optional: false,
+  state: 'open',
+  owner: 'Vera VA (Packer)',
+  due: '22 Nov 2026, 14:00',
+  overdue: false,
+  estimate: '15 min',
+  finished: null,
+  note: null,
+  body: markdown ? { markdown, html: '' } : null,
+  checks: [],
+  checksInBody: false,
+  ...extra,
 });
 
 const documentOf = (steps: PrintStep[], extra: Partial<PrintDocument> = {}): PrintDocument => ({
-  kind: 'run', kindLabel: 'Run', title: 'Order #1042', header: 'Ship an order · version 3 · Order #1042 · printed 22 Nov 2026, 09:00',
-  printedAt: '22 Nov 2026, 09:00', facts: [{ label: 'Runbook', value: 'Ship an order, version 3' }], fillIn: [], intro: null,
+  kind: 'run',
+  kindLabel: 'Run',
+  title: 'Order #1042',
+  header: 'Ship an order · version 3 · Order #1042 · printed 22 Nov 2026, 09:00',
+  printedAt: '22 Nov 2026, 09:00',
+  facts: [{ label: 'Runbook', value: 'Ship an order, version 3' }],
+  fillIn: [],
+  intro: null,
   link: { url: 'https://ops.example.com/runs/12', qr: qrFor('https://ops.example.com/runs/12') },
-  groups: [{ heading: null, lines: [], link: null, steps }], empty: 'Nothing.', filename: 'run-12', backHref: '/runs/12', backLabel: 'Back',
+  groups: [{ heading: null, lines: [], link: null, steps }],
+  empty: 'Nothing.',
+  filename: 'run-12',
+  backHref: '/runs/12',
+  backLabel: 'Back',
   ...extra,
 });
 
@@ -30,7 +51,10 @@ const HOSTILE: [string, string][] = [
   ['a code line of 50,000 characters', `\`\`\`\n${'y'.repeat(50_000)}\n\`\`\``],
   ['control characters and lone surrogates', 'nul \u0000 bell \u0007 esc \u001b surrogate \ud800 end \ufffe'],
   ['characters without a glyph in DejaVu', 'emoji 📦🚚 CJK 梱包 Arabic تغليف Hebrew אריזה'],
-  ['raw HTML with scripts, frames and forms', '<script>alert(1)</script><iframe src="https://evil.example"></iframe><form><input name=x></form><img src=x onerror=alert(1)>'],
+  [
+    'raw HTML with scripts, frames and forms',
+    '<script>alert(1)</script><iframe src="https://evil.example"></iframe><form><input name=x></form><img src=x onerror=alert(1)>',
+  ],
   ['empty and odd task items', '- [ ]\n- [x] \n- [ ] [](https://x)\n-  [ ]  spaced\n1. [ ] numbered'],
   ['links with odd schemes and empty words', '[](javascript:alert(1)) [a](data:text/html,x) [b]() <https://example.com/a_b>'],
   ['headings of every depth and setext', '# H1\n## H2\n### H3\n#### H4\n##### H5\n###### H6\nSetext\n===\n\nAlso\n---'],
@@ -59,9 +83,24 @@ describe('pages', () => {
   test('a step that fits on a page is never split; every page has the header and its number', async () => {
     // Steps of different heights, so that page ends fall everywhere.
     const steps = Array.from({ length: 40 }, (_, i) =>
-      step(i + 1, Array.from({ length: (i * 7) % 9 }, (_, n) => `Paragraph ${n} of step ${i + 1}, long enough to take a line or two of the page.`).join('\n\n'), {
-        checks: [{ text: `Last check of step ${i + 1}`, html: '', ticked: i % 3 === 0, tickedBy: i % 3 === 0 ? 'Vera VA, 22 Nov 2026, 10:00' : null }],
-      }));
+      step(
+        i + 1,
+        Array.from(
+          { length: (i * 7) % 9 },
+          (_, n) => `Paragraph ${n} of step ${i + 1}, long enough to take a line or two of the page.`,
+        ).join('\n\n'),
+        {
+          checks: [
+            {
+              text: `Last check of step ${i + 1}`,
+              html: '',
+              ticked: i % 3 === 0,
+              tickedBy: i % 3 === 0 ? 'Vera VA, 22 Nov 2026, 10:00' : null,
+            },
+          ],
+        },
+      ),
+    );
     for (const paper of ['a4', 'letter'] as const) {
       const pdf = await writePdf(documentOf(steps), paper);
       const pages = pdfPageTexts(pdf).map(squeeze);

@@ -25,7 +25,10 @@ function expectRoundTrip(source: string) {
 }
 
 describe('shipped runbooks', () => {
-  const names = fs.readdirSync(RUNBOOKS).filter((name) => name.endsWith('.md')).sort();
+  const names = fs
+    .readdirSync(RUNBOOKS)
+    .filter((name) => name.endsWith('.md'))
+    .sort();
 
   test('the runbooks folder holds the shipped runbooks', () => {
     expect(names.length).toBeGreaterThanOrEqual(10);
@@ -40,23 +43,158 @@ describe('shipped runbooks', () => {
 describe('valid files not in the canonical layout', () => {
   const cases: [string, string][] = [
     ['numbered headings', file('---', 'title: T', '---', '', '## 1. Pack', '## 2) Ship', '## Step 3: Email', '## STEP 4 - Archive')],
-    ['lowercase and uppercase attribute keys', file('---', 'title: T', '---', '## Pack', 'owner: VA', 'ESTIMATE: 5m', 'due: +1d', 'INCOME: Direct', 'optional: YES')],
-    ['attributes in another order', file('---', 'title: T', '---', '## Pack', 'Optional: no', 'Due: same day', 'Income: none', 'Estimate: 1 hour 30 minutes', 'Owner: Bookkeeper', '', 'Body.')],
-    ['doubled blank lines', file('---', 'title: T', '---', '', '', 'Intro.', '', '', '', '## Pack', 'Owner: VA', '', '', 'Para one.', '', '', 'Para two.', '', '', '## Ship', '', '')],
-    ['trailing spaces', file('--- ', 'title: T  ', '---  ', '', 'Intro.  ', '', '## Pack  ', 'Owner: VA   ', 'Estimate: 5m\t', '', 'Line with break  ', 'next  ', '  ')],
-    ['body directly after the attributes', file('---', 'title: T', '---', '## Pack', 'Owner: VA', 'Open the box.', '- [ ] Box open', '## Ship', 'Estimate: 5m', '| a | b |', '| --- | --- |', '| 1 | 2 |')],
+    [
+      'lowercase and uppercase attribute keys',
+      file('---', 'title: T', '---', '## Pack', 'owner: VA', 'ESTIMATE: 5m', 'due: +1d', 'INCOME: Direct', 'optional: YES'),
+    ],
+    [
+      'attributes in another order',
+      file(
+        '---',
+        'title: T',
+        '---',
+        '## Pack',
+        'Optional: no',
+        'Due: same day',
+        'Income: none',
+        'Estimate: 1 hour 30 minutes',
+        'Owner: Bookkeeper',
+        '',
+        'Body.',
+      ),
+    ],
+    [
+      'doubled blank lines',
+      file(
+        '---',
+        'title: T',
+        '---',
+        '',
+        '',
+        'Intro.',
+        '',
+        '',
+        '',
+        '## Pack',
+        'Owner: VA',
+        '',
+        '',
+        'Para one.',
+        '',
+        '',
+        'Para two.',
+        '',
+        '',
+        '## Ship',
+        '',
+        '',
+      ),
+    ],
+    [
+      'trailing spaces',
+      file(
+        '--- ',
+        'title: T  ',
+        '---  ',
+        '',
+        'Intro.  ',
+        '',
+        '## Pack  ',
+        'Owner: VA   ',
+        'Estimate: 5m\t',
+        '',
+        'Line with break  ',
+        'next  ',
+        '  ',
+      ),
+    ],
+    [
+      'body directly after the attributes',
+      file(
+        '---',
+        'title: T',
+        '---',
+        '## Pack',
+        'Owner: VA',
+        'Open the box.',
+        '- [ ] Box open',
+        '## Ship',
+        'Estimate: 5m',
+        '| a | b |',
+        '| --- | --- |',
+        '| 1 | 2 |',
+      ),
+    ],
     ['no introduction', file('---', 'title: T', '---', '## Only step', '', 'Body.')],
-    ['a step with no body', file('---', 'title: T', '---', '', 'Intro.', '', '## Empty', '## Attributes only', 'Owner: VA', 'Due: +2h', '## Last')],
-    ['titles that start like numbering', file('---', 'title: T', '---', '', '## 1. 2. Pack', '', '## 2. Step 3: Weigh', '## 3) 10) Label', 'Owner: VA')],
-    ['a "Key: value" body line after the blank line', file('---', 'title: T', '---', '## Pack', 'Owner: VA', '', 'Estimate: this is prose, not an attribute', '## Ship', '', 'Owner: also prose')],
-    ['CRLF line ends', file('---', 'title: T', 'owner: VA', '---', '', 'Intro.', '', '## 1. Pack', 'estimate: 5m', 'Body', '- [x] Done').replace(/\n/g, '\r\n')],
+    [
+      'a step with no body',
+      file('---', 'title: T', '---', '', 'Intro.', '', '## Empty', '## Attributes only', 'Owner: VA', 'Due: +2h', '## Last'),
+    ],
+    [
+      'titles that start like numbering',
+      file('---', 'title: T', '---', '', '## 1. 2. Pack', '', '## 2. Step 3: Weigh', '## 3) 10) Label', 'Owner: VA'),
+    ],
+    [
+      'a "Key: value" body line after the blank line',
+      file(
+        '---',
+        'title: T',
+        '---',
+        '## Pack',
+        'Owner: VA',
+        '',
+        'Estimate: this is prose, not an attribute',
+        '## Ship',
+        '',
+        'Owner: also prose',
+      ),
+    ],
+    [
+      'CRLF line ends',
+      file('---', 'title: T', 'owner: VA', '---', '', 'Intro.', '', '## 1. Pack', 'estimate: 5m', 'Body', '- [x] Done').replace(
+        /\n/g,
+        '\r\n',
+      ),
+    ],
     ['a byte order mark', `\uFEFF${file('---', 'title: T', '---', '## Pack')}`],
-    ['closing "#" sequences and titles ending in "#"', file('---', 'title: T', '---', '## Pack ##', '## Ticket # #', '## # #', '## Learn C#')],
-    ['fenced code with headings and attributes inside', file('---', 'title: T', '---', '## Pack', '```', '## Not a step', 'Owner: nobody', '- [ ] not a check', '```', '', '~~~~', '```', '## still code', '~~~~', '```npm ci```', '## Ship')],
-    ['deeper and empty deeper headings', file('---', 'title: T', '---', '## Pack', '', '###', '### What goes in', '#### Detail', '## Ship')],
-    ['a front matter with comments, unknown keys and a block list', file('---', '# a comment', 'title: "Quoted: title"', 'tags:', '  - a', '  - b', 'x_custom:', '  nested: true', '---', '## Pack')],
+    [
+      'closing "#" sequences and titles ending in "#"',
+      file('---', 'title: T', '---', '## Pack ##', '## Ticket # #', '## # #', '## Learn C#'),
+    ],
+    [
+      'fenced code with headings and attributes inside',
+      file(
+        '---',
+        'title: T',
+        '---',
+        '## Pack',
+        '```',
+        '## Not a step',
+        'Owner: nobody',
+        '- [ ] not a check',
+        '```',
+        '',
+        '~~~~',
+        '```',
+        '## still code',
+        '~~~~',
+        '```npm ci```',
+        '## Ship',
+      ),
+    ],
+    [
+      'deeper and empty deeper headings',
+      file('---', 'title: T', '---', '## Pack', '', '###', '### What goes in', '#### Detail', '## Ship'),
+    ],
+    [
+      'a front matter with comments, unknown keys and a block list',
+      file('---', '# a comment', 'title: "Quoted: title"', 'tags:', '  - a', '  - b', 'x_custom:', '  nested: true', '---', '## Pack'),
+    ],
     ['headings indented or separated by a tab', file('---', 'title: T', '---', '   ## Indented', '##\tTabbed')],
-    ['nested task items and a ticked one', file('---', 'title: T', '---', '## Pack', '', '- [ ] Outer', '  - [x] Inner', '    1. [ ] Deeper', '- not a task')],
+    [
+      'nested task items and a ticked one',
+      file('---', 'title: T', '---', '## Pack', '', '- [ ] Outer', '  - [x] Inner', '    1. [ ] Deeper', '- not a task'),
+    ],
     ['a heading that is only a number', file('---', 'title: T', '---', '## 3.', '## Step 2:')],
   ];
 
@@ -75,8 +213,25 @@ describe('valid files not in the canonical layout', () => {
   });
 
   test('writes attributes in the canonical order and case, then a blank line before the body', () => {
-    const { exported } = expectRoundTrip(file('---', 'title: T', '---', '## Pack', 'optional: YES', 'income: Direct', 'due: +1d', 'ESTIMATE: 5m', 'owner: VA', 'Body.'));
-    expect(exported).toBe(file('---', 'title: T', '---', '', '## Pack', 'Owner: VA', 'Estimate: 5m', 'Due: +1d', 'Income: direct', 'Optional: yes', '', 'Body.'));
+    const { exported } = expectRoundTrip(
+      file('---', 'title: T', '---', '## Pack', 'optional: YES', 'income: Direct', 'due: +1d', 'ESTIMATE: 5m', 'owner: VA', 'Body.'),
+    );
+    expect(exported).toBe(
+      file(
+        '---',
+        'title: T',
+        '---',
+        '',
+        '## Pack',
+        'Owner: VA',
+        'Estimate: 5m',
+        'Due: +1d',
+        'Income: direct',
+        'Optional: yes',
+        '',
+        'Body.',
+      ),
+    );
   });
 
   test('numbers a title that starts like numbering so the number survives import', () => {
@@ -111,10 +266,37 @@ describe('generated runbooks', () => {
       if (!result.ok) throw new Error(`seed ${seed}: ${JSON.stringify(result.problems)}\n${source}`);
       const { runbook } = result;
       const context = `seed ${seed}:\n${source}`;
-      expect({ context, title: runbook.title, category: runbook.category, owner: runbook.owner, tags: runbook.tags, income: runbook.income, schedule: runbook.schedule, review: runbook.review })
-        .toEqual({ context, title: expected.title, category: expected.category, owner: expected.owner, tags: expected.tags, income: expected.income, schedule: expected.schedule, review: expected.review });
-      expect({ context, steps: runbook.steps.map(({ title, owner, estimate, due, income, optional, checks }) => ({ title, owner, estimate, due, income, optional, checks })) })
-        .toEqual({ context, steps: expected.steps });
+      expect({
+        context,
+        title: runbook.title,
+        category: runbook.category,
+        owner: runbook.owner,
+        tags: runbook.tags,
+        income: runbook.income,
+        schedule: runbook.schedule,
+        review: runbook.review,
+      }).toEqual({
+        context,
+        title: expected.title,
+        category: expected.category,
+        owner: expected.owner,
+        tags: expected.tags,
+        income: expected.income,
+        schedule: expected.schedule,
+        review: expected.review,
+      });
+      expect({
+        context,
+        steps: runbook.steps.map(({ title, owner, estimate, due, income, optional, checks }) => ({
+          title,
+          owner,
+          estimate,
+          due,
+          income,
+          optional,
+          checks,
+        })),
+      }).toEqual({ context, steps: expected.steps });
       if (expected.unknownKey !== null) expect(runbook.frontMatter).toContain(expected.unknownKey);
     }
   });
@@ -134,9 +316,21 @@ describe('generated runbooks', () => {
     const seen = new Map<string, number>();
     for (const { features } of generated) for (const f of features) seen.set(f, (seen.get(f) ?? 0) + 1);
     const wanted = [
-      'numbered heading', 'closing sequence', 'title ending in #', 'attributes', 'body directly after attributes', 'task items',
-      'nested task items', 'table', 'fence with step-like lines', 'deeper heading', 'key-value body line', 'inline triple backticks',
-      'intro', 'unknown front-matter key', 'CRLF',
+      'numbered heading',
+      'closing sequence',
+      'title ending in #',
+      'attributes',
+      'body directly after attributes',
+      'task items',
+      'nested task items',
+      'table',
+      'fence with step-like lines',
+      'deeper heading',
+      'key-value body line',
+      'inline triple backticks',
+      'intro',
+      'unknown front-matter key',
+      'CRLF',
     ];
     expect(wanted.filter((feature) => (seen.get(feature) ?? 0) < 3)).toEqual([]);
     const canonical = generated.filter(({ source }) => writeRunbook(parsed(source)) === source).length;

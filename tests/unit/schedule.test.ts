@@ -17,9 +17,7 @@ describe('cronProblem', () => {
     ['', 0],
     ['   ', 0],
   ])('refuses "%s" for having %i fields', (expression, count) => {
-    expect(cronProblem(expression)).toBe(
-      `schedule "${expression}" must have five fields (minute hour day month weekday), it has ${count}`,
-    );
+    expect(cronProblem(expression)).toBe(`schedule "${expression}" must have five fields (minute hour day month weekday), it has ${count}`);
   });
 
   test.each(['61 * * * *', '0 25 * * *', '0 9 32 * *', '0 9 * 13 *', '0 9 * * 8', 'a b c d e', '0 9 * * MON-XYZ', '0 9 ? ? ?x'])(

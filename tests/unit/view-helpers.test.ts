@@ -75,7 +75,14 @@ describe('json', () => {
     const html = String(json({ title: '"><script>alert(1)</script>' }));
     expect(html).not.toContain('"');
     expect(html).not.toContain('<');
-    const attribute = html.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`');
+    const attribute = html
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&#x27;/g, "'")
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=')
+      .replace(/&#x60;/g, '`');
     expect(JSON.parse(attribute)).toEqual({ title: '"><script>alert(1)</script>' });
   });
 });

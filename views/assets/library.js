@@ -8,7 +8,11 @@
 
   var DRAFT = 'runbook-draft:';
   var storage = null;
-  try { storage = window.sessionStorage; } catch (e) { /* storage off: no drafts */ }
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    /* storage off: no drafts */
+  }
 
   // After a save the runbook page says so (?done=…): the draft kept for its editor is spent.
   var done = new URLSearchParams(location.search).get('done');
@@ -72,10 +76,16 @@
 
   text.addEventListener('input', function () {
     if (storage) {
-      try { storage.setItem(draftKey, text.value); } catch (e) { /* full: no draft */ }
+      try {
+        storage.setItem(draftKey, text.value);
+      } catch {
+        /* full: no draft */
+      }
     }
     clearTimeout(timer);
-    timer = setTimeout(function () { refresh(false); }, 800);
+    timer = setTimeout(function () {
+      refresh(false);
+    }, 800);
   });
 
   // "line 14" in a problem selects line 14 of the text.
@@ -113,7 +123,9 @@
       headers: { 'X-CSRF-Token': csrf ? csrf.value : '', Accept: 'text/html' },
       signal: controller.signal,
     })
-      .then(function (res) { return res.text(); })
+      .then(function (res) {
+        return res.text();
+      })
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, 'text/html');
         var nextPreview = page.querySelector('[data-editor-preview]');
@@ -133,7 +145,9 @@
         var field = text.closest('.field');
         if (field) field.classList.toggle('field--error', invalid);
       })
-      .catch(function () { /* offline or aborted: the Preview button still posts the form */ })
+      .catch(function () {
+        /* offline or aborted: the Preview button still posts the form */
+      })
       .then(function () {
         if (pending === controller) {
           pending = null;

@@ -42,7 +42,16 @@ export function drawCheckRow(f: Frame, col: Column, x: number, runs: Run[], chec
   const signEnd = drawCheckSign(f, check, right, y);
   const end = Math.max(textEnd, signEnd, y + 16) + 3;
   if (signed) {
-    doc.save().lineWidth(0.4).strokeColor(LINE).dash(1, { space: 2 }).moveTo(x - INDENT + 3, end).lineTo(right, end).stroke().undash().restore();
+    doc
+      .save()
+      .lineWidth(0.4)
+      .strokeColor(LINE)
+      .dash(1, { space: 2 })
+      .moveTo(x - INDENT + 3, end)
+      .lineTo(right, end)
+      .stroke()
+      .undash()
+      .restore();
   }
   doc.x = col.left;
   doc.y = end + 1;
@@ -77,7 +86,11 @@ function drawCode(f: Frame, x: number, width: number, text: string): void {
     }
     const y = doc.y;
     doc.save().rect(x, y, width, height).fill('#f2f2f2').restore();
-    doc.font('mono').fontSize(SIZE.code).fillColor(INK).text(chunk || ' ', x + pad, y + pad, { width: width - 2 * pad, lineGap: 0 });
+    doc
+      .font('mono')
+      .fontSize(SIZE.code)
+      .fillColor(INK)
+      .text(chunk || ' ', x + pad, y + pad, { width: width - 2 * pad, lineGap: 0 });
     doc.y = y + height;
     start = end;
     if (start < lines.length) f.newPage();
@@ -144,8 +157,17 @@ function drawTable(f: Frame, x: number, width: number, table: Extract<Block, { k
     widths.forEach((w, i) => {
       if (bold) doc.save().rect(cx, y, w, height).fill('#ececec').restore();
       doc.save().lineWidth(0.5).strokeColor(LINE).rect(cx, y, w, height).stroke().restore();
-      doc.font(bold ? 'bold' : 'regular').fontSize(size).fillColor(INK)
-        .text(cells[i] ?? '', cx + pad, y + pad, { width: w - 2 * pad, height: height - 2 * pad, ellipsis: true, align: table.align[i] ?? 'left', lineGap: 0.5 });
+      doc
+        .font(bold ? 'bold' : 'regular')
+        .fontSize(size)
+        .fillColor(INK)
+        .text(cells[i] ?? '', cx + pad, y + pad, {
+          width: w - 2 * pad,
+          height: height - 2 * pad,
+          ellipsis: true,
+          align: table.align[i] ?? 'left',
+          lineGap: 0.5,
+        });
       cx += w;
     });
     doc.x = x;
@@ -175,7 +197,11 @@ export function drawBlock(f: Frame, col: Column, block: Block, checks: PrintChec
       if (block.heading > 0) doc.y += 3;
       if (block.marker) {
         const y = doc.y;
-        doc.font('regular').fontSize(size).fillColor(INK).text(block.marker, x - INDENT, y, { width: INDENT - 4, align: 'right', lineBreak: false });
+        doc
+          .font('regular')
+          .fontSize(size)
+          .fillColor(INK)
+          .text(block.marker, x - INDENT, y, { width: INDENT - 4, align: 'right', lineBreak: false });
         doc.y = y;
       }
       drawRuns(f, block.runs, x, width, size, { bold: block.heading > 0 });
@@ -202,7 +228,14 @@ export function drawBlock(f: Frame, col: Column, block: Block, checks: PrintChec
   if (block.quote > 0 && doc.y > top) {
     for (let q = 0; q < block.quote; q++) {
       const bx = col.left + q * QUOTE + 2;
-      doc.save().lineWidth(1.5).strokeColor('#999999').moveTo(bx, top).lineTo(bx, doc.y - 3).stroke().restore();
+      doc
+        .save()
+        .lineWidth(1.5)
+        .strokeColor('#999999')
+        .moveTo(bx, top)
+        .lineTo(bx, doc.y - 3)
+        .stroke()
+        .restore();
     }
   }
   doc.x = col.left;

@@ -31,6 +31,7 @@ let sources: Record<FontName, FontSource> | null = null;
 function loadSources(): Record<FontName, FontSource> {
   let parse: (data: Buffer) => FontSource = (data) => data;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- fontkit ships no types; its one call is typed here
     const fontkit = require('fontkit') as { create(data: Buffer): { layout?: unknown } };
     parse = (data) => {
       const font = fontkit.create(data);
@@ -39,7 +40,10 @@ function loadSources(): Record<FontName, FontSource> {
   } catch {
     // pdfkit reads the bytes.
   }
-  return Object.fromEntries(Object.entries(FILES).map(([name, file]) => [name, parse(fs.readFileSync(path.join(DIR, file)))])) as Record<FontName, FontSource>;
+  return Object.fromEntries(Object.entries(FILES).map(([name, file]) => [name, parse(fs.readFileSync(path.join(DIR, file)))])) as Record<
+    FontName,
+    FontSource
+  >;
 }
 
 export function registerFonts(doc: PDFKit.PDFDocument): void {

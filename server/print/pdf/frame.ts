@@ -34,10 +34,18 @@ const LONG_WORD = /[^\s\u200b]{120,}/gu;
  * of its length (10,000 letters: seconds). Long words get a break opportunity, a zero-width
  * space, every 60 characters first; shorter ones are left alone (an address stays copyable).
  */
-export const breakable = (text: string) => (text.length < 120 ? text : text.replace(LONG_WORD, (word) => word.replace(/(.{60})/gsu, '$1\u200b')));
+export const breakable = (text: string) =>
+  text.length < 120 ? text : text.replace(LONG_WORD, (word) => word.replace(/(.{60})/gsu, '$1\u200b'));
 
 /** Inline runs as one flowing paragraph at (x, doc.y); returns nothing, leaves doc.y below it. */
-export function drawRuns(f: Frame, runs: Run[], x: number, width: number, size: number, base: { bold?: boolean; color?: string } = {}): void {
+export function drawRuns(
+  f: Frame,
+  runs: Run[],
+  x: number,
+  width: number,
+  size: number,
+  base: { bold?: boolean; color?: string } = {},
+): void {
   const { doc } = f;
   const list = trimRuns(runs);
   if (list.length === 0) return;
@@ -71,9 +79,19 @@ function trimRuns(runs: Run[]): Run[] {
 /** A box to tick by hand at (x, y), with a tick in it when `ticked`. */
 export function drawBox(f: Frame, x: number, y: number, size: number, mark: '' | '✓' | '–'): void {
   const { doc } = f;
-  doc.save().lineWidth(size > 11 ? 1.3 : 1).strokeColor(INK).rect(x, y, size, size).stroke().restore();
+  doc
+    .save()
+    .lineWidth(size > 11 ? 1.3 : 1)
+    .strokeColor(INK)
+    .rect(x, y, size, size)
+    .stroke()
+    .restore();
   if (mark) {
-    doc.font('bold').fontSize(size * 0.85).fillColor(INK).text(mark, x, y + size * 0.08, { width: size, align: 'center', lineBreak: false });
+    doc
+      .font('bold')
+      .fontSize(size * 0.85)
+      .fillColor(INK)
+      .text(mark, x, y + size * 0.08, { width: size, align: 'center', lineBreak: false });
   }
 }
 
@@ -90,10 +108,16 @@ export function drawSignBlanks(f: Frame, x: number, y: number, width: number): n
   const base = y + SIZE.small + 1;
   doc.text('Initials', x, y, { lineBreak: false });
   doc.text('Date', x + initials + first + gap, y, { lineBreak: false });
-  doc.save().lineWidth(0.7).strokeColor(INK)
-    .moveTo(x + initials, base).lineTo(x + initials + first, base)
-    .moveTo(x + initials + first + gap + date, base).lineTo(x + initials + first + gap + date + second, base)
-    .stroke().restore();
+  doc
+    .save()
+    .lineWidth(0.7)
+    .strokeColor(INK)
+    .moveTo(x + initials, base)
+    .lineTo(x + initials + first, base)
+    .moveTo(x + initials + first + gap + date, base)
+    .lineTo(x + initials + first + gap + date + second, base)
+    .stroke()
+    .restore();
   doc.fillColor(INK);
   return base + 2;
 }
@@ -101,5 +125,12 @@ export function drawSignBlanks(f: Frame, x: number, y: number, width: number): n
 /** A thin horizontal rule across the column at doc.y. */
 export function drawRule(f: Frame, x: number, width: number, color = LINE, lineWidth = 0.6): void {
   const y = f.doc.y;
-  f.doc.save().lineWidth(lineWidth).strokeColor(color).moveTo(x, y).lineTo(x + width, y).stroke().restore();
+  f.doc
+    .save()
+    .lineWidth(lineWidth)
+    .strokeColor(color)
+    .moveTo(x, y)
+    .lineTo(x + width, y)
+    .stroke()
+    .restore();
 }

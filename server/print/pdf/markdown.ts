@@ -56,6 +56,7 @@ export function decodeEntities(text: string): string {
 const htmlText = (html: string) => decodeEntities(sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }));
 
 /** Text without control characters a font has no glyph for (tabs become spaces). */
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const clean = (text: string) => text.replace(/\t/g, '    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 
 function inline(tokens: Token[] | undefined, style: Omit<Run, 'text'>, depth: number): Run[] {
@@ -65,21 +66,37 @@ function inline(tokens: Token[] | undefined, style: Omit<Run, 'text'>, depth: nu
     const inner = (extra: Omit<Run, 'text'>) =>
       depth > MAX_DEPTH ? [{ ...style, ...extra, text: clean(String(t.text ?? '')) }] : inline(t.tokens, { ...style, ...extra }, depth + 1);
     switch (token.type) {
-      case 'strong': runs.push(...inner({ bold: true })); break;
-      case 'em': runs.push(...inner({ italic: true })); break;
-      case 'del': runs.push(...inner({ strike: true })); break;
-      case 'codespan': runs.push({ ...style, code: true, text: clean(decodeEntities(String(t.text))) }); break;
-      case 'br': runs.push({ ...style, text: '\n' }); break;
-      case 'checkbox': break;
-      case 'html': runs.push({ ...style, text: clean(htmlText(String(t.text ?? t.raw))) }); break;
-      case 'image': runs.push({ ...style, italic: true, text: `[image: ${clean(decodeEntities(String(t.text || 'no description')))}]` }); break;
+      case 'strong':
+        runs.push(...inner({ bold: true }));
+        break;
+      case 'em':
+        runs.push(...inner({ italic: true }));
+        break;
+      case 'del':
+        runs.push(...inner({ strike: true }));
+        break;
+      case 'codespan':
+        runs.push({ ...style, code: true, text: clean(decodeEntities(String(t.text))) });
+        break;
+      case 'br':
+        runs.push({ ...style, text: '\n' });
+        break;
+      case 'checkbox':
+        break;
+      case 'html':
+        runs.push({ ...style, text: clean(htmlText(String(t.text ?? t.raw))) });
+        break;
+      case 'image':
+        runs.push({ ...style, italic: true, text: `[image: ${clean(decodeEntities(String(t.text || 'no description')))}]` });
+        break;
       case 'link': {
         const href = String(t.href ?? '');
         // Only addresses the page would link to become live links; any other is shown as text.
         const label = inner(SAFE_LINK.test(href) ? { link: href } : {});
         runs.push(...label);
         const shown = label.map((r) => r.text).join('');
-        if (href && shown.trim() !== href && `mailto:${shown.trim()}` !== href) runs.push({ ...style, muted: true, text: ` (${clean(href)})` });
+        if (href && shown.trim() !== href && `mailto:${shown.trim()}` !== href)
+          runs.push({ ...style, muted: true, text: ` (${clean(href)})` });
         break;
       }
       default:
@@ -91,7 +108,12 @@ function inline(tokens: Token[] | undefined, style: Omit<Run, 'text'>, depth: nu
 }
 
 /** A table cell (or anything inline) as plain text, links with their address. */
-export const plainText = (runs: Run[]) => runs.map((r) => r.text).join('').replace(/\s+/g, ' ').trim();
+export const plainText = (runs: Run[]) =>
+  runs
+    .map((r) => r.text)
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 const ALIGNS = new Set(['left', 'right', 'center']);
 
@@ -118,19 +140,33 @@ export function markdownBlocks(markdown: string, options: { checks: boolean }): 
       const t = token as Tokens.Generic;
       if (depth > MAX_DEPTH) {
         // Deeper than anyone writes on purpose: the rest as written, a line each, without its indentation.
-        const raw = String(t.raw ?? '').split('\n').map((line) => line.trim()).filter(Boolean).join('\n');
+        const raw = String(t.raw ?? '')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .join('\n');
         if (raw) blocks.push({ kind: 'text', runs: [{ text: clean(raw) }], heading: 0, marker: takeMarker(), ...at });
         continue;
       }
       switch (token.type) {
-        case 'space': case 'def': case 'checkbox': break;
-        case 'paragraph': case 'text': {
+        case 'space':
+        case 'def':
+        case 'checkbox':
+          break;
+        case 'paragraph':
+        case 'text': {
           const runs = Array.isArray(t.tokens) ? inline(t.tokens, {}, depth) : [{ text: clean(decodeEntities(String(t.text ?? ''))) }];
           if (runs.length > 0) blocks.push({ kind: 'text', runs, heading: 0, marker: takeMarker(), ...at });
           break;
         }
         case 'heading':
-          blocks.push({ kind: 'text', runs: inline(t.tokens, { bold: true }, depth), heading: Number(t.depth) || 3, marker: takeMarker(), ...at });
+          blocks.push({
+            kind: 'text',
+            runs: inline(t.tokens, { bold: true }, depth),
+            heading: Number(t.depth) || 3,
+            marker: takeMarker(),
+            ...at,
+          });
           break;
         case 'code':
           blocks.push({ kind: 'code', text: clean(String(t.text ?? '')), ...at });
@@ -180,7 +216,8 @@ export function markdownBlocks(markdown: string, options: { checks: boolean }): 
         }
         default:
           if (Array.isArray(t.tokens)) visit(t.tokens, indent, quote, depth + 1, takeMarker());
-          else if (typeof t.text === 'string' && t.text.trim()) blocks.push({ kind: 'text', runs: [{ text: clean(t.text) }], heading: 0, marker: takeMarker(), ...at });
+          else if (typeof t.text === 'string' && t.text.trim())
+            blocks.push({ kind: 'text', runs: [{ text: clean(t.text) }], heading: 0, marker: takeMarker(), ...at });
       }
     }
   };

@@ -41,14 +41,22 @@ function stepHead(step: PrintStep, col: Column, underHeading: boolean): Piece {
     const titleEnd = doc.y;
     let signEnd: number;
     if (step.finished) {
-      doc.font('bold').fontSize(SIZE.small).fillColor(INK).text(step.finished.by, right - SIGN_WIDTH, y + 1, { width: SIGN_WIDTH, align: 'right', lineGap: LINE_GAP });
+      doc
+        .font('bold')
+        .fontSize(SIZE.small)
+        .fillColor(INK)
+        .text(step.finished.by, right - SIGN_WIDTH, y + 1, { width: SIGN_WIDTH, align: 'right', lineGap: LINE_GAP });
       doc.font('regular').fillColor(MUTED).text(step.finished.at, { width: SIGN_WIDTH, align: 'right', lineGap: LINE_GAP });
       signEnd = doc.y;
     } else {
       signEnd = drawSignBlanks(f, right - SIGN_WIDTH, y + 3, SIGN_WIDTH);
     }
     doc.y = Math.max(titleEnd, signEnd, y + STEP_BOX) + 2;
-    const meta: Run[] = [{ text: 'Owner: ', muted: true }, { text: step.owner, bold: true }, { text: '     Due: ', muted: true }];
+    const meta: Run[] = [
+      { text: 'Owner: ', muted: true },
+      { text: step.owner, bold: true },
+      { text: '     Due: ', muted: true },
+    ];
     meta.push(step.due ? { text: step.due, bold: true } : { text: 'no due time' });
     if (step.overdue) meta.push({ text: ' (overdue)', bold: true });
     if (step.estimate) meta.push({ text: '     Estimate: ', muted: true }, { text: step.estimate });
@@ -103,7 +111,9 @@ export function titlePiece(d: PrintDocument, col: Column): Piece {
     const qrSize = 78;
     const qr = d.link?.qr ?? null;
     const textWidth = col.width - (qr ? qrSize + 24 : 0);
-    drawRuns(f, [{ text: `${d.kindLabel.toUpperCase()} · PRINTED ${d.printedAt.toUpperCase()}` }], col.left, textWidth, SIZE.small, { color: MUTED });
+    drawRuns(f, [{ text: `${d.kindLabel.toUpperCase()} · PRINTED ${d.printedAt.toUpperCase()}` }], col.left, textWidth, SIZE.small, {
+      color: MUTED,
+    });
     doc.y += 2;
     drawRuns(f, [{ text: d.title }], col.left, textWidth, SIZE.title, { bold: true });
     doc.y += 4;
@@ -119,9 +129,20 @@ export function titlePiece(d: PrintDocument, col: Column): Piece {
       let end = y;
       d.fillIn.forEach((label, i) => {
         const x = col.left + i * each;
-        doc.font('regular').fontSize(SIZE.small).fillColor(MUTED).text(label, x, y, { width: each - 12, lineBreak: false });
+        doc
+          .font('regular')
+          .fontSize(SIZE.small)
+          .fillColor(MUTED)
+          .text(label, x, y, { width: each - 12, lineBreak: false });
         const base = y + 24;
-        doc.save().lineWidth(0.7).strokeColor(INK).moveTo(x, base).lineTo(x + each - 12, base).stroke().restore();
+        doc
+          .save()
+          .lineWidth(0.7)
+          .strokeColor(INK)
+          .moveTo(x, base)
+          .lineTo(x + each - 12, base)
+          .stroke()
+          .restore();
         end = Math.max(end, base + 2);
       });
       doc.fillColor(INK);
@@ -137,7 +158,11 @@ export function titlePiece(d: PrintDocument, col: Column): Piece {
 export function introPieces(d: PrintDocument, col: Column): Piece[] {
   if (!d.intro) return [];
   return [
-    ...markdownBlocks(d.intro.markdown, { checks: false }).map((block): Piece => (f) => drawBlock(f, col, block, null)),
+    ...markdownBlocks(d.intro.markdown, { checks: false }).map(
+      (block): Piece =>
+        (f) =>
+          drawBlock(f, col, block, null),
+    ),
     (f) => {
       f.doc.y += 4;
     },
@@ -166,4 +191,3 @@ export function groupHead(group: PrintGroup, col: Column): Piece {
 export function emptyPiece(d: PrintDocument, col: Column): Piece {
   return (f) => drawRuns(f, [{ text: d.empty, italic: true }], col.left, col.width, SIZE.body);
 }
-

@@ -38,7 +38,11 @@ export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
 
   const col: Column = { left: MARGINS.left, width: pdf.page.width - MARGINS.left - MARGINS.right };
   const frame: Frame = {
-    doc: pdf, left: col.left, width: col.width, top: MARGINS.top, bottom: pdf.page.height - MARGINS.bottom,
+    doc: pdf,
+    left: col.left,
+    width: col.width,
+    top: MARGINS.top,
+    bottom: pdf.page.height - MARGINS.bottom,
     pageHeight: pdf.page.height - MARGINS.top - MARGINS.bottom,
     newPage: () => {
       pdf.addPage();
@@ -65,7 +69,7 @@ export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
   const place = (pieces: Piece[], keepWith: Piece[] = []) => {
     const height = measure(pieces);
     const withNext = keepWith.length > 0 ? height + measure(keepWith) : height;
-    if (!atTop() && (withNext > room() && withNext <= pageHeight || height > room() && height <= pageHeight)) frame.newPage();
+    if (!atTop() && ((withNext > room() && withNext <= pageHeight) || (height > room() && height <= pageHeight))) frame.newPage();
     if (height <= room()) {
       for (const piece of pieces) piece(frame);
       return;
@@ -89,7 +93,8 @@ export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
   for (const group of d.groups) {
     const first = group.steps[0];
     const firstPieces = first ? stepPieces(first, col, group.heading !== null) : [];
-    if (group.heading !== null) place([groupHead(group, col)], firstPieces.length > 0 ? [firstPieces[0] as Piece, ...firstPieces.slice(1, 2)] : []);
+    if (group.heading !== null)
+      place([groupHead(group, col)], firstPieces.length > 0 ? [firstPieces[0] as Piece, ...firstPieces.slice(1, 2)] : []);
     group.steps.forEach((step, i) => place(i === 0 ? firstPieces : stepPieces(step, col)));
     steps += group.steps.length;
   }
@@ -111,11 +116,22 @@ function decoratePages(pdf: PDFKit.PDFDocument, d: PrintDocument, col: Column): 
     pdf.page.margins.bottom = 0;
     pdf.font('regular').fontSize(8).fillColor(MUTED);
     pdf.text(d.header, col.left, 26, { width: col.width, height: 10, ellipsis: true, lineBreak: false });
-    pdf.save().lineWidth(0.5).strokeColor(LINE).moveTo(col.left, 40).lineTo(col.left + col.width, 40).stroke().restore();
+    pdf
+      .save()
+      .lineWidth(0.5)
+      .strokeColor(LINE)
+      .moveTo(col.left, 40)
+      .lineTo(col.left + col.width, 40)
+      .stroke()
+      .restore();
     const footY = pdf.page.height - 34;
     pdf.font('regular').fontSize(8).fillColor(MUTED);
     pdf.text(d.kindLabel, col.left, footY, { width: col.width / 2, lineBreak: false });
-    pdf.text(`Page ${i - range.start + 1} of ${range.count}`, col.left + col.width / 2, footY, { width: col.width / 2, align: 'right', lineBreak: false });
+    pdf.text(`Page ${i - range.start + 1} of ${range.count}`, col.left + col.width / 2, footY, {
+      width: col.width / 2,
+      align: 'right',
+      lineBreak: false,
+    });
     pdf.fillColor(INK);
     pdf.page.margins.bottom = bottomMargin;
   }

@@ -5,12 +5,26 @@
  */
 
 const MINUTE_UNITS: Record<string, number> = {
-  m: 1, min: 1, mins: 1, minute: 1, minutes: 1,
-  h: 60, hr: 60, hrs: 60, hour: 60, hours: 60,
+  m: 1,
+  min: 1,
+  mins: 1,
+  minute: 1,
+  minutes: 1,
+  h: 60,
+  hr: 60,
+  hrs: 60,
+  hour: 60,
+  hours: 60,
 };
 const DAY_UNITS: Record<string, number> = {
-  d: 1440, day: 1440, days: 1440,
-  w: 10080, wk: 10080, wks: 10080, week: 10080, weeks: 10080,
+  d: 1440,
+  day: 1440,
+  days: 1440,
+  w: 10080,
+  wk: 10080,
+  wks: 10080,
+  week: 10080,
+  weeks: 10080,
 };
 
 /** Sums "<number> <unit>" parts, e.g. "1h30m" or "1 hour 30 minutes", in minutes. */
@@ -60,11 +74,19 @@ export interface ReviewInterval {
 }
 
 const REVIEW_UNITS: Record<string, { unit: 'day' | 'month'; factor: number }> = {
-  d: { unit: 'day', factor: 1 }, day: { unit: 'day', factor: 1 }, days: { unit: 'day', factor: 1 },
-  w: { unit: 'day', factor: 7 }, week: { unit: 'day', factor: 7 }, weeks: { unit: 'day', factor: 7 },
-  mo: { unit: 'month', factor: 1 }, month: { unit: 'month', factor: 1 }, months: { unit: 'month', factor: 1 },
-  y: { unit: 'month', factor: 12 }, yr: { unit: 'month', factor: 12 },
-  year: { unit: 'month', factor: 12 }, years: { unit: 'month', factor: 12 },
+  d: { unit: 'day', factor: 1 },
+  day: { unit: 'day', factor: 1 },
+  days: { unit: 'day', factor: 1 },
+  w: { unit: 'day', factor: 7 },
+  week: { unit: 'day', factor: 7 },
+  weeks: { unit: 'day', factor: 7 },
+  mo: { unit: 'month', factor: 1 },
+  month: { unit: 'month', factor: 1 },
+  months: { unit: 'month', factor: 1 },
+  y: { unit: 'month', factor: 12 },
+  yr: { unit: 'month', factor: 12 },
+  year: { unit: 'month', factor: 12 },
+  years: { unit: 'month', factor: 12 },
 };
 
 /** A review interval such as `90d`, `6mo` or `1y`; months and years stay calendar months. */

@@ -36,7 +36,10 @@ function trimBlankLines(lines: string[]): string {
  */
 export function parseRunbook(source: string): ParseResult {
   const problems: ParseProblem[] = [];
-  const lines = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = source
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
 
   if (lines[0]?.trimEnd() !== '---') {
@@ -176,7 +179,15 @@ function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
   if (title === '') problems.push({ line: section.line, message: 'step heading has no title' });
 
   const step: RunbookStep = {
-    title, owner: null, estimate: null, estimateMinutes: null, due: null, income: null, optional: null, body: '', checks: [],
+    title,
+    owner: null,
+    estimate: null,
+    estimateMinutes: null,
+    due: null,
+    income: null,
+    optional: null,
+    body: '',
+    checks: [],
   };
   const seen = new Set<AttributeKey>();
   let bodyStart = 0;

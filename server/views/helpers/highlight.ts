@@ -12,6 +12,7 @@ export function highlight(value: unknown): Handlebars.SafeString {
   if (typeof value !== 'string') return new Handlebars.SafeString('');
   let html = '';
   let open = false;
+  // eslint-disable-next-line no-control-regex -- SQLite's snippet() marks matches with these two characters
   for (const part of value.split(/([\u0002\u0003])/)) {
     if (part === OPEN) {
       if (!open) html += '<mark>';
