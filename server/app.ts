@@ -2,7 +2,7 @@ import path from 'node:path';
 import express from 'express';
 import type { Config } from './config';
 import type { Db } from './db/open';
-import { errorHandler, NotFoundError } from './http/errors';
+import { errorHandler, NotFoundError, NotSavedError } from './http/errors';
 import { groupCommit } from './db/group-commit';
 import { csrfProtection } from './http/csrf';
 import { apiHeaders, pageHeaders } from './http/headers';
@@ -54,9 +54,17 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
 
   // One instance of each, shared by the API and the pages: a batch's transaction must be
   // one, whichever chain a request goes through.
-  const commit = groupCommit(db, () => {
-    forgetCachedRuns(db);
-    forgetTokenActors(db);
+  const handleError = errorHandler(log, views);
+  const commit = groupCommit(db, {
+    onRollback: () => {
+      forgetCachedRuns(db);
+      forgetTokenActors(db);
+    },
+    // A lost commit is answered by the one error handler, like any other failure.
+    onFailure: (req, res, cause) => {
+      (log ?? console.error)(cause);
+      handleError(new NotSavedError(), req, res, () => {});
+    },
   });
   const who = authenticate(db);
   const gate = setupGate(db);
@@ -106,6 +114,6 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);
   });
-  app.use(errorHandler(log, views));
+  app.use(handleError);
   return app;
 }

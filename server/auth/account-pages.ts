@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
+import { formPage } from '../http/forms';
 import type { Views } from '../views/engine';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
@@ -27,8 +28,7 @@ export function accountPages({ db, views }: { db: Db; views: Views }): Router {
   router.post('/account/tokens', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'tokens.create' });
-    res.locals.formView = 'auth/account';
-    res.locals.formData = data(actor);
+    formPage(res, 'auth/account', () => data(actor));
     const { name } = validate(tokenForm, req.body);
     const { token } = issueApiToken(db, actor.id, name, { actorId: actor.id, address: req.ip ?? null });
     // Shown once, on this response only: it is stored as a hash and cannot be shown again.

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
+import { formPage } from '../http/forms';
 import { sql } from '../db/statements';
 import { LINK_TARGET, findLiveAccessLink, findOpenInvitation, markInvitationUsed } from './links';
 import { AppError, NotFoundError } from '../http/errors';
@@ -43,8 +44,7 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
   });
 
   router.post('/sign-in', async (req, res) => {
-    res.locals.formView = 'auth/sign-in';
-    res.locals.formData = { title: 'Sign in', narrow: true, next: safeNext(req.body?.next) };
+    formPage(res, 'auth/sign-in', () => ({ title: 'Sign in', narrow: true, next: safeNext(req.body?.next) }));
     const input = validate(signInForm, req.body);
     await signIn(db, req, res, input.email, input.password);
     res.redirect(303, safeNext(req.body?.next));
@@ -69,8 +69,7 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
 
   router.post('/setup/:token', async (req, res) => {
     const token = req.params.token;
-    res.locals.formView = 'auth/setup';
-    res.locals.formData = { title: 'Set up', narrow: true, token, passwordHint: PASSWORD_HINT };
+    formPage(res, 'auth/setup', () => ({ title: 'Set up', narrow: true, token, passwordHint: PASSWORD_HINT }));
     if (!setupTokenValid(db, token)) throw new NotFoundError('This set-up link');
     const input = validate(setupForm, req.body);
     checkPassword(input.password, input);
@@ -129,8 +128,7 @@ export function authPages({ db, views }: { db: Db; views: Views }): Router {
 
   router.post('/invite/:token', async (req, res) => {
     const { invitation, person } = openInvitation(req);
-    res.locals.formView = 'auth/invite';
-    res.locals.formData = { title: 'Welcome', narrow: true, person, token: req.params.token, passwordHint: PASSWORD_HINT };
+    formPage(res, 'auth/invite', () => ({ title: 'Welcome', narrow: true, person, token: req.params.token, passwordHint: PASSWORD_HINT }));
     const input = validate(passwordForm, req.body);
     checkPassword(input.password, person);
     const hash = await hashPassword(input.password);

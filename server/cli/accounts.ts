@@ -6,6 +6,8 @@ import { audit } from '../audit/repo';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { issueApiToken } from '../auth/tokens';
 import { findPersonByEmail, insertPerson } from '../people/repo';
+import { BadRequestError } from '../http/errors';
+import { validate } from '../http/validate';
 
 export class CliInputError extends Error {}
 
@@ -30,9 +32,12 @@ const userFlags = z.object({
 });
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new CliInputError(result.error.issues.map((i) => i.message).join('; '));
-  return result.data;
+  try {
+    return validate(schema, input, 'flags', { besideField: true });
+  } catch (error) {
+    if (error instanceof BadRequestError) throw new CliInputError(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -1,11 +1,24 @@
-import type { RequestHandler, Response } from 'express';
-import { errorBody, AppError } from '../http/errors';
+import type { Request, RequestHandler, Response } from 'express';
 
 /** What group commit needs of the database: better-sqlite3's Database fits. */
 export interface Committable {
   exec(sql: string): unknown;
   readonly inTransaction: boolean;
 }
+
+export interface GroupCommitOptions {
+  /** After a failed commit: drop caches of the rolled-back state (cached JSON keyed by revision). */
+  onRollback?: () => void;
+  /**
+   * Answers a request whose changes were lost with the failed commit. The app passes its one
+   * error handler (JSON for the API, an error page for a form); the response is as the route
+   * left it, minus the headers that described what it had sent.
+   */
+  onFailure: (req: Request, res: Response, cause: Error) => void;
+}
+
+/** Headers that described the answer the route wrote, which the failure replaces. */
+const ANSWER_HEADERS = ['content-length', 'content-type', 'content-encoding', 'location', 'set-cookie', 'etag'];
 
 /**
  * Group commit. With `synchronous = FULL` every commit waits for the disk, and a disk sync
@@ -14,10 +27,10 @@ export interface Committable {
  * `db.transaction()` becomes a savepoint inside it, still all-or-nothing), and it is
  * committed once, right after that turn. Every response written meanwhile, reads included,
  * is held until the commit is on disk: nothing is acknowledged, and no one sees anything,
- * that a power cut could take back. If the commit fails, all of them answer 500, and
- * `onRollback` lets caches of the lost state be dropped.
+ * that a power cut could take back. If the commit fails, each held response is replaced by
+ * `onFailure`'s answer.
  */
-export function groupCommit(db: Committable, onRollback: () => void = () => {}): RequestHandler {
+export function groupCommit(db: Committable, { onRollback = () => {}, onFailure }: GroupCommitOptions): RequestHandler {
   let open = false;
   let held: ((failure: Error | null) => void)[] = [];
 
@@ -29,7 +42,6 @@ export function groupCommit(db: Committable, onRollback: () => void = () => {}):
     } catch (error) {
       failure = error as Error;
       if (db.inTransaction) db.exec('ROLLBACK');
-      // Anything derived from the rolled-back state (cached JSON keyed by revision) is void.
       onRollback();
     }
     const waiting = held;
@@ -47,11 +59,10 @@ export function groupCommit(db: Committable, onRollback: () => void = () => {}):
     res.end = ((...args: unknown[]) => {
       if (!open) return end(...args);
       held.push((failure) => {
+        res.end = end as Response['end'];
         if (!failure || res.headersSent) return end(...args);
-        res.statusCode = 500;
-        res.removeHeader('Content-Length');
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        end(JSON.stringify(errorBody(new AppError(500, 'not-saved', 'The change could not be saved; nothing was changed. Try again.'))));
+        for (const name of ANSWER_HEADERS) res.removeHeader(name);
+        onFailure(req, res, failure);
       });
       return res;
     }) as Response['end'];

@@ -3,11 +3,11 @@ import { sql } from '../db/statements';
 import { ConflictError, UnprocessableError } from '../http/errors';
 import { audit } from '../audit/repo';
 import { deactivatePerson } from '../people/lifecycle';
-import { findPerson, type PersonRow } from '../people/repo';
+import { type PersonRow } from '../people/repo';
 import { findRole } from '../people/roles-repo';
 import { recordEvent } from '../runs/repo';
 import { tellHandedOff } from '../notify/compose';
-import { refuseIfAway } from '../people/absences';
+import { stepRecipient } from '../people/owners';
 
 /**
  * Hand off everything: all of a person's open steps (or those of one role) to someone else in
@@ -50,12 +50,8 @@ export interface HandOffInput {
 
 /** The recipient, or a refusal naming the field: unknown, inactive, the same person, or away. */
 export function checkRecipient(db: Db, from: PersonRow, toId: number, now: Date): PersonRow {
-  const to = findPerson(db, toId);
-  if (!to) throw new UnprocessableError('unknown-person', `to: person ${toId} does not exist`, 'to');
-  if (!to.active) throw new UnprocessableError('inactive-person', `to: ${to.name} is inactive and cannot take steps`, 'to');
-  if (to.id === from.id) throw new UnprocessableError('same-person', `to: choose someone other than ${from.name}`, 'to');
-  refuseIfAway(db, to, 'to', now);
-  return to;
+  if (toId === from.id) throw new UnprocessableError('same-person', `to: choose someone other than ${from.name}`, 'to');
+  return stepRecipient(db, toId, 'to', now);
 }
 
 export function checkRole(db: Db, roleId: number | null): void {

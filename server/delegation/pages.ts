@@ -8,7 +8,7 @@ import { authorize, can } from '../access/policy';
 import { listPeople, type PersonRow } from '../people/repo';
 import { listRoles } from '../people/roles-repo';
 import { loadPerson } from '../people/load';
-import { besideField, readForm } from '../http/forms';
+import { besideField, readForm, formPage } from '../http/forms';
 import { currentAbsence, peopleAwayToday } from '../people/absences';
 import { authorizeHandOff } from './api';
 import { checkRecipient, checkRole, handOff, stepsToHandOff } from './handoff';
@@ -82,8 +82,7 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
     const parsed = previewForm.safeParse(query);
     // Built once: the page itself, or the page beside an error (the error handler reads formData).
     const data = handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' });
-    res.locals.formView = 'delegation/handoff';
-    res.locals.formData = data;
+    formPage(res, 'delegation/handoff', () => data);
     const chosen = readForm(previewForm, query);
     if (chosen.to !== undefined) {
       besideField(() => checkRecipient(db, from, chosen.to as number, new Date()));
@@ -96,8 +95,10 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
     const actor = requireActor(req);
     const from = loadFrom(req, actor);
     const parsed = handOffForm.safeParse(req.body ?? {});
-    res.locals.formView = 'delegation/handoff';
-    res.locals.formData = { ...handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' }), previewed: parsed.success };
+    formPage(res, 'delegation/handoff', () => ({
+      ...handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' }),
+      previewed: parsed.success,
+    }));
     const input = readForm(handOffForm, req.body);
     const options = { offboard: input.offboard === 'yes', giveRoles: input.giveRoles === 'yes' };
     authorizeHandOff(actor, from.id, options);

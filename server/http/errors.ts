@@ -34,9 +34,17 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** 409: the change collides with the current state. `details.field` names the input at fault (as for any AppError). */
 export class ConflictError extends AppError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(409, code, message, undefined, details);
+  constructor(code: string, message: string, { field, ...details }: Record<string, unknown> & { field?: string } = {}) {
+    super(409, code, message, field, details);
+  }
+}
+
+/** A change lost with its group commit (server/db/group-commit.ts): nothing of it was saved. */
+export class NotSavedError extends AppError {
+  constructor() {
+    super(500, 'not-saved', 'The change could not be saved; nothing was changed. Try again.');
   }
 }
 
@@ -113,7 +121,8 @@ export function errorHandler(log: (error: unknown) => void = console.error, view
           res,
           formView,
           {
-            ...(res.locals.formData as Record<string, unknown>),
+            // Built only now (server/http/forms.ts formPage): most posts never need it.
+            ...(typeof res.locals.formData === 'function' ? res.locals.formData() : res.locals.formData),
             values: formValues(req.body),
             errors: { [failure.field]: failure.message },
             csrfToken: req.session?.csrf_token,

@@ -1,16 +1,25 @@
+import type { Response } from 'express';
 import { z } from 'zod';
-import { AppError, BadRequestError } from './errors';
+import { AppError } from './errors';
+import { validate } from './validate';
+
+/**
+ * Names the form a page route shows, so that the one error handler can show it again with an
+ * error beside its field and what was typed. `data` is what the form's page needs around the
+ * form; pass a function where that costs queries, so it is built only if an error shows it.
+ */
+export function formPage(res: Response, view: string, data: FormData | (() => FormData)): void {
+  res.locals.formView = view;
+  res.locals.formData = data;
+}
+type FormData = Record<string, unknown>;
 
 /** A required text field with messages written for a form. */
 export const text = (max: number, empty: string) => z.string(empty).trim().min(1, empty).max(max, `Keep it under ${max} characters.`);
 
 /** Parses a form; the first problem becomes a 400 with its own message, beside its field. */
 export function readForm<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue && issue.path.length > 0 ? String(issue.path[0]) : 'form';
-  throw new BadRequestError(issue?.message ?? 'Check this field.', field);
+  return validate(schema, body ?? {}, 'form', { besideField: true });
 }
 
 /**

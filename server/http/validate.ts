@@ -1,13 +1,23 @@
 import { z } from 'zod';
 import { BadRequestError } from './errors';
 
-/** Parses input with a zod schema; the first issue becomes a 400 naming its field. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.infer<S> {
+/**
+ * Parses input with a zod schema; the first problem becomes a 400 naming its field (the
+ * input's path, else `where`). The one place zod's errors become ours: the API says
+ * "field: problem"; a form (`besideField`) shows the problem alone, beside its field.
+ */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where = 'body',
+  { besideField = false }: { besideField?: boolean } = {},
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
-  throw new BadRequestError(`${field}: ${issue?.message ?? 'is invalid'}`, field);
+  const problem = issue?.message ?? 'is invalid';
+  throw new BadRequestError(besideField ? problem : `${field}: ${problem}`, field);
 }
 
 /** A positive integer id from a URL segment; anything else is simply not found. */

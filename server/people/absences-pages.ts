@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, isoDay } from '../http/validate';
-import { besideField, readForm } from '../http/forms';
+import { besideField, readForm, formPage } from '../http/forms';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { loadPerson } from './load';
@@ -25,8 +25,7 @@ export function absencePages({ db }: { db: Db }): Router {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id as string, actor);
     authorize(actor, { action: 'person.away', personId: person.id });
-    res.locals.formView = 'people/person';
-    res.locals.formData = personData(db, actor, person);
+    formPage(res, 'people/person', () => personData(db, actor, person));
     const input = readForm(awayForm, req.body);
     const by = { actorId: actor.id, address: req.ip ?? null };
     besideField(() => planAbsence(db, { personId: person.id, from: input.awayFrom, to: input.awayTo, note: input.awayNote }, by), {

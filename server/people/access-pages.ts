@@ -10,7 +10,7 @@ import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam } from '../http/validate';
 import { updatePerson, type PersonRow } from './repo';
 import { activeForm, levelForm } from './forms';
-import { beside, readForm } from '../http/forms';
+import { beside, readForm, formPage } from '../http/forms';
 import { loadPerson } from './load';
 import { personData } from './page-model';
 import { issueSecret, renderWithSecret } from './pages';
@@ -31,8 +31,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.invite', level: person.access_level });
-    res.locals.formView = 'people/person';
-    res.locals.formData = personData(db, actor, person);
+    formPage(res, 'people/person', () => personData(db, actor, person));
     mustBeActive(person, 'invitation');
     beside('invitation', () => refuseReinvite(db, actor, person));
     renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'invitation', publicUrl));
@@ -42,8 +41,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'links.manage' });
-    res.locals.formView = 'people/person';
-    res.locals.formData = personData(db, actor, person);
+    formPage(res, 'people/person', () => personData(db, actor, person));
     mustBeActive(person, 'link');
     renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'link', publicUrl));
   });
@@ -63,8 +61,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
-    res.locals.formView = 'people/person';
-    res.locals.formData = personData(db, actor, person);
+    formPage(res, 'people/person', () => personData(db, actor, person));
     const { level } = readForm(levelForm, req.body);
     if (level !== person.access_level) {
       beside('level', () => db.transaction(() => setAccessLevel(db, actor.id, person, level, req.ip ?? null))());
@@ -76,8 +73,7 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
-    res.locals.formView = 'people/person';
-    res.locals.formData = personData(db, actor, person);
+    formPage(res, 'people/person', () => personData(db, actor, person));
     const { active, confirm } = readForm(activeForm, req.body);
     if (!active && person.active) {
       if (confirm !== 'yes')

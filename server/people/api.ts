@@ -1,14 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { ConflictError } from '../http/errors';
 import { validate } from '../http/validate';
 import { listAssignments, presentAssignment } from './assignments';
 import { requireActor, LEVELS } from '../access/actor';
-import { audit } from '../audit/repo';
 import { authorize } from '../access/policy';
-import { deactivatePerson, setAccessLevel } from './lifecycle';
-import { findPerson, findPersonByEmail, insertPerson, listPeople, updatePerson, type PersonRow } from './repo';
+import { addPerson, deactivatePerson, reactivatePerson, refuseTakenEmail, setAccessLevel } from './lifecycle';
+import { findPerson, listPeople, updatePerson, type PersonRow } from './repo';
 import { loadPerson } from './load';
 import { presentPerson } from './present';
 
@@ -46,13 +44,8 @@ export function peopleRoutes({ db }: { db: Db }): Router {
     const actor = requireActor(req);
     authorize(actor, { action: 'person.invite', level: 'outsourcer' });
     const input = validate(personBody, req.body);
-    const level = input.level ?? (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
-    authorize(actor, { action: 'person.invite', level });
-    if (input.hourlyCost !== undefined) authorize(actor, { action: 'person.see-costs' });
-    if (findPersonByEmail(db, input.email)) {
-      throw new ConflictError('email-taken', `${input.email} already belongs to someone`, { field: 'email' });
-    }
-    const person = insertPerson(db, { ...input, level, hourlyCostCents: toCents(input.hourlyCost) ?? null });
+    const { hourlyCost, ...fields } = input;
+    const person = addPerson(db, actor, { ...fields, ...(hourlyCost !== undefined ? { hourlyCostCents: toCents(hourlyCost) } : {}) });
     res.status(201).json(presentPerson(person, actor));
   });
 
@@ -66,19 +59,13 @@ export function peopleRoutes({ db }: { db: Db }): Router {
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
     const input = validate(personPatch, req.body);
-    const other = input.email ? findPersonByEmail(db, input.email) : undefined;
-    if (other && other.id !== person.id) {
-      throw new ConflictError('email-taken', `${input.email} already belongs to someone`, { field: 'email' });
-    }
+    if (input.email) refuseTakenEmail(db, input.email, person.id);
     db.transaction(() => {
       const { active, level, ...details } = input;
       updatePerson(db, person.id, { ...details, hourlyCostCents: toCents(input.hourlyCost) });
       if (level && level !== person.access_level) setAccessLevel(db, actor.id, person, level, req.ip ?? null);
       if (active === false && person.active) deactivatePerson(db, actor.id, person, req.ip ?? null);
-      if (active === true && !person.active) {
-        updatePerson(db, person.id, { active: true });
-        audit(db, { action: 'person.reactivated', actorId: actor.id, subjectId: person.id, address: req.ip ?? null });
-      }
+      if (active === true && !person.active) reactivatePerson(db, actor.id, person, req.ip ?? null);
     })();
     res.json(presentPerson(findPerson(db, person.id) as PersonRow, actor));
   });

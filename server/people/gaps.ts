@@ -1,19 +1,13 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { stepsOwnedBy } from './roles-repo';
+import { listRoles, stepsOwnedBy } from './roles-repo';
 
 /**
  * Where work depends on nobody: roles no active person fills (with the runbook steps that
  * name them), current steps with no owner at all, and open run steps nobody is assigned to.
  */
 export function listGaps(db: Db) {
-  const emptyRoles = sql(
-    db,
-    `SELECT r.id, r.name FROM roles r
-        WHERE NOT EXISTS (SELECT 1 FROM role_members m JOIN people p ON p.id = m.person_id
-                           WHERE m.role_id = r.id AND p.active = 1)
-        ORDER BY r.name COLLATE NOCASE`,
-  ).all() as { id: number; name: string }[];
+  const emptyRoles = listRoles(db).filter((role) => role.is_gap === 1);
   const unowned = sql(
     db,
     `SELECT b.slug, v.title AS runbook_title, s.position, s.title

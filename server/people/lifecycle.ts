@@ -5,8 +5,50 @@ import { audit } from '../audit/repo';
 import { revokeAllLinks } from '../auth/links';
 import { endSessionsOf } from '../auth/sessions';
 import { revokeAllApiTokens } from '../auth/tokens';
-import type { PersonRow } from './repo';
-import type { Level } from '../access/actor';
+import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from './repo';
+import type { Actor, Level } from '../access/actor';
+import { authorize } from '../access/policy';
+
+/** The level of someone added without one: an outsourcer sees only their own steps; the team starts as members. */
+export const defaultLevel = (kind: PersonRow['kind']): Level => (kind === 'outsourcer' ? 'outsourcer' : 'member');
+
+export interface NewPerson {
+  name: string;
+  email: string;
+  kind: PersonRow['kind'];
+  level?: Level;
+  hourlyCostCents?: number | null;
+  /** false: recorded as inactive (someone who has left, kept for the record); active by default. */
+  active?: boolean;
+}
+
+/**
+ * Adds someone to the team (the API, the People page and the CLI's teammates): at the level
+ * chosen or the usual one for their kind, which the maker must be allowed to give; a cost only
+ * by those who may see costs; an email address belongs to one person.
+ */
+export function addPerson(db: Db, actor: Actor, input: NewPerson): PersonRow {
+  const level = input.level ?? defaultLevel(input.kind);
+  authorize(actor, { action: 'person.invite', level });
+  if (input.hourlyCostCents !== undefined) authorize(actor, { action: 'person.see-costs' });
+  refuseTakenEmail(db, input.email);
+  return insertPerson(db, {
+    name: input.name,
+    email: input.email,
+    kind: input.kind,
+    hourlyCostCents: input.hourlyCostCents ?? null,
+    active: input.active ?? true,
+    level,
+  });
+}
+
+/** An email address belongs to one person: refused for anyone but `ownerId` (the person being edited). */
+export function refuseTakenEmail(db: Db, email: string, ownerId?: number): void {
+  const holder = findPersonByEmail(db, email);
+  if (holder && holder.id !== ownerId) {
+    throw new ConflictError('email-taken', `${email} already belongs to someone on the team.`, { field: 'email' });
+  }
+}
 
 /** Refuses a change that would leave nobody able to run the business. */
 function keepAnOwner(db: Db, target: PersonRow): void {
@@ -34,4 +76,10 @@ export function deactivatePerson(db: Db, actorId: number, target: PersonRow, add
   revokeAllApiTokens(db, target.id);
   revokeAllLinks(db, target.id);
   audit(db, { action: 'person.deactivated', actorId, subjectId: target.id, address });
+}
+
+/** Reactivation restores sign-in by password; links and tokens that ended stay ended. */
+export function reactivatePerson(db: Db, actorId: number, target: PersonRow, address: string | null): void {
+  updatePerson(db, target.id, { active: true });
+  audit(db, { action: 'person.reactivated', actorId, subjectId: target.id, address });
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
-import { findPersonByName, type PersonRow } from './repo';
+import { UnprocessableError } from '../http/errors';
+import { findPerson, findPersonByName, type PersonRow } from './repo';
 import { findRoleByName, insertRole, type RoleRow } from './roles-repo';
-import { today } from './absences';
+import { refuseIfAway, today } from './absences';
 import { sql } from '../db/statements';
 
 /**
@@ -50,4 +51,16 @@ export function ensureOwnerRoles(db: Db, names: Iterable<string>): RoleRow[] {
     created.push(insertRole(db, name, ''));
   }
   return created;
+}
+
+/**
+ * Whom a step may be given to (a reassignment, a hand-off): someone who exists, is active and
+ * is not away today. Refused naming `field`, with nothing changed.
+ */
+export function stepRecipient(db: Db, personId: number, field: string, now: Date = new Date()): PersonRow {
+  const to = findPerson(db, personId);
+  if (!to) throw new UnprocessableError('unknown-person', `${field}: person ${personId} does not exist`, field);
+  if (!to.active) throw new UnprocessableError('inactive-person', `${field}: ${to.name} is inactive and cannot take steps`, field);
+  refuseIfAway(db, to, field, now);
+  return to;
 }

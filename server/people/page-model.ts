@@ -51,7 +51,7 @@ function roleSummary(role: RoleRow, members: RoleMemberRow[]) {
     description: role.description,
     primary: primary ? present(primary) : null,
     backups: members.filter((m) => m.is_primary !== 1).map((m, i) => ({ ...present(m), rank: i + 1 })),
-    gap: !members.some((m) => m.active === 1),
+    gap: role.is_gap === 1,
   };
 }
 

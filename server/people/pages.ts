@@ -5,10 +5,10 @@ import { type Actor, requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { siteUrl } from '../http/site-url';
 import { inviteWithAudit, linkWithAudit } from '../auth/grants';
-import { AppError } from '../http/errors';
-import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from './repo';
+import { updatePerson, type PersonRow } from './repo';
+import { addPerson, refuseTakenEmail } from './lifecycle';
 import { addPersonForm, detailsForm } from './forms';
-import { beside, readForm } from '../http/forms';
+import { beside, readForm, formPage } from '../http/forms';
 import { loadPerson } from './load';
 import { noticeFor } from '../http/notices';
 import { costText, directoryData, personData } from './page-model';
@@ -49,8 +49,6 @@ export function issueSecret(
   return { kind, url: `${base}/l/${token}`, expiresAt };
 }
 
-const emailTaken = (email: string) => new AppError(409, 'email-taken', `${email} already belongs to someone on the team.`, 'email');
-
 /** The directory, adding a person, a person's page and (owners) editing their details. */
 export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
   const router = Router();
@@ -65,21 +63,12 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
     authorize(actor, { action: 'person.invite', level: 'outsourcer' });
-    res.locals.formView = 'people/directory';
-    res.locals.formData = directoryData(db, actor);
+    formPage(res, 'people/directory', () => directoryData(db, actor));
     const input = readForm(addPersonForm, req.body);
-    const level = input.level || (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
-    beside('level', () => authorize(actor, { action: 'person.invite', level }));
-    if (findPersonByEmail(db, input.email)) throw emailTaken(input.email);
     const { person, secret } = db.transaction(() => {
-      const person = insertPerson(db, {
-        name: input.name,
-        email: input.email,
-        kind: input.kind,
-        hourlyCostCents: null,
-        active: true,
-        level,
-      });
+      const person = beside('level', () =>
+        addPerson(db, actor, { name: input.name, email: input.email, kind: input.kind, ...(input.level ? { level: input.level } : {}) }),
+      );
       const secret = input.access === 'none' ? null : issueSecret(db, req, actor, person, input.access, publicUrl);
       return { person, secret };
     })();
@@ -107,11 +96,9 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'person.manage' });
-    res.locals.formView = 'people/edit';
-    res.locals.formData = editData(person);
+    formPage(res, 'people/edit', () => editData(person));
     const input = readForm(detailsForm, req.body);
-    const other = findPersonByEmail(db, input.email);
-    if (other && other.id !== person.id) throw emailTaken(input.email);
+    refuseTakenEmail(db, input.email, person.id);
     updatePerson(db, person.id, { name: input.name, email: input.email, kind: input.kind, hourlyCostCents: input.hourlyCost });
     res.redirect(303, `/people/${person.id}?done=saved`);
   });

@@ -34,14 +34,12 @@ export function findPersonByName(db: Db, name: string): PersonRow | undefined {
 
 export function insertPerson(
   db: Db,
-  person: { name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean; level?: Level },
+  person: { name: string; email: string; kind: 'team' | 'outsourcer'; hourlyCostCents: number | null; active: boolean; level: Level },
 ): PersonRow {
-  // An outsourcer sees only their own steps unless someone decides otherwise.
-  const level = person.level ?? (person.kind === 'outsourcer' ? 'outsourcer' : 'member');
   const { lastInsertRowid } = sql(
     db,
     'INSERT INTO people (name, email, kind, hourly_cost_cents, active, access_level, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, level, new Date().toISOString());
+  ).run(person.name, person.email, person.kind, person.hourlyCostCents, person.active ? 1 : 0, person.level, new Date().toISOString());
   return findPerson(db, Number(lastInsertRowid)) as PersonRow;
 }
 

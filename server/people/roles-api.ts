@@ -28,7 +28,7 @@ export function roleRoutes({ db }: { db: Db }): Router {
         name: role.name,
         description: role.description,
         members: own.map((m) => ({ person: { id: m.person_id, name: m.name, active: m.active === 1 }, primary: m.is_primary === 1 })),
-        gap: !own.some((m) => m.active === 1),
+        gap: role.is_gap === 1,
       };
     });
   };

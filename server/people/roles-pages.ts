@@ -3,13 +3,13 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { authorize } from '../access/policy';
 import { requireActor } from '../access/actor';
-import { AppError, NotFoundError } from '../http/errors';
+import { AppError, ConflictError, NotFoundError } from '../http/errors';
 import { idParam } from '../http/validate';
 import { navItems } from '../views/page-locals';
 import { findPerson } from './repo';
 import { findRoleByName, insertRole, listRoleMembers, removeRoleMember, upsertRoleMember } from './roles-repo';
 import { memberForm, roleForm } from './forms';
-import { readForm } from '../http/forms';
+import { readForm, formPage } from '../http/forms';
 import { noticeFor } from '../http/notices';
 import { loadRole } from './load';
 import { directoryData, roleData } from './page-model';
@@ -27,11 +27,10 @@ export function rolePages({ db, views }: { db: Db; views: Views }): Router {
   router.post('/roles', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'roles.manage' });
-    res.locals.formView = 'people/directory';
-    res.locals.formData = directoryData(db, actor);
+    formPage(res, 'people/directory', () => directoryData(db, actor));
     const input = readForm(roleForm, req.body);
     if (findRoleByName(db, input.roleName))
-      throw new AppError(409, 'role-exists', `A role named “${input.roleName}” already exists.`, 'roleName');
+      throw new ConflictError('role-exists', `A role named “${input.roleName}” already exists.`, { field: 'roleName' });
     const role = insertRole(db, input.roleName, input.roleDescription);
     res.redirect(303, `/roles/${role.id}?done=role-created`);
   });
@@ -46,14 +45,13 @@ export function rolePages({ db, views }: { db: Db; views: Views }): Router {
     const actor = requireActor(req);
     const role = loadRole(db, req.params.id, actor);
     authorize(actor, { action: 'roles.manage' });
-    res.locals.formView = 'people/role';
-    res.locals.formData = roleData(db, actor, role);
+    formPage(res, 'people/role', () => roleData(db, actor, role));
     const input = readForm(memberForm, req.body);
     const person = findPerson(db, input.person);
     if (!person) throw new AppError(422, 'unknown-person', 'Choose a person from the list.', 'person');
     if (!person.active) throw new AppError(422, 'inactive-person', `${person.name} is inactive; reactivate them first.`, 'person');
     if (listRoleMembers(db, role.id).some((m) => m.person_id === person.id)) {
-      throw new AppError(409, 'already-member', `${person.name} is already in this role.`, 'person');
+      throw new ConflictError('already-member', `${person.name} is already in this role.`, { field: 'person' });
     }
     upsertRoleMember(db, role.id, person.id, input.as === 'primary' ? true : undefined);
     res.redirect(303, `/roles/${role.id}?done=member-added`);

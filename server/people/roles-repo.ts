@@ -6,7 +6,17 @@ export interface RoleRow {
   name: string;
   description: string;
   created_at: string;
+  /** 1 when no active person fills the role: its steps depend on nobody. */
+  is_gap: number;
 }
+
+/**
+ * A role is a gap when no active person fills it. Written once, here: every list of roles,
+ * the roles API, the People page and GET /api/gaps read it from this column.
+ */
+const ROLE = `SELECT r.id, r.name, r.description, r.created_at,
+       NOT EXISTS (SELECT 1 FROM role_members m JOIN people p ON p.id = m.person_id WHERE m.role_id = r.id AND p.active = 1) AS is_gap
+  FROM roles r`;
 
 export interface RoleMemberRow {
   role_id: number;
@@ -18,15 +28,15 @@ export interface RoleMemberRow {
 }
 
 export function listRoles(db: Db): RoleRow[] {
-  return sql(db, 'SELECT * FROM roles ORDER BY name COLLATE NOCASE').all() as RoleRow[];
+  return sql(db, `${ROLE} ORDER BY r.name COLLATE NOCASE`).all() as RoleRow[];
 }
 
 export function findRole(db: Db, id: number): RoleRow | undefined {
-  return sql(db, 'SELECT * FROM roles WHERE id = ?').get(id) as RoleRow | undefined;
+  return sql(db, `${ROLE} WHERE r.id = ?`).get(id) as RoleRow | undefined;
 }
 
 export function findRoleByName(db: Db, name: string): RoleRow | undefined {
-  return sql(db, 'SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined;
+  return sql(db, `${ROLE} WHERE r.name = ?`).get(name) as RoleRow | undefined;
 }
 
 export function insertRole(db: Db, name: string, description = ''): RoleRow {

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/open';
+import { formPage } from '../http/forms';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { requireActor } from '../access/actor';
@@ -94,8 +95,8 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
   router.post('/runbooks/new', (req, res) => {
     const actor = writer(req);
     const form = editorForm(req.body);
-    res.locals.formView = 'runbooks/editor';
-    res.locals.formData = { mode: 'new', title: 'New runbook', action: '/runbooks/new' };
+    // Cheap to build, and the parser's problems are added to it: given as it is, not lazily.
+    formPage(res, 'runbooks/editor', { mode: 'new', title: 'New runbook', action: '/runbooks/new' });
     const parsed = parseRunbook(form.source);
     const slug = form.slug || (parsed.ok ? slugFromTitle(parsed.runbook.title) : '');
     const problem = form.slug !== '' || form.action === 'save' ? slugProblem(db, slug) : null;
@@ -134,8 +135,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     if (!current) throw new NotFoundError(`Runbook "${row.slug}"`);
     const form = editorForm(req.body);
     const data: Record<string, unknown> = { ...existing(row, current), base: form.base ?? current.number };
-    res.locals.formView = 'runbooks/editor';
-    res.locals.formData = data;
+    formPage(res, 'runbooks/editor', data);
     const parsed = parseRunbook(form.source);
     if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
     if (form.action === 'preview') {

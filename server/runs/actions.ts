@@ -5,7 +5,7 @@ import { isTeam, type Actor } from '../access/actor';
 import { authorizeInRun } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { sql, transaction, value } from '../db/statements';
-import { refuseIfAway } from '../people/absences';
+import { stepRecipient } from '../people/owners';
 import { tellReassigned } from '../notify/compose';
 
 /**
@@ -214,12 +214,10 @@ function reassignStepNow(db: Db, runId: number, position: number, by: StepActor,
   const actorId = by.actor.id;
   const { run, step } = openStep(db, runId, position, by);
   refuseIfClosed(db, step);
-  const to = findPerson(db, toId);
-  if (!to) throw new UnprocessableError('unknown-person', `to: person ${toId} does not exist`, 'to');
-  if (!to.active) throw new UnprocessableError('inactive-person', `to: ${to.name} is inactive and cannot take steps`, 'to');
-  if (step.assignee_id === to.id) throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${to.name}`);
   const now = new Date();
-  refuseIfAway(db, to, 'to', now);
+  if (step.assignee_id === toId)
+    throw new ConflictError('already-assigned', `"${step.title}" is already assigned to ${personRef(db, toId)?.name}`);
+  const to = stepRecipient(db, toId, 'to', now);
   const from = personRef(db, step.assignee_id);
   const at = now.toISOString();
   // The new assignee hears about it if it is (or becomes) overdue, as the last one did.

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
+import { formPage } from '../http/forms';
 import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError } from '../http/errors';
@@ -158,8 +159,7 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
     const actor = readableBy(req, req.params.slug);
     authorize(actor, { action: 'run.start' });
     const row = loadRunbook(db, req.params.slug);
-    res.locals.formView = 'runbooks/runbook';
-    res.locals.formData = runbookPage(db, actor, row);
+    formPage(res, 'runbooks/runbook', () => runbookPage(db, actor, row));
     const { title } = validate(startForm, req.body);
     const runId = startRun(db, { runbook: row.slug, title, startedBy: actor.id });
     res.redirect(303, `/runs/${runId}`);

@@ -32,7 +32,16 @@ const listTemplates = (dir: string): string[] =>
 export function createViews(root = VIEWS_DIR): Views {
   const hbs = Handlebars.create();
   registerHelpers(hbs);
-  const compile = (file: string) => hbs.compile(fs.readFileSync(file, 'utf8'), { strict: false, knownHelpersOnly: false });
+  const compile = (file: string) => {
+    // hbs.compile() would wait for the first render to compile (and fail there); precompiling
+    // here runs the whole compiler now, so a broken template stops the start with its name.
+    try {
+      const spec = hbs.precompile(fs.readFileSync(file, 'utf8'), { strict: false, knownHelpersOnly: false });
+      return hbs.template(new Function(`return ${spec}`)());
+    } catch (error) {
+      throw new Error(`Template ${path.relative(root, file)}: ${(error as Error).message}`, { cause: error });
+    }
+  };
   for (const file of listTemplates(path.join(root, 'partials'))) {
     hbs.registerPartial(
       path

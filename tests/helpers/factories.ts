@@ -1,6 +1,7 @@
 import type { Db } from '../../server/db/open';
 import { insertPerson, type PersonRow } from '../../server/people/repo';
 import { insertRole, upsertRoleMember } from '../../server/people/roles-repo';
+import { defaultLevel } from '../../server/people/lifecycle';
 import { hashPassword } from '../../server/auth/passwords';
 import type { Level } from '../../server/access/actor';
 import { parseRunbook } from '../../server/runbooks/format/parse';
@@ -26,7 +27,7 @@ export function makePerson(
     kind: overrides.kind ?? (overrides.level === 'outsourcer' ? 'outsourcer' : 'team'),
     hourlyCostCents: overrides.hourlyCostCents ?? null,
     active: overrides.active ?? true,
-    ...(overrides.level ? { level: overrides.level } : {}),
+    level: overrides.level ?? defaultLevel(overrides.kind ?? 'team'),
   });
 }
 

@@ -1,6 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { groupCommit, type Committable } from '../../server/db/group-commit';
+import { errorHandler, NotSavedError } from '../../server/http/errors';
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { openDatabase } from '../../server/db/open';
@@ -62,6 +63,9 @@ describe('with the real app', () => {
 });
 
 describe('with a database whose commit fails', () => {
+  const handleError = errorHandler(() => {});
+  const answerNotSaved = (req: express.Request, res: express.Response) => handleError(new NotSavedError(), req, res, () => {});
+
   function failingDb(): Committable & { log: string[] } {
     const log: string[] = [];
     let inTransaction = false;
@@ -83,7 +87,7 @@ describe('with a database whose commit fails', () => {
     const db = failingDb();
     const app = express();
     const rolledBack: string[] = [];
-    app.use(groupCommit(db, () => rolledBack.push('caches dropped')));
+    app.use(groupCommit(db, { onRollback: () => rolledBack.push('caches dropped'), onFailure: answerNotSaved }));
     app.post('/write', (_req, res) => {
       res.status(201).json({ saved: true });
     });
@@ -94,10 +98,36 @@ describe('with a database whose commit fails', () => {
     expect(rolledBack).toEqual(['caches dropped']);
   });
 
+  test('a form whose commit fails gets the error page from the one error handler, not its redirect', async () => {
+    const db = failingDb();
+    const app = express();
+    const rendered: { view: string; status?: number }[] = [];
+    const views = {
+      render(res: express.Response, view: string, _data?: Record<string, unknown>, options?: { status?: number }) {
+        rendered.push({ view, ...(options?.status ? { status: options.status } : {}) });
+        res
+          .status(options?.status ?? 200)
+          .type('html')
+          .send(`<p>${view}</p>`);
+      },
+    };
+    const handle = errorHandler(() => {}, views);
+    app.use(groupCommit(db, { onFailure: (req, res) => handle(new NotSavedError(), req, res, () => {}) }));
+    app.post('/form', (_req, res) => {
+      res.setHeader('Set-Cookie', 'rb_session=lost; Path=/');
+      res.redirect(303, '/done');
+    });
+    const answer = await request(app).post('/form').set('Accept', 'text/html').expect(500);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.headers['set-cookie']).toBeUndefined();
+    expect(answer.text).toBe('<p>errors/error</p>');
+    expect(rendered).toEqual([{ view: 'errors/error', status: 500 }]);
+  });
+
   test('reads outside a batch are answered at once and open no transaction', async () => {
     const db = failingDb();
     const app = express();
-    app.use(groupCommit(db));
+    app.use(groupCommit(db, { onFailure: answerNotSaved }));
     app.get('/read', (_req, res) => {
       res.json({ ok: true });
     });

@@ -23,13 +23,21 @@ describe('resolveOwner', () => {
     const backup = makePerson(db, { name: 'Ben Backup' });
     const role = makeRole(db, 'Bookkeeper', [primary, backup]);
     const resolved = resolveOwner(db, 'Bookkeeper');
-    expect(resolved).toEqual({ kind: 'role', role, assignee: { id: primary.id, name: 'Bea Books' } });
+    expect(resolved).toEqual({
+      kind: 'role',
+      role: { ...role, is_gap: expect.any(Number) },
+      assignee: { id: primary.id, name: 'Bea Books' },
+    });
   });
 
   test('matches a role name in any case', () => {
     const member = makePerson(db, { name: 'Rita Refunds' });
     const role = makeRole(db, 'Customer support VA', [member]);
-    expect(resolveOwner(db, 'CUSTOMER support va')).toEqual({ kind: 'role', role, assignee: { id: member.id, name: 'Rita Refunds' } });
+    expect(resolveOwner(db, 'CUSTOMER support va')).toEqual({
+      kind: 'role',
+      role: { ...role, is_gap: expect.any(Number) },
+      assignee: { id: member.id, name: 'Rita Refunds' },
+    });
   });
 
   test('prefers a role over a person with the same name', () => {
@@ -37,7 +45,7 @@ describe('resolveOwner', () => {
     const lead = makePerson(db, { name: 'Sue Support-Lead' });
     const role = makeRole(db, 'Support', [lead]);
     const resolved = resolveOwner(db, 'support');
-    expect(resolved).toEqual({ kind: 'role', role, assignee: { id: lead.id, name: lead.name } });
+    expect(resolved).toEqual({ kind: 'role', role: { ...role, is_gap: expect.any(Number) }, assignee: { id: lead.id, name: lead.name } });
     expect(resolved.kind === 'role' && resolved.assignee?.id).not.toBe(person.id);
   });
 
@@ -55,12 +63,12 @@ describe('resolveOwner', () => {
   test('resolves a role whose members are all inactive with no assignee', () => {
     const gone = makePerson(db, { name: 'Gone Editor', active: false });
     const role = makeRole(db, 'Audio editor', [gone]);
-    expect(resolveOwner(db, 'Audio editor')).toEqual({ kind: 'role', role, assignee: null });
+    expect(resolveOwner(db, 'Audio editor')).toEqual({ kind: 'role', role: { ...role, is_gap: expect.any(Number) }, assignee: null });
   });
 
   test('resolves an empty role with no assignee', () => {
     const role = makeRole(db, 'Content VA');
-    expect(resolveOwner(db, 'Content VA')).toEqual({ kind: 'role', role, assignee: null });
+    expect(resolveOwner(db, 'Content VA')).toEqual({ kind: 'role', role: { ...role, is_gap: expect.any(Number) }, assignee: null });
   });
 
   test("resolves a person's name to that person", () => {
@@ -138,6 +146,6 @@ describe('ensureOwnerRoles', () => {
   test('resolves a created role as an empty role', () => {
     const [role] = ensureOwnerRoles(db, ['Webinar producer']);
     expect(role).toBeDefined();
-    expect(resolveOwner(db, 'Webinar producer')).toEqual({ kind: 'role', role, assignee: null });
+    expect(resolveOwner(db, 'Webinar producer')).toEqual({ kind: 'role', role: { ...role, is_gap: expect.any(Number) }, assignee: null });
   });
 });
