@@ -67,7 +67,7 @@ export function dependencePage(report: DependenceReport, actor: Actor) {
           ...c,
           load: duration(c.minutesPerMonth),
           cost: c.costPerMonthCents === null ? null : money(c.costPerMonthCents),
-          backup: c.reason === 'backup',
+          inRole: c.reason === 'in the role',
         })),
       };
     }),

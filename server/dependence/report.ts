@@ -108,10 +108,11 @@ function handOffNext(
     .filter((s) => s.assignee !== null && ownerIds.has(s.assignee.id) && s.minutesPerMonth > 0)
     .sort((a, b) => rank(a) - rank(b) || b.minutesPerMonth - a.minutesPerMonth || a.runbook.title.localeCompare(b.runbook.title))
     .map((s) => {
+      // The role's other members (its primary, when the owner is only a backup, then its backups), then the lightest loads.
       const backups = s.role ? ctx.membersOf(s.role.id).filter((m) => !ownerIds.has(m.person_id)) : [];
       const chosen = new Set(backups.map((m) => m.person_id));
       const others = lightest.filter((p) => !chosen.has(p.id)).slice(0, Math.max(0, CANDIDATES - backups.length));
-      const candidate = (id: number, reason: 'backup' | 'lightest load') => {
+      const candidate = (id: number, reason: 'in the role' | 'lightest load') => {
         const person = ctx.byId.get(id) as WorkerRow;
         return {
           person: named(person),
@@ -129,7 +130,7 @@ function handOffNext(
         carriedBy: s.assignee,
         role: s.role,
         candidates: [
-          ...backups.slice(0, CANDIDATES).map((m) => candidate(m.person_id, 'backup')),
+          ...backups.slice(0, CANDIDATES).map((m) => candidate(m.person_id, 'in the role')),
           ...others.map((p) => candidate(p.id, 'lightest load')),
         ],
         // A role's step changes hands on the role page (a new primary); a step naming a person, in its text.

@@ -110,7 +110,11 @@ export function simulateStepAway(db: Db, input: { person: PersonRow; from: strin
     else others.push({ ...item, who: instead, fix: handOff });
   }
 
-  const byDate = (a: AwayItem, b: AwayItem) => (a.dueAt ?? a.startsAt ?? '').localeCompare(b.dueAt ?? b.startsAt ?? '');
+  // By when it is due (or starts), then runbook and step: the same answer every time.
+  const byDate = (a: AwayItem, b: AwayItem) =>
+    (a.dueAt ?? a.startsAt ?? '').localeCompare(b.dueAt ?? b.startsAt ?? '') ||
+    a.runbook.title.localeCompare(b.runbook.title) ||
+    a.step.position - b.step.position;
   for (const list of [nobody, self, others]) list.sort(byDate);
   const days = (rangeEnd.getTime() - start.getTime()) / DAY_MS;
   const loads = loadByPerson(work);
