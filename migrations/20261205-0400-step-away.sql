@@ -22,3 +22,16 @@ CREATE INDEX runs_started ON runs (started_at, runbook_id);
 -- Who completed what and when, for the owner's monthly trend and the runbooks only the owner
 -- works: person by person, a date range, read from the index alone (skipped steps are not in it).
 CREATE INDEX run_steps_completed ON run_steps (completed_by, completed_at, estimate_minutes, run_id) WHERE status = 'complete';
+
+-- The workload model reads every step of every current runbook; that list changes only when a
+-- runbook is added, gets a new version, or is archived or restored, so it is kept in memory
+-- until this revision moves.
+INSERT INTO app_meta (key, value) VALUES ('catalog_revision', '0');
+CREATE TRIGGER runbooks_insert_bumps_catalog AFTER INSERT ON runbooks
+BEGIN
+  UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'catalog_revision';
+END;
+CREATE TRIGGER runbooks_change_bumps_catalog AFTER UPDATE OF current_version_id, archived_at ON runbooks
+BEGIN
+  UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'catalog_revision';
+END;

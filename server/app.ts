@@ -36,6 +36,7 @@ import { printPages } from './print/pages';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
 import { dependenceRoutes } from './dependence/api';
+import { forgetCatalog } from './dependence/repo';
 import { dependencePages } from './dependence/pages';
 
 export interface AppDeps {
@@ -59,6 +60,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   const commit = groupCommit(db, () => {
     forgetCachedRuns(db);
     forgetTokenActors(db);
+    forgetCatalog(db);
   });
   const who = authenticate(db);
   const gate = setupGate(db);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { sql, value } from '../db/statements';
 import type { Income } from '../runbooks/format/model';
 
 /** The SQL behind the workload model, the dependence page and the step-away simulator. */
@@ -20,9 +20,24 @@ export interface CurrentStepRow {
   optional: number | null;
 }
 
-/** Every step of the current version of every runbook in use (not archived), runbook by runbook. */
-export function currentSteps(db: Db): CurrentStepRow[] {
-  return sql(
+/**
+ * Every step of the current version of every runbook in use (not archived), runbook by runbook.
+ * Kept per database until the catalog revision moves (a trigger bumps it when a runbook is
+ * added, gets a new version, or is archived or restored): reading 20,000 steps costs far more
+ * than the rest of the model. The rows are shared: never change them.
+ */
+const catalogs = new WeakMap<Db, { revision: string; rows: readonly CurrentStepRow[] }>();
+
+/** Drops the kept catalog (after a rolled-back batch, whose revision numbers will be reused). */
+export function forgetCatalog(db: Db): void {
+  catalogs.delete(db);
+}
+
+export function currentSteps(db: Db): readonly CurrentStepRow[] {
+  const revision = value(db, "SELECT value FROM app_meta WHERE key = 'catalog_revision'").get() as string;
+  const cached = catalogs.get(db);
+  if (cached?.revision === revision) return cached.rows;
+  const rows = sql(
     db,
     `SELECT b.id AS runbook_id, b.slug, v.title AS runbook_title, v.schedule, v.income AS runbook_income, v.owner AS runbook_owner,
             s.position, s.title, s.owner, s.estimate_minutes, s.due, s.income, s.optional
@@ -31,9 +46,10 @@ export function currentSteps(db: Db): CurrentStepRow[] {
       WHERE b.archived_at IS NULL
       ORDER BY v.title COLLATE NOCASE, b.slug, s.position`,
   ).all() as CurrentStepRow[];
+  catalogs.set(db, { revision, rows });
+  return rows;
 }
 
-/** Runs started at or after `since`, per runbook (runs_started: a range of the index alone). */
 /**
  * Without statistics the planner would rather walk every run in runbook order (to group without
  * sorting); the last 90 days are a small part of the history, so the range is read instead.

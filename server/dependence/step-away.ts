@@ -3,8 +3,18 @@ import { sql } from '../db/statements';
 import { UnprocessableError } from '../http/errors';
 import { pickRoleAssignee } from '../people/owners';
 import type { PersonRow } from '../people/repo';
-import { parseDue } from '../runbooks/format/durations';
-import { DAY_MS, loadByPerson, occurrenceCounter, ownerResolver, stepDueAt, workload, type Named, type StepLoad } from './workload';
+import { listRoleMembers } from '../people/roles-repo';
+import {
+  DAY_MS,
+  dueOffset,
+  loadByPerson,
+  occurrenceCounter,
+  ownerResolver,
+  stepDueAt,
+  workload,
+  type Named,
+  type StepLoad,
+} from './workload';
 
 /**
  * The step-away simulator: if this person were away from `from` to `to` (whole days, UTC, as
@@ -67,8 +77,16 @@ export function simulateStepAway(db: Db, input: { person: PersonRow; from: strin
   const self: AwayItem[] = [];
   const others: AwayItem[] = [];
 
+  // Only a step of one of the person's roles, or one that names them, can be theirs.
+  const theirRoles = new Set(
+    listRoleMembers(db)
+      .filter((m) => m.person_id === person.id)
+      .map((m) => m.role_id),
+  );
+  const scheduled = work.steps.filter(
+    (s) => s.runbook.schedule !== null && (s.role ? theirRoles.has(s.role.id) : s.namedPerson?.id === person.id),
+  );
   // A run started shortly before the range may have steps due inside it: look back as far as the longest Due:.
-  const scheduled = work.steps.filter((s) => s.runbook.schedule !== null);
   const lookback = Math.max(0, ...scheduled.map((s) => dueOffsetMinutes(s.due))) * 60_000;
   const occurrences = occurrenceCounter(new Date(Math.max(now.getTime(), start.getTime() - lookback)), new Date(rangeEnd.getTime() - 1));
 
@@ -112,8 +130,12 @@ export function simulateStepAway(db: Db, input: { person: PersonRow; from: strin
 
   // By when it is due (or starts), then runbook and step: the same answer every time.
   const byDate = (a: AwayItem, b: AwayItem) =>
-    (a.dueAt ?? a.startsAt ?? '').localeCompare(b.dueAt ?? b.startsAt ?? '') ||
-    a.runbook.title.localeCompare(b.runbook.title) ||
+    ((a.dueAt ?? a.startsAt ?? '') < (b.dueAt ?? b.startsAt ?? '')
+      ? -1
+      : (a.dueAt ?? a.startsAt ?? '') > (b.dueAt ?? b.startsAt ?? '')
+        ? 1
+        : 0) ||
+    (a.runbook.title < b.runbook.title ? -1 : a.runbook.title > b.runbook.title ? 1 : 0) ||
     a.step.position - b.step.position;
   for (const list of [nobody, self, others]) list.sort(byDate);
   const days = (rangeEnd.getTime() - start.getTime()) / DAY_MS;
@@ -203,12 +225,12 @@ function extraLoad(items: AwayItem[], usualOver: (id: number) => number) {
         extraPercent: usual > 0 ? Math.round((entry.minutes / usual) * 100) : null,
       };
     })
-    .sort((a, b) => b.minutes - a.minutes || a.person.name.localeCompare(b.person.name));
+    .sort((a, b) => b.minutes - a.minutes || (a.person.name < b.person.name ? -1 : 1));
 }
 
 /** How long after a run's start a Due: text falls due, in minutes ("same day": at most a day). */
 function dueOffsetMinutes(due: string | null): number {
-  const offset = due === null ? null : parseDue(due);
+  const offset = dueOffset(due);
   if (!offset) return 0;
   return offset.kind === 'same-day' ? 1440 : offset.minutes;
 }

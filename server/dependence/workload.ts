@@ -1,9 +1,8 @@
 import type { Db } from '../db/open';
 import type { Income } from '../runbooks/format/model';
-import { dueAt, parseDue } from '../runbooks/format/durations';
+import { dueAt, parseDue, type DueOffset } from '../runbooks/format/durations';
 import { occurrencesBetween } from '../runbooks/format/schedule';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
-import { today } from '../people/absences';
 import { activePeople, currentSteps, runsStartedSince, type WorkerRow } from './repo';
 
 /**
@@ -71,7 +70,8 @@ export interface Workload {
 export function ownerResolver(db: Db) {
   const memo = new Map<string, OwnerResolution>();
   return (name: string | null, start: Date, due: Date | null, alsoAway: number | null = null): OwnerResolution => {
-    const key = `${name?.toLowerCase() ?? ''}\n${today(start)}\n${due ? today(due) : ''}\n${alsoAway ?? ''}`;
+    // Days as numbers (absences are whole UTC days): building date strings cost more than the lookup.
+    const key = `${name?.toLowerCase() ?? ''}\n${Math.floor(start.getTime() / DAY_MS)}\n${due ? Math.floor(due.getTime() / DAY_MS) : ''}\n${alsoAway ?? ''}`;
     let found = memo.get(key);
     if (!found) {
       found = resolveOwner(db, name, start, { dueAt: due, alsoAway });
@@ -81,9 +81,21 @@ export function ownerResolver(db: Db) {
   };
 }
 
+const offsets = new Map<string, DueOffset | null>();
+/** A Due: text read once (there are few distinct ones). */
+export function dueOffset(due: string | null): DueOffset | null {
+  if (due === null) return null;
+  let offset = offsets.get(due);
+  if (offset === undefined) {
+    offset = parseDue(due);
+    offsets.set(due, offset);
+  }
+  return offset;
+}
+
 /** When a step with this Due: text falls due for a run started at `start` (null: no due time). */
 export function stepDueAt(due: string | null, start: Date): Date | null {
-  const offset = due === null ? null : parseDue(due);
+  const offset = dueOffset(due);
   return offset ? dueAt(offset, start) : null;
 }
 
