@@ -8,6 +8,7 @@ import type { IncomeKey } from './workload';
 
 const INCOMES: IncomeKey[] = ['direct', 'indirect', 'none', 'unset'];
 export const SHOWN_HAND_OFFS = 10;
+export const SHOWN_UNESTIMATED = 20;
 
 const names = (people: { name: string }[]) =>
   people.length <= 1
@@ -39,7 +40,9 @@ export function dependencePage(report: DependenceReport, actor: Actor) {
     ownerTime: duration(report.ownerMinutesPerMonth),
     totalTime: duration(report.totalMinutesPerMonth),
     share,
-    unestimated: report.unestimatedSteps.map((s) => ({ ...s, who: s.assignee?.name ?? 'nobody' })),
+    unestimatedCount: report.unestimatedSteps.length,
+    unestimated: report.unestimatedSteps.slice(0, SHOWN_UNESTIMATED).map((s) => ({ ...s, who: s.assignee?.name ?? 'nobody' })),
+    moreUnestimated: Math.max(0, report.unestimatedSteps.length - SHOWN_UNESTIMATED),
     people: report.people
       .filter((p) => p.minutesPerMonth > 0 || p.owner)
       .map((p) => ({

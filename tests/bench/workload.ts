@@ -5,8 +5,7 @@
  * in through the store's saveVersion; runs and their steps are inserted directly (startRun for
  * 20,000 runs would write 200,000 notifications and take minutes): the bench measures reading.
  */
-import type { Db } from '../../server/db/open';
-import { openDatabase } from '../../server/db/open';
+import { openDatabase, type Db } from '../../server/db/open';
 import { migrate } from '../../server/db/migrate';
 import { parseRunbook } from '../../server/runbooks/format/parse';
 import { saveVersion } from '../../server/runbooks/repo';
