@@ -35,6 +35,9 @@ import { auditPages } from './audit/pages';
 import { printPages } from './print/pages';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
+import { dependenceRoutes } from './dependence/api';
+import { forgetCatalog } from './dependence/repo';
+import { dependencePages } from './dependence/pages';
 
 export interface AppDeps {
   db: Db;
@@ -59,6 +62,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
     onRollback: () => {
       forgetCachedRuns(db);
       forgetTokenActors(db);
+      forgetCatalog(db);
     },
     // A lost commit is answered by the one error handler, like any other failure.
     onFailure: (req, res, cause) => {
@@ -85,6 +89,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   api.use(meRoutes({ db }));
   api.use(auditRoutes({ db }));
   api.use(delegationRoutes({ db }));
+  api.use(dependenceRoutes({ db }));
   api.use(notifyRoutes({ db, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
@@ -109,6 +114,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(auditPages({ db, views }));
   app.use(delegationPages({ db, views }));
   app.use(notifyPages({ db, views, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
+  app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
   app.use(printPages({ db, views, publicUrl: config.publicUrl ?? null }));
   app.use((req) => {

@@ -36,7 +36,9 @@ export type Rule =
   | { action: 'person.away'; personId: number }
   | { action: 'steps.handoff'; fromId: number }
   | { action: 'notify.choose'; personId: number }
-  | { action: 'outbox.read' };
+  | { action: 'outbox.read' }
+  | { action: 'dependence.read' }
+  | { action: 'step-away.simulate'; personId: number };
 
 export function can(actor: Actor, rule: Rule): boolean {
   // Only a person at a browser may make tokens (a leaked token must not mint its own spares):
@@ -54,6 +56,7 @@ export function can(actor: Actor, rule: Rule): boolean {
     case 'roles.manage':
     case 'gaps.read':
     case 'links.manage':
+    case 'dependence.read':
       return isManager(actor);
     case 'person.invite':
       return isManager(actor) && (rule.level === 'member' || rule.level === 'outsourcer');
@@ -80,6 +83,9 @@ export function can(actor: Actor, rule: Rule): boolean {
       return isManager(actor) || (actor.level === 'member' && rule.fromId === actor.id);
     case 'notify.choose':
       return rule.personId === actor.id;
+    // What happens if someone steps away: one's own, or anyone's for those who run the team.
+    case 'step-away.simulate':
+      return isManager(actor) || (isTeam(actor) && rule.personId === actor.id);
   }
 }
 

@@ -18,5 +18,5 @@ export function groupedWork(db: Db, personId: number, now = new Date()) {
     else if (item.dueAt !== null && item.dueAt <= endOfDay.toISOString()) groups.today.push(item);
     else groups.upcoming.push(item);
   }
-  return { ...groups, count: all.length };
+  return { ...groups, count: all.length, dueWhileAway: all.filter((a) => a.dueWhileAway).length };
 }

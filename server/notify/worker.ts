@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sendPending, type Mailer } from './mailer';
-import { composeDigests, notifyOverdueSteps } from './sweep';
+import { composeDigests, escalateOverdueSteps, notifyOverdueSteps } from './sweep';
 
 /**
  * The background side of notifications: overdue steps and daily digests every half minute,
@@ -22,8 +22,9 @@ export function startNotifier(
   const sweep = () => {
     try {
       const overdue = notifyOverdueSteps(db);
+      const escalated = escalateOverdueSteps(db);
       const digests = composeDigests(db, options.digestHour);
-      if (overdue + digests > 0) log(`Notifications: ${overdue} overdue step(s), ${digests} digest(s)`);
+      if (overdue + escalated + digests > 0) log(`Notifications: ${overdue} overdue step(s), ${escalated} escalated, ${digests} digest(s)`);
     } catch (error) {
       log(`Notifications failed: ${(error as Error).message}`);
     }

@@ -8,7 +8,7 @@ import { presentPerson } from './present';
 import { listPeople, type PersonRow } from './repo';
 import { listRoleMembers, listRoles, rolesOf, type RoleMemberRow, type RoleRow, stepsOwnedBy } from './roles-repo';
 import { listAssignments, presentAssignment } from './assignments';
-import { listAwayPeriods, presentAway, today } from './absences';
+import { absenceEnd, listAwayPeriods, presentAway, stepsDueWhileAway, today } from './absences';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */
 
@@ -157,11 +157,16 @@ export function roleData(db: Db, actor: Actor, role: RoleRow) {
 /** What a person's page shows of delegation: absences, the hand-off, their email rhythm. */
 function personDelegation(db: Db, actor: Actor, person: PersonRow) {
   const now = new Date();
-  const periods = listAwayPeriods(db, person.id, now).map((row) => presentAway(row, now));
+  const rows = listAwayPeriods(db, person.id, now);
+  const periods = rows.map((row) => presentAway(row, now));
+  const current = periods.find((p) => p.now);
+  const dueWhileAway = stepsDueWhileAway(db, person.id, now);
   const mayPlan = person.active === 1 && can(actor, { action: 'person.away', personId: person.id });
   return {
     away: {
-      current: periods.find((p) => p.now) ?? null,
+      // Absences back to back read as one: "away until 13 Dec", not the end of the first.
+      current: current ? { ...current, to: absenceEnd(rows, today(now)) ?? current.to } : null,
+      dueWhileAway: dueWhileAway.length,
       periods,
       mayPlan,
       show: mayPlan || periods.length > 0,

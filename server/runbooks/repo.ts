@@ -30,6 +30,7 @@ export interface VersionRow {
   income: Income | null;
   schedule: string | null;
   review: string | null;
+  escalate: string | null;
   intro: string;
   intro_html: string | null;
   origin: 'import' | 'api' | 'editor';
@@ -111,6 +112,7 @@ export function toRunbook(version: VersionRow, steps: StepRow[]): Runbook {
     income: version.income,
     schedule: version.schedule,
     review: version.review,
+    escalate: version.escalate,
     intro: version.intro,
     steps: steps.map((s): RunbookStep => ({
       title: s.title,
@@ -159,8 +161,8 @@ export function saveVersion(
     const { lastInsertRowid: versionId } = sql(
       db,
       `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
-           tags, income, schedule, review, intro, origin, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tags, income, schedule, review, escalate, intro, origin, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       row.id,
       number,
@@ -174,6 +176,7 @@ export function saveVersion(
       runbook.income,
       runbook.schedule,
       runbook.review,
+      runbook.escalate,
       runbook.intro,
       meta.origin,
       meta.createdBy,

@@ -16,7 +16,7 @@ const startBody = z.object({
   title: z.string().trim().min(1, 'must not be empty').max(200),
 });
 const listQuery = z.object({
-  status: z.enum(['open', 'complete']).optional(),
+  status: z.enum(['open', 'complete', 'overdue']).optional(),
   runbook: z.string().trim().min(1).max(100).optional(),
   assignee: z.coerce.number().int().positive().optional(),
 });

@@ -21,7 +21,7 @@ import { runbookPage } from '../runbooks/page-model';
 import { authorize } from '../access/policy';
 
 const listQuery = z.object({
-  status: z.enum(['open', 'complete']).optional(),
+  status: z.enum(['open', 'complete', 'overdue']).optional(),
   runbook: z.string().trim().max(100).optional(),
   assignee: z.coerce.number().int().positive().optional(),
 });

@@ -62,7 +62,8 @@ export function recordEvent(
 }
 
 export interface RunFilters {
-  status?: 'open' | 'complete';
+  /** 'overdue': open runs with an open step past its due time. */
+  status?: 'open' | 'complete' | 'overdue';
   runbook?: string;
   assignee?: number;
   /** Set for an outsourcer: only runs with their steps, counting only their steps. */
@@ -79,7 +80,9 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
               (SELECT min(due_at) FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open'
                   AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS next_due_at
          FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
-        WHERE (@status IS NULL OR r.status = @status)
+        WHERE (@status IS NULL OR r.status = @status
+               OR (@status = 'overdue' AND r.status = 'open'
+                   AND EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open' AND s.due_at < @now)))
           AND (@runbook IS NULL OR b.slug = @runbook)
           AND (@assignee IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @assignee))
           AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer))
@@ -89,6 +92,7 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
     runbook: filters.runbook ?? null,
     assignee: filters.assignee ?? null,
     viewer: filters.viewer ?? null,
+    now: new Date().toISOString(),
   }) as (RunRow & {
     runbook_slug: string;
     runbook_title: string;

@@ -1,9 +1,10 @@
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError } from '../http/errors';
-import { dueAt, parseDue } from '../runbooks/format/durations';
+import { DEFAULT_ESCALATE, dueAt, escalateAt, parseDue, parseEscalate } from '../runbooks/format/durations';
 import { effectiveOwner } from '../runbooks/format/model';
 import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { resolveOwner } from '../people/owners';
+import { today } from '../people/absences';
 import { ensureVersionHtml } from '../markdown/stored';
 import { recordEvent } from './repo';
 import { sql } from '../db/statements';
@@ -40,18 +41,22 @@ export function startRun(
     const insertStep = sql(
       db,
       `INSERT INTO run_steps (run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
-         estimate_minutes, due_at, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
+         estimate_minutes, due_at, escalate_at, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
     );
     const insertCheck = sql(db, 'INSERT INTO run_checks (run_step_id, idx, text) VALUES (?, ?, ?)');
     const owners = new Map<string, ReturnType<typeof resolveOwner>>();
 
+    const grace = (version.escalate === null ? null : parseEscalate(version.escalate)) ?? DEFAULT_ESCALATE;
+
     runbook.steps.forEach((step, i) => {
       const ownerName = effectiveOwner(runbook, step);
-      const key = ownerName?.toLowerCase() ?? '';
-      const owner = owners.get(key) ?? resolveOwner(db, ownerName, now);
-      owners.set(key, owner);
       const offset = step.due === null ? null : parseDue(step.due);
+      const due = offset ? dueAt(offset, now) : null;
+      // Someone away on the day the step is due does not get it (nor someone away today).
+      const key = `${ownerName?.toLowerCase() ?? ''}\n${due ? today(due) : ''}`;
+      const owner = owners.get(key) ?? resolveOwner(db, ownerName, now, { dueAt: due });
+      owners.set(key, owner);
       const stepRow = stepRows[i];
       if (!stepRow) throw new Error(`step ${i + 1} of version ${version.id} is missing`);
       const { lastInsertRowid: stepId } = insertStep.run(
@@ -64,7 +69,8 @@ export function startRun(
         owner.kind === 'none' ? null : (owner.assignee?.id ?? null),
         step.optional ? 1 : 0,
         step.estimateMinutes,
-        offset ? dueAt(offset, now).toISOString() : null,
+        due ? due.toISOString() : null,
+        due ? escalateAt(due, grace).toISOString() : null,
       );
       step.checks.forEach((text, index) => insertCheck.run(stepId, index, text));
     });

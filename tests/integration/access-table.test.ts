@@ -4,18 +4,19 @@ import { WHO, SIGN_IN, t, people, type Who, type Row } from './access-fixture';
 import { apiRows } from './access-rows-api';
 import { pageRows } from './access-rows-pages';
 import { printRows } from './access-rows-print';
+import { dependenceRows } from './access-rows-dependence';
 
 /**
  * The access table: every route the app serves (read from its router at test time) against
  * every kind of visitor, with the status each must get. Object-level rules are exercised with
- * real ids (access-fixture.ts); the rows are in access-rows-api.ts, access-rows-pages.ts and access-rows-print.ts.
+ * real ids (access-fixture.ts); the rows are in access-rows-api.ts, access-rows-pages.ts, access-rows-print.ts and access-rows-dependence.ts.
  */
 
 afterAll(() => t.cleanup());
 // Unexpected errors (500s) fail the test that caused them, and only that one.
 afterEach(() => expect(t.errors.splice(0)).toEqual([]));
 
-const rows: Row[] = [...apiRows, ...pageRows, ...printRows];
+const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows];
 
 const isApi = (route: string) => route === '/api' || route.startsWith('/api/');
 const key = (method: string, route: string) => `${method} ${route}`;

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isMap, isScalar, type Pair } from 'yaml';
 import { INCOMES, type Income, type ParseProblem, type Runbook, type RunbookStep } from './model';
-import { parseDue, parseEstimate, parseReviewInterval } from './durations';
+import { parseDue, parseEscalate, parseEstimate, parseReviewInterval } from './durations';
 import { cronProblem } from './schedule';
 import { extractChecks } from './checks';
 
@@ -111,6 +111,7 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
     income: null,
     schedule: text_('schedule'),
     review: text_('review'),
+    escalate: text_('escalate'),
   };
   const income = text_('income');
   if (income !== null) {
@@ -124,6 +125,9 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
   }
   if (meta.review !== null && !parseReviewInterval(meta.review)) {
     problems.push({ line: lineOf('review'), message: `review "${meta.review}" is not a duration such as 90d, 6mo or 1y` });
+  }
+  if (meta.escalate !== null && !parseEscalate(meta.escalate)) {
+    problems.push({ line: lineOf('escalate'), message: `escalate "${meta.escalate}" is not a grace time such as 4h, 2d or 1 working day` });
   }
   return meta;
 }
