@@ -8,7 +8,6 @@ import { csrfProtection } from './http/csrf';
 import { apiHeaders, pageHeaders } from './http/headers';
 import { pageLocals } from './views/page-locals';
 import { authenticate } from './auth/authenticate';
-import { forgetTokenActors } from './auth/token-actors';
 import { setupGate } from './auth/gate';
 import { authPages } from './auth/pages';
 import { accessRoutes } from './people/access-api';
@@ -54,10 +53,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
 
   // One instance of each, shared by the API and the pages: a batch's transaction must be
   // one, whichever chain a request goes through.
-  const commit = groupCommit(db, () => {
-    forgetCachedRuns(db);
-    forgetTokenActors(db);
-  });
+  const commit = groupCommit(db, () => forgetCachedRuns(db));
   const who = authenticate(db);
   const gate = setupGate(db);
 

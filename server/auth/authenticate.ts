@@ -6,7 +6,6 @@ import { AppError } from '../http/errors';
 import type { Level } from '../access/actor';
 import { findSession, SESSION_COOKIE, type SessionRow } from './sessions';
 import { hashSecret } from './secrets';
-import { tokenActors } from './token-actors';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -33,38 +32,23 @@ const TOKEN_TOUCH_MS = 60_000;
  * outsourcers' links). A request with neither is anonymous; routes decide what that may do.
  */
 export function authenticate(db: Db): RequestHandler {
-  const tokens = tokenActors(db);
   return (req, _res, next) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) throw new AppError(401, 'invalid-token', 'Authorization must be "Bearer <token>"');
-      const tokenHash = hashSecret(match[1] as string);
-      let known = tokens.get(tokenHash);
-      if (!known) {
-        const row = sql(
-          db,
-          `SELECT t.id AS token_id, t.last_used_at, p.id, p.name, p.email, p.access_level
-             FROM api_tokens t JOIN people p ON p.id = t.person_id
-            WHERE t.token_hash = ? AND t.revoked_at IS NULL AND p.active = 1`,
-        ).get(tokenHash) as (PersonAccess & { token_id: number; last_used_at: string | null }) | undefined;
-        if (!row) throw new AppError(401, 'invalid-token', 'The API token is unknown, revoked, or its person is inactive');
-        known = {
-          tokenId: row.token_id,
-          lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : null,
-          id: row.id,
-          name: row.name,
-          email: row.email,
-          level: row.access_level,
-        };
-        tokens.set(tokenHash, known);
-      }
+      const row = sql(
+        db,
+        `SELECT t.id AS token_id, t.last_used_at, p.id, p.name, p.email, p.access_level
+           FROM api_tokens t JOIN people p ON p.id = t.person_id
+          WHERE t.token_hash = ? AND t.revoked_at IS NULL AND p.active = 1`,
+      ).get(hashSecret(match[1] as string)) as (PersonAccess & { token_id: number; last_used_at: string | null }) | undefined;
+      if (!row) throw new AppError(401, 'invalid-token', 'The API token is unknown, revoked, or its person is inactive');
       const now = Date.now();
-      if (known.lastUsedAt === null || now - known.lastUsedAt > TOKEN_TOUCH_MS) {
-        sql(db, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(new Date(now).toISOString(), known.tokenId);
-        known.lastUsedAt = now;
+      if (row.last_used_at === null || now - Date.parse(row.last_used_at) > TOKEN_TOUCH_MS) {
+        sql(db, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(new Date(now).toISOString(), row.token_id);
       }
-      req.actor = { id: known.id, name: known.name, email: known.email, level: known.level, via: 'token' };
+      req.actor = { id: row.id, name: row.name, email: row.email, level: row.access_level, via: 'token' };
       return next();
     }
     const cookie = req.headers.cookie ? parseCookies(req.headers.cookie)[SESSION_COOKIE] : undefined;
