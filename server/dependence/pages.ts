@@ -5,7 +5,7 @@ import type { Views } from '../views/engine';
 import { AppError } from '../http/errors';
 import { isoDay, withoutBlanks } from '../http/validate';
 import { besideField, readForm } from '../http/forms';
-import { isManager, requireActor, type Actor } from '../access/actor';
+import { requireActor, type Actor } from '../access/actor';
 import { authorize, can } from '../access/policy';
 import { planAbsence } from '../people/absences';
 import { listPeople } from '../people/repo';
@@ -54,7 +54,8 @@ export function dependencePages({ db, views }: { db: Db; views: Views }): Router
   /** The form alone: whom (owners and editors choose anyone active), from, to. */
   const formData = (actor: Actor, values: { person: string; from: string; to: string }) => ({
     title: 'Step away',
-    chooser: isManager(actor)
+    // Anyone's simulation (not only one's own) is for those who run the team: they choose whom.
+    chooser: can(actor, { action: 'dependence.read' })
       ? listPeople(db)
           .filter((p) => p.active === 1)
           .map((p) => ({ id: p.id, name: p.name, selected: p.id === (Number(values.person) || actor.id) }))

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
-import { isManager, requireActor } from '../access/actor';
+import { requireActor } from '../access/actor';
 import { can } from '../access/policy';
 import { listRuns } from '../runs/repo';
 import { presentRunSummary } from '../runs/present';
@@ -20,7 +20,7 @@ export function homePages({ db, views }: { db: Db; views: Views }): Router {
     const gaps = can(actor, { action: 'gaps.read' }) ? { ...listGaps(db), away: awayWithOpenSteps(db) } : null;
     const work = groupedWork(db, actor.id);
     // Owners and editors see every overdue step, whoever has it (escalation shows here first).
-    const overdue = can(actor, { action: 'runs.read-all' }) && isManager(actor) ? overdueAcrossTeam(db) : null;
+    const overdue = can(actor, { action: 'gaps.read' }) ? overdueAcrossTeam(db) : null;
     views.render(res, 'home/index', {
       title: 'Home',
       work,

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sendPending, type Mailer } from './mailer';
 import { composeDigests, escalateOverdueSteps, notifyOverdueSteps } from './sweep';
+import type { LinkSettings } from '../auth/links';
 
 /**
  * The background side of notifications: overdue steps and daily digests every half minute,
@@ -12,6 +13,7 @@ export function startNotifier(
   options: {
     mailer: Mailer | null;
     baseUrl: string;
+    links: LinkSettings;
     digestHour: number;
     log?: (message: string) => void;
     sweepMs?: number;
@@ -34,7 +36,7 @@ export function startNotifier(
     if (!options.mailer || sending) return;
     sending = true;
     try {
-      const { failed } = await sendPending(db, options.mailer, options.baseUrl);
+      const { failed } = await sendPending(db, options.mailer, { baseUrl: options.baseUrl, links: options.links });
       if (failed > 0) log(`Email: ${failed} message(s) could not be sent; see the outbox`);
     } catch (error) {
       log(`Email failed: ${(error as Error).message}`);

@@ -1,8 +1,8 @@
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { findPerson } from '../people/repo';
-import { isTeam, type Actor } from '../access/actor';
-import { authorizeInRun } from '../access/policy';
+import type { Actor } from '../access/actor';
+import { authorizeInRun, can } from '../access/policy';
 import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { sql, transaction, value } from '../db/statements';
 import { stepRecipient } from '../people/owners';
@@ -41,8 +41,8 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
   ).get(runId, position) as (OpenedStep & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null }) | undefined;
   const what = `Step ${position} of run ${runId}`;
   if (!found) {
-    // Only the team may tell a missing run from a missing step.
-    if (isTeam(by.actor) && !findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
+    // Only those who see whole runs may tell a missing run from a missing step.
+    if (can(by.actor, { action: 'runs.read-all' }) && !findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
     throw new NotFoundError(what);
   }
   authorizeInRun(by.actor, { action: by.rule, assigneeId: found.assignee_id }, what);

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
-import { requireActor, isTeam } from '../access/actor';
-import { authorize } from '../access/policy';
+import { requireActor } from '../access/actor';
+import { authorize, runViewer } from '../access/policy';
 import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
 import { listRuns } from './repo';
@@ -63,17 +63,16 @@ export function runRoutes({ db }: { db: Db }): Router {
 
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
+    authorize(actor, { action: 'runs.list' });
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
-    // An outsourcer's list comes from a query that can only return their own steps' runs.
-    const viewer = isTeam(actor) ? null : actor.id;
-    res.json({ runs: listRuns(db, { ...filters, viewer }).map(presentRunSummary) });
+    // Someone who sees only their own steps gets a list from a query that can only return those steps' runs.
+    res.json({ runs: listRuns(db, { ...filters, viewer: runViewer(actor) }).map(presentRunSummary) });
   });
 
   router.get('/runs/:id', (req, res) => {
     const actor = requireActor(req);
     const runId = idParam(req.params.id);
-    const viewer = isTeam(actor) ? null : actor.id;
-    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId, viewer), `Run ${req.params.id}`);
+    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId, runViewer(actor)), `Run ${req.params.id}`);
   });
 
   const actions = { complete: completeStep, reopen: reopenStep, skip: skipStep };
@@ -83,7 +82,7 @@ export function runRoutes({ db }: { db: Db }): Router {
       const { runId, position } = stepAddress(req);
       const { note } = validate(noteBody, req.body ?? {});
       act(db, runId, position, { actor, rule: 'step.work' }, note || null);
-      sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+      sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
     });
   }
 
@@ -94,7 +93,7 @@ export function runRoutes({ db }: { db: Db }): Router {
       const index = /^(0|[1-9]\d{0,5})$/.test(req.params.index as string) ? Number(req.params.index) : null;
       if (index === null) throw new NotFoundError(`Check ${req.params.index} of step ${position}`);
       setCheck(db, runId, position, index, { actor, rule: 'step.work' }, verb === 'tick');
-      sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+      sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
     });
   }
 
@@ -103,7 +102,7 @@ export function runRoutes({ db }: { db: Db }): Router {
     const { runId, position } = stepAddress(req);
     const { note } = validate(noteRequired, req.body);
     addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
-    sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+    sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
   });
 
   router.post('/runs/:id/steps/:position/reassign', (req, res) => {
@@ -111,7 +110,7 @@ export function runRoutes({ db }: { db: Db }): Router {
     const { runId, position } = stepAddress(req);
     const input = validate(reassignBody, req.body);
     reassignStep(db, runId, position, { actor, rule: 'step.reassign' }, input.to, input.reason);
-    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
+    sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
   });
 
   return router;

@@ -66,7 +66,7 @@ export interface RunFilters {
   status?: 'open' | 'complete' | 'overdue';
   runbook?: string;
   assignee?: number;
-  /** Set for an outsourcer: only runs with their steps, counting only their steps. */
+  /** Set for someone who may not see whole runs: only runs with their steps, counting only their steps. */
   viewer?: number | null;
 }
 
@@ -85,6 +85,9 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
                    AND EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open' AND s.due_at < @now)))
           AND (@runbook IS NULL OR b.slug = @runbook)
           AND (@assignee IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @assignee))
+          -- A viewer who sees only their own steps may ask only about themselves: asking about
+          -- someone else answers as for nobody, not with the runs the two share.
+          AND (@viewer IS NULL OR @assignee IS NULL OR @assignee = @viewer)
           AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer))
         ORDER BY r.started_at DESC, r.id DESC`,
   ).all({

@@ -27,9 +27,13 @@ export function navItems(actor: Actor, path: string): NavItem[] {
   }));
 }
 
-/** What every page's layout needs: who is signed in, their navigation, the CSRF token. */
-export function pageLocals(): RequestHandler {
+/**
+ * What every page's layout needs: who is signed in, their navigation, the CSRF token; and the
+ * settings pages explain themselves with (how long a personal link lives unused).
+ */
+export function pageLocals(settings: { linkDays: number }): RequestHandler {
   return (req, res, next) => {
+    res.locals.linkDays = settings.linkDays;
     res.locals.actor = req.actor;
     res.locals.csrfToken = req.session?.csrf_token;
     res.locals.navItems = req.actor ? navItems(req.actor, req.path) : [];

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole } from '../helpers/factories';
-import { appRoutes, browserSession, escapeHtml } from './auth-helpers';
+import { appRoutes, browserSession, escapeHtml, visitorForm } from './auth-helpers';
 
 /**
  * Stored cross-site scripting: names and titles people type are shown as text on every page
@@ -147,7 +147,7 @@ describe('stored markup is shown as text', () => {
   });
 
   test('in forms shown again with an error: the typed email and the next address', async () => {
-    const visitor = browserSession(t.db, null);
+    const visitor = await visitorForm(t.app);
     const res = await request(t.app)
       .post('/sign-in')
       .set(visitor.headers)

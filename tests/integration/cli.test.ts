@@ -155,7 +155,7 @@ describe('accounts from the command line', () => {
       expect(stored.token_hash).not.toContain(token);
       const { createApp } = await import('../../server/app');
       const request = (await import('supertest')).default;
-      const app = createApp({ db, config: { runbooksDir: dir }, log: () => {} });
+      const app = createApp({ db, config: { runbooksDir: dir, baseUrl: 'https://runbooks.test' }, log: () => {} });
       const me = await request(app).get('/api/me').set('Authorization', `Bearer ${token}`);
       expect(me.body).toMatchObject({ email: 'olive@example.com', level: 'owner', via: 'token' });
     } finally {
