@@ -35,6 +35,8 @@ import { auditPages } from './audit/pages';
 import { printPages } from './print/pages';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
+import { importRoutes } from './imports/api';
+import { importBodies, importPages } from './imports/pages';
 
 export interface AppDeps {
   db: Db;
@@ -70,6 +72,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   // Runs first: ticking and completing are by far the most frequent requests.
   api.use(runRoutes({ db }));
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
+  api.use(importRoutes({ db }));
   api.use(peopleRoutes({ db }));
   api.use(accessRoutes({ db, publicUrl: config.publicUrl ?? null }));
   api.use(roleRoutes({ db }));
@@ -86,6 +89,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(pageHeaders());
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
   app.use(commit, who, gate);
+  // The import page's upload and draft form are read before the CSRF check, which reads their token.
+  app.use('/runbooks/import', importBodies());
   // Large enough for the editor's Markdown (the API takes up to 512 kB of it).
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(csrfProtection({ api: false }));
@@ -93,6 +98,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(authPages({ db, views }));
   app.use(homePages({ db, views }));
   app.use(runPages({ db, views }));
+  app.use(importPages({ db, views }));
   app.use(libraryPages({ db, views }));
   app.use(peoplePages({ db, views, publicUrl: config.publicUrl ?? null }));
   app.use(accessPages({ db, views, publicUrl: config.publicUrl ?? null }));

@@ -41,7 +41,7 @@ const KEEP: sanitizeHtml.IOptions = {
     'th',
     'td',
   ],
-  allowedAttributes: { a: ['href'], img: ['src', 'alt'], input: ['type', 'checked'], ol: ['start', 'data-level'], ul: ['data-level'] },
+  allowedAttributes: { h1: ['data-title'], a: ['href'], img: ['src', 'alt'], input: ['type', 'checked'], ol: ['start', 'data-level'], ul: ['data-level'] },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
@@ -49,7 +49,8 @@ const KEEP: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template', 'iframe', 'object', 'svg', 'math'],
   transformTags: {
     // Google Docs marks its Title paragraph with a class; Word's Title style comes the same way.
-    p: (tagName, attribs) => (/(?:^|\s)title(?:\s|$)/.test(attribs.class ?? '') ? { tagName: 'h1', attribs: {} } : { tagName, attribs }),
+    p: markTitle,
+    h1: markTitle,
     // Google Docs writes a nested list as a sibling list whose class ends in its depth.
     ul: nestedList,
     ol: nestedList,
@@ -57,6 +58,15 @@ const KEEP: sanitizeHtml.IOptions = {
     a: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: attribs.href ? { href: unwrapRedirect(attribs.href) } : {} }),
   },
 };
+
+/**
+ * A paragraph in the Title style (Word's, Google Docs') is the document's title: every
+ * heading after it sits one level below it, as the writer meant.
+ */
+function markTitle(_tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  if (/(?:^|\s)title(?:\s|$)/.test(attribs.class ?? '')) return { tagName: 'h1', attribs: { 'data-title': '1' } };
+  return { tagName: _tagName, attribs };
+}
 
 function nestedList(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
   const depth = /lst-kix_\w+-(\d+)/.exec(attribs.class ?? '')?.[1];
@@ -89,6 +99,14 @@ function turndown(): TurndownService {
     filter: (node) => node.nodeName === 'INPUT' && dom(node).getAttribute('type') === 'checkbox',
     replacement: (_content, node) => (dom(node).hasAttribute('checked') ? '[x] ' : '[ ] '),
   });
+  service.addRule('heading', {
+    filter: ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'],
+    replacement: (content, node) => {
+      const level = dom(node).hasAttribute('data-title') ? 1 : Math.min(6, Number(node.nodeName.charAt(1)) + headingShift);
+      const text = content.replace(/\s+/g, ' ').trim();
+      return text === '' ? '' : `\n\n${'#'.repeat(level)} ${text}\n\n`;
+    },
+  });
   service.addRule('deeperList', {
     filter: (node) => (node.nodeName === 'UL' || node.nodeName === 'OL') && Number(dom(node).getAttribute('data-level')) > 0,
     replacement: (content, node) => {
@@ -118,11 +136,13 @@ function turndown(): TurndownService {
 }
 
 let service: TurndownService | null = null;
+let headingShift = 0;
 
 /** Sanitised HTML as Markdown. */
 export function htmlToMarkdown(html: string): string {
   const clean = sanitizeHtml(html, KEEP);
   service ??= turndown();
+  headingShift = clean.includes('<h1 data-title="1">') ? 1 : 0;
   return service.turndown(clean).replace(/\u00a0/g, ' ');
 }
 
