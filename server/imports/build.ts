@@ -1,7 +1,7 @@
 import type { Token, Tokens } from 'marked';
 import { STEP_NUMBERING } from '../runbooks/format/parse';
 import { descendants, PSEUDO_LEVEL, type Section } from './tree';
-import { isReferenceHeading } from './rules/reference';
+import { hasReferenceTail, isReferenceHeading } from './rules/reference';
 import { isReferenceList, listChecks, withoutPrefix, withoutTaskBoxes, type CheckKind } from './rules/lists';
 import { canonicalOwner, ownerLine, ownerOfHeading, ownerPrefix, readsAsOwner, responsibleOwner } from './rules/owners';
 
@@ -124,6 +124,11 @@ function directActions(section: Section, known: readonly string[]): number {
   return own + section.children.filter((c) => ownerHeading(c, known) !== null).reduce((sum, c) => sum + directActions(c, known), 0);
 }
 
+/** Whether any list in the section or below it is an action list. */
+function hasActions(section: Section, known: readonly string[]): boolean {
+  return directActions(section, known) > 0 || section.children.some((c) => hasActions(c, known));
+}
+
 /** The heading levels a document could take its steps from, with how many sections at each hold actions. */
 export function stepLevels(root: Section, known: readonly string[]): { level: number; sections: number; withActions: number; example: string }[] {
   const byLevel = new Map<number, { level: number; sections: number; withActions: number; example: string }>();
@@ -167,7 +172,8 @@ export function buildSteps(root: Section, known: readonly string[], layout: Layo
       if (parent.level > 0 && ownerHeading(section, known) !== null) continue;
       const forcedIntro = layout.toIntro.has(section.id);
       const forcedStep = layout.toStep.has(section.id);
-      if (forcedIntro || (!forcedStep && isReferenceHeading(section.title) && (level === null || section.level <= level))) {
+      const reference = isReferenceHeading(section.title) || (hasReferenceTail(section.title) && !hasActions(section, known));
+      if (forcedIntro || (!forcedStep && reference && (level === null || section.level <= level))) {
         toIntro(section);
         continue;
       }

@@ -129,7 +129,9 @@ export function makeDraft(input: DraftInput): DraftDetail {
   if (needsHtmlPass(new Lexer({ gfm: true }).lex(body))) body = htmlToMarkdown(markdown.parse(body) as string);
   const root = readTree(body);
 
-  const top = titleHeading(root);
+  let top = titleHeading(root);
+  // Under a title of its own, a lone "## Step" is the one step, not a second title.
+  if (top && front.title && top.level > 1 && top.title.toLowerCase() !== front.title.toLowerCase()) top = null;
   if (top) {
     root.blocks.push(...top.blocks);
     root.children = top.children;
@@ -180,7 +182,10 @@ export function makeDraft(input: DraftInput): DraftDetail {
         given++;
       }
     }
-    if (given > 0) notes.push(`“${docOwner} is responsible for” in the introduction: ${owner} owns the ${given === steps.length ? 'steps' : `${given} steps that name no one else`}.`);
+    if (given > 0) {
+      const which = given === steps.length ? 'every step' : `the ${given === 1 ? 'step that names' : `${given} steps that name`} no one else`;
+      notes.push(`“${docOwner} is responsible for” in the introduction: ${owner} owns ${which}.`);
+    }
   }
 
   const runbook: Runbook = {

@@ -17,8 +17,17 @@ export interface FrontMatter {
 /** Splits a leading "---" YAML block from the body; a block that is not YAML is left in the body. */
 export function splitFrontMatter(source: string): { yaml: string | null; body: string } {
   const match = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
-  if (!match) return { yaml: null, body: source };
-  return { yaml: match[1] as string, body: source.slice(match[0].length) };
+  if (match) return { yaml: match[1] as string, body: source.slice(match[0].length) };
+  // Hugo's TOML front matter ("+++"): its title is read, the rest kept word for word.
+  const toml = /^\+\+\+[ \t]*\n([\s\S]*?)\n\+\+\+[ \t]*(?:\n|$)/.exec(source);
+  if (!toml) return { yaml: null, body: source };
+  const block = toml[1] as string;
+  const title = /^title\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*$/m.exec(block);
+  const doc = new Document({});
+  if (title) doc.set('title', title[1] !== undefined ? (JSON.parse(`"${title[1]}"`) as string) : title[2]);
+  const rest = block.replace(/^title\s*=.*$\n?/m, '').trim();
+  if (rest !== '') doc.set('imported-toml', rest);
+  return { yaml: doc.toString({ lineWidth: 0 }).trim(), body: source.slice(toml[0].length) };
 }
 
 /** A line "key: text with: a colon" is the commonest YAML mistake; quoting the value fixes it. */
@@ -56,7 +65,10 @@ export function readFrontMatter(yaml: string | null): FrontMatter {
   const textual = (v: unknown) => typeof v === 'string' || typeof v === 'number';
   let title: string | null = null;
   const rawTitle = value('title');
-  if (textual(rawTitle) && String(rawTitle).trim() !== '') title = String(rawTitle).trim();
+  const name = value('name');
+  // An issue template's title is the title of the issue it opens; its name is the checklist's.
+  if (value('about') !== undefined && textual(name) && String(name).trim() !== '') title = String(name).trim();
+  else if (textual(rawTitle) && String(rawTitle).trim() !== '') title = String(rawTitle).trim();
   else if (rawTitle !== undefined && rawTitle !== null && rawTitle !== '') rename('title', 'is not a line of text');
   for (const key of KNOWN_TEXT) {
     const v = value(key);

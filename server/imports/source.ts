@@ -109,13 +109,27 @@ function fromHtml(html: string, notes: string[]): string {
  * SHOP") is a heading there, and becomes one.
  */
 function fromPlainText(text: string): string {
-  return text.replace(/(^|\n\n)([^\na-z]*[A-Z][^\na-z]*)(?=\n)/g, (all, before: string, line: string) => {
+  let first = true;
+  const body = text.replace(/^\s+/, '');
+  return body.replace(/(^|\n\n)([^\na-z]*[A-Z][^\na-z]*)(?=\n)/g, (all, before: string, line: string, offset: number) => {
     const trimmed = line.trim();
     if (trimmed.length < 3 || trimmed.length > 80 || !/[A-Z]{2}/.test(trimmed) || /^[-*+#>|\d]/.test(trimmed) || /[.,;]$/.test(trimmed)) {
       return all;
     }
-    return `${before}## ${trimmed.replace(/:$/, '')}`;
+    // The first line of the file, in capitals, is its title.
+    const level = first && offset === 0 ? '#' : '##';
+    first = false;
+    return `${before}${level} ${sentenceCase(trimmed.replace(/:$/, ''))}`;
   });
+}
+
+/** "STORE OPENING PROCEDURE" → "Store opening procedure"; words with digits or short acronyms stay. */
+const ACRONYMS = new Set(['IT', 'HR', 'VAT', 'POS', 'ATM', 'CEO', 'PPE', 'ID', 'PIN', 'CCTV', 'UK', 'US', 'EU', 'FAQ', 'SOP']);
+
+function sentenceCase(line: string): string {
+  const words = line.split(/\s+/).map((word) => (/\d/.test(word) || ACRONYMS.has(word.replace(/\W/g, '')) ? word : word.toLowerCase()));
+  const joined = words.join(' ');
+  return joined.charAt(0).toUpperCase() + joined.slice(1);
 }
 
 async function fromDocx(bytes: Buffer, notes: string[]): Promise<string> {

@@ -29,7 +29,7 @@ beforeAll(async () => {
       { heading: 'Before closing' },
       { bullet: 'Announce closing time ten minutes before' },
       { bullet: 'Bring in the A-board' },
-      { heading: 'Safety notes' },
+      { heading: 'Safety' },
       { text: 'Never count cash with the door unlocked.' },
       { heading: 'Cash up' },
       { numbered: 'Print the Z report' },
@@ -62,14 +62,14 @@ test('an owner uploads a Word file, moves a section to the introduction, picks a
   expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe('Closing the shop');
   await expect(page.locator('.imp-step__title').allInnerTexts()).resolves.toEqual([
     '1. Before closing',
-    '2. Safety notes',
+    '2. Safety',
     '3. Cash up',
     '4. Lock up',
   ]);
   await snap(page, 'import-draft-desktop');
 
-  // "Safety notes" has no actions: it belongs in the introduction.
-  const safety = page.locator('.imp-step').filter({ hasText: 'Safety notes' });
+  // "Safety" has no actions: it belongs in the introduction.
+  const safety = page.locator('.imp-step').filter({ hasText: 'Safety' });
   await safety.getByLabel('Move to the introduction').check();
   await page.getByRole('button', { name: 'Update the draft' }).first().click();
   await expect(page.locator('.imp-step__title').allInnerTexts()).resolves.toEqual(['1. Before closing', '2. Cash up', '3. Lock up']);

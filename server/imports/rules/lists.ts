@@ -24,7 +24,9 @@ export function listChecks(list: Tokens.List): ListItemCheck[] {
     const marker = MARKER.exec(raw)?.[0] ?? '';
     const rest = raw.slice(marker.length);
     const kind: CheckKind = item.task ? 'task' : list.ordered ? 'numbered' : 'bullet';
-    return { md: `- [ ] ${rest}`, firstLine: rest.split('\n')[0] as string, kind };
+    // What is under the item folds into its check: boxes there are not checks of their own.
+    const [first = '', ...under] = rest.split('\n');
+    return { md: [`- [ ] ${first}`, ...under.map(withoutTaskBoxes)].join('\n'), firstLine: first, kind };
   });
 }
 

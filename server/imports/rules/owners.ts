@@ -57,6 +57,7 @@ const ROLE_WORDS = new Set(
     'ops',
     'operations',
     'support',
+    'service',
     'marketing',
     'sales',
     'facilities',
@@ -104,6 +105,8 @@ const ROLE_WORDS = new Set(
     'desk',
   ].map((word) => word),
 );
+
+const SHORT_ROLES = new Set(['it', 'hr', 'va', 'qa', 'sre', 'ceo', 'cfo', 'cto', 'coo']);
 
 /** Labels that look like "Name:" but name no one. */
 const NOT_OWNERS = new Set(
@@ -200,7 +203,10 @@ export function readsAsOwner(name: string, known: readonly string[]): boolean {
   const words = tidy.toLowerCase().split(/\s+/);
   if (words.length > 4 || tidy.length > 40 || /\d/.test(tidy)) return false;
   if (NOT_OWNERS.has(tidy.toLowerCase())) return false;
-  return ROLE_WORDS.has(words[words.length - 1] as string);
+  const last = words[words.length - 1] as string;
+  // "IT" and "HR" are teams; "it" and "hr" are words.
+  if (SHORT_ROLES.has(last)) return tidy.split(/\s+/).pop() === last.toUpperCase();
+  return ROLE_WORDS.has(last);
 }
 
 const PREFIX = /^(?:\*\*|__)?([A-Za-z][A-Za-z&/'’ .-]{0,38}?)(?::(?:\*\*|__)|(?:\*\*|__)?:)[ \t]+(\S[\s\S]*)$/;

@@ -90,6 +90,14 @@ export function headingWords(title: string): string {
     .toLowerCase();
 }
 
+/** Last words that make a heading reference when its section holds no actions: "Safety notes", "Useful links". */
+const REFERENCE_TAILS = new Set(['notes', 'tips', 'links', 'references', 'resources', 'contacts', 'faq', 'faqs', 'overview', 'background', 'glossary', 'troubleshooting', 'definitions', 'history', 'purpose', 'scope']);
+
+export function hasReferenceTail(title: string): boolean {
+  const words = headingWords(title).split(' ');
+  return words.length > 1 && REFERENCE_TAILS.has(words[words.length - 1] as string);
+}
+
 export function isReferenceHeading(title: string): boolean {
   const words = headingWords(title);
   if (words === '') return false;
