@@ -159,10 +159,11 @@ export async function readDocument(bytes: Buffer, { filename, contentType }: { f
   if (bytes.length > IMPORT_LIMIT_BYTES) {
     throw new AppError(413, 'document-too-large', `The document is larger than the limit of ${IMPORT_LIMIT_LABEL}.`, 'document');
   }
+  const declared = kindOf(contentType, filename);
   if (bytes.length === 0) throw new UnprocessableError('empty-document', 'The document is empty: there is nothing to import.', 'document');
   const notes: string[] = [];
   if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') throw unreadable(REFUSED_EXTENSIONS['.pdf'] as string);
-  let kind = kindOf(contentType, filename) ?? (isZip(bytes) ? 'docx' : 'text');
+  let kind = declared ?? (isZip(bytes) ? 'docx' : 'text');
   if (kind === 'docx') return { kind, markdown: await fromDocx(bytes, notes), notes };
   if (isZip(bytes)) throw unreadable('This file is not text: it looks like a compressed file (a Word document must be named .docx).');
   const text = decodeText(bytes);

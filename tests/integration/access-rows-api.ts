@@ -121,6 +121,13 @@ export const apiRows: Row[] = [
     expected: expected(401, 404, 403, 200, 200),
   },
   { method: 'POST', route: '/api/import', call: () => ({ url: '/api/import' }), expected: expected(401, 403, 403, 200, 200) },
+  {
+    // A draft of a document; nothing is saved.
+    method: 'POST',
+    route: '/api/imports',
+    call: () => ({ url: '/api/imports?filename=opening.md', body: '# Opening\n\n## Unlock\n- Door\n', contentType: 'text/markdown' }),
+    expected: expected(401, 403, 403, 200, 200),
+  },
 
   // People and roles
   { method: 'GET', route: '/api/people', call: () => ({ url: '/api/people' }), expected: expected(401, 403, 200, 200, 200) },

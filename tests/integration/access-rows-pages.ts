@@ -135,6 +135,17 @@ export const pageRows: Row[] = [
   // Library pages
   { method: 'GET', route: '/runbooks', call: () => ({ url: '/runbooks' }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
   { method: 'GET', route: '/runbooks/new', call: () => ({ url: '/runbooks/new' }), expected: expected(SIGN_IN, 403, 403, 200, 200) },
+  { method: 'GET', route: '/runbooks/import', call: () => ({ url: '/runbooks/import' }), expected: expected(SIGN_IN, 403, 403, 200, 200) },
+  {
+    method: 'POST',
+    route: '/runbooks/import',
+    what: 'saving a draft',
+    call: (who) => ({
+      url: '/runbooks/import',
+      body: { intent: 'save', document: '# Imported\n\n## Unlock\n- Door\n', slug: `imported-by-${who}` },
+    }),
+    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/imported-by-editor?done=imported'], [303, '/runbooks/imported-by-owner?done=imported']),
+  },
   {
     method: 'POST',
     route: '/runbooks/new',
