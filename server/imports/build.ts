@@ -111,14 +111,32 @@ export function collectPrefixes(root: Section, known: readonly string[]): Map<st
   return accepted;
 }
 
+const headingOwners = new WeakMap<Section, string | null>();
+
 /** A sub-heading that names who does what is under it, not a step of its own. */
 function ownerHeading(section: Section, known: readonly string[]): string | null {
   if (section.parent === null || section.parent.level === 0) return null;
-  return ownerOfHeading(section.title, known);
+  let owner = headingOwners.get(section);
+  if (owner === undefined) {
+    owner = ownerOfHeading(section.title, known);
+    headingOwners.set(section, owner);
+  }
+  return owner;
 }
+
+const actionCounts = new WeakMap<Section, number>();
 
 /** Action lists directly in a section, or under its owner sub-headings. */
 function directActions(section: Section, known: readonly string[]): number {
+  let count = actionCounts.get(section);
+  if (count === undefined) {
+    count = countActions(section, known);
+    actionCounts.set(section, count);
+  }
+  return count;
+}
+
+function countActions(section: Section, known: readonly string[]): number {
   if (isReferenceHeading(section.title)) return 0;
   const own = section.blocks.filter((b) => isList(b) && !isReferenceList(b)).length;
   return own + section.children.filter((c) => ownerHeading(c, known) !== null).reduce((sum, c) => sum + directActions(c, known), 0);

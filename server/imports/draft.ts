@@ -126,8 +126,12 @@ export function makeDraft(input: DraftInput): DraftDetail {
   const front = readFrontMatter(split.yaml);
   notes.push(...front.notes);
   let body = split.body;
-  if (needsHtmlPass(new Lexer({ gfm: true }).lex(body))) body = htmlToMarkdown(markdown.parse(body) as string);
-  const root = readTree(body);
+  let tokens: Token[] | undefined = new Lexer({ gfm: true }).lex(body);
+  if (needsHtmlPass(tokens)) {
+    body = htmlToMarkdown(markdown.parse(body) as string);
+    tokens = undefined;
+  }
+  const root = readTree(body, tokens);
 
   let top = titleHeading(root);
   // Under a title of its own, a lone "## Step" is the one step, not a second title.

@@ -40,9 +40,9 @@ function pseudoHeading(token: Tokens.Paragraph): { title: string; rest: string }
 /** Inline heading text on one line, without the closing #s of an ATX heading. */
 const headingText = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-export function readTree(markdown: string): Section {
+export function readTree(markdown: string, lexed?: Token[]): Section {
   const root: Section = { id: 0, level: 0, title: '', raw: '', blocks: [], children: [], parent: null };
-  const tokens = new Lexer({ gfm: true }).lex(markdown);
+  const tokens = lexed ?? new Lexer({ gfm: true }).lex(markdown);
   const stack: Section[] = [root];
   let id = 0;
   const open = (level: number, title: string, raw: string) => {

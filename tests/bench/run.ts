@@ -4,7 +4,9 @@
  *   2. GET /api/runs/:id for a 40-step run (target >= 0.6 of hello-world requests/s), and
  *      the same for runs whose JSON is not cached (every read follows a change);
  *   3. the signed-in run page of that run, GET /runs/:id (target >= 0.4);
- *   4. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5).
+ *   4. completing steps, POST /api/runs/:id/steps/:n/complete (target >= 0.5);
+ *   5. importing a 1 MB procedure document as a draft (target < 1 s), as Markdown, HTML and
+ *      Word, against marked's lexer reading the same Markdown (tests/bench/documents.ts).
  * HTTP figures come from autocannon at 32 connections against servers in child processes,
  * with sign-in on: every app request carries an owner's API token (or a session cookie).
  * The machines this runs on are noisy (a baseline measured twice a minute apart can differ by
@@ -32,6 +34,7 @@ import { RUN_CACHE_LIMIT } from '../../server/runs/cache';
 import { createApiToken } from '../../server/auth/tokens';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
 import { generateRunbook } from './generate';
+import { benchDocuments } from './documents';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -155,6 +158,7 @@ async function main() {
     `Benchmark: ${os.cpus().length} cores, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS}s per HTTP figure, each paired with a hello-world measurement\n`,
   );
   const importSeconds = benchImport();
+  const documents = await benchDocuments();
   const seeded = seedHttpDatabase(path.join(work, 'http.sqlite'));
 
   // Every server stays up for the whole run; those not being measured sit idle.
@@ -227,6 +231,18 @@ async function main() {
   console.log(
     `import 1,000 runbooks x 10 steps     ${importSeconds.toFixed(2)} s  (target < 3 s: ${importSeconds < 3 ? 'met' : 'MISSED'})`,
   );
+  const verdict = (seconds: number) => `(target < 1 s: ${seconds < 1 ? 'met' : 'MISSED'})`;
+  const sized = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  console.log(
+    `import a document, baseline: marked lexes the ${sized(documents.sizes.markdown)} Markdown in ${documents.lex.toFixed(2)} s (${documents.steps} steps, ${documents.checks} checks in the draft)`,
+  );
+  for (const [kind, seconds, bytes] of [
+    ['Markdown', documents.markdown, documents.sizes.markdown],
+    ['web page (HTML)', documents.html, documents.sizes.html],
+    ['Word (.docx)', documents.word, documents.sizes.word],
+  ] as const) {
+    console.log(`  draft from ${`${kind}, ${sized(bytes)}`.padEnd(26)} ${seconds.toFixed(2)} s  ratio to lexing ${(seconds / documents.lex).toFixed(1)}  ${verdict(seconds)}`);
+  }
   console.log(
     `${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`,
   );

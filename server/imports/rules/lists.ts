@@ -18,8 +18,13 @@ export interface ListItemCheck {
 
 const MARKER = /^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)(?:\[[ xX]\](?:[ \t]+|$))?/;
 
+const checksOf = new WeakMap<Tokens.List, ListItemCheck[]>();
+const referenceOf = new WeakMap<Tokens.List, boolean>();
+
 export function listChecks(list: Tokens.List): ListItemCheck[] {
-  return list.items.map((item) => {
+  const known = checksOf.get(list);
+  if (known) return known;
+  const checks = list.items.map((item) => {
     const raw = item.raw.replace(/\s+$/, '');
     const marker = MARKER.exec(raw)?.[0] ?? '';
     const rest = raw.slice(marker.length);
@@ -28,6 +33,8 @@ export function listChecks(list: Tokens.List): ListItemCheck[] {
     const [first = '', ...under] = rest.split('\n');
     return { md: [`- [ ] ${first}`, ...under.map(withoutTaskBoxes)].join('\n'), firstLine: first, kind };
   });
+  checksOf.set(list, checks);
+  return checks;
 }
 
 /** Replaces an item's first-line prefix ("Manager: ") with nothing. */
@@ -40,6 +47,15 @@ const LINK = /!?\[[^\]]*\]\([^)]*\)|<https?:[^>]+>|https?:\/\/\S+/g;
 
 /** A list whose every item is a link with at most a few words besides: a list of references. */
 export function isReferenceList(list: Tokens.List): boolean {
+  let known = referenceOf.get(list);
+  if (known === undefined) {
+    known = referenceList(list);
+    referenceOf.set(list, known);
+  }
+  return known;
+}
+
+function referenceList(list: Tokens.List): boolean {
   if (list.items.some((item) => item.task)) return false;
   return list.items.every((item) => {
     const text = item.text.split('\n')[0] as string;

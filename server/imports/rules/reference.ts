@@ -98,7 +98,19 @@ export function hasReferenceTail(title: string): boolean {
   return words.length > 1 && REFERENCE_TAILS.has(words[words.length - 1] as string);
 }
 
+const judged = new Map<string, boolean>();
+
 export function isReferenceHeading(title: string): boolean {
+  let known = judged.get(title);
+  if (known === undefined) {
+    known = referenceHeading(title);
+    if (judged.size > 10_000) judged.clear();
+    judged.set(title, known);
+  }
+  return known;
+}
+
+function referenceHeading(title: string): boolean {
   const words = headingWords(title);
   if (words === '') return false;
   if (REFERENCE_NAMES.has(words)) return true;
