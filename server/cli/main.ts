@@ -85,7 +85,9 @@ export async function runCli(
             for (const file of files) for (const line of describeFile(file)) out(line);
             const count = (outcome: string) => files.filter((f) => f.outcome === outcome).length;
             err(`${count('imported')} imported as they were, ${count('converted')} converted, ${count('skipped')} skipped`);
-            return files.some((f) => f.outcome === 'skipped' && !f.reason?.startsWith('not a document') && f.reason !== 'a hidden file') ? 1 : 0;
+            return files.some((f) => f.outcome === 'skipped' && !f.reason?.startsWith('not a document') && f.reason !== 'a hidden file')
+              ? 1
+              : 0;
           } finally {
             db.close();
           }

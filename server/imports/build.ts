@@ -148,7 +148,10 @@ function hasActions(section: Section, known: readonly string[]): boolean {
 }
 
 /** The heading levels a document could take its steps from, with how many sections at each hold actions. */
-export function stepLevels(root: Section, known: readonly string[]): { level: number; sections: number; withActions: number; example: string }[] {
+export function stepLevels(
+  root: Section,
+  known: readonly string[],
+): { level: number; sections: number; withActions: number; example: string }[] {
   const byLevel = new Map<number, { level: number; sections: number; withActions: number; example: string }>();
   for (const section of descendants(root)) {
     if (ownerHeading(section, known) !== null || isReferenceHeading(section.title)) continue;
@@ -216,7 +219,10 @@ export function buildSteps(root: Section, known: readonly string[], layout: Layo
       }
       if (section.level > level && directActions(section, known) === 0 && !forcedStep && steps.length > 0) {
         // A deeper section with no actions, not under any step: it belongs to the step before it.
-        (steps[steps.length - 1] as BuiltStep).pieces.push({ kind: 'text', md: foldedHeading(section, level) }, ...sectionPieces(section, level, ctx, false));
+        (steps[steps.length - 1] as BuiltStep).pieces.push(
+          { kind: 'text', md: foldedHeading(section, level) },
+          ...sectionPieces(section, level, ctx, false),
+        );
         continue;
       }
       steps.push(...makeSteps(section, level, ctx, pendingText, true));
@@ -264,7 +270,14 @@ function sectionPieces(section: Section, stepLevel: number, ctx: Context, refere
         const prefix = ownerPrefix(item.firstLine);
         const name = prefix ? canonicalOwner(prefix.name, ctx.known) : null;
         if (prefix && name && ctx.prefixes.has(name)) {
-          pieces.push({ kind: 'check', md: withoutPrefix(item, prefix.rest).md, owner: name, checkKind: item.kind, list, loose: block.loose });
+          pieces.push({
+            kind: 'check',
+            md: withoutPrefix(item, prefix.rest).md,
+            owner: name,
+            checkKind: item.kind,
+            list,
+            loose: block.loose,
+          });
         } else {
           pieces.push({ kind: 'check', md: item.md, owner, checkKind: item.kind, list, loose: block.loose });
         }
@@ -281,7 +294,10 @@ function sectionPieces(section: Section, stepLevel: number, ctx: Context, refere
       continue;
     }
     const childReference = reference || isReferenceHeading(child.title);
-    pieces.push({ kind: 'text', md: foldedHeading(child, stepLevel), owner }, ...sectionPieces(child, stepLevel, ctx, childReference, owner));
+    pieces.push(
+      { kind: 'text', md: foldedHeading(child, stepLevel), owner },
+      ...sectionPieces(child, stepLevel, ctx, childReference, owner),
+    );
   }
   return pieces;
 }
@@ -360,7 +376,15 @@ export function wholeDocumentSteps(root: Section, title: string, known: readonly
   const ctx: Context = { known, lists: 0, referenceLists: [], prefixes: collectPrefixes(root, known) };
   const firstList = root.blocks.findIndex((b) => isList(b) && !isReferenceList(b));
   const lead = root.children.length === 0 && firstList > 0 ? root.blocks.slice(0, firstList) : [];
-  const section: Section = { id: 0, level: 1, title, raw: '', blocks: root.blocks.slice(lead.length), children: root.children, parent: null };
+  const section: Section = {
+    id: 0,
+    level: 1,
+    title,
+    raw: '',
+    blocks: root.blocks.slice(lead.length),
+    children: root.children,
+    parent: null,
+  };
   const steps = makeSteps(section, 1, ctx, [], true).map((step) => ({ ...step, section: null, key: step.key === '0' ? '0' : step.key }));
   return { intro: lead.map(textOf).filter((t) => t !== ''), steps };
 }

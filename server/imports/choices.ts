@@ -5,8 +5,12 @@ import type { ImportOptions } from './draft';
  * and a value that makes no sense is no choice at all (the rules decide instead).
  */
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
-const ids = (value: unknown) => list(value).filter((v) => /^[1-9]\d{0,6}$/.test(v)).map(Number);
+const list = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
+const ids = (value: unknown) =>
+  list(value)
+    .filter((v) => /^[1-9]\d{0,6}$/.test(v))
+    .map(Number);
 const KEY = /^[0-9]+(?:\.[0-9]+)?(?:~2)?$/;
 
 export interface PageForm {
@@ -39,12 +43,20 @@ export function readPageForm(body: unknown): PageForm {
   // A new role typed beside a step wins over the list's choice.
   for (const [name, value] of Object.entries(fields)) {
     const [kind, key] = name.split(':');
-    if (kind === 'newowner' && key && KEY.test(key) && typeof value === 'string' && value.trim() !== '') owners[key] = value.trim().slice(0, 100);
+    if (kind === 'newowner' && key && KEY.test(key) && typeof value === 'string' && value.trim() !== '')
+      owners[key] = value.trim().slice(0, 100);
   }
   const level = one('level');
   const document = typeof fields.document === 'string' ? fields.document.replace(/\r\n?/g, '\n') : null;
   return {
-    intent: intent === 'save' ? 'save' : intent === 'update' && document !== null ? 'update' : document !== null && intent !== 'convert' ? 'update' : 'convert',
+    intent:
+      intent === 'save'
+        ? 'save'
+        : intent === 'update' && document !== null
+          ? 'update'
+          : document !== null && intent !== 'convert'
+            ? 'update'
+            : 'convert',
     document,
     filename: one('filename').trim().slice(0, 255) || null,
     text: one('text').replace(/\r\n?/g, '\n'),

@@ -10,7 +10,12 @@ import { readDocument, type DocumentKind } from './source';
 
 /** Role names first (the format prefers roles), then active people's names. */
 export function knownOwners(db: Db): string[] {
-  return [...listRoles(db).map((r) => r.name), ...listPeople(db).filter((p) => p.active).map((p) => p.name)];
+  return [
+    ...listRoles(db).map((r) => r.name),
+    ...listPeople(db)
+      .filter((p) => p.active)
+      .map((p) => p.name),
+  ];
 }
 
 /**

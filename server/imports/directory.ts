@@ -51,7 +51,16 @@ export async function convertDirectory(db: Db, dir: string): Promise<ConvertedFi
   const results: (ConvertedFile & { markdown?: string })[] = [];
   const taken = new Map<string, string>();
   for (const file of walk(dir)) {
-    const result: ConvertedFile & { markdown?: string } = { path: file, outcome: 'skipped', slug: null, saved: null, reason: null, notes: [], steps: 0, checks: 0 };
+    const result: ConvertedFile & { markdown?: string } = {
+      path: file,
+      outcome: 'skipped',
+      slug: null,
+      saved: null,
+      reason: null,
+      notes: [],
+      steps: 0,
+      checks: 0,
+    };
     results.push(result);
     const extension = path.extname(file).toLowerCase();
     if (path.basename(file).startsWith('.')) {

@@ -71,13 +71,17 @@ const markdown = new Marked({ gfm: true, async: false });
 
 /** Bullets and boxes that word processors write as characters become Markdown lists. */
 function normaliseText(text: string): string {
-  return text
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/^([ \t]*)[☐□❑❒][ \t]*/gm, '$1- [ ] ')
-    .replace(/^([ \t]*)[☑☒✅✔✓][ \t]*/gm, '$1- [x] ')
-    .replace(/^([ \t]*)[•●◦▪▫‣∙·⁃][ \t]*/gm, '$1- ');
+  return (
+    text
+      .replace(/^\uFEFF/, '')
+      .replace(/\r\n?/g, '\n')
+      // Control characters (a NUL from a bad export) are no text anyone wrote.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+      .replace(/^([ \t]*)[☐□❑❒][ \t]*/gm, '$1- [ ] ')
+      .replace(/^([ \t]*)[☑☒✅✔✓][ \t]*/gm, '$1- [x] ')
+      .replace(/^([ \t]*)[•●◦▪▫‣∙·⁃][ \t]*/gm, '$1- ')
+  );
 }
 
 /** Whether Markdown holds raw HTML or link definitions, which cannot be cut into steps as they are. */
@@ -187,7 +191,8 @@ export function makeDraft(input: DraftInput): DraftDetail {
       }
     }
     if (given > 0) {
-      const which = given === steps.length ? 'every step' : `the ${given === 1 ? 'step that names' : `${given} steps that name`} no one else`;
+      const which =
+        given === steps.length ? 'every step' : `the ${given === 1 ? 'step that names' : `${given} steps that name`} no one else`;
       notes.push(`“${docOwner} is responsible for” in the introduction: ${owner} owns ${which}.`);
     }
   }
@@ -218,9 +223,19 @@ export function makeDraft(input: DraftInput): DraftDetail {
   const parsed = parseRunbook(source);
   if (!parsed.ok) throw new Error(`the draft does not read back: ${parsed.problems[0]?.message}`);
   const known = new Set(input.known.map((name) => name.toLowerCase()));
-  const newOwners = [...new Set(parsed.runbook.steps.map((s) => s.owner).filter((o): o is string => o !== null && !known.has(o.toLowerCase())))];
+  const newOwners = [
+    ...new Set(parsed.runbook.steps.map((s) => s.owner).filter((o): o is string => o !== null && !known.has(o.toLowerCase()))),
+  ];
   notes.push(
-    ...describe({ steps, parsed: parsed.runbook, built, wholeDocument, newOwners, level: built.level, pseudo: built.level === PSEUDO_LEVEL }),
+    ...describe({
+      steps,
+      parsed: parsed.runbook,
+      built,
+      wholeDocument,
+      newOwners,
+      level: built.level,
+      pseudo: built.level === PSEUDO_LEVEL,
+    }),
   );
   return {
     title: parsed.runbook.title,

@@ -11,7 +11,11 @@ const quoteList = (titles: string[]) => {
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const KIND_WORDS = { task: ['task-list item', 'task-list items'], numbered: ['numbered action', 'numbered actions'], bullet: ['bullet point', 'bullet points'] };
+const KIND_WORDS = {
+  task: ['task-list item', 'task-list items'],
+  numbered: ['numbered action', 'numbered actions'],
+  bullet: ['bullet point', 'bullet points'],
+};
 
 export function levelName(level: number): string {
   return level === PSEUDO_LEVEL ? 'bold lines and “Step N:” lines' : `level-${level} headings`;
@@ -54,30 +58,40 @@ export function describe(input: {
   const withChecks = kinds.map((k, i) => ({ k, i })).filter(({ k }) => k.task + k.numbered + k.bullet > 0);
   if (withChecks.length > 0 && withChecks.length <= 5) {
     for (const { k, i } of withChecks) {
-      const parts = (['numbered', 'bullet', 'task'] as const).filter((kind) => k[kind] > 0).map((kind) => count(k[kind], KIND_WORDS[kind][0] as string, KIND_WORDS[kind][1]));
+      const parts = (['numbered', 'bullet', 'task'] as const)
+        .filter((kind) => k[kind] > 0)
+        .map((kind) => count(k[kind], KIND_WORDS[kind][0] as string, KIND_WORDS[kind][1]));
       const total = k.task + k.numbered + k.bullet;
       notes.push(`${parts.join(' and ')} became ${total === 1 ? 'a check' : 'checks'} of step ${i + 1} (“${parsed.steps[i]?.title}”).`);
     }
   } else if (withChecks.length > 5) {
     const total = { task: 0, numbered: 0, bullet: 0 };
     for (const { k } of withChecks) for (const kind of ['task', 'numbered', 'bullet'] as const) total[kind] += k[kind];
-    const parts = (['numbered', 'bullet', 'task'] as const).filter((kind) => total[kind] > 0).map((kind) => count(total[kind], KIND_WORDS[kind][0] as string, KIND_WORDS[kind][1]));
+    const parts = (['numbered', 'bullet', 'task'] as const)
+      .filter((kind) => total[kind] > 0)
+      .map((kind) => count(total[kind], KIND_WORDS[kind][0] as string, KIND_WORDS[kind][1]));
     notes.push(`${parts.join(', ')} became checks of ${count(withChecks.length, 'step')}.`);
   }
   if (built.referenceLists.length > 0) {
-    notes.push(`The list${built.referenceLists.length > 1 ? 's' : ''} under ${quoteList([...new Set(built.referenceLists)])} stayed text: links to read, not actions.`);
+    notes.push(
+      `The list${built.referenceLists.length > 1 ? 's' : ''} under ${quoteList([...new Set(built.referenceLists)])} stayed text: links to read, not actions.`,
+    );
   }
   const splitSections = new Map<number, BuiltStep[]>();
-  for (const step of steps) if (step.parts > 1 && step.section !== null) splitSections.set(step.section, [...(splitSections.get(step.section) ?? []), step]);
+  for (const step of steps)
+    if (step.parts > 1 && step.section !== null) splitSections.set(step.section, [...(splitSections.get(step.section) ?? []), step]);
   for (const parts of splitSections.values()) {
     const owners = [...new Set(parts.map((p) => p.owner ?? 'nobody'))];
     const base = (parts[0]?.title ?? '').replace(/ \([^)]*\)$/, '');
-    notes.push(`“${base}” has items for ${quoteList(owners).replace(/[“”]/g, '')}: it became ${count(parts.length, 'step')}, one for each owner in turn.`);
+    notes.push(
+      `“${base}” has items for ${quoteList(owners).replace(/[“”]/g, '')}: it became ${count(parts.length, 'step')}, one for each owner in turn.`,
+    );
   }
   const fromText = steps.filter((s) => s.ownerFrom !== null && s.owner !== null);
   for (const step of fromText.slice(0, 5)) notes.push(`The owner of “${step.title}”, ${step.owner}, came from ${step.ownerFrom}.`);
   if (fromText.length > 5) notes.push(`${fromText.length - 5} more steps took their owner from their text.`);
-  if (parsed.steps.every((s) => s.owner === null)) notes.push('No owner was found: choose one for each step, or leave the steps to the runbook as a whole.');
+  if (parsed.steps.every((s) => s.owner === null))
+    notes.push('No owner was found: choose one for each step, or leave the steps to the runbook as a whole.');
   for (const owner of input.newOwners) notes.push(`Owner “${owner}” is not a role yet: it will be created.`);
   return notes;
 }

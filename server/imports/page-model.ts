@@ -41,7 +41,11 @@ export function draftPage(input: {
       hasIntro: draft.introduction !== '',
       introSections: draft.introSections.map((s) => ({ id: s.id, title: s.title, moved: moved.has(s.id) })),
       levels: [
-        { value: '', label: `Automatic (${draft.level === null ? 'no headings' : levelName(draft.level)})`, selected: options.level == null },
+        {
+          value: '',
+          label: `Automatic (${draft.level === null ? 'no headings' : levelName(draft.level)})`,
+          selected: options.level === null || options.level === undefined,
+        },
         ...draft.levels.map((l) => ({
           value: String(l.level),
           label: `${levelName(l.level).replace(/^./, (c) => c.toUpperCase())}: ${l.sections} (such as “${l.example}”)`,

@@ -72,13 +72,18 @@ export function importPages({ db, views }: { db: Db; views: Views }): Router {
         filename = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 255);
         read = await beside('file', () => readDocument(file.buffer, { filename, contentType: file.mimetype }));
       } else if (form.text.trim() !== '') {
-        if (Buffer.byteLength(form.text) > IMPORT_LIMIT_BYTES) throw new AppError(413, 'document-too-large', TOO_LARGE.replace('file', 'text'), 'text');
+        if (Buffer.byteLength(form.text) > IMPORT_LIMIT_BYTES)
+          throw new AppError(413, 'document-too-large', TOO_LARGE.replace('file', 'text'), 'text');
         read = readPasted(form.text);
       } else {
         throw new BadRequestError('Choose a file, or paste the text of your procedure.', file ? 'file' : 'text', 'empty-document');
       }
       const draft = draftOf(db, read.markdown, filename, {}, read.notes);
-      views.render(res, 'imports/draft', draftPage({ draft, document: read.markdown, filename, kind: read.kind, form: null, roles, slug: draft.slug }));
+      views.render(
+        res,
+        'imports/draft',
+        draftPage({ draft, document: read.markdown, filename, kind: read.kind, form: null, roles, slug: draft.slug }),
+      );
       return;
     }
 
@@ -107,7 +112,8 @@ async function beside<T>(field: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof AppError && error.field === 'document') throw new AppError(error.status, error.code, error.message, field, error.details);
+    if (error instanceof AppError && error.field === 'document')
+      throw new AppError(error.status, error.code, error.message, field, error.details);
     throw error;
   }
 }

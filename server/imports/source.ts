@@ -150,12 +150,18 @@ async function fromDocx(bytes: Buffer, notes: string[]): Promise<string> {
   } catch (error) {
     throw unreadable(`This Word document could not be read (${(error as Error).message.split('\n')[0]?.slice(0, 200)}).`);
   }
-  if (pictures > 0) notes.push(`${pictures === 1 ? 'A picture' : `${pictures} pictures`} in the Word document ${pictures === 1 ? 'was' : 'were'} not brought in: add ${pictures === 1 ? 'it' : 'them'} as links if the steps need ${pictures === 1 ? 'it' : 'them'}.`);
+  if (pictures > 0)
+    notes.push(
+      `${pictures === 1 ? 'A picture' : `${pictures} pictures`} in the Word document ${pictures === 1 ? 'was' : 'were'} not brought in: add ${pictures === 1 ? 'it' : 'them'} as links if the steps need ${pictures === 1 ? 'it' : 'them'}.`,
+    );
   return fromHtml(result.value, notes);
 }
 
 /** Reads an uploaded or posted document as Markdown for the rules. */
-export async function readDocument(bytes: Buffer, { filename, contentType }: { filename: string | null; contentType: string | null }): Promise<ReadDocument> {
+export async function readDocument(
+  bytes: Buffer,
+  { filename, contentType }: { filename: string | null; contentType: string | null },
+): Promise<ReadDocument> {
   if (bytes.length > IMPORT_LIMIT_BYTES) {
     throw new AppError(413, 'document-too-large', `The document is larger than the limit of ${IMPORT_LIMIT_LABEL}.`, 'document');
   }

@@ -32,7 +32,13 @@ function pseudoHeading(token: Tokens.Paragraph): { title: string; rest: string }
     if (bold && !/[*_]{2}/.test(bold[2] as string)) return { title: (bold[2] as string).replace(/:$/, ''), rest: '' };
   }
   if (STEP_LINE.test(line) && line.length <= 160) {
-    return { title: line.replace(/^(\*\*|__)(.*?)\1/, '$2').replace(/[*_]{2}/g, '').trim(), rest: others.join('\n').trim() };
+    return {
+      title: line
+        .replace(/^(\*\*|__)(.*?)\1/, '$2')
+        .replace(/[*_]{2}/g, '')
+        .trim(),
+      rest: others.join('\n').trim(),
+    };
   }
   return null;
 }
@@ -64,7 +70,8 @@ export function readTree(markdown: string, lexed?: Token[]): Section {
       const pseudo = pseudoHeading(token as Tokens.Paragraph);
       if (pseudo) {
         open(PSEUDO_LEVEL, pseudo.title, token.raw.trim().split('\n')[0] as string);
-        if (pseudo.rest !== '') (stack[stack.length - 1] as Section).blocks.push({ type: 'paragraph', raw: pseudo.rest, text: pseudo.rest, tokens: [] });
+        if (pseudo.rest !== '')
+          (stack[stack.length - 1] as Section).blocks.push({ type: 'paragraph', raw: pseudo.rest, text: pseudo.rest, tokens: [] });
         continue;
       }
     }

@@ -13,7 +13,12 @@ const ROLES = ['Manager', 'Bookkeeper', 'Shift lead', 'New hire'];
 
 /** A handbook of procedures: sections of steps with owners, numbered and nested lists, code, links. */
 export function handbook(bytes: number): { markdown: string; docx: DocxBlock[] } {
-  const parts: string[] = ['# Operations handbook', '', 'Every procedure the team runs, in one place. The operations manager is responsible for it.', ''];
+  const parts: string[] = [
+    '# Operations handbook',
+    '',
+    'Every procedure the team runs, in one place. The operations manager is responsible for it.',
+    '',
+  ];
   const docx: DocxBlock[] = [{ title: 'Operations handbook' }, { text: 'Every procedure the team runs, in one place.' }];
   let size = parts.join('\n').length;
   for (let i = 1; size < bytes; i++) {

@@ -241,7 +241,9 @@ async function main() {
     ['web page (HTML)', documents.html, documents.sizes.html],
     ['Word (.docx)', documents.word, documents.sizes.word],
   ] as const) {
-    console.log(`  draft from ${`${kind}, ${sized(bytes)}`.padEnd(26)} ${seconds.toFixed(2)} s  ratio to lexing ${(seconds / documents.lex).toFixed(1)}  ${verdict(seconds)}`);
+    console.log(
+      `  draft from ${`${kind}, ${sized(bytes)}`.padEnd(26)} ${seconds.toFixed(2)} s  ratio to lexing ${(seconds / documents.lex).toFixed(1)}  ${verdict(seconds)}`,
+    );
   }
   console.log(
     `${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`,

@@ -99,7 +99,11 @@ test('the import page reads well on a phone and works without scripts', async ()
   await signIn(phone, server.url, OWNER.email, OWNER.password);
   await phone.goto(`${server.url}/runbooks/import`);
   await snap(phone, 'import-start-phone');
-  await phone.getByLabel('Paste the text').fill('# Open the shop\n\n## Morning\n- Manager: Unlock\n- Manager: Lights on\n- Staff: Fill the till\n\n## Links\n- [Rota](https://example.com/rota)\n');
+  await phone
+    .getByLabel('Paste the text')
+    .fill(
+      '# Open the shop\n\n## Morning\n- Manager: Unlock\n- Manager: Lights on\n- Staff: Fill the till\n\n## Links\n- [Rota](https://example.com/rota)\n',
+    );
   await phone.getByRole('button', { name: 'Make a draft' }).click();
   await phone.getByRole('heading', { name: 'Check the draft' }).waitFor();
   await expect(phone.locator('.imp-step__title').allInnerTexts()).resolves.toEqual(['1. Morning (Manager)', '2. Morning (Staff)']);

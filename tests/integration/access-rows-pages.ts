@@ -144,7 +144,13 @@ export const pageRows: Row[] = [
       url: '/runbooks/import',
       body: { intent: 'save', document: '# Imported\n\n## Unlock\n- Door\n', slug: `imported-by-${who}` },
     }),
-    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/imported-by-editor?done=imported'], [303, '/runbooks/imported-by-owner?done=imported']),
+    expected: expected(
+      SIGN_IN,
+      403,
+      403,
+      [303, '/runbooks/imported-by-editor?done=imported'],
+      [303, '/runbooks/imported-by-owner?done=imported'],
+    ),
   },
   {
     method: 'POST',

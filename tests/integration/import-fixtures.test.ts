@@ -144,7 +144,11 @@ const EXPECTED: Record<string, [slug: string, title: string, steps: Outline]> = 
       ['Escalation', 'On-call engineer', 0],
     ],
   ],
-  'till-end-of-day.md': ['till-end-of-day', 'Leisure centre: end of day till procedure', [['Leisure centre: end of day till procedure', null, 38]]],
+  'till-end-of-day.md': [
+    'till-end-of-day',
+    'Leisure centre: end of day till procedure',
+    [['Leisure centre: end of day till procedure', null, 38]],
+  ],
   'customer-returns.docx': [
     'customer-returns',
     'Customer returns',
@@ -160,7 +164,8 @@ const EXPECTED: Record<string, [slug: string, title: string, steps: Outline]> = 
 test('a folder of real-world procedures converts to the steps, owners and checks a reader sees', async () => {
   const dir = path.join(t.dir, 'procedures');
   fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(FIXTURES).filter((f) => !f.endsWith('.ts'))) fs.copyFileSync(path.join(FIXTURES, file), path.join(dir, file));
+  for (const file of fs.readdirSync(FIXTURES).filter((f) => !f.endsWith('.ts')))
+    fs.copyFileSync(path.join(FIXTURES, file), path.join(dir, file));
   fs.writeFileSync(path.join(dir, 'customer-returns.docx'), await makeDocx(STOCK_RETURNS));
 
   const report = await convertDirectory(t.db, dir);

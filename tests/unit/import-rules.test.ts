@@ -72,7 +72,9 @@ describe('the steps', () => {
     const d = draft('Lock the door when you leave. The key is under the mat.', { filename: 'lock-up.txt' });
     expect(outline(d)).toEqual([['Lock up', null, []]]);
     expect(d.steps[0]?.text).toBe('Lock the door when you leave. The key is under the mat.');
-    expect(d.notes).toContain('The document has no headings and no lists: it became one step with its text. Split it or add checks in the editor.');
+    expect(d.notes).toContain(
+      'The document has no headings and no lists: it became one step with its text. Split it or add checks in the editor.',
+    );
   });
 
   test('are one step of numbered actions for a flat procedure, its lead paragraph the introduction', () => {
@@ -103,7 +105,9 @@ describe('sections with no actions', () => {
     expect(first.steps.map((s) => s.title)).toEqual(['Safety', 'Do it']);
     const safety = first.sections[0] as number;
     const context = first.introSections[0]?.id as number;
-    const moved = draft('# T\n\n## Context\nWhy.\n\n## Safety\nGloves on.\n\n## Do it\n- one\n', { choose: { toIntro: [safety], toStep: [context] } });
+    const moved = draft('# T\n\n## Context\nWhy.\n\n## Safety\nGloves on.\n\n## Do it\n- one\n', {
+      choose: { toIntro: [safety], toStep: [context] },
+    });
     expect(moved.steps.map((s) => s.title)).toEqual(['Context', 'Do it']);
     expect(moved.introduction).toContain('Gloves on.');
   });
@@ -123,13 +127,17 @@ describe('checks', () => {
   });
 
   test('leave a list of links as text', () => {
-    const d = draft('# T\n\n## Deploy\n- Run the deploy\n\n### Links\n- [Dashboard](https://example.com/d)\n- [Logs](https://example.com/l) for the API\n');
+    const d = draft(
+      '# T\n\n## Deploy\n- Run the deploy\n\n### Links\n- [Dashboard](https://example.com/d)\n- [Logs](https://example.com/l) for the API\n',
+    );
     expect(d.steps[0]?.checks).toEqual(['Run the deploy']);
     expect(d.steps[0]?.text).toContain('- [Dashboard](https://example.com/d)');
   });
 
   test('keep code, tables and paragraphs inside and around them', () => {
-    const d = draft('# T\n\n## Scale\n1. Scale out:\n\n   ```\n   kubectl scale --replicas=12\n   ```\n\n2. Tell the team\n\n| a | b |\n| - | - |\n| 1 | 2 |\n');
+    const d = draft(
+      '# T\n\n## Scale\n1. Scale out:\n\n   ```\n   kubectl scale --replicas=12\n   ```\n\n2. Tell the team\n\n| a | b |\n| - | - |\n| 1 | 2 |\n',
+    );
     expect(d.steps[0]?.checks).toEqual(['Scale out:', 'Tell the team']);
     expect(d.steps[0]?.text).toContain('kubectl scale --replicas=12');
     expect(d.steps[0]?.text).toContain('| 1 | 2 |');
@@ -150,7 +158,9 @@ describe('checks', () => {
 
 describe('owners', () => {
   test('come from "Role:" prefixes, one step per owner in order', () => {
-    const d = draft('# T\n\n## First day\n- Manager: Give a tour\n- Manager: Introduce the team\n- New hire: Read the handbook\n- Manager: Lunch\n');
+    const d = draft(
+      '# T\n\n## First day\n- Manager: Give a tour\n- Manager: Introduce the team\n- New hire: Read the handbook\n- Manager: Lunch\n',
+    );
     expect(outline(d)).toEqual([
       ['First day (Manager)', 'Manager', ['Give a tour', 'Introduce the team']],
       ['First day (New hire)', 'New hire', ['Read the handbook']],
@@ -168,7 +178,9 @@ describe('owners', () => {
   });
 
   test('come from "X is responsible for" in a step, or for every step from the introduction', () => {
-    expect(outline(draft('# T\n\n## Reconcile\nThe bookkeeper is responsible for this.\n\n- Match\n'))).toEqual([['Reconcile', 'Bookkeeper', ['Match']]]);
+    expect(outline(draft('# T\n\n## Reconcile\nThe bookkeeper is responsible for this.\n\n- Match\n'))).toEqual([
+      ['Reconcile', 'Bookkeeper', ['Match']],
+    ]);
     const d = draft('# T\n\nThe shift supervisor is responsible for this checklist.\n\n## Open\n- Unlock\n\n## Close\n- Lock\n');
     expect(d.steps.map((s) => s.owner)).toEqual(['Shift supervisor', 'Shift supervisor']);
   });
@@ -187,7 +199,9 @@ describe('owners', () => {
   });
 
   test('ignore labels that name no one ("Note:", "Tip:")', () => {
-    expect(outline(draft('# T\n\n## Do\n- Note: bring gloves\n- Tip: go early\n'))).toEqual([['Do', null, ['Note: bring gloves', 'Tip: go early']]]);
+    expect(outline(draft('# T\n\n## Do\n- Note: bring gloves\n- Tip: go early\n'))).toEqual([
+      ['Do', null, ['Note: bring gloves', 'Tip: go early']],
+    ]);
   });
 
   test('are what the person picks, or nobody', () => {
@@ -201,13 +215,17 @@ describe('owners', () => {
 describe('front matter', () => {
   test('of other tools is kept; a known key holding something else is kept under another name', () => {
     const d = draft('---\ntitle: Post\nlayout: page\ndate: 2024-03-04\ncategories: [a, b]\nschedule: weekly\n---\n\n## Do\n- it\n');
-    expect(d.markdown).toMatch(/^---\ntitle: Post\nlayout: page\ndate: 2024-03-04\ncategories: \[ a, b \]\nimported-schedule: weekly\n---\n/);
+    expect(d.markdown).toMatch(
+      /^---\ntitle: Post\nlayout: page\ndate: 2024-03-04\ncategories: \[ a, b \]\nimported-schedule: weekly\n---\n/,
+    );
     expect(d.notes).toContain('Front matter kept as it was: layout, date, categories.');
     expect(outline(d)).toEqual([['Do', null, ['it']]]);
   });
 
   test('of an issue template gives its name as the title', () => {
-    const d = draft("---\nname: Release checklist\nabout: Steps for a release\ntitle: ''\nlabels: release\n---\n\n### Prep\n- [ ] CI green\n");
+    const d = draft(
+      "---\nname: Release checklist\nabout: Steps for a release\ntitle: ''\nlabels: release\n---\n\n### Prep\n- [ ] CI green\n",
+    );
     expect(d.title).toBe('Release checklist');
     expect(d.markdown).toContain('labels: release');
   });
@@ -281,13 +299,16 @@ describe('reading files', () => {
     const read = await readDocument(Buffer.from(html), { filename: 'Supplier checks.html', contentType: 'text/html' });
     const d = makeDraft({ document: read.markdown, filename: 'Supplier checks.html', known: [], notes: read.notes });
     expect(d.title).toBe('Supplier checks');
-    expect(outline(d)).toEqual([['Before the first order', null, ['Ask for insurance', '[Agree terms](https://example.com/terms) in writing']]]);
+    expect(outline(d)).toEqual([
+      ['Before the first order', null, ['Ask for insurance', '[Agree terms](https://example.com/terms) in writing']],
+    ]);
     expect(d.markdown).not.toMatch(/script|javascript:|onmouseover|onerror|<img|alert/);
     expect(d.notes).toContain('Scripts, event handlers and javascript: links in the document were dropped.');
   });
 
   test('reads plain text: a title and headings in capitals, bullets written as characters', async () => {
-    const text = 'SHOP OPENING\n\nThe keyholder is responsible for opening.\n\nBEFORE 9:00\n\n• Disarm the alarm\n• Lights on\n\nAT 9:00\n\n☐ Unlock the door\n';
+    const text =
+      'SHOP OPENING\n\nThe keyholder is responsible for opening.\n\nBEFORE 9:00\n\n• Disarm the alarm\n• Lights on\n\nAT 9:00\n\n☐ Unlock the door\n';
     const read = await readDocument(Buffer.from(text), { filename: 'opening.txt', contentType: 'text/plain' });
     const d = makeDraft({ document: read.markdown, filename: 'opening.txt', known: [] });
     expect(d.title).toBe('Shop opening');
@@ -306,7 +327,10 @@ describe('reading files', () => {
     ['an image type', Buffer.from('GIF89a'), 'image/gif', 'unsupported-media-type'],
     ['more than the limit', Buffer.alloc(5 * 1024 * 1024, 'a'), 'text/plain', 'document-too-large'],
   ])('refuses %s with a plain message', async (_what, bytes, contentType, code) => {
-    const filename = code === 'unreadable-document' && contentType === 'application/octet-stream' && !bytes.toString().startsWith('%PDF') ? 'file.docx' : 'file.txt';
+    const filename =
+      code === 'unreadable-document' && contentType === 'application/octet-stream' && !bytes.toString().startsWith('%PDF')
+        ? 'file.docx'
+        : 'file.txt';
     await expect(readDocument(bytes, { filename, contentType })).rejects.toMatchObject({ code });
   });
 });

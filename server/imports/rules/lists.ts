@@ -61,7 +61,10 @@ function referenceList(list: Tokens.List): boolean {
     const text = item.text.split('\n')[0] as string;
     if (!LINK.test(text)) return false;
     LINK.lastIndex = 0;
-    const words = text.replace(LINK, ' ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const words = text
+      .replace(LINK, ' ')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
     return words === '' || words.split(/\s+/).length <= 6;
   });
 }

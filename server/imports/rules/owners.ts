@@ -220,7 +220,8 @@ export function ownerPrefix(text: string): { name: string; rest: string } | null
   return { name, rest: match[2] as string };
 }
 
-const HEADING_ROLE = /^(?:for\s+(?:the\s+)?)?(.+?)(?:['’]s)?(?:\s+(?:tasks?|responsibilities|duties|checklist|to-?dos?|actions|jobs|steps|section))?$/i;
+const HEADING_ROLE =
+  /^(?:for\s+(?:the\s+)?)?(.+?)(?:['’]s)?(?:\s+(?:tasks?|responsibilities|duties|checklist|to-?dos?|actions|jobs|steps|section))?$/i;
 
 /** The owner a sub-heading names ("Payroll tasks", "Manager", "For the new hire"), or null. */
 export function ownerOfHeading(title: string, known: readonly string[]): string | null {
@@ -252,6 +253,7 @@ const RESPONSIBLE = /(?:^|[.!?]\s+|\n)((?:the\s+|a\s+|our\s+)?[A-Za-z][A-Za-z&/'
 /** "The shift supervisor is responsible for …" → "shift supervisor"; null without such a sentence. */
 export function responsibleOwner(text: string): string | null {
   const name = RESPONSIBLE.exec(text)?.[1]?.trim();
-  if (!name || name.split(/\s+/).length > 5 || /^(?:who|which|that|it|this|everyone|everybody|nobody|you|we|they|he|she)$/i.test(name)) return null;
+  if (!name || name.split(/\s+/).length > 5 || /^(?:who|which|that|it|this|everyone|everybody|nobody|you|we|they|he|she)$/i.test(name))
+    return null;
   return name;
 }

@@ -91,7 +91,24 @@ export function headingWords(title: string): string {
 }
 
 /** Last words that make a heading reference when its section holds no actions: "Safety notes", "Useful links". */
-const REFERENCE_TAILS = new Set(['notes', 'tips', 'links', 'references', 'resources', 'contacts', 'faq', 'faqs', 'overview', 'background', 'glossary', 'troubleshooting', 'definitions', 'history', 'purpose', 'scope']);
+const REFERENCE_TAILS = new Set([
+  'notes',
+  'tips',
+  'links',
+  'references',
+  'resources',
+  'contacts',
+  'faq',
+  'faqs',
+  'overview',
+  'background',
+  'glossary',
+  'troubleshooting',
+  'definitions',
+  'history',
+  'purpose',
+  'scope',
+]);
 
 export function hasReferenceTail(title: string): boolean {
   const words = headingWords(title).split(' ');
