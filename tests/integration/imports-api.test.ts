@@ -97,6 +97,17 @@ describe('POST /api/imports', () => {
     expect(res.body.error.message).not.toMatch(/internal|stack/i);
   });
 
+  test('answers a plain draft, with a note, for Markdown nested too deeply to read', async () => {
+    const res = await t
+      .http()
+      .post('/api/imports')
+      .set('Content-Type', 'text/markdown')
+      .send(`# Deep\n\n## Step\n${'> '.repeat(20_000)}deep\n`);
+    expect(res.status).toBe(200);
+    expect(res.body.steps).toHaveLength(1);
+    expect(res.body.notes).toContain('The document is nested too deeply to read as a procedure: its text is kept as it was, in one step.');
+  });
+
   test('turns hostile HTML into a draft without it', async () => {
     const res = await t
       .http()
