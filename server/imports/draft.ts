@@ -54,6 +54,8 @@ export interface DraftDetail extends Draft {
   introSections: { id: number; title: string }[];
   /** Owners of the draft that are no role or person yet. */
   newOwners: string[];
+  /** Steps merged into the step above them, as the person chose. */
+  merged: { key: string; title: string }[];
 }
 
 export interface DraftInput {
@@ -178,7 +180,8 @@ export function makeDraft(input: DraftInput): DraftDetail {
     intro = whole.intro;
     wholeDocument = true;
   }
-  steps = applyChoices(steps, options, input.known);
+  const merged: { key: string; title: string }[] = [];
+  steps = applyChoices(steps, options, input.known, merged);
   const introText = intro.join('\n\n').trim();
   const docOwner = responsibleOwner(introText);
   if (docOwner) {
@@ -250,17 +253,24 @@ export function makeDraft(input: DraftInput): DraftDetail {
     levels: built.levels.map(({ level, sections, example }) => ({ level, sections, example })),
     introSections: built.introSections,
     newOwners,
+    merged,
   };
 }
 
 /** Merges, splits, owners and titles the person chose, by step key. */
-function applyChoices(steps: BuiltStep[], options: ImportOptions, known: readonly string[]): BuiltStep[] {
+function applyChoices(
+  steps: BuiltStep[],
+  options: ImportOptions,
+  known: readonly string[],
+  folded: { key: string; title: string }[] = [],
+): BuiltStep[] {
   const merged: BuiltStep[] = [];
   const merge = new Set(options.merge ?? []);
   for (const step of steps) {
     const previous = merged[merged.length - 1];
     if (previous && merge.has(step.key)) {
       previous.pieces.push({ kind: 'text', md: `### ${step.title}` }, ...step.pieces);
+      folded.push({ key: step.key, title: step.title });
       continue;
     }
     merged.push({ ...step, pieces: [...step.pieces] });

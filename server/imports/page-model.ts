@@ -75,13 +75,22 @@ export function draftPage(input: {
           section: firstOfSection ? section : null,
           canMerge: i > 0,
           merged: merged.has(key),
+          // A step split as chosen shows the choice on its second part, where it can be undone.
+          splitKept: key.endsWith('~2') ? { key: key.slice(0, -2), value: options.split?.[key.slice(0, -2)] } : null,
           splitOptions:
-            step.checks.length >= 2
-              ? step.checks.slice(1).map((check, n) => ({ value: String(n + 2), label: `Before check ${n + 2}: ${plainText(check)}` }))
+            step.checks.length >= 2 && options.split?.[key] === undefined
+              ? step.checks.slice(1).map((check, n) => ({
+                  value: String(n + 2),
+                  label: `Before check ${n + 2}: ${plainText(check)}`,
+                  selected: options.split?.[key] === n + 2,
+                }))
               : [],
         };
       }),
     },
+    merged: draft.merged,
+    // Sections the person made steps: kept so the next update keeps them steps.
+    madeSteps: options.toStep ?? [],
     originalHtml: withTaskBoxes(renderMarkdown(splitFrontMatter(input.document).body)),
   };
 }

@@ -199,6 +199,31 @@ describe('the Import page', () => {
     expect([empty.status, empty.text.includes('Choose a file, or paste the text of your procedure.')]).toEqual([400, true]);
   });
 
+  test('keeps the choices made (a merge, a split, a section made a step) from one update to the next', async () => {
+    const s = session();
+    const document = '# Shop\n\n## Overview\nWhy.\n\n## Open\n- Unlock\n- Lights\n\n## Close\n- Lock\n';
+    const post = (fields: Record<string, string | string[]>) =>
+      t
+        .anonymous()
+        .post('/runbooks/import')
+        .set(s.headers)
+        .type('form')
+        .send({ _csrf: s.csrf, document, ...fields });
+    const first = await post({ intent: 'update' });
+    const keys = [...first.text.matchAll(/name="owner:([^"]+)"/g)].map((m) => m[1]);
+    const overview = /name="step" value="(\d+)"/.exec(first.text)?.[1] as string;
+    const chosen = await post({ intent: 'update', merge: keys[1] as string, [`split:${keys[0]}`]: '2', step: overview });
+    expect(chosen.text).toContain('Keep “Close” merged into the step above');
+    expect(chosen.text).toContain(`name="split:${keys[0]}" value="2" checked> Keep it split from the step above`);
+    expect(chosen.text).toContain(`<input type="hidden" name="step" value="${overview}">`);
+    const saved = await post({ intent: 'save', merge: keys[1] as string, [`split:${keys[0]}`]: '2', step: overview, slug: 'shop-choices' });
+    expect(saved.status).toBe(303);
+    const version = findVersion(t.db, findRunbook(t.db, 'shop-choices')?.current_version_id ?? 0);
+    expect(version?.source).toMatch(
+      /## Overview\n\nWhy\.\n\n## Open\n\n- \[ \] Unlock\n\n## Open \(continued\)\n\n- \[ \] Lights\n\n### Close\n\n- \[ \] Lock\n$/,
+    );
+  });
+
   test('states the upload limit', async () => {
     const s = session();
     const page = await t.anonymous().get('/runbooks/import').set(s.headers);
