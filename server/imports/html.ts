@@ -52,6 +52,9 @@ const KEEP: sanitizeHtml.IOptions = {
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
+  // Elements nested deeper than any document needs are dropped (their text kept): the
+  // converter's work grows with the depth, and no procedure is 60 boxes deep.
+  nestingLimit: 60,
   // Text inside these is not text a reader sees on the page.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template', 'iframe', 'object', 'svg', 'math'],
   transformTags: {

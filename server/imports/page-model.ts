@@ -29,7 +29,6 @@ export function draftPage(input: {
   const ownerNames = [...new Set([...input.roles, ...draft.newOwners])];
   return {
     title: `Import “${draft.title}”`,
-    wide: true,
     document: input.document,
     filename: input.filename,
     kindLabel: input.kind ? KIND_LABELS[input.kind] : null,

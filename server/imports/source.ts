@@ -101,7 +101,13 @@ const HOSTILE = /<script\b|\son[a-z]+\s*=|javascript:|<iframe\b|<object\b|<embed
 
 function fromHtml(html: string, notes: string[]): string {
   if (HOSTILE.test(html)) notes.push('Scripts, event handlers and javascript: links in the document were dropped.');
-  return htmlToMarkdown(html);
+  try {
+    return htmlToMarkdown(html);
+  } catch (error) {
+    // Elements nested thousands deep overflow the converter's stack: a bad file, not a crash.
+    if (error instanceof RangeError) throw unreadable('This document is nested too deeply to read.');
+    throw error;
+  }
 }
 
 /**
@@ -184,5 +190,7 @@ export async function readDocument(
 export function readPasted(text: string): ReadDocument {
   const notes: string[] = [];
   if (looksLikeHtml(text)) return { kind: 'html', markdown: fromHtml(text, notes), notes };
+  // Text copied out of a word processor has no Markdown headings; its lines in capitals are its headings.
+  if (!/^ {0,3}#{1,6}[ \t]/m.test(text)) return { kind: 'text', markdown: fromPlainText(text), notes };
   return { kind: 'markdown', markdown: text, notes };
 }

@@ -108,6 +108,16 @@ describe('POST /api/imports', () => {
     expect(res.body.notes).toContain('The document is nested too deeply to read as a procedure: its text is kept as it was, in one step.');
   });
 
+  test('reads HTML nested thousands deep as its text, quickly', async () => {
+    const res = await t
+      .http()
+      .post('/api/imports?filename=deep.html')
+      .set('Content-Type', 'text/html')
+      .send(`<h1>Deep</h1>${'<blockquote>'.repeat(30_000)}Hold on`);
+    expect([res.status, res.body.steps.length]).toEqual([200, 1]);
+    expect(res.body.steps[0].text).toContain('Hold on');
+  });
+
   test('turns hostile HTML into a draft without it', async () => {
     const res = await t
       .http()
