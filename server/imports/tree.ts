@@ -44,7 +44,11 @@ function pseudoHeading(token: Tokens.Paragraph): { title: string; rest: string }
 }
 
 /** Inline heading text on one line, without the closing #s of an ATX heading. */
-const headingText = (text: string) => text.replace(/\s+/g, ' ').trim();
+const headingText = (text: string) =>
+  text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^#+$/, '');
 
 export function readTree(markdown: string, lexed?: Token[]): Section {
   const root: Section = { id: 0, level: 0, title: '', raw: '', blocks: [], children: [], parent: null };
@@ -60,11 +64,10 @@ export function readTree(markdown: string, lexed?: Token[]): Section {
   };
   for (const token of tokens) {
     if (token.type === 'heading') {
+      // A heading with no words ("##" alone) heads nothing: it is left out.
       const title = headingText((token as Tokens.Heading).text);
-      if (title !== '') {
-        open((token as Tokens.Heading).depth, title, token.raw.trim());
-        continue;
-      }
+      if (title !== '') open((token as Tokens.Heading).depth, title, token.raw.trim());
+      continue;
     }
     if (token.type === 'paragraph') {
       const pseudo = pseudoHeading(token as Tokens.Paragraph);

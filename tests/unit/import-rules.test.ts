@@ -254,6 +254,58 @@ describe('the draft', () => {
     expect(d.steps[1]?.checks).toEqual(['b']);
   });
 
+  test('reads back as itself for any mix of headings, lists, code, quotes, tables and HTML', () => {
+    const parts = [
+      '# Title',
+      '## Step',
+      '### Sub',
+      '#### IT tasks',
+      '**Bold line**',
+      'Step 2: Do',
+      'Text.',
+      '- item',
+      '  - nested',
+      '1. one',
+      '2) two',
+      '- [ ] task',
+      '- [x] done',
+      '* star',
+      '```\ncode\n## not a step\n```',
+      '    indented code',
+      '> quote',
+      '> - [ ] quoted task',
+      '| a | b |\n| - | - |\n| 1 | 2 |',
+      '---',
+      '<div>html</div>',
+      '[ref]: https://example.com',
+      'See [ref].',
+      '- Manager: do it',
+      'Owner: Bob',
+      'The lead is responsible for it.',
+      '## Purpose',
+      '## Links',
+      '- [a](https://a.example)',
+      '## 1.',
+      '## #',
+      '##',
+      'Title\n====',
+      '- ',
+      'Due: tomorrow',
+      '## 2. Pack #',
+    ];
+    let seed = 17;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const doc = Array.from({ length: 1 + next(30) }, () => parts[next(parts.length)]).join(next(2) ? '\n' : '\n\n');
+      const d = draft(doc);
+      const parsed = parseRunbook(d.markdown);
+      expect({ doc, ok: parsed.ok }).toEqual({ doc, ok: true });
+    }
+  });
+
   test('never holds HTML: raw HTML in Markdown is converted and its scripts dropped', () => {
     const d = draft('# T\n\n## Do\n<script>alert(1)</script>\n\n- <b onclick="x()">Bold</b> item\n- [link](javascript:alert(1))\n');
     expect(d.markdown).not.toMatch(/<script|onclick|<b>|javascript:/);
