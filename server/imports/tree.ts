@@ -44,11 +44,7 @@ function pseudoHeading(token: Tokens.Paragraph): { title: string; rest: string }
 }
 
 /** Inline heading text on one line, without the closing #s of an ATX heading. */
-const headingText = (text: string) =>
-  text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^#+$/, '');
+const headingText = (text: string) => text.replace(/\s+/g, ' ').trim().replace(/^#+$/, '');
 
 export function readTree(markdown: string, lexed?: Token[]): Section {
   const root: Section = { id: 0, level: 0, title: '', raw: '', blocks: [], children: [], parent: null };
