@@ -40,6 +40,8 @@ import { notifyPages } from './notify/pages';
 import { dependenceRoutes } from './dependence/api';
 import { forgetCatalog } from './dependence/repo';
 import { dependencePages } from './dependence/pages';
+import { importRoutes } from './imports/api';
+import { importBodies, importPages } from './imports/pages';
 
 export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays'>> {
   /**
@@ -98,6 +100,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   // Runs first: ticking and completing are by far the most frequent requests.
   api.use(runRoutes({ db }));
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
+  api.use(importRoutes({ db }));
   api.use(peopleRoutes({ db }));
   api.use(accessRoutes({ db, baseUrl, links }));
   api.use(roleRoutes({ db }));
@@ -117,6 +120,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
   app.use(noStore);
   app.use(commit, who, gate);
+  // The import page's upload and draft form are read before the CSRF check, which reads their token.
+  app.use('/runbooks/import', importBodies());
   // Large enough for the editor's Markdown (the API takes up to 512 kB of it).
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(csrfProtection({ api: false, key }), linkUse);
@@ -124,6 +129,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(authPages({ db, views, key, links }));
   app.use(homePages({ db, views }));
   app.use(runPages({ db, views }));
+  app.use(importPages({ db, views }));
   app.use(libraryPages({ db, views }));
   app.use(peoplePages({ db, views, site }));
   app.use(accessPages({ db, views, site }));

@@ -6,8 +6,8 @@ import { sql } from '../db/statements';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
-/** Words the pages use in runbook addresses (/runbooks/new), so no runbook may be called that. */
-export const RESERVED_SLUGS = new Set(['new']);
+/** Words the pages use in runbook addresses (/runbooks/new, /runbooks/import), so no runbook may be called that. */
+export const RESERVED_SLUGS = new Set(['new', 'import']);
 
 /** Why a slug cannot name a runbook, or null when it can. */
 export function slugProblem(slug: string): string | null {

@@ -8,6 +8,8 @@
  *   5. the dependence page and the step-away simulator page over 2,000 runbooks and 20,000
  *      runs (target: each answers in under 200 ms). These are measured at one connection, so
  *      the latency printed is one request's own time; their ratio is still to hello-world.
+ *   6. importing a 1 MB procedure document as a draft (target < 1 s), as Markdown, HTML and
+ *      Word, against marked's lexer reading the same Markdown (tests/bench/documents.ts).
  * HTTP figures come from autocannon at 32 connections against servers in child processes,
  * with sign-in on: every app request carries an owner's API token (or a session cookie).
  * The machines this runs on are noisy (a baseline measured twice a minute apart can differ by
@@ -36,6 +38,7 @@ import { createApiToken } from '../../server/auth/tokens';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
 import { generateRunbook } from './generate';
 import { RUNBOOKS, RUNS, seedWorkloadDatabase } from './workload';
+import { benchDocuments } from './documents';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -160,6 +163,7 @@ async function main() {
     `Benchmark: ${os.cpus().length} cores, node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS}s per HTTP figure, each paired with a hello-world measurement\n`,
   );
   const importSeconds = benchImport();
+  const documents = await benchDocuments();
   const seeded = seedHttpDatabase(path.join(work, 'http.sqlite'));
   const seedStarted = process.hrtime.bigint();
   const workload = seedWorkloadDatabase(path.join(work, 'workload.sqlite'));
@@ -243,6 +247,20 @@ async function main() {
   console.log(
     `import 1,000 runbooks x 10 steps     ${importSeconds.toFixed(2)} s  (target < 3 s: ${importSeconds < 3 ? 'met' : 'MISSED'})`,
   );
+  const verdict = (seconds: number) => `(target < 1 s: ${seconds < 1 ? 'met' : 'MISSED'})`;
+  const sized = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  console.log(
+    `import a document, baseline: marked lexes the ${sized(documents.sizes.markdown)} Markdown in ${documents.lex.toFixed(2)} s (${documents.steps} steps, ${documents.checks} checks in the draft)`,
+  );
+  for (const [kind, seconds, bytes] of [
+    ['Markdown', documents.markdown, documents.sizes.markdown],
+    ['web page (HTML)', documents.html, documents.sizes.html],
+    ['Word (.docx)', documents.word, documents.sizes.word],
+  ] as const) {
+    console.log(
+      `  draft from ${`${kind}, ${sized(bytes)}`.padEnd(26)} ${seconds.toFixed(2)} s  ratio to lexing ${(seconds / documents.lex).toFixed(1)}  ${verdict(seconds)}`,
+    );
+  }
   console.log(
     `${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`,
   );

@@ -161,6 +161,14 @@ export const apiRows: Row[] = [
     expected: expected(401, 403, 403, 200, 200),
     link: everyLink(403),
   },
+  {
+    // A draft of a document; nothing is saved.
+    method: 'POST',
+    route: '/api/imports',
+    call: () => ({ url: '/api/imports?filename=opening.md', body: '# Opening\n\n## Unlock\n- Door\n', contentType: 'text/markdown' }),
+    expected: expected(401, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
 
   // People and roles
   {

@@ -187,6 +187,24 @@ export const pageRows: Row[] = [
     link: everyLink(403),
   },
   {
+    method: 'GET',
+    route: '/runbooks/import',
+    call: () => ({ url: '/runbooks/import' }),
+    expected: expected(SIGN_IN, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'POST',
+    route: '/runbooks/import',
+    what: 'saving a draft',
+    call: (who) => ({
+      url: '/runbooks/import',
+      body: { intent: 'save', document: '# Imported\n\n## Unlock\n- Door\n', slug: `imported-by-${who}-${next()}` },
+    }),
+    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/imported-by-editor-'], [303, '/runbooks/imported-by-owner-']),
+    link: everyLink(403),
+  },
+  {
     method: 'POST',
     route: '/runbooks/new',
     call: (who) => ({
