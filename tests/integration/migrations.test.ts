@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/open';
 import { migrate, MIGRATIONS_DIR, MigrationError } from '../../server/db/migrate';
+import { makeRunbook, runbookMarkdown } from '../helpers/factories';
 
 let dir: string;
 let migrationsDir: string;
@@ -97,5 +99,55 @@ describe('a tampered history is refused, naming the file', () => {
     fs.rmSync(path.join(migrationsDir, name));
     expect(() => migrate(db, migrationsDir)).toThrow(`"${name}" was applied but no such file exists any more`);
     db.close();
+  });
+});
+
+describe('the schema stays readable by older SQLite shells', () => {
+  const SHELL = '/usr/bin/sqlite3';
+
+  test('the search source gives the same text, steps in position order, after the view is rewritten for SQLite 3.40', () => {
+    // Up to the migration before the rewrite, with runbooks whose steps were stored out of order.
+    const rewrite = '20261205-0200-search-source-for-sqlite-3-40.sql';
+    const before = path.join(dir, 'before');
+    fs.mkdirSync(before);
+    for (const name of fs.readdirSync(migrationsDir).filter((n) => n.endsWith('.sql') && n < rewrite)) {
+      fs.copyFileSync(path.join(migrationsDir, name), path.join(before, name));
+    }
+    const db = open();
+    migrate(db, before);
+    makeRunbook(
+      db,
+      'ship',
+      runbookMarkdown('Ship', [{ title: 'Pack', body: 'Box it.' }, { title: 'Label?' }, { title: 'Send', body: 'Post.' }]),
+    );
+    makeRunbook(db, 'bill', runbookMarkdown('Bill', [{ title: 'Invoice' }]));
+    // Positions reversed in place: rowid order is no longer position order.
+    db.exec('UPDATE runbook_steps SET position = -position');
+    db.exec(
+      'UPDATE runbook_steps SET position = (SELECT count(*) FROM runbook_steps t WHERE t.version_id = runbook_steps.version_id) + 1 + position',
+    );
+    const source = () => db.prepare('SELECT * FROM runbook_search_source ORDER BY id').all();
+    const expected = source();
+    expect(JSON.stringify(expected)).toContain('Send:\\nPost.\\n\\nLabel?\\n\\n\\nPack:\\nBox it.');
+
+    expect(migrate(db, migrationsDir)).toContain(rewrite);
+    expect(source()).toEqual(expected);
+    // The triggers read the new view: a new version is indexed with it.
+    makeRunbook(db, 'bill', runbookMarkdown('Bill', [{ title: 'Invoice' }, { title: 'Chase' }]));
+    expect(db.prepare("SELECT steps FROM runbook_search WHERE rowid = (SELECT id FROM runbooks WHERE slug = 'bill')").pluck().get()).toBe(
+      'Invoice:\n\n\nChase:\n',
+    );
+    db.close();
+  });
+
+  test(`Debian 12's sqlite3 (3.40) opens a migrated database and finds it sound`, () => {
+    const db = open();
+    migrate(db, migrationsDir);
+    makeRunbook(db, 'ship', runbookMarkdown('Ship', [{ title: 'Pack' }]));
+    db.close();
+    const result = spawnSync(SHELL, [path.join(dir, 'db.sqlite'), 'PRAGMA integrity_check; SELECT count(*) FROM runbook_search_source;'], {
+      encoding: 'utf8',
+    });
+    expect({ stderr: result.stderr, stdout: result.stdout }).toEqual({ stderr: '', stdout: 'ok\n1\n' });
   });
 });
