@@ -10,6 +10,8 @@ test('defaults to port 3000, a database in data/ and the runbooks folder', () =>
     smtpUrl: null,
     mailFrom: 'Runbooks <runbooks@localhost>',
     digestHour: 7,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    logLevel: 'info',
   });
 });
 
@@ -24,6 +26,8 @@ test('reads each setting from the environment', () => {
       SMTP_URL: 'smtps://ops:secret@mail.example.com:465',
       MAIL_FROM: 'Ops <ops@example.com>',
       DIGEST_HOUR: '18',
+      TZ: 'America/New_York',
+      LOG_LEVEL: 'warn',
     }),
   ).toEqual({
     port: 8080,
@@ -34,6 +38,8 @@ test('reads each setting from the environment', () => {
     smtpUrl: 'smtps://ops:secret@mail.example.com:465',
     mailFrom: 'Ops <ops@example.com>',
     digestHour: 18,
+    timeZone: 'America/New_York',
+    logLevel: 'warn',
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
@@ -42,13 +48,19 @@ test.each([
   ['PORT', 'eighty'],
   ['PORT', '70000'],
   ['PORT', '80.5'],
+  ['PORT', ''],
+  ['PORT', ' '],
+  ['DIGEST_HOUR', ''],
+  ['TZ', 'Not/AZone'],
+  ['TZ', ''],
+  ['LOG_LEVEL', 'verbose'],
   ['DATABASE_PATH', ''],
   ['RUNBOOKS_DIR', ''],
   ['TRUST_PROXY', 'yes please!'],
   ['PUBLIC_URL', 'ftp://example.com'],
   ['MAIL_FROM', 'not an address'],
   ['DIGEST_HOUR', '24'],
-])('refuses %s=%p with a message naming the variable', (name, value) => {
+])('refuses %s=%p with a message naming the variable (an empty value is never a default)', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
 });
@@ -56,4 +68,8 @@ test.each([
 test('refuses a bad SMTP_URL by name without printing it (it may hold a password)', () => {
   expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/SMTP_URL=\(value hidden\): must be an smtp:\/\//);
   expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).not.toThrow(/hunter2/);
+});
+
+test('PORT=0 asks for any free port (what the tests use)', () => {
+  expect(loadConfig({ PORT: '0' }).port).toBe(0);
 });
