@@ -47,6 +47,9 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'away.cancelled': 'Absence cancelled',
 };
 
+/** Who did what the server's command line (npm run cli) did, as the audit log names them. */
+export const COMMAND_LINE = 'Command line (on the server)';
+
 /** Appends to the audit log that owners read. Never holds a secret. */
 export function audit(
   db: Db,
@@ -80,14 +83,19 @@ export function listAudit(db: Db, limit = 200) {
       subject_id: number | null;
       subject_name: string | null;
     }[]
-  ).map((row) => ({
-    id: row.id,
-    at: row.at,
-    action: row.action,
-    label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
-    address: row.address,
-    actor: row.actor_id === null ? null : { id: row.actor_id, name: row.actor_name },
-    subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  }));
+  ).map((row) => {
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    return {
+      id: row.id,
+      at: row.at,
+      action: row.action,
+      label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
+      address: row.address,
+      // What the server's command line did was done by whoever ran it there: it is named as such.
+      actor:
+        row.actor_id !== null ? { id: row.actor_id, name: row.actor_name } : data.via === 'cli' ? { id: null, name: COMMAND_LINE } : null,
+      subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
+      data,
+    };
+  });
 }

@@ -5,6 +5,7 @@ import { LEVELS } from '../access/actor';
 import { audit } from '../audit/repo';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { issueApiToken } from '../auth/tokens';
+import { endSessionsOf } from '../auth/sessions';
 import { findPersonByEmail, insertPerson } from '../people/repo';
 
 export class CliInputError extends Error {}
@@ -35,41 +36,70 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   return result.data;
 }
 
+const CLI = { via: 'cli' } as const;
+
+function storePassword(db: Db, personId: number, hash: string) {
+  sql(
+    db,
+    `INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+  ).run(personId, hash, new Date().toISOString());
+}
+
 /**
- * `user create`: creates (or updates) an account with a password read from standard input,
- * for setting up a server without a browser. Creating an owner completes the set-up.
+ * `user create`: a new account with a password read from standard input, for setting up a
+ * server without a browser. Creating an owner completes the set-up. An address that has an
+ * account already is refused (a "create" that replaced someone's name and password would be a
+ * surprise): `user set-password` is the explicit way to give it a new password.
  */
 export async function createUser(db: Db, args: string[], password: string): Promise<string> {
   const input = parse(userFlags, flags(args));
+  if (findPersonByEmail(db, input.email)) {
+    throw new CliInputError(
+      `${input.email} has an account already; nothing was changed. To give it a new password: npm run cli -- user set-password --email ${input.email}`,
+    );
+  }
   const problem = passwordProblem(password, input);
   if (problem) throw new CliInputError(`password ${problem}`);
   const hash = await hashPassword(password);
   return db.transaction(() => {
-    const existing = findPersonByEmail(db, input.email);
-    const person =
-      existing ??
-      insertPerson(db, {
-        name: input.name,
-        email: input.email,
-        kind: input.level === 'outsourcer' ? 'outsourcer' : 'team',
-        hourlyCostCents: null,
-        active: true,
-        level: input.level,
-      });
-    sql(db, 'UPDATE people SET name = ?, access_level = ?, active = 1 WHERE id = ?').run(input.name, input.level, person.id);
-    sql(
-      db,
-      `INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
-    ).run(person.id, hash, new Date().toISOString());
+    if (findPersonByEmail(db, input.email)) throw new CliInputError(`${input.email} has an account already; nothing was changed`);
+    const person = insertPerson(db, {
+      name: input.name,
+      email: input.email,
+      kind: input.level === 'outsourcer' ? 'outsourcer' : 'team',
+      hourlyCostCents: null,
+      active: true,
+      level: input.level,
+    });
+    storePassword(db, person.id, hash);
     audit(db, {
-      action: input.level === 'owner' && !existing ? 'setup.owner-created' : 'password.changed',
+      action: input.level === 'owner' ? 'setup.owner-created' : 'password.changed',
       actorId: null,
       subjectId: person.id,
-      data: { via: 'cli' },
+      data: CLI,
     });
-    return `${existing ? 'Updated' : 'Created'} ${input.level} account for ${input.email}`;
+    return `Created ${input.level} account for ${input.email}`;
   })();
+}
+
+/**
+ * `user set-password`: a new password (from standard input) for an existing account, e.g. an
+ * owner locked out with nobody to invite them again. Their sessions end, as after any new password.
+ */
+export async function setUserPassword(db: Db, args: string[], password: string): Promise<string> {
+  const input = parse(z.object({ email: z.email('--email must be an email address').transform((e) => e.toLowerCase()) }), flags(args));
+  const person = findPersonByEmail(db, input.email);
+  if (!person) throw new CliInputError(`no account has the email ${input.email}; create one with: npm run cli -- user create`);
+  const problem = passwordProblem(password, person);
+  if (problem) throw new CliInputError(`password ${problem}`);
+  const hash = await hashPassword(password);
+  db.transaction(() => {
+    storePassword(db, person.id, hash);
+    endSessionsOf(db, person.id);
+    audit(db, { action: 'password.changed', actorId: null, subjectId: person.id, data: CLI });
+  })();
+  return `New password set for ${input.email}${person.active ? '' : ' (the account is deactivated: an owner reactivates it on the People page)'}`;
 }
 
 /** `token create`: a personal API token for a script, printed once. */
