@@ -49,8 +49,8 @@ describe('the access table', () => {
     });
   });
 
-  test('refuses anonymous API requests with 401 and sends anonymous page visits to sign in, bar the sign-in, set-up, invitation and link pages', () => {
-    const open = new Set(['/sign-in', '/sign-out', '/setup/:token', '/invite/:token', '/l/:token']);
+  test('refuses anonymous API requests with 401 and sends anonymous page visits to sign in, bar the sign-in, set-up, invitation and link pages and /healthz', () => {
+    const open = new Set(['/sign-in', '/sign-out', '/setup/:token', '/invite/:token', '/l/:token', '/healthz']);
     for (const row of rows) {
       const outcome = row.expected.anonymous;
       if (isApi(row.route)) expect([key(row.method, row.route), outcome]).toEqual([key(row.method, row.route), 401]);
