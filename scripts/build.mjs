@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.built');
-const inputs = ['server', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+// In a production image only dist/ is there, not server/: what is missing cannot be newer.
+const inputs = ['server', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].filter((input) => fs.existsSync(path.join(root, input)));
 
 /** The newest modification time under a path: files, and folders (a file removed or renamed). */
 function newest(file) {
