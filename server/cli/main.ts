@@ -86,7 +86,8 @@ export async function runCli(
         return 0;
       }
       case 'migrate': {
-        if (arg !== undefined && arg !== '--dry-run') throw new UsageError(`unexpected "${arg}"`);
+        const extra = args.slice(1).find((a) => a !== '--dry-run') ?? (args.length > 2 ? args[2] : undefined);
+        if (extra !== undefined) throw new UsageError(`unexpected "${extra}"`);
         const { databasePath } = loadConfig();
         if (arg === '--dry-run' && !fs.existsSync(databasePath)) {
           out(`There is no database at ${databasePath} yet: the first start creates it with every migration.`);
