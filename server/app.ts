@@ -5,6 +5,8 @@ import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError, NotSavedError } from './http/errors';
 import { groupCommit } from './db/group-commit';
+import { databaseHealth } from './db/health';
+import { requestLog, type Logger } from './http/log';
 import { csrfProtection } from './http/csrf';
 import { apiHeaders, noStore, pageHeaders } from './http/headers';
 import { pageLocals } from './views/page-locals';
@@ -57,11 +59,13 @@ export interface AppDeps {
   db: Db;
   config: AppConfig;
   log?: (error: unknown) => void;
+  /** Where the one line per request goes (server/http/log.ts); none in tests that do not look. */
+  logger?: Logger;
   views?: Views;
 }
 
 /** Builds the app without listening, so tests drive it through supertest. */
-export function createApp({ db, config, log, views = createViews() }: AppDeps): express.Express {
+export function createApp({ db, config, log, logger, views = createViews() }: AppDeps): express.Express {
   const key = config.key ?? crypto.randomBytes(32);
   const links: LinkSettings = { key, days: config.linkDays ?? DEFAULT_LINK_DAYS };
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -90,6 +94,19 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   const who = authenticate(db, links);
   const linkUse = auditLinkUse(db);
   const gate = setupGate(db);
+
+  if (logger) app.use(requestLog(logger));
+
+  // For a load balancer, a container or a monitor: no sign-in, before set-up too, and nothing
+  // told but whether this server can serve (the database answers, its migrations are current).
+  const healthy = databaseHealth(db);
+  app.get('/healthz', (_req, res) => {
+    const ok = healthy();
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unavailable' });
+  });
 
   // The API first, with only what JSON requests need: each layer a request passes costs it.
   const api = express.Router();

@@ -53,6 +53,9 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'away.cancelled': 'Absence cancelled',
 };
 
+/** Who did what the server's command line (npm run cli) did, as the audit log names them. */
+export const COMMAND_LINE = 'Command line (on the server)';
+
 /** Appends to the audit log that owners read. Never holds a secret. */
 export function audit(
   db: Db,
@@ -116,7 +119,9 @@ export function listAudit(db: Db, limit = 200) {
       label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
       detail: detailOf(row.action, data, row.made_by_name),
       address: row.address,
-      actor: row.actor_id === null ? null : { id: row.actor_id, name: row.actor_name },
+      // What the server's command line did was done by whoever ran it there: it is named as such.
+      actor:
+        row.actor_id !== null ? { id: row.actor_id, name: row.actor_name } : data.via === 'cli' ? { id: null, name: COMMAND_LINE } : null,
       subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
       data,
     };

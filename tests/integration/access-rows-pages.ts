@@ -36,6 +36,14 @@ import { addAwayPeriod } from '../../server/people/absences';
 
 /** Rows of the access table for the pages. */
 export const pageRows: Row[] = [
+  // For monitors and load balancers: no sign-in, the same for everyone.
+  {
+    method: 'GET',
+    route: '/healthz',
+    call: () => ({ url: '/healthz' }),
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
   // Pages
   {
     method: 'GET',

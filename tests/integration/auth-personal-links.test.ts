@@ -102,6 +102,8 @@ describe('what a link opens', () => {
       email: 'owner@example.com',
       level: 'owner',
       via: 'link',
+      // A link opens a browser session, whose scripts call the API with this token.
+      csrfToken: expect.any(String),
     });
     const self = await get(`/api/people/${t.owner.id}`);
     expect(self.status).toBe(200);
