@@ -4,6 +4,8 @@ import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError } from './http/errors';
 import { groupCommit } from './db/group-commit';
+import { cursorKey } from './db/meta';
+import { createPaging } from './http/paging';
 import { csrfProtection } from './http/csrf';
 import { apiHeaders, pageHeaders } from './http/headers';
 import { pageLocals } from './views/page-locals';
@@ -60,6 +62,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   });
   const who = authenticate(db);
   const gate = setupGate(db);
+  // Every list that grows is read a page at a time, its cursors signed with the database's key.
+  const paging = createPaging(cursorKey(db));
 
   // The API first, with only what JSON requests need: each layer a request passes costs it.
   const api = express.Router();
@@ -68,16 +72,16 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   api.use(express.json({ limit: '100kb' }));
   api.use(csrfProtection({ api: true }));
   // Runs first: ticking and completing are by far the most frequent requests.
-  api.use(runRoutes({ db }));
-  api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
-  api.use(peopleRoutes({ db }));
+  api.use(runRoutes({ db, paging }));
+  api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir, paging }));
+  api.use(peopleRoutes({ db, paging }));
   api.use(accessRoutes({ db, publicUrl: config.publicUrl ?? null }));
-  api.use(roleRoutes({ db }));
+  api.use(roleRoutes({ db, paging }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
-  api.use(auditRoutes({ db }));
+  api.use(auditRoutes({ db, paging }));
   api.use(delegationRoutes({ db }));
-  api.use(notifyRoutes({ db, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
+  api.use(notifyRoutes({ db, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl), paging }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
@@ -91,16 +95,16 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(csrfProtection({ api: false }));
   app.use(pageLocals());
   app.use(authPages({ db, views }));
-  app.use(homePages({ db, views }));
-  app.use(runPages({ db, views }));
-  app.use(libraryPages({ db, views }));
-  app.use(peoplePages({ db, views, publicUrl: config.publicUrl ?? null }));
+  app.use(homePages({ db, views, paging }));
+  app.use(runPages({ db, views, paging }));
+  app.use(libraryPages({ db, views, paging }));
+  app.use(peoplePages({ db, views, publicUrl: config.publicUrl ?? null, paging }));
   app.use(accessPages({ db, views, publicUrl: config.publicUrl ?? null }));
-  app.use(rolePages({ db, views }));
+  app.use(rolePages({ db, views, paging }));
   app.use(absencePages({ db }));
-  app.use(auditPages({ db, views }));
+  app.use(auditPages({ db, views, paging }));
   app.use(delegationPages({ db, views }));
-  app.use(notifyPages({ db, views, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
+  app.use(notifyPages({ db, views, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl), paging }));
   app.use(accountPages({ db, views }));
   app.use(printPages({ db, views, publicUrl: config.publicUrl ?? null }));
   app.use((req) => {

@@ -62,14 +62,18 @@ export function audit(
   );
 }
 
-export function listAudit(db: Db, limit = 200) {
+/** The audit log newest first, a page at a time (`?cursor=` holds the id of the last entry shown). */
+export const AUDIT_LIST = { name: 'audit', key: ['id'] } as const;
+
+/** Up to `limit` entries older than the entry `before` (the newest when null). */
+export function listAudit(db: Db, before: number | null, limit: number) {
   return (
     sql(
       db,
       `SELECT l.id, l.at, l.action, l.address, l.data, l.actor_id, a.name AS actor_name, l.subject_id, s.name AS subject_name
          FROM audit_log l LEFT JOIN people a ON a.id = l.actor_id LEFT JOIN people s ON s.id = l.subject_id
-        ORDER BY l.id DESC LIMIT ?`,
-    ).all(limit) as {
+        WHERE l.id < @before ORDER BY l.id DESC LIMIT @limit`,
+    ).all({ before: before ?? Number.MAX_SAFE_INTEGER, limit }) as {
       id: number;
       at: string;
       action: string;

@@ -63,3 +63,14 @@ export function value(db: Db, text: string): Statement {
   }
   return statement;
 }
+
+/**
+ * Counts shown beside lists stop here: past it, "1,000 or more" tells a person as much as the
+ * exact figure, and counting further would read every row of a list that keeps growing.
+ */
+export const COUNT_CAP = 1000;
+
+/** How many rows `select` gives, counting no further than COUNT_CAP. */
+export function countUpTo(db: Db, select: string, params: Record<string, unknown> = {}): number {
+  return value(db, `SELECT count(*) FROM (${select} LIMIT ${COUNT_CAP})`).get(params) as number;
+}

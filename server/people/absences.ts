@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql, value } from '../db/statements';
+import { countUpTo, sql, value } from '../db/statements';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { audit } from '../audit/repo';
 
@@ -103,17 +103,28 @@ export const presentAway = (row: AwayRow, now: Date = new Date()) => ({
   now: row.starts_on <= today(now) && row.ends_on >= today(now),
 });
 
-/** People away today whose open steps still wait on them: a gap until someone hands them off. */
-export function awayWithOpenSteps(db: Db, now: Date = new Date()) {
-  return sql(
+/**
+ * People away today whose open steps still wait on them: a gap until someone hands them off.
+ * Their steps are counted up to COUNT_CAP.
+ */
+export function awayToday(db: Db, now: Date = new Date()) {
+  const away = sql(
     db,
-    `SELECT p.id, p.name, max(a.ends_on) AS until,
-            (SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id
-              WHERE s.assignee_id = p.id AND s.status = 'open' AND r.status = 'open') AS open_steps
+    `SELECT p.id, p.name, max(a.ends_on) AS until
        FROM away_periods a JOIN people p ON p.id = a.person_id
       WHERE a.starts_on <= @today AND a.ends_on >= @today AND p.active = 1
-      GROUP BY p.id HAVING open_steps > 0 ORDER BY p.name COLLATE NOCASE`,
-  ).all({ today: today(now) }) as { id: number; name: string; until: string; open_steps: number }[];
+      GROUP BY p.id ORDER BY p.name COLLATE NOCASE`,
+  ).all({ today: today(now) }) as { id: number; name: string; until: string }[];
+  return away
+    .map((person) => ({
+      ...person,
+      open_steps: countUpTo(
+        db,
+        `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = @id AND s.status = 'open' AND r.status = 'open'`,
+        { id: person.id },
+      ),
+    }))
+    .filter((person) => person.open_steps > 0);
 }
 
 interface By {

@@ -12,6 +12,7 @@ import { beside, readForm } from '../http/forms';
 import { loadPerson } from './load';
 import { noticeFor } from '../http/notices';
 import { costText, directoryData, personData } from './page-model';
+import type { Paging } from '../http/paging';
 
 /** A link shown once, on the response that made it: it is stored only as a hash. */
 export interface NewSecret {
@@ -52,13 +53,13 @@ export function issueSecret(
 const emailTaken = (email: string) => new AppError(409, 'email-taken', `${email} already belongs to someone on the team.`, 'email');
 
 /** The directory, adding a person, a person's page and (owners) editing their details. */
-export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
+export function peoplePages({ db, views, publicUrl, paging }: { db: Db; views: Views; publicUrl: string | null; paging: Paging }): Router {
   const router = Router();
 
   router.get('/people', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
-    views.render(res, 'people/directory', { ...directoryData(db, actor), notice: noticeFor(req.query.done) });
+    views.render(res, 'people/directory', { ...directoryData(db, actor, paging, req.query), notice: noticeFor(req.query.done) });
   });
 
   router.post('/people', (req, res) => {
@@ -66,7 +67,7 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
     authorize(actor, { action: 'people.list' });
     authorize(actor, { action: 'person.invite', level: 'outsourcer' });
     res.locals.formView = 'people/directory';
-    res.locals.formData = directoryData(db, actor);
+    res.locals.formData = directoryData(db, actor, paging);
     const input = readForm(addPersonForm, req.body);
     const level = input.level || (input.kind === 'outsourcer' ? 'outsourcer' : 'member');
     beside('level', () => authorize(actor, { action: 'person.invite', level }));
@@ -90,7 +91,7 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
   router.get('/people/:id', (req, res) => {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
-    views.render(res, 'people/person', { ...personData(db, actor, person), notice: noticeFor(req.query.done) });
+    views.render(res, 'people/person', { ...personData(db, actor, person, paging, req.query), notice: noticeFor(req.query.done) });
   });
 
   const editData = (person: PersonRow) => ({ title: `Edit ${person.name}`, person: { id: person.id, name: person.name } });

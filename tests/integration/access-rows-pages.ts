@@ -94,6 +94,7 @@ export const pageRows: Row[] = [
   { method: 'GET', route: '/', call: () => ({ url: '/' }), expected: expected(SIGN_IN, [303, '/my-work'], 200, 200, 200) },
   { method: 'GET', route: '/my-work', call: () => ({ url: '/my-work' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
   { method: 'GET', route: '/audit', call: () => ({ url: '/audit' }), expected: expected(SIGN_IN, 403, 403, 403, 200) },
+  { method: 'GET', route: '/gaps', call: () => ({ url: '/gaps' }), expected: expected(SIGN_IN, 403, 403, 200, 200) },
 
   // Run pages
   { method: 'GET', route: '/runs', call: () => ({ url: '/runs' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
@@ -109,6 +110,20 @@ export const pageRows: Row[] = [
     route: '/runs/:id',
     what: 'a run without a step of the outsourcer',
     call: () => ({ url: `/runs/${internalRun}` }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
+  },
+  {
+    method: 'GET',
+    route: '/runs/:id/activity',
+    what: 'a run with a step of everyone',
+    call: () => ({ url: `/runs/${run}/activity` }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
+  },
+  {
+    method: 'GET',
+    route: '/runs/:id/activity',
+    what: 'a run without a step of the outsourcer',
+    call: () => ({ url: `/runs/${internalRun}/activity` }),
     expected: expected(SIGN_IN, 404, 200, 200, 200),
   },
   ...pageStepRows('tick', () => freshRun(), 'checks/0/tick'),

@@ -18,6 +18,7 @@ test("the overdue sweep reads each person's open steps due by now from the open-
 });
 
 test('the open-steps index holds only open steps, and the indexes nobody queries are gone', () => {
+  // Each index here is read by a list (tests/integration/list-plans.test.ts checks which).
   const indexes = db
     .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('run_steps', 'run_events') AND sql IS NOT NULL")
     .all() as {
@@ -26,5 +27,13 @@ test('the open-steps index holds only open steps, and the indexes nobody queries
   }[];
   const byName = Object.fromEntries(indexes.map((index) => [index.name, index.sql]));
   expect(byName.run_steps_open_by_assignee).toMatch(/WHERE status = 'open'$/);
-  expect(Object.keys(byName).sort()).toEqual(['run_events_run', 'run_steps_open_by_assignee']);
+  expect(byName.run_steps_unassigned).toMatch(/WHERE status = 'open' AND assignee_id IS NULL$/);
+  expect(byName.run_events_handoffs).toMatch(/WHERE kind = 'step.reassigned'$/);
+  expect(Object.keys(byName).sort()).toEqual([
+    'run_events_handoffs',
+    'run_events_run',
+    'run_steps_open_by_assignee',
+    'run_steps_people',
+    'run_steps_unassigned',
+  ]);
 });

@@ -1,0 +1,92 @@
+import type { Db } from '../db/open';
+import { COUNT_CAP, countUpTo, sql } from '../db/statements';
+import { can } from '../access/policy';
+import type { Actor } from '../access/actor';
+import { listRuns, presentRunSummary } from '../runs/list';
+import { byDueThenId, openStepRows } from '../people/assignments';
+import { gapCounts, gapPage, waitingOnRole } from '../people/gaps';
+import { awayToday } from '../people/absences';
+import type { Paging } from '../http/paging';
+import { groupedWork } from './work';
+
+/**
+ * Home is a summary, whatever the size of the workspace: counts (each up to COUNT_CAP), the
+ * first few of each list, and a link to the whole list. Every part reads a bounded number of
+ * rows through an index, so a year of runs costs home what a week does.
+ */
+export const HOME_ITEMS = 5;
+
+const first = { limit: HOME_ITEMS, after: null };
+
+/** Everyone who can hold a step, and nobody (null): the overdue steps are theirs. */
+const holders = (db: Db) => [null, ...(sql(db, 'SELECT id FROM people').pluck().all() as number[])];
+
+/** Open steps of open runs past their due time: how many (up to COUNT_CAP), and the most overdue few. */
+function overdueSteps(db: Db, now: string) {
+  let count = 0;
+  const top = [];
+  for (const holder of holders(db)) {
+    if (count < COUNT_CAP) {
+      count += countUpTo(
+        db,
+        `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+          WHERE ${holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder'} AND s.status = 'open' AND s.due_at < @now
+            AND r.status = 'open'`,
+        { holder, now },
+      );
+    }
+    // Each holder's steps come earliest due first: their first few overdue are all that can make the top.
+    top.push(...openStepRows(db, holder, first).filter((s) => s.due_at !== null && s.due_at < now));
+  }
+  return {
+    count: Math.min(count, COUNT_CAP),
+    top: top
+      .sort(byDueThenId)
+      .slice(0, HOME_ITEMS)
+      .map((s) => ({ run: { id: s.run_id, title: s.run_title }, position: s.position, title: s.title, dueAt: s.due_at })),
+  };
+}
+
+/** Roles with open steps nobody holds, most waiting first: the gaps people act on by role. */
+function gapsByRole(db: Db) {
+  const roles = sql(
+    db,
+    `SELECT r.id, r.name, EXISTS (SELECT 1 FROM role_members m JOIN people p ON p.id = m.person_id
+                                   WHERE m.role_id = r.id AND p.active = 1) AS filled
+       FROM roles r WHERE EXISTS (SELECT 1 FROM run_steps s WHERE s.role_id = r.id AND s.status = 'open' AND s.assignee_id IS NULL)`,
+  ).all() as { id: number; name: string; filled: number }[];
+  return roles
+    .map((role) => ({ id: role.id, name: role.name, filled: role.filled === 1, waiting: waitingOnRole(db, role.id) }))
+    .sort((a, b) => b.waiting - a.waiting || a.name.localeCompare(b.name))
+    .slice(0, HOME_ITEMS);
+}
+
+export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date()) {
+  const at = now.toISOString();
+  const work = groupedWork(db, actor.id, first, now);
+  const openRuns = listRuns(db, { status: 'open' }, null, first, at).slice(0, HOME_ITEMS);
+  const gaps = can(actor, { action: 'gaps.read' })
+    ? (() => {
+        const counts = gapCounts(db);
+        const away = awayToday(db, now).slice(0, HOME_ITEMS);
+        return {
+          counts,
+          byRole: gapsByRole(db),
+          unassigned: gapPage(db, paging, 'unassignedRunSteps', first).items,
+          emptyRoles: gapPage(db, paging, 'emptyRoles', first).items,
+          unowned: gapPage(db, paging, 'unownedSteps', first).items,
+          away,
+          any: counts.emptyRoles + counts.unownedSteps + counts.unassignedRunSteps + away.length > 0,
+        };
+      })()
+    : null;
+  return {
+    work: { ...work, top: [...work.overdue, ...work.today, ...work.upcoming] },
+    openRuns: {
+      count: countUpTo(db, "SELECT 1 FROM runs WHERE status = 'open'"),
+      top: openRuns.map((r) => presentRunSummary(r, at)),
+    },
+    overdue: overdueSteps(db, at),
+    gaps,
+  };
+}
