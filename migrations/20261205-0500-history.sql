@@ -9,14 +9,21 @@ INSERT INTO app_meta (key, value) VALUES ('cursor_key', lower(hex(randomblob(32)
 CREATE INDEX runs_started ON runs (started_at);
 DROP INDEX runs_runbook;
 CREATE INDEX runs_runbook ON runs (runbook_id, started_at);
+-- "Is this step's run still open?", asked of every step a count or list of open work reads:
+-- answered from the few open runs, not from the pages of every run there ever was.
+CREATE INDEX runs_open ON runs (id) WHERE status = 'open';
 
 -- "Runs this person has a step in" (the assignee filter, an outsourcer's own runs): one probe
 -- per run instead of reading each of its steps. Steps never change run, and change assignee
 -- only when handed on, so completing and ticking never touch this index.
 CREATE INDEX run_steps_people ON run_steps (assignee_id, run_id);
 
--- Gaps by role: open steps nobody has, per role, counted and listed without reading the rest.
-CREATE INDEX run_steps_unassigned ON run_steps (role_id, due_at) WHERE status = 'open' AND assignee_id IS NULL;
+-- Gaps by role: open steps nobody has, per role, counted and listed without reading the steps
+-- themselves (run_id is in the index for the "is its run open" check).
+CREATE INDEX run_steps_unassigned ON run_steps (role_id, due_at, run_id) WHERE status = 'open' AND assignee_id IS NULL;
+-- Counting a person's open steps (home, My work, their page) reads the index alone, for the same reason.
+DROP INDEX run_steps_open_by_assignee;
+CREATE INDEX run_steps_open_by_assignee ON run_steps (assignee_id, due_at, run_id) WHERE status = 'open';
 
 -- A run carries only its newest events; each step's hand-offs are read apart, through this
 -- index of the few events that are hand-offs (ticks and completions are not in it).
@@ -38,6 +45,8 @@ CREATE INDEX runbook_steps_owner ON runbook_steps (owner COLLATE NOCASE) WHERE o
 CREATE INDEX runbook_versions_owner ON runbook_versions (owner COLLATE NOCASE) WHERE owner IS NOT NULL;
 -- Steps with no owner at all are found among runbooks with no owner of their own, by title.
 CREATE INDEX runbook_versions_unowned ON runbook_versions (title COLLATE NOCASE) WHERE owner IS NULL;
+-- Steps that name no owner of their own (they take the runbook's), by version.
+CREATE INDEX runbook_steps_unowned ON runbook_steps (version_id, position) WHERE owner IS NULL;
 
 -- The library's filter choices (categories, tags, owner roles) are worked out once per change
 -- of the library, not once per page: this revision says when they changed.

@@ -16,6 +16,8 @@ export interface Config {
   mailFrom: string;
   /** The hour (UTC, 0-23) from which daily digests go out. */
   digestHour: number;
+  /** Days a sent email stays in the outbox before it is purged. */
+  outboxKeepDays: number;
 }
 
 const envSchema = z.object({
@@ -35,6 +37,12 @@ const envSchema = z.object({
     .regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, e.g. "Runbooks <runbooks@example.com>"')
     .default('Runbooks <runbooks@localhost>'),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  OUTBOX_KEEP_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days, from 1 to 3650' })
+    .int('must be a whole number of days, from 1 to 3650')
+    .min(1, 'must be a whole number of days, from 1 to 3650')
+    .max(3650, 'must be a whole number of days, from 1 to 3650')
+    .default(90),
 });
 
 export class ConfigError extends Error {}
@@ -59,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parsed.data.SMTP_URL ?? null,
     mailFrom: parsed.data.MAIL_FROM,
     digestHour: parsed.data.DIGEST_HOUR,
+    outboxKeepDays: parsed.data.OUTBOX_KEEP_DAYS,
   };
 }
 

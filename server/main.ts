@@ -6,7 +6,7 @@ import { formatProblem, importDirectory } from './runbooks/import';
 import { startScheduler } from './runs/scheduler';
 import { refreshStoredHtml } from './markdown/stored';
 import { issueSetupToken } from './auth/setup';
-import { purgeExpiredSessions } from './auth/sessions';
+import { startRetention } from './retention';
 import { smtpMailer } from './notify/mailer';
 import { startNotifier } from './notify/worker';
 import { createServer } from './http/server';
@@ -28,8 +28,7 @@ function main() {
   const stopScheduler = startScheduler(db);
   const mailer = config.smtpUrl ? smtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
   if (!mailer) console.log('Email: SMTP_URL is not set; messages are kept in the outbox (Team → Outbox)');
-  const purge = setInterval(() => purgeExpiredSessions(db), 3600_000);
-  purge.unref();
+  const stopRetention = startRetention(db, config);
   let stopNotifier = () => {};
   const app = createApp({ db, config });
   const server = createServer(app);
@@ -58,6 +57,7 @@ function main() {
   const stop = () => {
     stopScheduler();
     stopNotifier();
+    stopRetention();
     server.close(() => {
       db.close();
       process.exit(0);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { deleteInBatches, sql } from '../db/statements';
 import { hashSecret, newSecret } from './secrets';
 
 /**
@@ -93,6 +93,32 @@ export function revokeAllLinks(db: Db, personId: number): void {
   const at = new Date().toISOString();
   sql(db, 'UPDATE access_links SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL').run(at, personId);
   sql(db, 'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(at, personId);
+}
+
+/**
+ * Retention: deletes personal links past their expiry (with any session they opened, which
+ * ended with them), in batches. Returns how many links went.
+ */
+export function purgeExpiredLinks(db: Db, now = new Date()): number {
+  const params = { now: now.toISOString() };
+  deleteInBatches(
+    db,
+    `DELETE FROM sessions WHERE rowid IN (
+       SELECT s.rowid FROM sessions s JOIN access_links l ON l.id = s.link_id WHERE l.expires_at <= @now LIMIT @batch)`,
+    params,
+  );
+  return deleteInBatches(
+    db,
+    'DELETE FROM access_links WHERE id IN (SELECT id FROM access_links WHERE expires_at <= @now LIMIT @batch)',
+    params,
+  );
+}
+
+/** Retention: deletes invitations past their expiry, used or not (a used one's account keeps its password), in batches. */
+export function purgeExpiredInvitations(db: Db, now = new Date()): number {
+  return deleteInBatches(db, 'DELETE FROM invitations WHERE id IN (SELECT id FROM invitations WHERE expires_at <= @now LIMIT @batch)', {
+    now: now.toISOString(),
+  });
 }
 
 /** Only our own pages may follow a personal link (never an address from outside). */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { deleteInBatches, sql } from '../db/statements';
 import { hashSecret, newSecret } from './secrets';
 
 /** How long a session lives: signed-in sessions idle out, and all end at an absolute limit. */
@@ -77,6 +77,20 @@ export function endSessionsOf(db: Db, personId: number, except?: string): number
   return sql(db, 'DELETE FROM sessions WHERE person_id = ? AND id_hash IS NOT ?').run(personId, except ?? null).changes;
 }
 
+/**
+ * Retention: deletes every session that can no longer be used, ended by its absolute limit or
+ * idle past its limit (a visitor's after 2 hours, a signed-in one after 3 days unused), in
+ * batches, so that one purge never holds the database for long. Returns how many went.
+ */
 export function purgeExpiredSessions(db: Db, now = new Date()): number {
-  return sql(db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString()).changes;
+  const idle = new Date(now.getTime() - SESSION_LIMITS.idleMs).toISOString();
+  const visitorIdle = new Date(now.getTime() - SESSION_LIMITS.visitorMs).toISOString();
+  return deleteInBatches(
+    db,
+    `DELETE FROM sessions WHERE rowid IN (
+       SELECT rowid FROM sessions
+        WHERE expires_at <= @now OR last_seen_at <= @idle OR (person_id IS NULL AND last_seen_at <= @visitorIdle)
+        LIMIT @batch)`,
+    { now: now.toISOString(), idle, visitorIdle },
+  );
 }

@@ -57,7 +57,7 @@ function gapsByRole(db: Db) {
   ).all() as { id: number; name: string; filled: number }[];
   return roles
     .map((role) => ({ id: role.id, name: role.name, filled: role.filled === 1, waiting: waitingOnRole(db, role.id) }))
-    .sort((a, b) => b.waiting - a.waiting || a.name.localeCompare(b.name))
+    .sort((a, b) => b.waiting - a.waiting || (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1))
     .slice(0, HOME_ITEMS);
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { countUpTo, sql } from '../db/statements';
+import { countUpTo, deleteInBatches, sql } from '../db/statements';
 
 /**
  * Every message is first a row here, written in the same transaction as the change it tells
@@ -85,6 +85,26 @@ export function listNotifications(
     person_email: string;
     person_level: string;
   })[];
+}
+
+/**
+ * Retention: deletes emails that went out (sent, or sent in a digest) more than `keepDays`
+ * ago, in batches. Messages waiting, kept for a digest, or that could not be sent stay; so does
+ * a message a live personal link was made for, until the link expires and is purged. Returns
+ * how many went.
+ */
+export function purgeSentNotifications(db: Db, keepDays: number, now = new Date()): number {
+  const before = new Date(now.getTime() - keepDays * 24 * 3600_000).toISOString();
+  return deleteInBatches(
+    db,
+    `DELETE FROM notifications WHERE id IN (
+       SELECT n.id FROM notifications n
+        WHERE n.status IN ('sent', 'digested') AND n.created_at < @before
+          AND NOT EXISTS (SELECT 1 FROM access_links l WHERE l.notification_id = n.id)
+        -- Oldest first: the messages a digest gathered go before (or with) the digest they point at.
+        ORDER BY n.id LIMIT @batch)`,
+    { before },
+  );
 }
 
 /** How many messages have each status, each counted up to COUNT_CAP. */

@@ -44,12 +44,15 @@ function emptyRoleRows(db: Db, page: PageRequest) {
     limit: page.limit + 1,
   }) as { id: number; name: string }[];
   return rows.map((role) => {
-    const owned = stepsOwnedBy(db, role.name, ROLE_STEPS_SHOWN);
+    // One more than shown says whether there are more; the role's page counts them.
+    const owned = stepsOwnedBy(db, role.name, ROLE_STEPS_SHOWN + 1, false).steps;
     return {
       id: role.id,
       name: role.name,
-      steps: owned.steps.map((s) => ({ runbook: s.slug, runbookTitle: s.runbook_title, position: s.position, title: s.title })),
-      stepCount: owned.count,
+      steps: owned
+        .slice(0, ROLE_STEPS_SHOWN)
+        .map((s) => ({ runbook: s.slug, runbookTitle: s.runbook_title, position: s.position, title: s.title })),
+      moreSteps: owned.length > ROLE_STEPS_SHOWN,
       waiting: waitingOnRole(db, role.id),
     };
   });

@@ -196,7 +196,7 @@ function byRunbook(steps: OwnedStep[]) {
 /** The steps naming the role: the first ROLE_STEPS_SHOWN by runbook, how many in all, and the library filtered by it. */
 const ROLE_STEPS_SHOWN = 50;
 function ownedSteps(db: Db, name: string) {
-  const { steps, count } = stepsOwnedBy(db, name, ROLE_STEPS_SHOWN);
+  const { steps, count = 0 } = stepsOwnedBy(db, name, ROLE_STEPS_SHOWN) as { steps: OwnedStep[]; count: number };
   return {
     runbooks: byRunbook(steps),
     stepCount: count,

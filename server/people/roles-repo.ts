@@ -129,6 +129,12 @@ export function rolesOfPeople(db: Db, personIds: number[]) {
   ).all({ ids: JSON.stringify(personIds) }) as { person_id: number; id: number; name: string; is_primary: number; backup_rank: number }[];
 }
 
+/** Names in the order SQLite's NOCASE gives them (ASCII letters without case), as the SQL lists sort. */
+const byName = (a: string, b: string) => {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 export interface OwnedStep {
   slug: string;
   runbook_title: string;
@@ -150,19 +156,14 @@ const NAMED_BY_RUNBOOK = `SELECT b.slug, v.title AS runbook_title, s.position, s
  * the first `limit` found (by runbook title), and how many there are (up to COUNT_CAP). Found
  * through the owner indexes, so a role named by a few steps of a large library costs a few rows.
  */
-export function stepsOwnedBy(db: Db, roleName: string, limit = 50): { steps: OwnedStep[]; count: number } {
+export function stepsOwnedBy(db: Db, roleName: string, limit = 50, counted = true): { steps: OwnedStep[]; count: number | null } {
   const params = { name: roleName, limit };
   const steps = [
     ...(sql(db, `${NAMED_BY_STEP} ORDER BY s.id LIMIT @limit`).all(params) as OwnedStep[]),
     ...(sql(db, `${NAMED_BY_RUNBOOK} ORDER BY v.id, s.position LIMIT @limit`).all(params) as OwnedStep[]),
   ]
-    .sort(
-      (a, b) =>
-        a.runbook_title.localeCompare(b.runbook_title, 'en', { sensitivity: 'base' }) ||
-        (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0) ||
-        a.position - b.position,
-    )
+    .sort((a, b) => byName(a.runbook_title, b.runbook_title) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0) || a.position - b.position)
     .slice(0, limit);
-  const count = Math.min(COUNT_CAP, countUpTo(db, NAMED_BY_STEP, params) + countUpTo(db, NAMED_BY_RUNBOOK, params));
+  const count = counted ? Math.min(COUNT_CAP, countUpTo(db, NAMED_BY_STEP, params) + countUpTo(db, NAMED_BY_RUNBOOK, params)) : null;
   return { steps, count };
 }

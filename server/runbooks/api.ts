@@ -69,7 +69,8 @@ export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir
     };
     const list = libraryList(query);
     const request = paging.read(req.query, list, filters);
-    const rows = searchLibrary(db, query, request);
+    // The API answers no snippets: they cost more than the ranking.
+    const rows = searchLibrary(db, query, request, false);
     const { items, next } = paging.page(rows, request, { ...list, keyOf: libraryKey }, { path: '/api/runbooks', filters });
     paging.linkHeader(res, next);
     res.json({ runbooks: items.map(presentRunbookSummary), next });

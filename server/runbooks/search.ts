@@ -82,22 +82,28 @@ const LIST = `SELECT ${COLUMNS}
 
 /**
  * A search, best match first: title matches (every word in the title), then bm25 with the
- * title weighing most. Ranking needs every match (not every runbook, and never any run); the
- * snippets, which cost most, are made for the page's rows only (SNIPPETS).
+ * title weighing most, then the runbook's id. Ranking needs every match (not every runbook, and
+ * never any run), so it is worked out once per match (MATERIALIZED) and sorted with no more than
+ * that and, when a filter needs it, the match's version; the page's rows alone get their
+ * columns, and (for the library page) their snippets, which cost most (SNIPPETS).
  */
-export const SEARCH_LIST = { name: 'library-search', key: ['int', 'number', 'text', 'text'] } as const;
-const SEARCH = `WITH hits AS (
-  SELECT rowid AS id, bm25(runbook_search, 10.0, 4.0, 1.0) AS score FROM runbook_search WHERE runbook_search MATCH @match
-), ranked AS (
-  SELECT h.id, h.score, h.id IN (SELECT rowid FROM runbook_search WHERE runbook_search MATCH @titleMatch) AS title_hit
-    FROM hits h
+export const SEARCH_LIST = { name: 'library-search', key: ['int', 'number', 'id'] } as const;
+const ARCHIVED = '(@archived = 2 OR @archived = (r.archived_at IS NOT NULL))';
+const search = (withVersion: boolean) => `WITH hits AS MATERIALIZED (
+  SELECT rowid AS id, bm25(runbook_search, 10.0, 4.0, 1.0) AS score,
+         rowid IN (SELECT rowid FROM runbook_search WHERE runbook_search MATCH @titleMatch) AS title_hit
+    FROM runbook_search WHERE runbook_search MATCH @match
+), page AS (
+  SELECT h.id, h.title_hit, h.score
+    FROM hits h JOIN runbooks r ON r.id = h.id ${withVersion ? 'JOIN runbook_versions v ON v.id = r.current_version_id' : ''}
+   WHERE ${withVersion ? FILTERS : ARCHIVED}
+     AND (1 - h.title_hit, h.score, h.id) > (1 - @afterHit, @afterScore, @afterId)
+   ORDER BY h.title_hit DESC, h.score, h.id
+   LIMIT @limit
 )
-SELECT ${COLUMNS}, h.title_hit, h.score
-  FROM ranked h JOIN runbooks r ON r.id = h.id JOIN runbook_versions v ON v.id = r.current_version_id
- WHERE ${FILTERS}
-   AND (1 - h.title_hit, h.score, v.title COLLATE NOCASE, r.slug) > (1 - @afterHit, @afterScore, @afterTitle, @afterSlug)
- ORDER BY h.title_hit DESC, h.score, v.title COLLATE NOCASE, r.slug
- LIMIT @limit`;
+SELECT ${COLUMNS}, p.title_hit, p.score
+  FROM page p JOIN runbooks r ON r.id = p.id JOIN runbook_versions v ON v.id = r.current_version_id
+ ORDER BY p.title_hit DESC, p.score, p.id`;
 
 const SNIPPETS = `SELECT rowid AS id, highlight(runbook_search, 0, char(2), char(3)) AS title_marked,
        snippet(runbook_search, 1, char(2), char(3), '…', 24) AS intro_snippet,
@@ -123,8 +129,7 @@ const matchOf = (query: LibraryQuery) => (query.q === null ? null : ftsQuery(que
 export const libraryList = (query: LibraryQuery) => (matchOf(query) === null ? LIBRARY_LIST : SEARCH_LIST);
 
 /** The sort key of a row in its list (see libraryList). */
-export const libraryKey = (row: LibraryRow) =>
-  row.score === undefined ? [row.title, row.slug] : [row.title_hit ?? 0, row.score, row.title, row.slug];
+export const libraryKey = (row: LibraryRow) => (row.score === undefined ? [row.title, row.slug] : [row.title_hit ?? 0, row.score, row.id]);
 
 function failSafe<T>(read: () => T): T {
   try {
@@ -142,24 +147,30 @@ function failSafe<T>(read: () => T): T {
  * The library's runbooks: by title, or with a search, best match first. Up to `page.limit + 1`
  * rows after `page.after` (a key of the list libraryList names).
  */
-export function searchLibrary(db: Db, query: LibraryQuery, page: PageRequest = { limit: MAX_LIMIT, after: null }): LibraryRow[] {
+export function searchLibrary(
+  db: Db,
+  query: LibraryQuery,
+  page: PageRequest = { limit: MAX_LIMIT, after: null },
+  snippets = true,
+): LibraryRow[] {
   const params = { ...filterParams(query), limit: page.limit + 1 };
   const match = matchOf(query);
   if (match === null) {
     const [afterTitle, afterSlug] = (page.after ?? ['', '']) as [string, string];
     return sql(db, LIST).all({ ...params, afterTitle, afterSlug }) as LibraryRow[];
   }
-  const [afterHit, afterScore, afterTitle, afterSlug] = (page.after ?? [1, -Infinity, '', '']) as [number, number, string, string];
+  const [afterHit, afterScore, afterId] = (page.after ?? [1, -Number.MAX_VALUE, 0]) as [number, number, number];
+  const withVersion = Boolean(query.category || query.tag || query.owner || query.income);
   return failSafe(() => {
-    const rows = sql(db, SEARCH).all({
+    const rows = sql(db, search(withVersion)).all({
       ...params,
       match,
       titleMatch: `{title} : (${match})`,
       afterHit,
-      afterScore: Number.isFinite(afterScore) ? afterScore : -1e308,
-      afterTitle,
-      afterSlug,
+      afterScore,
+      afterId,
     }) as LibraryRow[];
+    if (!snippets) return rows;
     const marks = new Map(
       (
         sql(db, SNIPPETS).all({ match, ids: JSON.stringify(rows.map((r) => r.id)) }) as Pick<

@@ -91,7 +91,7 @@ SELECT json_object(
       FROM (SELECT id, doc FROM recent ORDER BY id DESC LIMIT ${RUN_EVENTS})),
   'olderEvents', (
     SELECT CASE WHEN count(*) > ${RUN_EVENTS}
-                THEN '/api/runs/' || @id || '/events?before=' || (SELECT min(id) FROM (SELECT id FROM recent ORDER BY id DESC LIMIT ${RUN_EVENTS}))
+                THEN '/api/runs/' || r.id || '/events?before=' || (SELECT min(id) FROM (SELECT id FROM recent ORDER BY id DESC LIMIT ${RUN_EVENTS}))
            END
       FROM recent)
 ) AS json

@@ -156,14 +156,14 @@ describe('GET /api/gaps', () => {
         id: expect.any(Number),
         name: 'Courier',
         steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 1, title: 'Book the courier' }],
-        stepCount: 1,
+        moreSteps: false,
         waiting: 1,
       },
       {
         id: expect.any(Number),
         name: 'Loader',
         steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 3, title: 'Load the van' }],
-        stepCount: 1,
+        moreSteps: false,
         waiting: 1,
       },
     ]);

@@ -10,6 +10,7 @@ test('defaults to port 3000, a database in data/ and the runbooks folder', () =>
     smtpUrl: null,
     mailFrom: 'Runbooks <runbooks@localhost>',
     digestHour: 7,
+    outboxKeepDays: 90,
   });
 });
 
@@ -24,6 +25,7 @@ test('reads each setting from the environment', () => {
       SMTP_URL: 'smtps://ops:secret@mail.example.com:465',
       MAIL_FROM: 'Ops <ops@example.com>',
       DIGEST_HOUR: '18',
+      OUTBOX_KEEP_DAYS: '30',
     }),
   ).toEqual({
     port: 8080,
@@ -34,6 +36,7 @@ test('reads each setting from the environment', () => {
     smtpUrl: 'smtps://ops:secret@mail.example.com:465',
     mailFrom: 'Ops <ops@example.com>',
     digestHour: 18,
+    outboxKeepDays: 30,
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
@@ -48,6 +51,11 @@ test.each([
   ['PUBLIC_URL', 'ftp://example.com'],
   ['MAIL_FROM', 'not an address'],
   ['DIGEST_HOUR', '24'],
+  ['OUTBOX_KEEP_DAYS', '0'],
+  ['OUTBOX_KEEP_DAYS', '-5'],
+  ['OUTBOX_KEEP_DAYS', '1.5'],
+  ['OUTBOX_KEEP_DAYS', 'forever'],
+  ['OUTBOX_KEEP_DAYS', '3651'],
 ])('refuses %s=%p with a message naming the variable', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
