@@ -1,3 +1,5 @@
+// First: V8's memory settings hold for everything loaded after them.
+import './memory';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';

@@ -3,8 +3,7 @@ import { COUNT_CAP, countUpTo, sql } from '../db/statements';
 import { can } from '../access/policy';
 import type { Actor } from '../access/actor';
 import { listRuns, presentRunSummary } from '../runs/list';
-import { byDueThenId, openStepRows } from '../people/assignments';
-import { gapCounts, gapPage, waitingOnRole } from '../people/gaps';
+import { gapCounts, gapPage, emptyRoleNames, waitingOnRole } from '../people/gaps';
 import { awayToday } from '../people/absences';
 import type { Paging } from '../http/paging';
 import { groupedWork } from './work';
@@ -21,33 +20,42 @@ const first = { limit: HOME_ITEMS, after: null };
 /** Everyone who can hold a step, and nobody (null): the overdue steps are theirs. */
 const holders = (db: Db) => [null, ...(sql(db, 'SELECT id FROM people').pluck().all() as number[])];
 
+interface OverdueRow {
+  id: number;
+  run_id: number;
+  run_title: string;
+  position: number;
+  title: string;
+  due_at: string;
+}
+
 /** Open steps of open runs past their due time: how many (up to COUNT_CAP), and the most overdue few. */
 function overdueSteps(db: Db, now: string) {
   let count = 0;
-  const top = [];
+  const top: OverdueRow[] = [];
   for (const holder of holders(db)) {
-    if (count < COUNT_CAP) {
-      count += countUpTo(
+    const who = holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder';
+    const overdue = `FROM run_steps s JOIN runs r ON r.id = s.run_id
+      WHERE ${who} AND s.status = 'open' AND s.due_at < @now AND r.status = 'open'`;
+    if (count < COUNT_CAP) count += countUpTo(db, `SELECT 1 ${overdue}`, { holder, now });
+    // Each holder's steps come earliest due first: their first few are all that can make the top.
+    top.push(
+      ...(sql(
         db,
-        `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
-          WHERE ${holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder'} AND s.status = 'open' AND s.due_at < @now
-            AND r.status = 'open'`,
-        { holder, now },
-      );
-    }
-    // Each holder's steps come earliest due first: their first few overdue are all that can make the top.
-    top.push(...openStepRows(db, holder, first).filter((s) => s.due_at !== null && s.due_at < now));
+        `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at ${overdue} ORDER BY s.due_at, s.id LIMIT ${HOME_ITEMS}`,
+      ).all({ holder, now }) as OverdueRow[]),
+    );
   }
   return {
     count: Math.min(count, COUNT_CAP),
     top: top
-      .sort(byDueThenId)
+      .sort((a, b) => (a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.id - b.id))
       .slice(0, HOME_ITEMS)
       .map((s) => ({ run: { id: s.run_id, title: s.run_title }, position: s.position, title: s.title, dueAt: s.due_at })),
   };
 }
 
-/** Roles with open steps nobody holds, most waiting first: the gaps people act on by role. */
+/** Roles with open steps nobody holds, each with how many (up to COUNT_CAP), most waiting first: the gaps people act on by role. */
 function gapsByRole(db: Db) {
   const roles = sql(
     db,
@@ -57,8 +65,7 @@ function gapsByRole(db: Db) {
   ).all() as { id: number; name: string; filled: number }[];
   return roles
     .map((role) => ({ id: role.id, name: role.name, filled: role.filled === 1, waiting: waitingOnRole(db, role.id) }))
-    .sort((a, b) => b.waiting - a.waiting || (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1))
-    .slice(0, HOME_ITEMS);
+    .sort((a, b) => b.waiting - a.waiting || (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
 }
 
 export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date()) {
@@ -69,11 +76,14 @@ export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date
     ? (() => {
         const counts = gapCounts(db);
         const away = awayToday(db, now).slice(0, HOME_ITEMS);
+        const byRole = gapsByRole(db);
+        // Roles nobody fills, with the waiting steps already counted above (a role with none waits on nothing).
+        const waiting = new Map(byRole.map((role) => [role.id, role.waiting]));
         return {
           counts,
-          byRole: gapsByRole(db),
+          byRole: byRole.slice(0, HOME_ITEMS),
           unassigned: gapPage(db, paging, 'unassignedRunSteps', first).items,
-          emptyRoles: gapPage(db, paging, 'emptyRoles', first).items,
+          emptyRoles: emptyRoleNames(db, HOME_ITEMS).map((role) => ({ ...role, waiting: waiting.get(role.id) ?? 0 })),
           unowned: gapPage(db, paging, 'unownedSteps', first).items,
           away,
           any: counts.emptyRoles + counts.unownedSteps + counts.unassignedRunSteps + away.length > 0,

@@ -55,8 +55,8 @@ function filterPairs(filters: Filters): [string, string][] {
 }
 
 /** `?limit=`: absent is the default; anything but a whole number from 1 to the maximum is a 400. */
-export function readLimit(value: unknown, max = MAX_LIMIT): number {
-  if (value === undefined || value === '') return DEFAULT_LIMIT;
+export function readLimit(value: unknown, max = MAX_LIMIT, fallback = DEFAULT_LIMIT): number {
+  if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= max)) throw new BadRequestError(`limit: must be a whole number from 1 to ${max}`, 'limit', 'invalid-limit');
   return n;
@@ -78,8 +78,11 @@ function fits(part: KeyPart, value: unknown): boolean {
 }
 
 export interface Paging {
-  /** Reads `limit` and the cursor of `query` for this list and these (already validated) filters. */
-  read(query: Record<string, unknown>, list: ListKey, filters?: Filters): PageRequest;
+  /**
+   * Reads `limit` and the cursor of `query` for this list and these (already validated)
+   * filters; `fallback` is the limit when none is asked (a page may show fewer than 50).
+   */
+  read(query: Record<string, unknown>, list: ListKey, filters?: Filters, fallback?: number): PageRequest;
   /**
    * Of rows read with `limit + 1`, the page, and the address of the next one (`path` with the
    * filters, limit and cursor), or null after the last row.
@@ -141,8 +144,8 @@ export function createPaging(secret: Buffer): Paging {
   };
 
   return {
-    read(query, list, filters = {}) {
-      const limit = readLimit(query.limit);
+    read(query, list, filters = {}, fallback = DEFAULT_LIMIT) {
+      const limit = readLimit(query.limit, MAX_LIMIT, fallback);
       const raw = query[list.param ?? 'cursor'];
       const after = raw === undefined || raw === '' ? null : decode(raw, list, filters);
       return { limit, after };

@@ -38,6 +38,11 @@ export function waitingOnRole(db: Db, roleId: number): number {
   );
 }
 
+/** The first `limit` roles nobody fills, by name, without their steps (home names them only). */
+export function emptyRoleNames(db: Db, limit: number): { id: number; name: string }[] {
+  return sql(db, `${EMPTY_ROLES} ORDER BY r.name LIMIT @limit`).all({ limit }) as { id: number; name: string }[];
+}
+
 function emptyRoleRows(db: Db, page: PageRequest) {
   const rows = sql(db, `${EMPTY_ROLES} AND r.name > @after ORDER BY r.name LIMIT @limit`).all({
     after: page.after?.[0] ?? '',

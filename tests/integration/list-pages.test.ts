@@ -104,6 +104,12 @@ describe('the other lists', () => {
     expect(text(first.html)).toContain('58 runbooks, by title.');
     const second = await get(nextOf(first.html) as string);
     expect((second.html.match(/class="card lib-result"/g) ?? []).length).toBe(8);
+    // A search shows 20 at a time (each result has its snippets), best match first.
+    const search = await get('/runbooks?q=extra');
+    expect((search.html.match(/class="card lib-result"/g) ?? []).length).toBe(20);
+    expect(text(search.html)).toContain('55 runbooks match “extra”, best match first.');
+    const more = await get(nextOf(search.html) as string);
+    expect((more.html.match(/class="card lib-result"/g) ?? []).length).toBe(20);
   });
 
   test('my work shows 50 steps and links to the later ones', async () => {
