@@ -11,9 +11,9 @@ import { lineDiff } from './diff';
 import { editorPages } from './editor-pages';
 import { INCOME_OPTIONS, presentLibraryRow, runbookPage } from './page-model';
 import { loadRunbook } from './slugs';
-import { countLibrary, ftsQuery, libraryKey, libraryList, libraryOptions, searchLibrary, SEARCH_LIST, type LibraryQuery } from './search';
+import { countLibrary, ftsQuery, libraryKey, libraryList, libraryOptions, searchLibrary, type LibraryQuery } from './search';
 
-const SEARCH_PAGE = 20;
+const LIBRARY_PAGE = 20;
 import type { Paging } from '../http/paging';
 
 /** One query-string value as bounded text: a repeated key takes its first value; blank is none. */
@@ -56,8 +56,8 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
     // The cursor belongs to these filters and this list (by title, or ranked by the search).
     const filters = { q: query.q, category: query.category, tag: query.tag, owner: query.owner, income: query.income, status: query.archived ? 'archived' : null };
     const list = libraryList(query);
-    // A search shows 20 results at a time: each comes with snippets, which cost most to make.
-    const request = paging.read(req.query, list, filters, list === SEARCH_LIST ? SEARCH_PAGE : undefined);
+    // 20 runbooks at a time: each is a card (with snippets, for a search), long on a phone.
+    const request = paging.read(req.query, list, filters, LIBRARY_PAGE);
     const page = paging.page(searchLibrary(db, query, request), request, { ...list, keyOf: libraryKey }, { path: '/runbooks', filters });
     const results = page.items.map(presentLibraryRow);
     const searched = query.q !== null && ftsQuery(query.q) !== null;

@@ -81,29 +81,28 @@ const LIST = `SELECT ${COLUMNS}
  LIMIT @limit`;
 
 /**
- * A search, best match first: title matches (every word in the title), then bm25 with the
- * title weighing most, then the runbook's id. Ranking needs every match (not every runbook, and
- * never any run), so it is worked out once per match (MATERIALIZED) and sorted with no more than
- * that and, when a filter needs it, the match's version; the page's rows alone get their
- * columns, and (for the library page) their snippets, which cost most (SNIPPETS).
+ * A search, best match first: first the runbooks whose title has every word, best title match
+ * first, then the others by relevance (bm25, the title weighing most), each then by id. The
+ * two are ranked apart, each only when its page needs it: the first page of a common word
+ * ranks the title matches alone, never every runbook that mentions it (and never any run).
+ * Each match is scored once (MATERIALIZED) and sorted with no more than its score and, when a
+ * filter needs it, its version; the page's rows alone get their columns, and (for the library
+ * page) their snippets, which cost most (SNIPPETS).
  */
 export const SEARCH_LIST = { name: 'library-search', key: ['int', 'number', 'id'] } as const;
 const ARCHIVED = '(@archived = 2 OR @archived = (r.archived_at IS NOT NULL))';
-const search = (withVersion: boolean) => `WITH hits AS MATERIALIZED (
-  SELECT rowid AS id, bm25(runbook_search, 10.0, 4.0, 1.0) AS score,
-         rowid IN (SELECT rowid FROM runbook_search WHERE runbook_search MATCH @titleMatch) AS title_hit
-    FROM runbook_search WHERE runbook_search MATCH @match
-), page AS (
-  SELECT h.id, h.title_hit, h.score
-    FROM hits h JOIN runbooks r ON r.id = h.id ${withVersion ? 'JOIN runbook_versions v ON v.id = r.current_version_id' : ''}
-   WHERE ${withVersion ? FILTERS : ARCHIVED}
-     AND (1 - h.title_hit, h.score, h.id) > (1 - @afterHit, @afterScore, @afterId)
-   ORDER BY h.title_hit DESC, h.score, h.id
-   LIMIT @limit
+const rankPhase = (withVersion: boolean) => `WITH hits AS MATERIALIZED (
+  SELECT rowid AS id, bm25(runbook_search, 10.0, 4.0, 1.0) AS score FROM runbook_search WHERE runbook_search MATCH @phase
 )
-SELECT ${COLUMNS}, p.title_hit, p.score
-  FROM page p JOIN runbooks r ON r.id = p.id JOIN runbook_versions v ON v.id = r.current_version_id
- ORDER BY p.title_hit DESC, p.score, p.id`;
+SELECT h.id, h.score
+  FROM hits h JOIN runbooks r ON r.id = h.id ${withVersion ? 'JOIN runbook_versions v ON v.id = r.current_version_id' : ''}
+ WHERE ${withVersion ? FILTERS : ARCHIVED} AND (h.score, h.id) > (@afterScore, @afterId)
+ ORDER BY h.score, h.id
+ LIMIT @limit`;
+
+const PAGE_ROWS = `SELECT ${COLUMNS}
+  FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id
+ WHERE r.id IN (SELECT value FROM json_each(@ids))`;
 
 const SNIPPETS = `SELECT rowid AS id, highlight(runbook_search, 0, char(2), char(3)) AS title_marked,
        snippet(runbook_search, 1, char(2), char(3), '…', 24) AS intro_snippet,
@@ -161,15 +160,24 @@ export function searchLibrary(
   }
   const [afterHit, afterScore, afterId] = (page.after ?? [1, -Number.MAX_VALUE, 0]) as [number, number, number];
   const withVersion = Boolean(query.category || query.tag || query.owner || query.income);
+  const titleMatch = `{title} : (${match})`;
   return failSafe(() => {
-    const rows = sql(db, search(withVersion)).all({
-      ...params,
-      match,
-      titleMatch: `{title} : (${match})`,
-      afterHit,
-      afterScore,
-      afterId,
-    }) as LibraryRow[];
+    const rank = (phase: string, after: [number, number], limit: number) =>
+      sql(db, rankPhase(withVersion)).all({ ...params, limit, phase, afterScore: after[0], afterId: after[1] }) as { id: number; score: number }[];
+    // Title matches first (unless the cursor is past them), then the rest, until the page is full.
+    const ranked: { id: number; score: number; title_hit: number }[] = [];
+    if (afterHit === 1) {
+      ranked.push(...rank(titleMatch, [afterScore, afterId], page.limit + 1).map((r) => ({ ...r, title_hit: 1 })));
+    }
+    if (ranked.length <= page.limit) {
+      const after: [number, number] = afterHit === 0 ? [afterScore, afterId] : [-Number.MAX_VALUE, 0];
+      const rest = rank(`(${match}) NOT (${titleMatch})`, after, page.limit + 1 - ranked.length);
+      ranked.push(...rest.map((r) => ({ ...r, title_hit: 0 })));
+    }
+    const columns = new Map(
+      (sql(db, PAGE_ROWS).all({ ids: JSON.stringify(ranked.map((r) => r.id)) }) as LibraryRow[]).map((row) => [row.id, row]),
+    );
+    const rows = ranked.map((r) => ({ ...(columns.get(r.id) as LibraryRow), title_hit: r.title_hit, score: r.score }));
     if (!snippets) return rows;
     const marks = new Map(
       (
