@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { COUNT_CAP, countUpTo, sql } from '../db/statements';
+import { COUNT_CAP, countUpTo, sql, value } from '../db/statements';
 import { can } from '../access/policy';
 import type { Actor } from '../access/actor';
 import { listRuns, presentRunSummary } from '../runs/list';
@@ -18,7 +18,7 @@ export const HOME_ITEMS = 5;
 const first = { limit: HOME_ITEMS, after: null };
 
 /** Everyone who can hold a step, and nobody (null): the overdue steps are theirs. */
-const holders = (db: Db) => [null, ...(sql(db, 'SELECT id FROM people').pluck().all() as number[])];
+const holders = (db: Db) => [null, ...(value(db, 'SELECT id FROM people').all() as number[])];
 
 interface OverdueRow {
   id: number;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { COUNT_CAP, countUpTo, sql } from '../db/statements';
+import { COUNT_CAP, countUpTo, sql, value } from '../db/statements';
 import type { PageRequest, Paging } from '../http/paging';
 import { byDueThenId, openStepRows, type AssignmentRow } from './assignments';
 import { stepsOwnedBy } from './roles-repo';
@@ -18,7 +18,7 @@ export const GAP_LISTS = {
 } as const;
 export type GapList = keyof typeof GAP_LISTS;
 
-/** Steps shown with each empty role; the rest are counted (the role's page lists more). */
+/** Steps shown with each empty role; `moreSteps` says there are others (the role's page counts and lists them). */
 const ROLE_STEPS_SHOWN = 5;
 
 const EMPTY_ROLES = `SELECT r.id, r.name FROM roles r
@@ -74,7 +74,7 @@ function unownedRows(db: Db, page: PageRequest) {
 }
 
 /** Nobody, and everyone since made inactive: the holders of steps that wait on nobody. */
-const inactiveHolders = (db: Db) => sql(db, 'SELECT id FROM people WHERE active = 0').pluck().all() as number[];
+const inactiveHolders = (db: Db) => value(db, 'SELECT id FROM people WHERE active = 0').all() as number[];
 
 function unassignedRows(db: Db, page: PageRequest) {
   // Each holder's steps come in order from its own index range; merged, the first limit + 1 are the page.
