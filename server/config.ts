@@ -30,6 +30,8 @@ export interface Config {
   timeZone: string;
   /** How much the server logs (one line per request at `info`). */
   logLevel: LogLevel;
+  /** Days a sent email stays in the outbox before it is purged. */
+  outboxKeepDays: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,6 +76,7 @@ const envSchema = z.object({
   // Node reads TZ itself (and falls back to UTC, silently, on a name it does not know).
   TZ: z.string().refine(isTimeZone, 'must be a time zone name such as Europe/London or America/New_York').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  OUTBOX_KEEP_DAYS: wholeNumber(1, 3650).default(90),
 });
 
 /** Every environment variable the server reads (the README's configuration table lists each). */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyFile: path.join(path.dirname(parsed.data.DATABASE_PATH), 'secret.key'),
     timeZone: parsed.data.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: parsed.data.LOG_LEVEL,
+    outboxKeepDays: parsed.data.OUTBOX_KEEP_DAYS,
   };
 }
 

@@ -1,3 +1,5 @@
+// First: V8's memory settings hold for everything loaded after them.
+import './memory';
 import net from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { createApp } from './app';
@@ -8,8 +10,8 @@ import { formatProblem, importDirectory } from './runbooks/import';
 import { startScheduler } from './runs/scheduler';
 import { refreshStoredHtml } from './markdown/stored';
 import { issueSetupToken } from './auth/setup';
-import { purgeEnded } from './auth/purge';
 import { loadKeyFile } from './auth/secrets';
+import { startRetention } from './retention';
 import { smtpMailer } from './notify/mailer';
 import { startNotifier } from './notify/worker';
 import { createServer } from './http/server';
@@ -62,9 +64,7 @@ async function main() {
   const mailer = config.smtpUrl ? smtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
   if (!mailer) log.info('Email: SMTP_URL is not set; messages are kept in the outbox (Team → Outbox)');
   const links = { key, days: config.linkDays };
-  purgeEnded(db);
-  const purge = setInterval(() => purgeEnded(db), 3600_000);
-  purge.unref();
+  const stopRetention = startRetention(db, config, (message) => log.info(message));
   let stopNotifier = async () => {};
   const app = createApp({
     db,
@@ -124,7 +124,7 @@ async function main() {
       process.exit(1);
     }, STOP_GRACE_MS + 1_500).unref();
     stopScheduler();
-    clearInterval(purge);
+    stopRetention();
     for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

@@ -89,7 +89,11 @@ function detailOf(action: string, data: Record<string, unknown>, madeByName: str
   }
 }
 
-export function listAudit(db: Db, limit = 200) {
+/** The audit log newest first, a page at a time (`?cursor=` holds the id of the last entry shown). */
+export const AUDIT_LIST = { name: 'audit', key: ['id'] } as const;
+
+/** Up to `limit` entries older than the entry `before` (the newest when null). */
+export function listAudit(db: Db, before: number | null, limit: number) {
   return (
     sql(
       db,
@@ -97,8 +101,8 @@ export function listAudit(db: Db, limit = 200) {
               m.name AS made_by_name
          FROM audit_log l LEFT JOIN people a ON a.id = l.actor_id LEFT JOIN people s ON s.id = l.subject_id
          LEFT JOIN people m ON m.id = json_extract(l.data, '$.madeBy')
-        ORDER BY l.id DESC LIMIT ?`,
-    ).all(limit) as {
+        WHERE l.id < @before ORDER BY l.id DESC LIMIT @limit`,
+    ).all({ before: before ?? Number.MAX_SAFE_INTEGER, limit }) as {
       id: number;
       at: string;
       action: string;

@@ -10,6 +10,11 @@ export const ERROR_CODES = {
   'invalid-json': { status: [400], meaning: 'The body is not valid JSON' },
   'invalid-url': { status: [400], meaning: 'The address is not validly percent-encoded' },
   'invalid-request': { status: [400], meaning: 'The request could not be read' },
+  'invalid-limit': { status: [400], meaning: 'A list’s `limit` is not a whole number from 1 to 200' },
+  'invalid-cursor': {
+    status: [400],
+    meaning: 'A list’s `cursor` was not made by this server for this list and these filters (or it was changed)',
+  },
   'request-aborted': { status: [400], meaning: 'The client stopped sending the body' },
   'body-too-large': { status: [413], meaning: 'The body is over the limit (JSON 100 kB, Markdown 512 kB, forms 1 MB)' },
   'unsupported-media-type': { status: [415], meaning: 'A runbook was not sent as Markdown (`Content-Type: text/markdown`)' },

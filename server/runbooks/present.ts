@@ -1,12 +1,13 @@
 import type { Db } from '../db/open';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
 import { effectiveOwner } from './format/model';
-import { findVersion, listVersionSteps, type RunbookListRow, type RunbookRow, type VersionRow } from './repo';
+import { findVersion, listVersionSteps, type RunbookRow, type VersionRow } from './repo';
+import type { LibraryRow } from './search';
 import { ensureVersionHtml } from '../markdown/stored';
 
 /** What goes over the wire for runbooks; the shapes the API documents. */
 
-export function presentRunbookSummary(row: RunbookListRow) {
+export function presentRunbookSummary(row: LibraryRow) {
   return {
     slug: row.slug,
     title: row.title,
@@ -16,7 +17,7 @@ export function presentRunbookSummary(row: RunbookListRow) {
     income: row.income,
     schedule: row.schedule,
     review: row.review,
-    version: row.number,
+    version: row.version,
     stepCount: row.step_count,
     estimateMinutes: row.estimate_minutes,
     archived: row.archived_at !== null,

@@ -89,6 +89,10 @@ const OWN_WORK = new Set([
   'GET /healthz',
   'GET /api/me',
   'GET /api/runs/:id',
+  // The run's older activity, as much of it as its page shows this person (their own steps' only,
+  // for someone who sees only their own steps).
+  'GET /api/runs/:id/events',
+  'GET /runs/:id/activity',
   'POST /api/runs/:id/steps/:position/complete',
   'POST /api/runs/:id/steps/:position/reopen',
   'POST /api/runs/:id/steps/:position/skip',

@@ -123,7 +123,7 @@ describe('GET /api/people/:id/assignments', () => {
 
   test('answers an empty list for someone with nothing assigned', async () => {
     const idle = makePerson(app.db, { name: 'Idle' });
-    expect(await assignments(idle.id)).toEqual({ person: { id: idle.id, name: 'Idle' }, assignments: [] });
+    expect(await assignments(idle.id)).toEqual({ person: { id: idle.id, name: 'Idle' }, assignments: [], next: null });
   });
 
   test('answers 404 for an unknown or non-numeric person', async () => {
@@ -153,7 +153,7 @@ describe('GET /api/gaps', () => {
     open = await startRun(app, 'dispatch', pia, 'Dispatch Monday');
   });
 
-  test('lists empty roles with the current steps naming them, leaving archived runbooks out', async () => {
+  test('lists empty roles with the current steps naming them and the open steps waiting, leaving archived runbooks out', async () => {
     const res = await app.http().get('/api/gaps');
     expect(res.status).toBe(200);
     expect(res.body.emptyRoles).toEqual([
@@ -161,13 +161,19 @@ describe('GET /api/gaps', () => {
         id: expect.any(Number),
         name: 'Courier',
         steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 1, title: 'Book the courier' }],
+        moreSteps: false,
+        waiting: 1,
       },
       {
         id: expect.any(Number),
         name: 'Loader',
         steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 3, title: 'Load the van' }],
+        moreSteps: false,
+        waiting: 1,
       },
     ]);
+    expect(res.body.counts).toEqual({ emptyRoles: 2, unownedSteps: 1, unassignedRunSteps: 3 });
+    expect(res.body.next).toEqual({ emptyRoles: null, unownedSteps: null, unassignedRunSteps: null });
   });
 
   test('lists current steps with no owner at all', async () => {

@@ -6,7 +6,7 @@ import { hashSecret } from '../../server/auth/secrets';
 import { SESSION_LIMITS } from '../../server/auth/sessions';
 import { createInvitation } from '../../server/auth/links';
 import { BASE_URL, testApp } from '../helpers/app';
-import { purgeEnded } from '../../server/auth/purge';
+import { purgeOldRecords } from '../../server/retention';
 import { FORM_COOKIE } from '../../server/http/csrf';
 import { givePassword, makePerson } from '../helpers/factories';
 import {
@@ -127,7 +127,7 @@ describe('anonymous visits', () => {
     t.db
       .prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?')
       .run(new Date(Date.now() - SESSION_LIMITS.idleMs - 1000).toISOString(), hashSecret(idle.cookie));
-    expect(purgeEnded(t.db).sessions).toBeGreaterThanOrEqual(2);
+    expect(purgeOldRecords(t.db, { outboxKeepDays: 90 }).sessions).toBeGreaterThanOrEqual(2);
     expect([sessionRow(old.cookie), sessionRow(idle.cookie)]).toEqual([undefined, undefined]);
     expect(sessionRow(live.cookie)).toBeDefined();
   });

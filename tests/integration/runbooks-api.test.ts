@@ -185,12 +185,16 @@ describe('GET /api/runbooks', () => {
     expect(await slugs('?owner=Ops%20Helper')).toEqual([]);
   });
 
-  test('searches titles, intros and step bodies with q, treating % as a literal', async () => {
+  test('searches titles, intros and step bodies with q, refusing a q with nothing to search for', async () => {
     expect(await slugs('?q=newsletter')).toEqual(['newsletter']);
     expect(await slugs('?q=Binder')).toEqual(['ship-order']);
     expect(await slugs('?q=100%25')).toEqual(['invoices']);
-    expect(await slugs('?q=%25')).toEqual(['invoices']);
     expect(await slugs('?q=zzz-no-match')).toEqual([]);
+    const res = await app.http().get('/api/runbooks?q=%25');
+    expect({ status: res.status, error: res.body.error }).toEqual({
+      status: 400,
+      error: { code: 'invalid-search', field: 'q', message: 'q: has no letters or digits to search for' },
+    });
   });
 
   test('combines filters and treats empty filter values as no filter', async () => {

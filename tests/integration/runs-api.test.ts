@@ -323,6 +323,7 @@ describe('GET /api/runs', () => {
       completedAt: null,
       progress: { steps: 1, done: 0 },
       nextDueAt: null,
+      overdue: false,
     });
     const first = res.body.runs[3];
     expect(first).toMatchObject({ status: 'complete', progress: { steps: 4, done: 4 }, nextDueAt: null });

@@ -22,6 +22,7 @@ test('a query that reads a whole growing table is caught, by its name or its ali
 });
 
 test('the open-steps index holds only open steps, the completed-steps index only completed ones, and the indexes nobody queries are gone', () => {
+  // Each index here is read by a list (tests/integration/list-plans.test.ts checks which).
   const indexes = db
     .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('run_steps', 'run_events') AND sql IS NOT NULL")
     .all() as {
@@ -31,7 +32,16 @@ test('the open-steps index holds only open steps, the completed-steps index only
   const byName = Object.fromEntries(indexes.map((index) => [index.name, index.sql]));
   expect(byName.run_steps_open_by_assignee).toMatch(/WHERE status = 'open'$/);
   expect(byName.run_steps_completed).toMatch(/WHERE status = 'complete'$/);
-  expect(Object.keys(byName).sort()).toEqual(['run_events_run', 'run_steps_completed', 'run_steps_open_by_assignee']);
+  expect(byName.run_steps_unassigned).toMatch(/WHERE status = 'open' AND assignee_id IS NULL$/);
+  expect(byName.run_events_handoffs).toMatch(/WHERE kind = 'step.reassigned'$/);
+  expect(Object.keys(byName).sort()).toEqual([
+    'run_events_handoffs',
+    'run_events_run',
+    'run_steps_completed',
+    'run_steps_open_by_assignee',
+    'run_steps_people',
+    'run_steps_unassigned',
+  ]);
 });
 
 describe('the workload queries read only the range they need, never a whole table of runs or steps', () => {

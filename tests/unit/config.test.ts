@@ -14,6 +14,7 @@ test('defaults to port 3000, a database in data/ and the runbooks folder', () =>
     keyFile: 'data/secret.key',
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: 'info',
+    outboxKeepDays: 90,
   });
 });
 
@@ -31,6 +32,7 @@ test('reads each setting from the environment', () => {
       LINK_DAYS: '7',
       TZ: 'America/New_York',
       LOG_LEVEL: 'warn',
+      OUTBOX_KEEP_DAYS: '30',
     }),
   ).toEqual({
     port: 8080,
@@ -45,6 +47,7 @@ test('reads each setting from the environment', () => {
     keyFile: '/var/lib/secret.key',
     timeZone: 'America/New_York',
     logLevel: 'warn',
+    outboxKeepDays: 30,
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
@@ -69,6 +72,11 @@ test.each([
   ['LINK_DAYS', '366'],
   ['LINK_DAYS', '2.5'],
   ['LINK_DAYS', 'a month'],
+  ['OUTBOX_KEEP_DAYS', '0'],
+  ['OUTBOX_KEEP_DAYS', '-5'],
+  ['OUTBOX_KEEP_DAYS', '1.5'],
+  ['OUTBOX_KEEP_DAYS', 'forever'],
+  ['OUTBOX_KEEP_DAYS', '3651'],
 ])('refuses %s=%p with a message naming the variable (an empty value is never a default)', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
