@@ -297,5 +297,9 @@ export function generate(seed: number): Generated {
   }
   if (g.chance(0.05)) source = `\uFEFF${source}`;
   if (g.chance(0.1)) source = source.replace(/\r?\n$/, '');
-  return { source, expected: { title: runbookTitle, category, owner, tags, income, schedule, review, steps, unknownKey }, features };
+  return {
+    source,
+    expected: { title: runbookTitle, category, owner, tags, income, schedule, review, fields: [], runTitle: null, steps, unknownKey },
+    features,
+  };
 }
