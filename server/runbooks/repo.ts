@@ -221,9 +221,10 @@ export function saveVersion(
       meta.importedHash ?? null,
       row.id,
     );
+    // Approvers too: an Approval: that names nobody is a gap to see, not a step nobody can approve.
     ensureOwnerRoles(
       db,
-      runbook.steps.map((step) => effectiveOwner(runbook, step)).filter((name): name is string => name !== null),
+      runbook.steps.flatMap((step) => [effectiveOwner(runbook, step), step.approval]).filter((name): name is string => name !== null),
     );
     return { outcome: number === 1 ? ('created' as const) : ('updated' as const), runbook: findRunbook(db, slug) as RunbookRow };
   })();

@@ -5,7 +5,7 @@ import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
 import { requireActor, isTeam } from '../access/actor';
 import { authorize } from '../access/policy';
-import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
+import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
 import { listRuns } from './repo';
 import { presentRunSummary } from './present';
@@ -13,8 +13,12 @@ import { runJson, runJsonBytes, stepResultJson } from './read';
 
 const startBody = z.object({
   runbook: z.string().trim().min(1).max(100),
-  title: z.string().trim().min(1, 'must not be empty').max(200),
+  // Without a title the run is named by the runbook's run-title, or its title and the date.
+  title: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  fields: z.record(z.string().max(100), z.unknown()).optional(),
 });
+const fieldBody = z.object({ value: z.unknown() }).strict();
+const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
 const listQuery = z.object({
   status: z.enum(['open', 'complete']).optional(),
   runbook: z.string().trim().min(1).max(100).optional(),
@@ -57,7 +61,7 @@ export function runRoutes({ db }: { db: Db }): Router {
     const actor = requireActor(req);
     authorize(actor, { action: 'run.start' });
     const input = validate(startBody, req.body);
-    const runId = startRun(db, { runbook: input.runbook, title: input.title, startedBy: actor.id });
+    const runId = startRun(db, { runbook: input.runbook, title: input.title ?? null, fields: input.fields ?? {}, startedBy: actor.id });
     sendJson(res, runJson(db, runId), `Run ${runId}`, 201);
   });
 
@@ -104,6 +108,30 @@ export function runRoutes({ db }: { db: Db }): Router {
     const { note } = validate(noteRequired, req.body);
     addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
     sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+  });
+
+  router.put('/runs/:id/fields/:name', (req, res) => {
+    const actor = requireActor(req);
+    const runId = idParam(req.params.id);
+    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+    const { value } = validate(fieldBody, req.body);
+    const field = fillField(db, runId, req.params.name, value, actor);
+    res.json({ name: field.name, value: field.value });
+  });
+
+  router.post('/runs/:id/steps/:position/approve', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    approveStep(db, runId, position, { actor, rule: 'step.approve' });
+    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
+  });
+
+  router.post('/runs/:id/steps/:position/reject', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    const { reason } = validate(rejectBody, req.body);
+    rejectStep(db, runId, position, { actor, rule: 'step.approve' }, reason);
+    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
   });
 
   router.post('/runs/:id/steps/:position/reassign', (req, res) => {
