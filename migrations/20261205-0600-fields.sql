@@ -66,3 +66,14 @@ CREATE INDEX run_steps_open_by_assignee ON run_steps (assignee_id, due_at) WHERE
 -- Approvals waiting, found by the role or the person who gives them.
 CREATE INDEX run_steps_awaiting_role ON run_steps (approver_role_id) WHERE status = 'awaiting-approval';
 CREATE INDEX run_steps_awaiting_person ON run_steps (approver_id) WHERE status = 'awaiting-approval';
+
+-- A cached run page shows an Approve button to the approving role's members: a change of who is
+-- in a role makes cached pages stale, as a rename does.
+CREATE TRIGGER role_members_insert_bumps_names AFTER INSERT ON role_members
+BEGIN
+  UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'names_revision';
+END;
+CREATE TRIGGER role_members_delete_bumps_names AFTER DELETE ON role_members
+BEGIN
+  UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'names_revision';
+END;

@@ -223,7 +223,7 @@ export function setFieldValue(db: Db, runId: number, name: string, raw: unknown,
     kind: 'field.set',
     actorId: access.actorId,
     at,
-    data: { name: field.name, value: read.value, was: field.value },
+    data: { name: field.name, type: field.definition.type, value: read.value, was: field.value },
   });
   applyFieldValues(db, runId, field.name, access.actorId, now);
   return { ...field, value: read.value };

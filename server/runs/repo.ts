@@ -79,6 +79,20 @@ export function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: numb
   recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
 }
 
+/**
+ * The steps of a run this person may approve: those waiting whose Approval: names them or a
+ * role they are in. (Approving one's own completed step is refused separately.)
+ */
+export function approvableSteps(db: Db, runId: number, personId: number): Set<number> {
+  const positions = value(
+    db,
+    `SELECT s.position FROM run_steps s
+      WHERE s.run_id = @run AND s.status = 'awaiting-approval'
+        AND (s.approver_id = @person OR EXISTS (SELECT 1 FROM role_members m WHERE m.role_id = s.approver_role_id AND m.person_id = @person))`,
+  ).all({ run: runId, person: personId }) as number[];
+  return new Set(positions);
+}
+
 export interface RunFilters {
   status?: 'open' | 'complete';
   runbook?: string;
