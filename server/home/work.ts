@@ -1,11 +1,11 @@
 import type { Db } from '../db/open';
-import { listAssignments, presentAssignment } from '../people/assignments';
+import { listApprovals, listAssignments, presentAssignment } from '../people/assignments';
 
 type Assignment = ReturnType<typeof presentAssignment>;
 
 /**
  * A person's open steps, earliest due first, in the three groups people plan by: overdue,
- * due today (by the end of today, server time), and the rest.
+ * due today (by the end of today, server time), and the rest; and the steps waiting for their approval.
  */
 export function groupedWork(db: Db, personId: number, now = new Date()) {
   const at = now.toISOString();
@@ -18,5 +18,7 @@ export function groupedWork(db: Db, personId: number, now = new Date()) {
     else if (item.dueAt !== null && item.dueAt <= endOfDay.toISOString()) groups.today.push(item);
     else groups.upcoming.push(item);
   }
-  return { ...groups, count: all.length };
+  // Approvals come first: someone else's finished work waits on them.
+  const approvals = listApprovals(db, personId);
+  return { ...groups, approvals, count: all.length + approvals.length };
 }

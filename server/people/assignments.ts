@@ -44,3 +44,25 @@ export function presentAssignment(a: ReturnType<typeof listAssignments>[number],
     checks: { total: a.check_count, ticked: a.ticked_count },
   };
 }
+
+/**
+ * Steps completed by someone else that wait for this person's approval (their Approval: names
+ * the person or a role they are in), oldest first. At most `limit`: a queue, not an archive.
+ */
+export function listApprovals(db: Db, personId: number, limit = 50) {
+  return sql(
+    db,
+    `SELECT s.position, s.title, s.completed_at, r.id AS run_id, r.title AS run_title, c.name AS completed_by_name
+       FROM run_steps s JOIN runs r ON r.id = s.run_id LEFT JOIN people c ON c.id = s.completed_by
+      WHERE s.status = 'awaiting-approval' AND r.status = 'open' AND s.completed_by IS NOT @person
+        AND (s.approver_id = @person OR s.approver_role_id IN (SELECT role_id FROM role_members WHERE person_id = @person))
+      ORDER BY s.completed_at, s.id LIMIT @limit`,
+  ).all({ person: personId, limit }) as {
+    position: number;
+    title: string;
+    completed_at: string | null;
+    run_id: number;
+    run_title: string;
+    completed_by_name: string | null;
+  }[];
+}

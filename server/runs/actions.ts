@@ -382,6 +382,7 @@ function fillFieldNow(db: Db, runId: number, name: string, raw: unknown, actor: 
     ),
   );
   return setFieldValue(db, runId, name, raw, {
+    seesAll: isTeam(actor),
     team,
     actorId: actor.id,
     mayWorkStep: (stepId) => can(actor, { action: 'step.work', assigneeId: assignees.get(stepId) ?? null }),

@@ -7,6 +7,8 @@ import { requireActor, isTeam } from '../access/actor';
 import { authorize } from '../access/policy';
 import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
+import { sendRunbookRunsCsv } from './export';
+import { loadRunbook } from '../runbooks/slugs';
 import { listRuns } from './repo';
 import { presentRunSummary } from './present';
 import { runJson, runJsonBytes, stepResultJson } from './read';
@@ -108,6 +110,14 @@ export function runRoutes({ db }: { db: Db }): Router {
     const { note } = validate(noteRequired, req.body);
     addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
     sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+  });
+
+  // The runs of a runbook as a spreadsheet: for the team, like the runs list.
+  router.get('/runbooks/:slug/runs.csv', async (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.read' }, `Runbook "${req.params.slug}"`);
+    authorize(actor, { action: 'runs.read-all' }, `Runbook "${req.params.slug}"`);
+    await sendRunbookRunsCsv(db, res, loadRunbook(db, req.params.slug));
   });
 
   router.put('/runs/:id/fields/:name', (req, res) => {

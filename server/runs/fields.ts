@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql, value } from '../db/statements';
-import { ConflictError, UnprocessableError } from '../http/errors';
+import { AppError, ConflictError, UnprocessableError } from '../http/errors';
 import { fieldKey, readFieldValue, type FieldDef, type FieldValue } from '../runbooks/format/fields';
 import { conditionHolds, parseCondition } from '../runbooks/format/conditions';
 import { dueFromDate } from '../runbooks/format/due';
@@ -43,7 +43,11 @@ export function listRunFields(db: Db, runId: number): RunField[] {
  * for its type, required ones present, no name the runbook does not have. Nothing is stored
  * unless all are right; the error names the field.
  */
-export function readStartFields(defs: FieldDef[], input: Record<string, unknown>): Map<string, FieldValue | null> {
+export function readStartFields(
+  defs: FieldDef[],
+  input: Record<string, unknown>,
+  { enforceRequired = true }: { enforceRequired?: boolean } = {},
+): Map<string, FieldValue | null> {
   const byKey = new Map(defs.map((d) => [fieldKey(d.name), d]));
   const values = new Map<string, FieldValue | null>();
   for (const [name, raw] of Object.entries(input)) {
@@ -55,7 +59,7 @@ export function readStartFields(defs: FieldDef[], input: Record<string, unknown>
     if (!read.ok) throw new UnprocessableError('invalid-field', `fields: ${read.message}`, `fields.${def.name}`);
     values.set(fieldKey(def.name), read.value);
   }
-  for (const def of defs) {
+  for (const def of enforceRequired ? defs : []) {
     if (def.required && (values.get(fieldKey(def.name)) ?? null) === null) {
       throw new UnprocessableError('field-required', `fields: ${def.name} is required to start this run`, `fields.${def.name}`);
     }
@@ -71,6 +75,9 @@ export function titleFromPattern(
   text: (def: FieldDef, value: FieldValue | null) => string,
 ): string {
   const byKey = new Map(defs.map((d) => [fieldKey(d.name), d]));
+  // A title with a hole in it ("Refund for order ") says less than the default: none then.
+  const named = [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => fieldKey(m[1] as string));
+  if (named.some((key) => (values.get(key) ?? null) === null)) return '';
   return pattern
     .replace(/\{([^{}]*)\}/g, (_, name: string) => {
       const def = byKey.get(fieldKey(name));
@@ -166,7 +173,9 @@ export function missingRequiredFields(db: Db, runStepId: number): string[] {
 
 /** Who may see and fill a field: the answer for one actor and one field of a run. */
 export interface FieldAccess {
-  /** Managers, whoever started the run, and team members with a step in it (run fields). */
+  /** The team sees every field of a run; an outsourcer only their steps' and the run fields those steps' conditions name. */
+  seesAll: boolean;
+  /** May fill run fields: managers, whoever started the run, team members with a step in it. */
   team: boolean;
   actorId: number;
   /** May the actor work the step that asks for the field (step.work on it)? */
@@ -182,6 +191,7 @@ export function setFieldValue(db: Db, runId: number, name: string, raw: unknown,
   const run = sql(db, 'SELECT status, title FROM runs WHERE id = ?').get(runId) as { status: string; title: string } | undefined;
   const field = listRunFields(db, runId).find((f) => fieldKey(f.name) === fieldKey(name));
   const unknown = () => new UnprocessableError('unknown-field', `${name}: this run has no such field`, name);
+  const refused = () => new AppError(403, 'forbidden', `${field?.name ?? name} is filled in by whoever works its step`);
   if (!run || !field) throw unknown();
   if (field.runStepId === null) {
     const namedByOwnStep =
@@ -190,9 +200,9 @@ export function setFieldValue(db: Db, runId: number, name: string, raw: unknown,
         `SELECT 1 FROM run_steps s, json_each(s.condition_fields) j
           WHERE s.run_id = ? AND s.assignee_id = ? AND j.value = ? LIMIT 1`,
       ).get(runId, access.actorId, fieldKey(field.name)) !== undefined;
-    if (!access.team && !namedByOwnStep) throw unknown();
+    if (!access.team && !namedByOwnStep) throw access.seesAll ? refused() : unknown();
   } else {
-    if (!access.mayWorkStep(field.runStepId)) throw unknown();
+    if (!access.mayWorkStep(field.runStepId)) throw access.seesAll ? refused() : unknown();
     const step = sql(db, 'SELECT status, title FROM run_steps WHERE id = ?').get(field.runStepId) as { status: string; title: string };
     if (step.status !== 'open') {
       throw new ConflictError(

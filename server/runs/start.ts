@@ -49,7 +49,8 @@ export function startRun(db: Db, input: StartInput): number {
     ensureVersionHtml(db, version.id); // the run page reads it straight from the database
     const stepRows = listVersionSteps(db, version.id);
     const runbook = toRunbook(version, stepRows);
-    const values = readStartFields(runbook.fields, input.fields ?? {});
+    // The schedule cannot type run fields: its runs start with them empty, to be filled on the run page.
+    const values = readStartFields(runbook.fields, input.fields ?? {}, { enforceRequired: input.startedBy !== null });
     const now = input.now ?? new Date();
     const at = now.toISOString();
 

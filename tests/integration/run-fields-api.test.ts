@@ -1,6 +1,7 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook } from '../helpers/factories';
 import { expectError } from './api';
+import { startRun } from '../../server/runs/start';
 
 /** The refund example of the format, with people in each role. */
 const REFUND = `---
@@ -103,7 +104,7 @@ describe('runs that record the work', () => {
         kind: 'field.set',
         actor: { id: va.id, name: 'Val Assistant' },
         step: 1,
-        data: { name: 'Original payment method', value: 'Card', was: null },
+        data: { name: 'Original payment method', type: 'one of', value: 'Card', was: null },
       }),
     );
   });
@@ -171,12 +172,112 @@ describe('runs that record the work', () => {
     expect(back.body).toContain('Why: Wrong amount');
   });
 
-  test('a field that does not exist, or that the caller may not fill, answers the same', async () => {
+  test('a field that does not exist is refused naming it; another person’s step field is theirs to fill', async () => {
     const run = (await start({ 'Order number': '4001', Amount: '20' }).expect(201)).body;
-    const missing = await t.asPerson(books).put(`/api/runs/${run.id}/fields/Colour`).send({ value: 'x' });
-    const notTheirs = await t.asPerson(books).put(`/api/runs/${run.id}/fields/Order date`).send({ value: '2026-12-10' });
-    expect(missing.status).toBe(422);
-    expect(notTheirs.status).toBe(422);
-    expect(notTheirs.body.error.code).toBe('unknown-field');
+    expectError(await t.asPerson(books).put(`/api/runs/${run.id}/fields/Colour`).send({ value: 'x' }), 422, 'unknown-field', 'Colour');
+    expectError(await t.asPerson(books).put(`/api/runs/${run.id}/fields/Order date`).send({ value: '2026-12-10' }), 403, 'forbidden');
+    expectError(await t.asPerson(books).put(`/api/runs/${run.id}/fields/Order date`).send({ wrong: 1 }), 400, 'invalid-input');
+    expectError(await t.asPerson(books).put('/api/runs/999999/fields/Order date').send({ value: 'x' }), 404, 'not-found');
+  });
+});
+
+describe('who sees and fills which field', () => {
+  const t = testApp();
+  afterAll(t.cleanup);
+  afterEach(() => expect(t.errors).toEqual([]));
+
+  const otto = makePerson(t.db, { name: 'Otto Outsourcer', level: 'outsourcer' });
+  const mia = makePerson(t.db, { name: 'Mia Member' });
+  makeRunbook(
+    t.db,
+    'dupes',
+    `---
+title: Duplicate the CDs
+fields:
+  - Copies (number, required)
+  - Customer note (text)
+---
+
+## Burn the discs
+Owner: Otto Outsourcer
+When: Copies > 10
+Field: Batch number (text, required)
+
+## Label the box
+Owner: Mia Member
+Field: Shelf (text)
+`,
+  );
+
+  test('an outsourcer sees their step’s fields and the run fields their condition names, nothing else', async () => {
+    const run = (
+      await t
+        .http()
+        .post('/api/runs')
+        .send({ runbook: 'dupes', fields: { Copies: 40, 'Customer note': 'gift wrap' } })
+        .expect(201)
+    ).body;
+    const theirs = (await t.asPerson(otto).get(`/api/runs/${run.id}`).expect(200)).body;
+    expect(theirs.fields.map((f: { name: string }) => f.name)).toEqual(['Copies']);
+    expect(theirs.steps.map((s: { fields: { name: string }[] }) => s.fields.map((f) => f.name))).toEqual([['Batch number']]);
+    await t.asPerson(otto).put(`/api/runs/${run.id}/fields/Batch number`).send({ value: 'B-7' }).expect(200);
+    await t.asPerson(otto).put(`/api/runs/${run.id}/fields/Copies`).send({ value: 50 }).expect(200);
+    // Someone else's field answers exactly like one that does not exist.
+    const shelf = await t.asPerson(otto).put(`/api/runs/${run.id}/fields/Shelf`).send({ value: 'A3' });
+    const nothing = await t.asPerson(otto).put(`/api/runs/${run.id}/fields/Nothing`).send({ value: 'A3' });
+    expect([shelf.status, shelf.body.error.code]).toEqual([nothing.status, nothing.body.error.code]);
+    const note = await t.asPerson(otto).put(`/api/runs/${run.id}/fields/Customer note`).send({ value: 'x' });
+    expect([note.status, note.body.error.code]).toEqual([422, 'unknown-field']);
+    // A team member may see it but not fill another's step field.
+    expectError(await t.asPerson(mia).put(`/api/runs/${run.id}/fields/Batch number`).send({ value: 'B-8' }), 403, 'forbidden');
+  });
+
+  test('the runs of a runbook download as CSV, one row per run, formulas made harmless', async () => {
+    const run = (
+      await t
+        .http()
+        .post('/api/runs')
+        .send({
+          runbook: 'dupes',
+          title: '=HYPERLINK("http://evil")',
+          fields: { Copies: 12, 'Customer note': '+1 <script>alert(1)</script>' },
+        })
+        .expect(201)
+    ).body;
+    await t.asPerson(otto).put(`/api/runs/${run.id}/fields/Batch number`).send({ value: '@SUM(A1)' }).expect(200);
+    await t.asPerson(otto).post(`/api/runs/${run.id}/steps/1/complete`).send({}).expect(200);
+    const res = await t.http().get('/api/runbooks/dupes/runs.csv').expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="dupes-runs.csv"');
+    const lines = res.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe(
+      'Run,Title,Status,Started,Started by,Completed,Copies,Customer note,Batch number,Shelf,Burn the discs: done by,Label the box: done by',
+    );
+    const row = lines.find((l) => l.startsWith(`${run.id},`)) as string;
+    expect(row).toContain(`'=HYPERLINK(""http://evil"")`);
+    expect(row).toContain(",12,'+1 <script>alert(1)</script>,'@SUM(A1),,Otto Outsourcer ");
+    expectError(await t.asPerson(otto).get('/api/runbooks/dupes/runs.csv'), 404, 'not-found');
+  });
+});
+
+describe('runs the schedule starts', () => {
+  const t = testApp();
+  afterAll(t.cleanup);
+
+  test('start with their run fields empty, named by the runbook and the date, the required ones left to fill on the run page', async () => {
+    makeRunbook(
+      t.db,
+      'weekly',
+      `---\ntitle: Weekly stock count\nfields:\n  - Week (text, required)\nrun-title: "Stock count {Week}"\n---\n\n## Count\n`,
+    );
+    const id = startRun(t.db, {
+      runbook: 'weekly',
+      startedBy: null,
+      scheduledFor: '2026-12-07T09:00:00.000Z',
+      now: new Date('2026-12-07T09:00:00Z'),
+    });
+    const run = (await t.http().get(`/api/runs/${id}`).expect(200)).body;
+    expect(run.title).toBe('Weekly stock count (7 Dec 2026)');
+    expect(run.fields).toEqual([expect.objectContaining({ name: 'Week', required: true, value: null })]);
   });
 });
