@@ -26,7 +26,7 @@ CREATE TABLE run_field_values (
 -- 'not-needed' (its When: does not hold) and 'awaiting-approval' (completed, waiting for its
 -- Approval:). And what a step needs to keep them: its condition and the fields it names, who
 -- approves and who did, and the date field its due time is counted from.
-PRAGMA defer_foreign_keys = ON;
+-- migrate: foreign keys off
 CREATE TABLE run_steps_new (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs (id),
