@@ -44,6 +44,8 @@ CREATE TABLE run_steps_new (
   completed_at TEXT,
   note TEXT,
   overdue_notified_at TEXT,
+  escalate_at TEXT,
+  escalated_at TEXT,
   condition TEXT,
   condition_fields TEXT NOT NULL DEFAULT '[]',
   approval TEXT,
@@ -56,13 +58,15 @@ CREATE TABLE run_steps_new (
   UNIQUE (run_id, position)
 );
 INSERT INTO run_steps_new (id, run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
-    estimate_minutes, due_at, status, completed_by, completed_at, note, overdue_notified_at)
+    estimate_minutes, due_at, status, completed_by, completed_at, note, overdue_notified_at, escalate_at, escalated_at)
   SELECT id, run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
-    estimate_minutes, due_at, status, completed_by, completed_at, note, overdue_notified_at
+    estimate_minutes, due_at, status, completed_by, completed_at, note, overdue_notified_at, escalate_at, escalated_at
     FROM run_steps;
 DROP TABLE run_steps;
 ALTER TABLE run_steps_new RENAME TO run_steps;
+-- The indexes it had (20261201-0006, 20261205-0400), then the new ones.
 CREATE INDEX run_steps_open_by_assignee ON run_steps (assignee_id, due_at) WHERE status = 'open';
+CREATE INDEX run_steps_completed ON run_steps (completed_by, completed_at, estimate_minutes, run_id) WHERE status = 'complete';
 -- Approvals waiting, found by the role or the person who gives them.
 CREATE INDEX run_steps_awaiting_role ON run_steps (approver_role_id) WHERE status = 'awaiting-approval';
 CREATE INDEX run_steps_awaiting_person ON run_steps (approver_id) WHERE status = 'awaiting-approval';

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import express from 'express';
 import type { Config } from './config';
@@ -5,11 +6,12 @@ import type { Db } from './db/open';
 import { errorHandler, NotFoundError, NotSavedError } from './http/errors';
 import { groupCommit } from './db/group-commit';
 import { csrfProtection } from './http/csrf';
-import { apiHeaders, pageHeaders } from './http/headers';
+import { apiHeaders, noStore, pageHeaders } from './http/headers';
 import { pageLocals } from './views/page-locals';
 import { authenticate } from './auth/authenticate';
-import { forgetTokenActors } from './auth/token-actors';
 import { setupGate } from './auth/gate';
+import { auditLinkUse } from './auth/link-use';
+import { DEFAULT_LINK_DAYS, type LinkSettings } from './auth/links';
 import { authPages } from './auth/pages';
 import { accessRoutes } from './people/access-api';
 import { meRoutes } from './auth/api';
@@ -35,16 +37,35 @@ import { auditPages } from './audit/pages';
 import { printPages } from './print/pages';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
+import { dependenceRoutes } from './dependence/api';
+import { forgetCatalog } from './dependence/repo';
+import { dependencePages } from './dependence/pages';
+import { importRoutes } from './imports/api';
+import { importBodies, importPages } from './imports/pages';
+
+export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays'>> {
+  /**
+   * The address every link the app makes starts with (answers, pages, QR codes): PUBLIC_URL,
+   * or the address the server listens on. Never taken from a request's Host header.
+   */
+  baseUrl: string;
+  /** The server's key (server/auth/secrets.ts, loadKeyFile); a fresh random one when not given. */
+  key?: Buffer;
+}
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'runbooksDir'> & Partial<Pick<Config, 'trustProxy' | 'publicUrl' | 'smtpUrl'>>;
+  config: AppConfig;
   log?: (error: unknown) => void;
   views?: Views;
 }
 
 /** Builds the app without listening, so tests drive it through supertest. */
 export function createApp({ db, config, log, views = createViews() }: AppDeps): express.Express {
+  const key = config.key ?? crypto.randomBytes(32);
+  const links: LinkSettings = { key, days: config.linkDays ?? DEFAULT_LINK_DAYS };
+  const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const site = { baseUrl, links };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -58,7 +79,7 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   const commit = groupCommit(db, {
     onRollback: () => {
       forgetCachedRuns(db);
-      forgetTokenActors(db);
+      forgetCatalog(db);
     },
     // A lost commit is answered by the one error handler, like any other failure.
     onFailure: (req, res, cause) => {
@@ -66,7 +87,8 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
       handleError(new NotSavedError(), req, res, () => {});
     },
   });
-  const who = authenticate(db);
+  const who = authenticate(db, links);
+  const linkUse = auditLinkUse(db);
   const gate = setupGate(db);
 
   // The API first, with only what JSON requests need: each layer a request passes costs it.
@@ -74,43 +96,51 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   api.use(apiHeaders());
   api.use(commit, who, gate);
   api.use(express.json({ limit: '100kb' }));
-  api.use(csrfProtection({ api: true }));
+  api.use(csrfProtection({ api: true, key }), linkUse);
   // Runs first: ticking and completing are by far the most frequent requests.
   api.use(runRoutes({ db }));
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
+  api.use(importRoutes({ db }));
   api.use(peopleRoutes({ db }));
-  api.use(accessRoutes({ db, publicUrl: config.publicUrl ?? null }));
+  api.use(accessRoutes({ db, baseUrl, links }));
   api.use(roleRoutes({ db }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
   api.use(auditRoutes({ db }));
   api.use(delegationRoutes({ db }));
-  api.use(notifyRoutes({ db, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
+  api.use(dependenceRoutes({ db }));
+  api.use(notifyRoutes({ db, baseUrl, emailConfigured: Boolean(config.smtpUrl) }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
   app.use('/api', api);
 
   app.use(pageHeaders());
+  // The assets are public and the same for everyone: cached. Everything after them is not.
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
+  app.use(noStore);
   app.use(commit, who, gate);
+  // The import page's upload and draft form are read before the CSRF check, which reads their token.
+  app.use('/runbooks/import', importBodies());
   // Large enough for the editor's Markdown (the API takes up to 512 kB of it).
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(csrfProtection({ api: false }));
-  app.use(pageLocals());
-  app.use(authPages({ db, views }));
+  app.use(csrfProtection({ api: false, key }), linkUse);
+  app.use(pageLocals({ linkDays: links.days }));
+  app.use(authPages({ db, views, key, links }));
   app.use(homePages({ db, views }));
   app.use(runPages({ db, views }));
+  app.use(importPages({ db, views }));
   app.use(libraryPages({ db, views }));
-  app.use(peoplePages({ db, views, publicUrl: config.publicUrl ?? null }));
-  app.use(accessPages({ db, views, publicUrl: config.publicUrl ?? null }));
+  app.use(peoplePages({ db, views, site }));
+  app.use(accessPages({ db, views, site }));
   app.use(rolePages({ db, views }));
   app.use(absencePages({ db }));
   app.use(auditPages({ db, views }));
   app.use(delegationPages({ db, views }));
-  app.use(notifyPages({ db, views, publicUrl: config.publicUrl ?? null, emailConfigured: Boolean(config.smtpUrl) }));
+  app.use(notifyPages({ db, views, baseUrl, emailConfigured: Boolean(config.smtpUrl) }));
+  app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
-  app.use(printPages({ db, views, publicUrl: config.publicUrl ?? null }));
+  app.use(printPages({ db, views, baseUrl }));
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);
   });

@@ -8,7 +8,10 @@ export interface Config {
   runbooksDir: string;
   /** Express's "trust proxy": which proxies' X-Forwarded-* to believe (for HTTPS and client addresses). */
   trustProxy: boolean | number | string;
-  /** The address people open, for links in the terminal (set-up link) and in emails; defaults to localhost. */
+  /**
+   * The address people open, for every link the server makes (set-up, invitations, personal
+   * links, emails, QR codes); without it, the address the server listens on (with a warning).
+   */
   publicUrl: string | null;
   /** Where email goes (smtp://user:pass@host:587 or smtps://…); without it messages stay in the outbox. */
   smtpUrl: string | null;
@@ -16,6 +19,13 @@ export interface Config {
   mailFrom: string;
   /** The hour (UTC, 0-23) from which daily digests go out. */
   digestHour: number;
+  /** Days a personal link lives without being used; each use starts the count again. */
+  linkDays: number;
+  /**
+   * The server's own secret (for personal links it must make again for emails, and for the
+   * forms shown before sign-in): a file beside the database, made on the first start.
+   */
+  keyFile: string;
 }
 
 const envSchema = z.object({
@@ -35,6 +45,7 @@ const envSchema = z.object({
     .regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, e.g. "Runbooks <runbooks@example.com>"')
     .default('Runbooks <runbooks@localhost>'),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  LINK_DAYS: z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1).max(365).default(30),
 });
 
 export class ConfigError extends Error {}
@@ -59,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parsed.data.SMTP_URL ?? null,
     mailFrom: parsed.data.MAIL_FROM,
     digestHour: parsed.data.DIGEST_HOUR,
+    linkDays: parsed.data.LINK_DAYS,
+    keyFile: path.join(path.dirname(parsed.data.DATABASE_PATH), 'secret.key'),
   };
 }
 

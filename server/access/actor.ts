@@ -14,18 +14,20 @@ declare global {
 export const LEVELS = ['owner', 'editor', 'member', 'outsourcer'] as const;
 export type Level = (typeof LEVELS)[number];
 
-/** Who is making a request, once signed in (session), by token, or by an outsourcer's link. */
+/** Who is making a request, once signed in (session), by API token, or by a personal link. */
 export interface Actor {
   id: number;
   name: string;
   email: string;
-  /** A personal link opens only assignments, whatever the person's level: it counts as outsourcer. */
+  /**
+   * The person's own level, whatever the way in: a personal link is limited by what it is,
+   * in server/access/policy.ts, not by pretending to be a lower level.
+   */
   level: Level;
   via: 'session' | 'token' | 'link';
+  /** For a session a personal link opened: which link, and who made it (for the audit log). */
+  link?: { id: number; createdBy: number | null };
 }
-
-export const isTeam = (actor: Actor) => actor.level !== 'outsourcer';
-export const isManager = (actor: Actor) => actor.level === 'owner' || actor.level === 'editor';
 
 /** The signed-in person, or a 401 that says to sign in. */
 export function requireActor(req: Request): Actor {

@@ -1,5 +1,5 @@
 import { AppError, NotFoundError } from '../http/errors';
-import { isManager, isTeam, type Actor, type Level } from './actor';
+import type { Actor, Level } from './actor';
 
 /**
  * Who may do what, in one place. Each rule reads like the access table in the README:
@@ -8,6 +8,10 @@ import { isManager, isTeam, type Actor, type Level } from './actor';
  *   editor     write and archive runbooks, run every run, manage roles, invite
  *   member     read runbooks, start runs, work their own steps, hand off their own steps
  *   outsourcer only their own steps (and the runs as far as those go), their own profile
+ *
+ * How someone came in limits them further, whatever their level: a personal link opens only
+ * the person's own work (see linkOpens), and only a person at a browser signed in with their
+ * password may make API tokens or change that password.
  *
  * Queries are scoped as well (an outsourcer's lists come from queries that only return their
  * rows); these rules are the second lock, not the only one.
@@ -19,11 +23,15 @@ export type Rule =
   | { action: 'person.read'; personId: number }
   | { action: 'person.manage' }
   | { action: 'person.invite'; level: Level }
-  | { action: 'person.see-costs' }
+  /** Without personId: everyone's costs (the directory); with it, that person's. */
+  | { action: 'person.see-costs'; personId?: number }
   | { action: 'roles.read' }
   | { action: 'roles.manage' }
   | { action: 'gaps.read' }
   | { action: 'run.start' }
+  /** The list of runs (each viewer's list is scoped: see runs.read-all). */
+  | { action: 'runs.list' }
+  /** Whole runs, every step of them; without it, only the viewer's own steps of a run. */
   | { action: 'runs.read-all' }
   | { action: 'step.work'; assigneeId: number | null }
   | { action: 'step.reassign'; assigneeId: number | null }
@@ -31,19 +39,56 @@ export type Rule =
   | { action: 'step.approve'; isApprover: boolean }
   | { action: 'run.fill-fields'; startedBy: number | null; hasStep: boolean }
   | { action: 'assignments.read'; personId: number }
-  | { action: 'links.manage' }
+  /** Making, listing and ending the personal link of someone at `level`. */
+  | { action: 'link.manage'; level: Level }
   | { action: 'audit.read' }
   | { action: 'tokens.own' }
   | { action: 'tokens.create' }
+  | { action: 'password.change' }
+  /** Ending every session, personal link and API token of a person at once. */
+  | { action: 'sessions.end-all'; personId: number }
   | { action: 'person.away'; personId: number }
   | { action: 'steps.handoff'; fromId: number }
   | { action: 'notify.choose'; personId: number }
-  | { action: 'outbox.read' };
+  | { action: 'outbox.read' }
+  | { action: 'dependence.read' }
+  | { action: 'step-away.simulate'; personId: number };
+
+const isTeam = (actor: Actor) => actor.level !== 'outsourcer';
+const isManager = (actor: Actor) => actor.level === 'owner' || actor.level === 'editor';
+
+/**
+ * What a personal link opens, whoever it names (an owner's link, were there one, too): what
+ * My work offers. Their own steps (to read, work, note and, as their level allows, hand on),
+ * their own page (absence, email choice), their own print-outs. Everything else needs the
+ * person to sign in with their password: a link travels by email and chat, a password does not.
+ */
+function linkOpens(actor: Actor, rule: Rule): boolean {
+  switch (rule.action) {
+    case 'step.work':
+    case 'step.comment':
+    case 'step.reassign':
+      return rule.assigneeId === actor.id;
+    case 'person.read':
+    case 'assignments.read':
+    case 'person.away':
+    case 'notify.choose':
+      return rule.personId === actor.id;
+    default:
+      return false;
+  }
+}
 
 export function can(actor: Actor, rule: Rule): boolean {
-  // Only a person at a browser may make tokens (a leaked token must not mint its own spares):
-  // this is about how someone signed in, not their level, so it binds owners too.
-  if (rule.action === 'tokens.create') return actor.via === 'session';
+  if (actor.via === 'link' && !linkOpens(actor, rule)) return false;
+  // Only a person at a browser may make tokens (a leaked token must not mint its own spares)
+  // or change their password: this is about how someone signed in, so it binds owners too.
+  if (rule.action === 'tokens.create' || rule.action === 'password.change') return actor.via === 'session';
+  // A link is a way in without a password: only for someone below its maker, never for an
+  // owner; editors make them only for outsourcers.
+  if (rule.action === 'link.manage') {
+    return actor.level === 'owner' ? rule.level !== 'owner' : actor.level === 'editor' && rule.level === 'outsourcer';
+  }
   if (actor.level === 'owner') return true;
   switch (rule.action) {
     case 'runbook.read':
@@ -52,18 +97,21 @@ export function can(actor: Actor, rule: Rule): boolean {
     case 'run.start':
     case 'runs.read-all':
       return isTeam(actor);
+    case 'runs.list':
+      return true;
     case 'runbook.write':
     case 'roles.manage':
     case 'gaps.read':
-    case 'links.manage':
+    case 'dependence.read':
       return isManager(actor);
     case 'person.invite':
       return isManager(actor) && (rule.level === 'member' || rule.level === 'outsourcer');
     case 'person.manage':
-    case 'person.see-costs':
     case 'audit.read':
     case 'outbox.read':
       return false;
+    case 'person.see-costs':
+      return rule.personId === actor.id;
     case 'person.read':
     case 'assignments.read':
       return rule.personId === actor.id || isTeam(actor);
@@ -80,7 +128,9 @@ export function can(actor: Actor, rule: Rule): boolean {
     case 'step.comment':
       return isTeam(actor) || rule.assigneeId === actor.id;
     case 'tokens.own':
-      return actor.via !== 'link';
+      return true;
+    case 'sessions.end-all':
+      return rule.personId === actor.id;
     // Planning an absence: one's own, or anyone's for those who run the team.
     case 'person.away':
       return isManager(actor) || (isTeam(actor) && rule.personId === actor.id);
@@ -88,6 +138,9 @@ export function can(actor: Actor, rule: Rule): boolean {
       return isManager(actor) || (actor.level === 'member' && rule.fromId === actor.id);
     case 'notify.choose':
       return rule.personId === actor.id;
+    // What happens if someone steps away: one's own, or anyone's for those who run the team.
+    case 'step-away.simulate':
+      return isManager(actor) || (isTeam(actor) && rule.personId === actor.id);
   }
 }
 
@@ -98,13 +151,22 @@ export function can(actor: Actor, rule: Rule): boolean {
 export function authorize(actor: Actor, rule: Rule, hideAs?: string): void {
   if (can(actor, rule)) return;
   if (hideAs) throw new NotFoundError(hideAs);
-  throw new AppError(403, 'forbidden', 'Your access level does not allow this');
+  throw new AppError(
+    403,
+    'forbidden',
+    actor.via === 'link'
+      ? 'A personal link opens only your own steps and your own page: sign in with your password for this'
+      : 'Your access level does not allow this',
+  );
 }
 
+/** Whose steps of a run the viewer sees: null for every step, else only their own. */
+export const runViewer = (actor: Actor): number | null => (can(actor, { action: 'runs.read-all' }) ? null : actor.id);
+
 /**
- * For a step inside a run: the team may learn that a step exists (403), an outsourcer may not
- * (the same 404 as a step that does not exist).
+ * For a step inside a run: those who see whole runs may learn that a step exists (403),
+ * anyone else may not (the same 404 as a step that does not exist).
  */
 export function authorizeInRun(actor: Actor, rule: Rule, what: string): void {
-  authorize(actor, rule, isTeam(actor) ? undefined : what);
+  authorize(actor, rule, can(actor, { action: 'runs.read-all' }) ? undefined : what);
 }

@@ -4,7 +4,9 @@ import { sql } from '../db/statements';
 export type AuditAction =
   | 'sign-in.ok'
   | 'sign-in.failed'
+  | 'sign-in.burst'
   | 'sign-out'
+  | 'signed-out-everywhere'
   | 'setup.owner-created'
   | 'invitation.created'
   | 'invitation.accepted'
@@ -16,6 +18,7 @@ export type AuditAction =
   | 'token.revoked'
   | 'link.created'
   | 'link.revoked'
+  | 'link.opened'
   | 'link.used'
   | 'password.changed'
   | 'steps.handed-off'
@@ -27,7 +30,9 @@ export type AuditAction =
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'sign-in.ok': 'Signed in',
   'sign-in.failed': 'Failed sign-in',
+  'sign-in.burst': 'Sign-ins failing from many addresses',
   'sign-out': 'Signed out',
+  'signed-out-everywhere': 'Signed out everywhere',
   'setup.owner-created': 'Owner account created',
   'invitation.created': 'Invitation sent',
   'invitation.accepted': 'Invitation accepted',
@@ -39,7 +44,8 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'token.revoked': 'API token revoked',
   'link.created': 'Personal link created',
   'link.revoked': 'Personal link revoked',
-  'link.used': 'Personal link opened',
+  'link.opened': 'Personal link opened',
+  'link.used': 'Change made through a personal link',
   'password.changed': 'Password set',
   'steps.handed-off': 'Steps handed off',
   'person.offboarded': 'Offboarded',
@@ -62,12 +68,32 @@ export function audit(
   );
 }
 
+/** What an entry's data says, as people read it: who made a link, what a burst was. */
+function detailOf(action: string, data: Record<string, unknown>, madeByName: string | null): string | null {
+  const madeBy = 'madeBy' in data ? (data.madeBy === null ? 'link made for an email' : `link made by ${madeByName ?? 'someone'}`) : null;
+  switch (action) {
+    case 'link.created':
+    case 'link.opened':
+      return madeBy;
+    case 'link.used':
+      return [typeof data.request === 'string' ? data.request : null, madeBy].filter(Boolean).join(' · ') || null;
+    case 'sign-in.burst':
+      return `${String(data.failures)} failed sign-ins for ${String(data.email)} from ${String(data.addresses)} addresses`;
+    case 'password.changed':
+      return typeof data.via === 'string' ? `through the ${data.via === 'cli' ? 'command line' : `${data.via} page`}` : null;
+    default:
+      return null;
+  }
+}
+
 export function listAudit(db: Db, limit = 200) {
   return (
     sql(
       db,
-      `SELECT l.id, l.at, l.action, l.address, l.data, l.actor_id, a.name AS actor_name, l.subject_id, s.name AS subject_name
+      `SELECT l.id, l.at, l.action, l.address, l.data, l.actor_id, a.name AS actor_name, l.subject_id, s.name AS subject_name,
+              m.name AS made_by_name
          FROM audit_log l LEFT JOIN people a ON a.id = l.actor_id LEFT JOIN people s ON s.id = l.subject_id
+         LEFT JOIN people m ON m.id = json_extract(l.data, '$.madeBy')
         ORDER BY l.id DESC LIMIT ?`,
     ).all(limit) as {
       id: number;
@@ -79,15 +105,20 @@ export function listAudit(db: Db, limit = 200) {
       actor_name: string | null;
       subject_id: number | null;
       subject_name: string | null;
+      made_by_name: string | null;
     }[]
-  ).map((row) => ({
-    id: row.id,
-    at: row.at,
-    action: row.action,
-    label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
-    address: row.address,
-    actor: row.actor_id === null ? null : { id: row.actor_id, name: row.actor_name },
-    subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  }));
+  ).map((row) => {
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    return {
+      id: row.id,
+      at: row.at,
+      action: row.action,
+      label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
+      detail: detailOf(row.action, data, row.made_by_name),
+      address: row.address,
+      actor: row.actor_id === null ? null : { id: row.actor_id, name: row.actor_name },
+      subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
+      data,
+    };
+  });
 }

@@ -4,15 +4,15 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { AppError } from '../http/errors';
 import type { Level } from '../access/actor';
-import { findSession, SESSION_COOKIE, type SessionRow } from './sessions';
+import { destroySession, findSession, SESSION_COOKIE, SESSION_LIMITS, type SessionRow } from './sessions';
+import { recordLinkUse, type LinkSettings } from './links';
 import { hashSecret } from './secrets';
-import { tokenActors } from './token-actors';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The browser session (signed in or not), if the request carried a live one. */
+      /** The browser session of someone signed in (or in through a personal link), if the request carried a live one. */
       session?: SessionRow;
     }
   }
@@ -29,63 +29,65 @@ interface PersonAccess {
 const TOKEN_TOUCH_MS = 60_000;
 
 /**
- * Works out who is asking: a Bearer token (scripts), else the session cookie (browsers and
- * outsourcers' links). A request with neither is anonymous; routes decide what that may do.
+ * Works out who is asking: a Bearer token (scripts), else the session cookie (browsers, and
+ * personal links). A request with neither is anonymous; routes decide what that may do.
+ * Everything is looked up on every request, so a revoked token, an ended link or a
+ * deactivated person stops working on the very next one.
  */
-export function authenticate(db: Db): RequestHandler {
-  const tokens = tokenActors(db);
+export function authenticate(db: Db, links: Pick<LinkSettings, 'days'>): RequestHandler {
   return (req, _res, next) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) throw new AppError(401, 'invalid-token', 'Authorization must be "Bearer <token>"');
-      const tokenHash = hashSecret(match[1] as string);
-      let known = tokens.get(tokenHash);
-      if (!known) {
-        const row = sql(
-          db,
-          `SELECT t.id AS token_id, t.last_used_at, p.id, p.name, p.email, p.access_level
-             FROM api_tokens t JOIN people p ON p.id = t.person_id
-            WHERE t.token_hash = ? AND t.revoked_at IS NULL AND p.active = 1`,
-        ).get(tokenHash) as (PersonAccess & { token_id: number; last_used_at: string | null }) | undefined;
-        if (!row) throw new AppError(401, 'invalid-token', 'The API token is unknown, revoked, or its person is inactive');
-        known = {
-          tokenId: row.token_id,
-          lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : null,
-          id: row.id,
-          name: row.name,
-          email: row.email,
-          level: row.access_level,
-        };
-        tokens.set(tokenHash, known);
-      }
+      const row = sql(
+        db,
+        `SELECT t.id AS token_id, t.last_used_at, p.id, p.name, p.email, p.access_level
+           FROM api_tokens t JOIN people p ON p.id = t.person_id
+          WHERE t.token_hash = ? AND t.revoked_at IS NULL AND p.active = 1`,
+      ).get(hashSecret(match[1] as string)) as (PersonAccess & { token_id: number; last_used_at: string | null }) | undefined;
+      if (!row) throw new AppError(401, 'invalid-token', 'The API token is unknown, revoked, or its person is inactive');
       const now = Date.now();
-      if (known.lastUsedAt === null || now - known.lastUsedAt > TOKEN_TOUCH_MS) {
-        sql(db, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(new Date(now).toISOString(), known.tokenId);
-        known.lastUsedAt = now;
+      if (row.last_used_at === null || now - Date.parse(row.last_used_at) > TOKEN_TOUCH_MS) {
+        sql(db, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(new Date(now).toISOString(), row.token_id);
       }
-      req.actor = { id: known.id, name: known.name, email: known.email, level: known.level, via: 'token' };
+      req.actor = { id: row.id, name: row.name, email: row.email, level: row.access_level, via: 'token' };
       return next();
     }
     const cookie = req.headers.cookie ? parseCookies(req.headers.cookie)[SESSION_COOKIE] : undefined;
     const session = cookie ? findSession(db, cookie) : undefined;
-    if (session) {
+    if (!session) return next();
+    const person = sql(db, 'SELECT id, name, email, access_level FROM people WHERE id = ? AND active = 1').get(session.person_id) as
+      PersonAccess | undefined;
+    if (!person) return next();
+    if (session.link_id === null) {
       req.session = session;
-      if (session.person_id !== null) {
-        const person = sql(db, 'SELECT id, name, email, access_level FROM people WHERE id = ? AND active = 1').get(session.person_id) as
-          PersonAccess | undefined;
-        if (person) {
-          const viaLink = session.link_id !== null;
-          req.actor = {
-            id: person.id,
-            name: person.name,
-            email: person.email,
-            level: viaLink ? 'outsourcer' : person.access_level,
-            via: viaLink ? 'link' : 'session',
-          };
-        }
-      }
+      req.actor = { id: person.id, name: person.name, email: person.email, level: person.access_level, via: 'session' };
+      return next();
     }
+    // A session a personal link opened lives only as long as the link does.
+    const now = new Date();
+    const link = sql(db, 'SELECT created_by, last_used_at FROM access_links WHERE id = ? AND revoked_at IS NULL AND expires_at > ?').get(
+      session.link_id,
+      now.toISOString(),
+    ) as { created_by: number | null; last_used_at: string | null } | undefined;
+    if (!link) {
+      destroySession(db, session.id_hash);
+      return next();
+    }
+    // Using the session is using the link: it moves the link's end (at most every few minutes).
+    if (link.last_used_at === null || now.getTime() - Date.parse(link.last_used_at) >= SESSION_LIMITS.touchEveryMs) {
+      recordLinkUse(db, links.days, session.link_id, now);
+    }
+    req.session = session;
+    req.actor = {
+      id: person.id,
+      name: person.name,
+      email: person.email,
+      level: person.access_level,
+      via: 'link',
+      link: { id: session.link_id, createdBy: link.created_by },
+    };
     next();
   };
 }

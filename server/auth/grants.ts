@@ -3,7 +3,9 @@ import { sql } from '../db/statements';
 import { ConflictError } from '../http/errors';
 import { audit } from '../audit/repo';
 import type { Level } from '../access/actor';
-import { createAccessLink, createInvitation, INVITATION_MS, revokeAccessLink } from './links';
+import { createAccessLink, createInvitation, INVITATION_MS, revokeAccessLink, revokeAllLinks, type LinkSettings } from './links';
+import { endSessionsOf } from './sessions';
+import { revokeAllApiTokens } from './tokens';
 
 /**
  * An invitation sets a password, so for someone who already has one it is a password reset:
@@ -31,11 +33,22 @@ export function inviteWithAudit(db: Db, personId: number, by: By): { token: stri
   return { token, expiresAt: new Date(Date.now() + INVITATION_MS).toISOString() };
 }
 
-/** A personal link's secret, recorded in the audit log. */
-export function linkWithAudit(db: Db, personId: number, by: By): { token: string; id: number; expiresAt: string } {
-  const link = createAccessLink(db, personId, by.actorId);
-  audit(db, { action: 'link.created', actorId: by.actorId, subjectId: personId, address: by.address, data: { link: link.id } });
-  return link;
+/**
+ * The person's new personal link (their earlier one ends), recorded in the audit log with who
+ * made it. Whether `by` may make it is the policy's rule (link.manage), checked by the routes.
+ */
+export function linkWithAudit(db: Db, settings: LinkSettings, personId: number, by: By): { token: string; id: number; expiresAt: string } {
+  return db.transaction(() => {
+    const link = createAccessLink(db, settings, personId, by.actorId);
+    audit(db, {
+      action: 'link.created',
+      actorId: by.actorId,
+      subjectId: personId,
+      address: by.address,
+      data: { link: link.id, madeBy: by.actorId },
+    });
+    return link;
+  })();
 }
 
 /** Revokes one of a person's links (its sessions end at once) and records it; false if there was none. */
@@ -43,6 +56,26 @@ export function revokeLinkWithAudit(db: Db, personId: number, linkId: number, by
   if (!revokeAccessLink(db, linkId, personId)) return false;
   audit(db, { action: 'link.revoked', actorId: by.actorId, subjectId: personId, address: by.address, data: { link: linkId } });
   return true;
+}
+
+/**
+ * "Sign out everywhere": every session (this one too), personal link, open invitation and API
+ * token of the person ends at once, and the audit log says so.
+ */
+export function signOutEverywhere(db: Db, personId: number, by: By): { sessions: number; links: number; tokens: number } {
+  return db.transaction(() => {
+    const sessions = endSessionsOf(db, personId);
+    const { links } = revokeAllLinks(db, personId);
+    const tokens = revokeAllApiTokens(db, personId);
+    audit(db, {
+      action: 'signed-out-everywhere',
+      actorId: by.actorId,
+      subjectId: personId,
+      address: by.address,
+      data: { sessions, links, tokens },
+    });
+    return { sessions, links, tokens };
+  })();
 }
 
 /** Whether someone can sign in yet: a password set, or an invitation still open. */

@@ -1,13 +1,27 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { hashSecret, newSecret } from './secrets';
+import { derivedSecret, hashSecret, newSecret } from './secrets';
 
 /**
- * Single-purpose links: invitations (set a password, once, within 7 days) and outsourcers'
- * personal links (open their assignments until revoked or expired). Both are stored hashed.
+ * Single-purpose links: invitations (set a password, once, within 7 days) and personal links
+ * (open the person's own work without a password). Both are stored hashed.
+ *
+ * A person has at most one live personal link (a partial unique index holds it): making a new
+ * one ends the old, and emails reuse the live one. For that, its secret is not random but made
+ * from a random salt (stored) and the server's key (not stored in the database), so the server
+ * can make it again for the next email while the database holds only its hash. A link ends
+ * when revoked, or after `days` (LINK_DAYS) without being used: every use moves its end.
  */
 export const INVITATION_MS = 7 * 24 * 3600_000;
-export const ACCESS_LINK_MS = 90 * 24 * 3600_000;
+export const DAY_MS = 24 * 3600_000;
+/** LINK_DAYS when not set (server/config.ts). */
+export const DEFAULT_LINK_DAYS = 30;
+
+/** What making and checking personal links needs: the server's key and LINK_DAYS. */
+export interface LinkSettings {
+  key: Buffer;
+  days: number;
+}
 
 export interface LinkRow {
   id: number;
@@ -17,6 +31,15 @@ export interface LinkRow {
   expires_at: string;
   revoked_at: string | null;
 }
+
+export interface AccessLinkRow extends LinkRow {
+  last_used_at: string | null;
+  salt: string | null;
+  token_hash: string;
+}
+
+const LINK_PURPOSE = 'personal-link';
+const plusDays = (now: Date, days: number) => new Date(now.getTime() + days * DAY_MS).toISOString();
 
 export function createInvitation(db: Db, personId: number, createdBy: number | null, now = new Date()): { token: string; id: number } {
   const token = newSecret();
@@ -45,34 +68,101 @@ export function markInvitationUsed(db: Db, id: number): void {
   sql(db, 'UPDATE invitations SET used_at = ? WHERE id = ?').run(new Date().toISOString(), id);
 }
 
+/**
+ * Ends every personal link of a person that has not been ended yet, and the sessions they
+ * opened, at once. Returns how many links were live.
+ */
+export function endAccessLinks(db: Db, personId: number, now = new Date()): number {
+  const live = sql(db, 'SELECT count(*) AS n FROM access_links WHERE person_id = ? AND revoked_at IS NULL AND expires_at > ?').get(
+    personId,
+    now.toISOString(),
+  ) as { n: number };
+  sql(db, 'UPDATE access_links SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL').run(now.toISOString(), personId);
+  sql(db, 'DELETE FROM sessions WHERE link_id IN (SELECT id FROM access_links WHERE person_id = ?)').run(personId);
+  return live.n;
+}
+
+/** The person's new personal link, ending the one before. Call inside a transaction. */
 export function createAccessLink(
   db: Db,
+  settings: LinkSettings,
   personId: number,
   createdBy: number | null,
   now = new Date(),
 ): { token: string; id: number; expiresAt: string } {
-  const token = newSecret();
-  const expiresAt = new Date(now.getTime() + ACCESS_LINK_MS).toISOString();
+  endAccessLinks(db, personId, now);
+  const salt = newSecret();
+  const token = derivedSecret(settings.key, LINK_PURPOSE, salt);
+  const expiresAt = plusDays(now, settings.days);
   const { lastInsertRowid } = sql(
     db,
-    'INSERT INTO access_links (person_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-  ).run(personId, hashSecret(token), createdBy, now.toISOString(), expiresAt);
+    'INSERT INTO access_links (person_id, token_hash, salt, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(personId, hashSecret(token), salt, createdBy, now.toISOString(), expiresAt);
   return { token, id: Number(lastInsertRowid), expiresAt };
 }
 
-export function findLiveAccessLink(db: Db, token: string, now = new Date()): LinkRow | undefined {
-  return sql(
-    db,
-    `SELECT id, person_id, created_by, created_at, expires_at, revoked_at FROM access_links
-      WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
-  ).get(hashSecret(token), now.toISOString()) as LinkRow | undefined;
+const LINK_COLUMNS = 'id, person_id, created_by, created_at, expires_at, last_used_at, revoked_at, salt, token_hash';
+
+/** The live link behind a secret: not revoked, used (or made) within LINK_DAYS. */
+export function findLiveAccessLink(db: Db, token: string, now = new Date()): AccessLinkRow | undefined {
+  return sql(db, `SELECT ${LINK_COLUMNS} FROM access_links WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`).get(
+    hashSecret(token),
+    now.toISOString(),
+  ) as AccessLinkRow | undefined;
 }
 
-export function listAccessLinks(db: Db, personId: number): (LinkRow & { last_used_at: string | null })[] {
+/** The person's live link, if they have one. */
+export function liveAccessLinkOf(db: Db, personId: number, now = new Date()): AccessLinkRow | undefined {
+  return sql(db, `SELECT ${LINK_COLUMNS} FROM access_links WHERE person_id = ? AND revoked_at IS NULL AND expires_at > ?`).get(
+    personId,
+    now.toISOString(),
+  ) as AccessLinkRow | undefined;
+}
+
+/** A use: recorded, and the link's end moves to LINK_DAYS from now. */
+export function recordLinkUse(db: Db, days: number, linkId: number, now = new Date()): void {
+  sql(db, 'UPDATE access_links SET last_used_at = ?, expires_at = ? WHERE id = ? AND revoked_at IS NULL').run(
+    now.toISOString(),
+    plusDays(now, days),
+    linkId,
+  );
+}
+
+/**
+ * The secret of a link, made again from its salt and the server's key; null when it cannot
+ * be (a link made before salts, or under another key).
+ */
+export function accessLinkSecret(settings: LinkSettings, link: Pick<AccessLinkRow, 'salt' | 'token_hash'>): string | null {
+  if (link.salt === null) return null;
+  const token = derivedSecret(settings.key, LINK_PURPOSE, link.salt);
+  return hashSecret(token) === link.token_hash ? token : null;
+}
+
+/**
+ * The person's live link for an email: the one they have, made again, or (when they have
+ * none, or it cannot be made again) a new one, which ends the old. `made` says which.
+ */
+export function linkForEmail(
+  db: Db,
+  settings: LinkSettings,
+  personId: number,
+  now = new Date(),
+): { token: string; id: number; made: boolean } {
+  const live = liveAccessLinkOf(db, personId, now);
+  const again = live ? accessLinkSecret(settings, live) : null;
+  if (live && again) return { token: again, id: live.id, made: false };
+  const link = createAccessLink(db, settings, personId, null, now);
+  return { token: link.token, id: link.id, made: true };
+}
+
+/** A person's links, newest first, with the name of who made each (null: made for an email). */
+export function listAccessLinks(db: Db, personId: number): (LinkRow & { last_used_at: string | null; created_by_name: string | null })[] {
   return sql(
     db,
-    'SELECT id, person_id, created_by, created_at, expires_at, revoked_at, last_used_at FROM access_links WHERE person_id = ? ORDER BY id DESC',
-  ).all(personId) as (LinkRow & { last_used_at: string | null })[];
+    `SELECT l.id, l.person_id, l.created_by, m.name AS created_by_name, l.created_at, l.expires_at, l.revoked_at, l.last_used_at
+       FROM access_links l LEFT JOIN people m ON m.id = l.created_by
+      WHERE l.person_id = ? ORDER BY l.id DESC`,
+  ).all(personId) as (LinkRow & { last_used_at: string | null; created_by_name: string | null })[];
 }
 
 /** Revokes a link and ends the sessions it opened, at once. */
@@ -88,11 +178,27 @@ export function revokeAccessLink(db: Db, linkId: number, personId: number): bool
   })();
 }
 
-/** Revokes every link and open invitation of a person (deactivation, offboarding). */
-export function revokeAllLinks(db: Db, personId: number): void {
-  const at = new Date().toISOString();
-  sql(db, 'UPDATE access_links SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL').run(at, personId);
-  sql(db, 'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(at, personId);
+/** Revokes every link and open invitation of a person (deactivation, a new password, signing out everywhere). */
+export function revokeAllLinks(db: Db, personId: number, now = new Date()): { links: number; invitations: number } {
+  const links = endAccessLinks(db, personId, now);
+  const invitations = sql(
+    db,
+    'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
+  ).run(now.toISOString(), personId, now.toISOString()).changes;
+  return { links, invitations };
+}
+
+/**
+ * Deletes links that have ended (revoked, or unused for LINK_DAYS) and the sessions they
+ * opened. The newest row always stays: a new row's id is the highest plus one, and a link must
+ * never get the id of one the audit log already names.
+ */
+export function purgeEndedLinks(db: Db, now = new Date()): number {
+  const ended = `SELECT id FROM access_links WHERE (revoked_at IS NOT NULL OR expires_at <= @now)
+                    AND id < (SELECT max(id) FROM access_links)`;
+  const at = { now: now.toISOString() };
+  sql(db, `DELETE FROM sessions WHERE link_id IN (${ended})`).run(at);
+  return sql(db, `DELETE FROM access_links WHERE id IN (${ended})`).run(at).changes;
 }
 
 /** Only our own pages may follow a personal link (never an address from outside). */

@@ -7,6 +7,7 @@ const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, par
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
+export const PASSWORD_HINT = `${PASSWORD_MIN} to ${PASSWORD_MAX} characters; a phrase of a few words is easy to remember and hard to guess.`;
 
 const COMMON = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
 

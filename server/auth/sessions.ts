@@ -2,12 +2,14 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { hashSecret, newSecret } from './secrets';
 
-/** How long a session lives: signed-in sessions idle out, and all end at an absolute limit. */
+/**
+ * How long a session lives: it idles out, and ends at an absolute limit. Sessions exist only
+ * for someone signed in (or in through a personal link, which must also still be live): a
+ * visitor's forms need no stored state (server/http/csrf.ts).
+ */
 export const SESSION_LIMITS = {
   idleMs: 3 * 24 * 3600_000,
   absoluteMs: 30 * 24 * 3600_000,
-  /** A visitor's session before sign-in only carries the sign-in form's CSRF token. */
-  visitorMs: 2 * 3600_000,
   /** last_seen is written at most this often, so reading a page does not write every time. */
   touchEveryMs: 5 * 60_000,
 };
@@ -16,7 +18,7 @@ export const SESSION_COOKIE = 'rb_session';
 
 export interface SessionRow {
   id_hash: string;
-  person_id: number | null;
+  person_id: number;
   link_id: number | null;
   csrf_token: string;
   created_at: string;
@@ -26,13 +28,11 @@ export interface SessionRow {
 
 export function createSession(
   db: Db,
-  owner: { personId: number | null; linkId?: number | null; expiresAt?: Date },
+  owner: { personId: number; linkId?: number | null },
   now = new Date(),
 ): { cookie: string; session: SessionRow } {
   const cookie = newSecret();
-  const limit = owner.personId === null ? SESSION_LIMITS.visitorMs : SESSION_LIMITS.absoluteMs;
-  const absolute = new Date(now.getTime() + limit);
-  const expires = owner.expiresAt && owner.expiresAt < absolute ? owner.expiresAt : absolute;
+  const expires = new Date(now.getTime() + SESSION_LIMITS.absoluteMs);
   const session: SessionRow = {
     id_hash: hashSecret(cookie),
     person_id: owner.personId,
@@ -55,9 +55,8 @@ export function findSession(db: Db, cookie: string, now = new Date()): SessionRo
   const idHash = hashSecret(cookie);
   const session = sql(db, 'SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as SessionRow | undefined;
   if (!session) return undefined;
-  const idleLimit = session.person_id === null ? SESSION_LIMITS.visitorMs : SESSION_LIMITS.idleMs;
   const lastSeen = new Date(session.last_seen_at).getTime();
-  if (now.toISOString() >= session.expires_at || now.getTime() - lastSeen >= idleLimit) {
+  if (now.toISOString() >= session.expires_at || now.getTime() - lastSeen >= SESSION_LIMITS.idleMs) {
     sql(db, 'DELETE FROM sessions WHERE id_hash = ?').run(idHash);
     return undefined;
   }
@@ -72,11 +71,15 @@ export function destroySession(db: Db, idHash: string): void {
   sql(db, 'DELETE FROM sessions WHERE id_hash = ?').run(idHash);
 }
 
-/** Ends every session of a person at once (deactivation, level change, password change). */
+/** Ends every session of a person at once but `except` (deactivation, a new password, signing out everywhere). */
 export function endSessionsOf(db: Db, personId: number, except?: string): number {
   return sql(db, 'DELETE FROM sessions WHERE person_id = ? AND id_hash IS NOT ?').run(personId, except ?? null).changes;
 }
 
+/** Deletes sessions past their absolute end or idle for longer than the idle limit. */
 export function purgeExpiredSessions(db: Db, now = new Date()): number {
-  return sql(db, 'DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString()).changes;
+  return sql(db, 'DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
+    now.toISOString(),
+    new Date(now.getTime() - SESSION_LIMITS.idleMs).toISOString(),
+  ).changes;
 }

@@ -3,10 +3,10 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LEVELS } from '../access/actor';
 import { audit } from '../audit/repo';
-import { hashPassword, passwordProblem } from '../auth/passwords';
+import { AppError, BadRequestError } from '../http/errors';
+import { hashNewPassword, setPassword } from '../auth/set-password';
 import { issueApiToken } from '../auth/tokens';
 import { findPersonByEmail, insertPerson } from '../people/repo';
-import { BadRequestError } from '../http/errors';
 import { validate } from '../http/validate';
 
 export class CliInputError extends Error {}
@@ -42,13 +42,19 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 
 /**
  * `user create`: creates (or updates) an account with a password read from standard input,
- * for setting up a server without a browser. Creating an owner completes the set-up.
+ * for setting up a server without a browser. Creating an owner completes the set-up. For an
+ * account that exists it is a password reset: as any new password, it ends the person's
+ * sessions, personal links and API tokens (server/auth/set-password.ts).
  */
 export async function createUser(db: Db, args: string[], password: string): Promise<string> {
   const input = parse(userFlags, flags(args));
-  const problem = passwordProblem(password, input);
-  if (problem) throw new CliInputError(`password ${problem}`);
-  const hash = await hashPassword(password);
+  let hash: string;
+  try {
+    hash = await hashNewPassword(password, input);
+  } catch (error) {
+    if (error instanceof AppError) throw new CliInputError(error.message.replace(/^Password/, 'password'));
+    throw error;
+  }
   return db.transaction(() => {
     const existing = findPersonByEmail(db, input.email);
     const person =
@@ -62,18 +68,12 @@ export async function createUser(db: Db, args: string[], password: string): Prom
         level: input.level,
       });
     sql(db, 'UPDATE people SET name = ?, access_level = ?, active = 1 WHERE id = ?').run(input.name, input.level, person.id);
-    sql(
-      db,
-      `INSERT INTO credentials (person_id, password_hash, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (person_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
-    ).run(person.id, hash, new Date().toISOString());
-    audit(db, {
-      action: input.level === 'owner' && !existing ? 'setup.owner-created' : 'password.changed',
-      actorId: null,
-      subjectId: person.id,
-      data: { via: 'cli' },
-    });
-    return `${existing ? 'Updated' : 'Created'} ${input.level} account for ${input.email}`;
+    if (input.level === 'owner' && !existing)
+      audit(db, { action: 'setup.owner-created', actorId: null, subjectId: person.id, data: { via: 'cli' } });
+    const ended = setPassword(db, person.id, hash, { actorId: null, address: null, door: 'cli' });
+    const endedText =
+      ended.sessions + ended.links + ended.tokens > 0 ? ' (their other sessions, personal links and API tokens have ended)' : '';
+    return `${existing ? 'Updated' : 'Created'} ${input.level} account for ${input.email}${endedText}`;
   })();
 }
 

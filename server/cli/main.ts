@@ -7,12 +7,17 @@ import { checkDirectory, formatProblem, importDirectory } from '../runbooks/impo
 import { findVersion, listRunbooks, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { writeRunbook } from '../runbooks/format/write';
 import { CliInputError, createToken, createUser } from './accounts';
+import { convertDirectory, describeFile } from '../imports/directory';
+import { AppError } from '../http/errors';
 
 const USAGE = `Usage: npm run cli -- <command>
 
   lint DIR     check every runbook file in DIR; prints path:line: reason, exits 1 on any problem
   import DIR   import DIR into the database (DATABASE_PATH); new files create runbooks,
                changed files add versions
+  import --convert DIR
+               bring in every document of DIR and its subfolders (Word, HTML, Markdown,
+               plain text), converting what is not yet a runbook file; reports each file
   export DIR   write every runbook's current version to DIR/<slug>.md
   user create --email E --name N [--level owner|editor|member|outsourcer]
                create or update an account; the password is read from standard input
@@ -72,6 +77,21 @@ export async function runCli(
         return problems.length > 0 ? 1 : 0;
       }
       case 'import': {
+        if (args.includes('--convert')) {
+          const dir = userPath(args.slice(1).find((a) => a !== '--convert'));
+          const db = openStore();
+          try {
+            const files = await convertDirectory(db, dir);
+            for (const file of files) for (const line of describeFile(file)) out(line);
+            const count = (outcome: string) => files.filter((f) => f.outcome === outcome).length;
+            err(`${count('imported')} imported as they were, ${count('converted')} converted, ${count('skipped')} skipped`);
+            return files.some((f) => f.outcome === 'skipped' && !f.reason?.startsWith('not a document') && f.reason !== 'a hidden file')
+              ? 1
+              : 0;
+          } finally {
+            db.close();
+          }
+        }
         const dir = userPath(arg);
         const db = openStore();
         try {
@@ -114,6 +134,10 @@ export async function runCli(
     if (error instanceof UsageError) {
       err(`${command}: ${error.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof AppError && error.code === 'not-a-directory') {
+      err(`${command}: ${error.message}`);
+      return 1;
     }
     if (error instanceof ConfigError || error instanceof MigrationError) {
       err(error.message);

@@ -5,7 +5,7 @@ import { validate, withoutBlanks } from '../http/validate';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { loadPerson } from '../people/load';
-import { currentAbsence } from '../people/absences';
+import { awayUntil } from '../people/absences';
 import { checkRecipient, checkRole, handOff, stepsToHandOff, type StepToMove } from './handoff';
 
 const id = z.number().int().positive();
@@ -29,6 +29,7 @@ export const presentStepToMove = (s: StepToMove) => ({
   title: s.title,
   dueAt: s.due_at,
   role: s.role_id === null ? null : { id: s.role_id, name: s.role_name },
+  dueWhileAway: s.due_while_away === 1,
 });
 
 /** Offboarding deactivates; giving roles changes who fills them: each needs its own right. */
@@ -50,9 +51,8 @@ export function delegationRoutes({ db }: { db: Db }): Router {
     const now = new Date();
     const to = query.to === undefined ? null : checkRecipient(db, from, query.to, now);
     checkRole(db, query.role ?? null);
-    const away = currentAbsence(db, from.id, now);
     res.json({
-      from: { id: from.id, name: from.name, awayUntil: away?.ends_on ?? null },
+      from: { id: from.id, name: from.name, awayUntil: awayUntil(db, from.id, now) },
       to: to && { id: to.id, name: to.name },
       role: query.role ?? null,
       steps: stepsToHandOff(db, from.id, query.role ?? null).map(presentStepToMove),

@@ -24,12 +24,15 @@ export interface StepToMove {
   due_at: string | null;
   role_id: number | null;
   role_name: string | null;
+  due_while_away: number;
 }
 
 export function stepsToHandOff(db: Db, fromId: number, roleId: number | null): StepToMove[] {
   return sql(
     db,
-    `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.role_id, ro.name AS role_name
+    `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.role_id, ro.name AS role_name,
+            EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
+                     AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10)) AS due_while_away
        FROM run_steps s JOIN runs r ON r.id = s.run_id LEFT JOIN roles ro ON ro.id = s.role_id
       WHERE s.assignee_id = @from AND s.status = 'open' AND r.status = 'open' AND (@role IS NULL OR s.role_id = @role)
       ORDER BY s.due_at IS NULL, s.due_at, r.started_at, r.id, s.position`,

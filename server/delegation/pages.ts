@@ -9,7 +9,7 @@ import { listPeople, type PersonRow } from '../people/repo';
 import { listRoles } from '../people/roles-repo';
 import { loadPerson } from '../people/load';
 import { besideField, readForm, formPage } from '../http/forms';
-import { currentAbsence, peopleAwayToday } from '../people/absences';
+import { awayUntil, peopleAwayToday } from '../people/absences';
 import { authorizeHandOff } from './api';
 import { checkRecipient, checkRole, handOff, stepsToHandOff } from './handoff';
 
@@ -49,13 +49,12 @@ const handOffForm = z.object({
 
 function handOffData(db: Db, actor: Actor, from: PersonRow, chosen: { to?: number; role: number | '' }) {
   const now = new Date();
-  const away = currentAbsence(db, from.id, now);
   const awayToday = peopleAwayToday(db, now);
   const role = chosen.role === '' ? null : chosen.role;
   const steps = stepsToHandOff(db, from.id, role);
   return {
     title: `Hand off ${from.name}’s steps`,
-    from: { id: from.id, name: from.name, awayUntil: away?.ends_on ?? null, outsourcer: from.access_level === 'outsourcer' },
+    from: { id: from.id, name: from.name, awayUntil: awayUntil(db, from.id, now), outsourcer: from.access_level === 'outsourcer' },
     recipients: listPeople(db)
       .filter((p) => p.active === 1 && p.id !== from.id)
       .map((p) => ({ id: p.id, name: p.name, away: awayToday.has(p.id), selected: p.id === chosen.to })),

@@ -20,5 +20,5 @@ export function groupedWork(db: Db, personId: number, now = new Date()) {
   }
   // Approvals come first: someone else's finished work waits on them.
   const approvals = listApprovals(db, personId);
-  return { ...groups, approvals, count: all.length + approvals.length };
+  return { ...groups, approvals, count: all.length + approvals.length, dueWhileAway: all.filter((a) => a.dueWhileAway).length };
 }

@@ -64,10 +64,7 @@ export function errorBody(error: AppError) {
  * and body-parser's untyped ones (a gzip body that does not inflate) carry only a 4xx `status`.
  * All are the client's fault, never a 500.
  */
-function fromBodyParser(error: { type?: string; status?: number; limit?: number; code?: string }): AppError | null {
-  if (error.code === 'EBADCSRFTOKEN') {
-    return new AppError(403, 'csrf-invalid', 'This form has expired or did not come from this site. Reload the page and try again.');
-  }
+function fromBodyParser(error: { type?: string; status?: number; limit?: number }): AppError | null {
   switch (error.type) {
     case 'entity.too.large':
       return new AppError(413, 'body-too-large', `The request body is larger than the limit of ${error.limit} bytes`);
@@ -125,7 +122,7 @@ export function errorHandler(log: (error: unknown) => void = console.error, view
             ...(typeof res.locals.formData === 'function' ? res.locals.formData() : res.locals.formData),
             values: formValues(req.body),
             errors: { [failure.field]: failure.message },
-            csrfToken: req.session?.csrf_token,
+            csrfToken: res.locals.csrfToken,
           },
           { status: failure.status },
         );

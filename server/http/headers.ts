@@ -24,10 +24,21 @@ export function pageHeaders(): RequestHandler {
 }
 
 /**
+ * `Cache-Control: no-store` for everything after the public assets: a page shows someone's
+ * work (or carries a form's token), so no shared proxy may keep it, and the back button must
+ * not show it to the next person at the computer.
+ */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+/**
  * JSON is never rendered as a document, so the API gets the headers that mean something for
  * it, and the strictest CSP: nothing in a JSON answer may load or run anything, wherever it
- * ends up. With no nonces they are the same on every answer, so helmet is asked once and its
- * headers are set from that list: running its chain per request cost more than a tick's SQL.
+ * ends up; and `Cache-Control: no-store`, as pages (an answer holds someone's work). With no
+ * nonces they are the same on every answer, so helmet is asked once and its headers are set
+ * from that list: running its chain per request cost more than a tick's SQL.
  */
 export function apiHeaders(): RequestHandler {
   const headers = headersOf(
@@ -43,6 +54,7 @@ export function apiHeaders(): RequestHandler {
       xXssProtection: false,
     }),
   );
+  headers.push(['Cache-Control', 'no-store']);
   return (_req, res, next) => {
     for (const [name, value] of headers) res.setHeader(name, value);
     next();

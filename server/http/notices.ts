@@ -15,6 +15,8 @@ const NOTICES = {
   'handed-off': 'Handed off. Both people have been told.',
   offboarded: 'Offboarded: their steps are now here, and their access has ended.',
   'notify-saved': 'Email choice saved.',
+  'password-changed': 'Password changed. Your other sessions, personal links and API tokens have ended.',
+  'signed-out-everywhere': 'Signed out everywhere: their sessions, personal links and API tokens have ended.',
 } as const;
 export type Notice = keyof typeof NOTICES;
 

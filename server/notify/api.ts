@@ -4,7 +4,6 @@ import type { Db } from '../db/open';
 import { validate, withoutBlanks } from '../http/validate';
 import { requireActor } from '../access/actor';
 import { authorize, can } from '../access/policy';
-import { siteUrl } from '../http/site-url';
 import { loadPerson } from '../people/load';
 import { sql } from '../db/statements';
 import { countNotifications, listNotifications } from './outbox';
@@ -41,7 +40,7 @@ export function setNotifyChoice(db: Db, personId: number, notify: 'each' | 'dige
   sql(db, 'UPDATE people SET notify = ? WHERE id = ?').run(notify, personId);
 }
 
-export function notifyRoutes({ db, publicUrl, emailConfigured }: { db: Db; publicUrl: string | null; emailConfigured: boolean }): Router {
+export function notifyRoutes({ db, baseUrl, emailConfigured }: { db: Db; baseUrl: string; emailConfigured: boolean }): Router {
   const router = Router();
 
   router.put('/people/:id/notifications', (req, res) => {
@@ -56,7 +55,7 @@ export function notifyRoutes({ db, publicUrl, emailConfigured }: { db: Db; publi
   router.get('/outbox', (req, res) => {
     authorize(requireActor(req), { action: 'outbox.read' });
     const filter = validate(outboxQuery, withoutBlanks(req.query), 'query');
-    res.json({ emailConfigured, counts: countNotifications(db), messages: readOutbox(db, siteUrl(req, publicUrl), filter) });
+    res.json({ emailConfigured, counts: countNotifications(db), messages: readOutbox(db, baseUrl, filter) });
   });
 
   return router;

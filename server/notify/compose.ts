@@ -225,6 +225,33 @@ export function tellRejected(db: Db, step: StepRef, personId: number, by: Named,
   );
 }
 
+/**
+ * An overdue step past its grace time: its role's first backup and the runbook's owner hear
+ * (once), so that someone can step in or chase it.
+ */
+export function tellEscalated(
+  db: Db,
+  step: StepRef & { assignee: Named | null; runbookTitle: string },
+  to: { person: Named; why: string },
+  now: Date,
+): void {
+  const whose = step.assignee ? `${step.assignee.name}'s step` : 'A step nobody has';
+  notify(
+    db,
+    {
+      personId: to.person.id,
+      kind: 'overdue',
+      subject: text`Still not done: "${step.title}" (${step.runTitle})`,
+      body:
+        text`${greet(to.person.name)}${whose} "${step.title}" in "${step.runTitle}" was due ${formatDue(step.dueAt as string)} and is not done yet.\n` +
+        text`You hear because ${to.why}. Take it over, or ask ${step.assignee ? step.assignee.name : 'someone'} about it, from the step's page.\n\nOpen the step: {link}\n`,
+      linkPath: stepPath(step),
+      runId: step.runId,
+    },
+    now,
+  );
+}
+
 /** A step that was not needed is needed again (a field changed): its assignee hears. */
 export function tellNeededAgain(db: Db, runId: number, position: number, personId: number, now: Date): void {
   const row = sql(

@@ -3,6 +3,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { findPerson } from '../people/repo';
 import { bodyForSending } from './links';
+import type { LinkSettings } from '../auth/links';
 import type { NotificationRow } from './outbox';
 
 /**
@@ -36,7 +37,7 @@ export function smtpMailer(settings: Pick<MailSettings, 'smtpUrl' | 'from'>): Ma
 export async function sendPending(
   db: Db,
   mailer: Mailer,
-  baseUrl: string,
+  site: { baseUrl: string; links: LinkSettings },
   now: Date = new Date(),
   limit = 50,
 ): Promise<{ sent: number; failed: number }> {
@@ -56,7 +57,7 @@ export async function sendPending(
       failed++;
       continue;
     }
-    const { text, undo } = bodyForSending(db, message, person, baseUrl);
+    const { text, undo } = bodyForSending(db, message, person, site);
     try {
       await mailer.send({ to: `"${person.name.replace(/["\\]/g, '')}" <${person.email}>`, subject: message.subject, text });
       sql(db, "UPDATE notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(

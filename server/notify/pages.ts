@@ -5,7 +5,6 @@ import type { Views } from '../views/engine';
 import { withoutBlanks } from '../http/validate';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
-import { siteUrl } from '../http/site-url';
 import { loadPerson } from '../people/load';
 import { readForm } from '../http/forms';
 import { countNotifications } from './outbox';
@@ -28,12 +27,12 @@ const STATUS_LABELS = {
 export function notifyPages({
   db,
   views,
-  publicUrl,
+  baseUrl,
   emailConfigured,
 }: {
   db: Db;
   views: Views;
-  publicUrl: string | null;
+  baseUrl: string;
   emailConfigured: boolean;
 }): Router {
   const router = Router();
@@ -63,7 +62,7 @@ export function notifyPages({
         current: value === status,
       })),
       status: status ?? null,
-      messages: readOutbox(db, siteUrl(req, publicUrl), { status }).map((m) => ({ ...m, statusLabel: labels[m.status] })),
+      messages: readOutbox(db, baseUrl, { status }).map((m) => ({ ...m, statusLabel: labels[m.status] })),
     });
   });
 

@@ -1,6 +1,8 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { tellOverdue } from './compose';
+import { tellEscalated, tellOverdue } from './compose';
+import { resolveOwner } from '../people/owners';
+import { today } from '../people/absences';
 import { notify, type NotificationRow } from './outbox';
 import { plain } from './links';
 
@@ -46,6 +48,83 @@ export function notifyOverdueSteps(db: Db, now: Date = new Date()): number {
         },
         now,
       );
+      mark.run(now.toISOString(), row.id);
+    }
+    return rows.length;
+  })();
+}
+
+/**
+ * Open steps whose escalation time (due time plus the runbook's grace time, set when the run
+ * started) has passed and that were not escalated yet: person by person through
+ * run_steps_open_by_assignee (escalation comes after the due time), then those nobody has.
+ */
+export const STEPS_TO_ESCALATE = `
+SELECT s.id, s.run_id, s.position, s.title, s.due_at, s.role_id, s.assignee_id, a.name AS assignee_name,
+       r.title AS run_title, v.title AS runbook_title, v.owner AS runbook_owner
+  FROM people a CROSS JOIN run_steps s ON s.assignee_id = a.id AND s.status = 'open' AND s.due_at <= @now
+  JOIN runs r ON r.id = s.run_id JOIN runbook_versions v ON v.id = r.version_id
+ WHERE s.escalated_at IS NULL AND s.escalate_at <= @now AND r.status = 'open'
+UNION ALL
+SELECT s.id, s.run_id, s.position, s.title, s.due_at, s.role_id, NULL, NULL, r.title, v.title, v.owner
+  FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbook_versions v ON v.id = r.version_id
+ WHERE s.assignee_id IS NULL AND s.status = 'open' AND s.due_at <= @now
+   AND s.escalated_at IS NULL AND s.escalate_at <= @now AND r.status = 'open'`;
+
+interface EscalationRow {
+  id: number;
+  run_id: number;
+  position: number;
+  title: string;
+  due_at: string;
+  role_id: number | null;
+  assignee_id: number | null;
+  assignee_name: string | null;
+  run_title: string;
+  runbook_title: string;
+  runbook_owner: string | null;
+}
+
+/**
+ * Escalates each overdue step once, after its grace time (runbook front matter `escalate:`,
+ * default one working day): the first backup of the step's role who is here (not the
+ * assignee) and whoever the runbook's owner role gives it to today are emailed through the
+ * outbox. A step is marked even when nobody can be told, so it is never escalated twice.
+ */
+export function escalateOverdueSteps(db: Db, now: Date = new Date()): number {
+  return db.transaction(() => {
+    const rows = sql(db, STEPS_TO_ESCALATE).all({ now: now.toISOString() }) as EscalationRow[];
+    const firstBackup = sql(
+      db,
+      `SELECT p.id, p.name, r.name AS role FROM role_members m JOIN people p ON p.id = m.person_id JOIN roles r ON r.id = m.role_id
+        WHERE m.role_id = @role AND m.is_primary = 0 AND p.active = 1 AND p.id IS NOT @assignee
+          AND NOT EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = p.id AND a.starts_on <= @today AND a.ends_on >= @today)
+        ORDER BY m.position, p.id LIMIT 1`,
+    );
+    const mark = sql(db, 'UPDATE run_steps SET escalated_at = ? WHERE id = ?');
+    for (const row of rows) {
+      const told = new Set<number>();
+      const step = {
+        runId: row.run_id,
+        runTitle: row.run_title,
+        runbookTitle: row.runbook_title,
+        position: row.position,
+        title: row.title,
+        dueAt: row.due_at,
+        assignee: row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name as string },
+      };
+      const tell = (person: { id: number; name: string } | null, why: string) => {
+        if (!person || person.id === row.assignee_id || told.has(person.id)) return;
+        told.add(person.id);
+        tellEscalated(db, step, { person, why }, now);
+      };
+      if (row.role_id !== null) {
+        const backup = firstBackup.get({ role: row.role_id, assignee: row.assignee_id, today: today(now) }) as
+          { id: number; name: string; role: string } | undefined;
+        if (backup) tell(backup, `you are a backup of ${backup.role}`);
+      }
+      const owner = resolveOwner(db, row.runbook_owner, now);
+      if (owner.kind !== 'none') tell(owner.assignee, `${row.runbook_owner} is accountable for "${row.runbook_title}"`);
       mark.run(now.toISOString(), row.id);
     }
     return rows.length;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sendPending, type Mailer } from './mailer';
-import { composeDigests, notifyOverdueSteps } from './sweep';
+import { composeDigests, escalateOverdueSteps, notifyOverdueSteps } from './sweep';
+import type { LinkSettings } from '../auth/links';
 
 /**
  * The background side of notifications: overdue steps and daily digests every half minute,
@@ -12,6 +13,7 @@ export function startNotifier(
   options: {
     mailer: Mailer | null;
     baseUrl: string;
+    links: LinkSettings;
     digestHour: number;
     log?: (message: string) => void;
     sweepMs?: number;
@@ -22,8 +24,9 @@ export function startNotifier(
   const sweep = () => {
     try {
       const overdue = notifyOverdueSteps(db);
+      const escalated = escalateOverdueSteps(db);
       const digests = composeDigests(db, options.digestHour);
-      if (overdue + digests > 0) log(`Notifications: ${overdue} overdue step(s), ${digests} digest(s)`);
+      if (overdue + escalated + digests > 0) log(`Notifications: ${overdue} overdue step(s), ${escalated} escalated, ${digests} digest(s)`);
     } catch (error) {
       log(`Notifications failed: ${(error as Error).message}`);
     }
@@ -33,7 +36,7 @@ export function startNotifier(
     if (!options.mailer || sending) return;
     sending = true;
     try {
-      const { failed } = await sendPending(db, options.mailer, options.baseUrl);
+      const { failed } = await sendPending(db, options.mailer, { baseUrl: options.baseUrl, links: options.links });
       if (failed > 0) log(`Email: ${failed} message(s) could not be sent; see the outbox`);
     } catch (error) {
       log(`Email failed: ${(error as Error).message}`);

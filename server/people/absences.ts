@@ -28,6 +28,32 @@ export function listAwayPeriods(db: Db, personId: number, now: Date = new Date()
   ) as AwayRow[];
 }
 
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The last day of the absence that includes `day`, with absences back to back (or overlapping)
+ * read as one: away 1-6 December and again 7-13 December is "away until 13 Dec". Null when the
+ * day is in no absence. `periods` must be sorted by their first day.
+ */
+export function absenceEnd(periods: readonly Pick<AwayRow, 'starts_on' | 'ends_on'>[], day: string): string | null {
+  let until: string | null = null;
+  for (const period of periods) {
+    if (until === null) {
+      if (period.starts_on <= day && period.ends_on >= day) until = period.ends_on;
+    } else if (period.starts_on <= nextDay(until)) {
+      if (period.ends_on > until) until = period.ends_on;
+    } else {
+      break;
+    }
+  }
+  return until;
+}
+
+/** The last day someone is away, if they are away on `now`'s day (absences back to back read as one). */
+export function awayUntil(db: Db, personId: number, now: Date = new Date()): string | null {
+  return absenceEnd(listAwayPeriods(db, personId, now), today(now));
+}
+
 /** The period someone is in today, if any. */
 export function currentAbsence(db: Db, personId: number, now: Date = new Date()): AwayRow | undefined {
   return sql(
@@ -46,16 +72,11 @@ export function peopleAwayToday(db: Db, now: Date = new Date()): Set<number> {
 
 /** "Sam is away until 2026-12-31": the refusal for giving work to someone who is not there. */
 export function refuseIfAway(db: Db, person: { id: number; name: string }, field: string, now: Date = new Date()): void {
-  const away = currentAbsence(db, person.id, now);
-  if (away) {
-    throw new UnprocessableError(
-      'person-away',
-      `${field}: ${person.name} is away until ${away.ends_on}; choose someone who is here`,
-      field,
-      {
-        awayUntil: away.ends_on,
-      },
-    );
+  const until = awayUntil(db, person.id, now);
+  if (until) {
+    throw new UnprocessableError('person-away', `${field}: ${person.name} is away until ${until}; choose someone who is here`, field, {
+      awayUntil: until,
+    });
   }
 }
 
@@ -105,7 +126,7 @@ export const presentAway = (row: AwayRow, now: Date = new Date()) => ({
 
 /** People away today whose open steps still wait on them: a gap until someone hands them off. */
 export function awayWithOpenSteps(db: Db, now: Date = new Date()) {
-  return sql(
+  const rows = sql(
     db,
     `SELECT p.id, p.name, max(a.ends_on) AS until,
             (SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id
@@ -114,6 +135,31 @@ export function awayWithOpenSteps(db: Db, now: Date = new Date()) {
       WHERE a.starts_on <= @today AND a.ends_on >= @today AND p.active = 1
       GROUP BY p.id HAVING open_steps > 0 ORDER BY p.name COLLATE NOCASE`,
   ).all({ today: today(now) }) as { id: number; name: string; until: string; open_steps: number }[];
+  return rows.map((row) => ({ ...row, until: awayUntil(db, row.id, now) ?? row.until }));
+}
+
+/**
+ * A person's open steps (of open runs) due on a day they are away, soonest first: planning an
+ * absence after the run started leaves them waiting, so their page, Home and the hand-off
+ * preview flag them ("due while you are away") and offer to hand them off.
+ */
+export function stepsDueWhileAway(db: Db, personId: number, now: Date = new Date()) {
+  return sql(
+    db,
+    `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at
+       FROM run_steps s JOIN runs r ON r.id = s.run_id
+      WHERE s.assignee_id = @person AND s.status = 'open' AND r.status = 'open' AND s.due_at >= @today
+        AND EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
+                     AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10))
+      ORDER BY s.due_at, s.id`,
+  ).all({ person: personId, today: today(now) }) as {
+    id: number;
+    run_id: number;
+    run_title: string;
+    position: number;
+    title: string;
+    due_at: string;
+  }[];
 }
 
 interface By {

@@ -2,36 +2,35 @@ import { Router } from 'express';
 import type { Db } from '../db/open';
 import { NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam } from '../http/validate';
-import { siteUrl } from '../http/site-url';
 import { requireActor } from '../access/actor';
-import { listAccessLinks } from '../auth/links';
-import { findPerson, type PersonRow } from './repo';
+import { listAccessLinks, type LinkSettings } from '../auth/links';
 import { authorize } from '../access/policy';
-import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit } from '../auth/grants';
+import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit, signOutEverywhere } from '../auth/grants';
+import { loadPerson } from './load';
 
-export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | null }): Router {
+/**
+ * Who gets in (JSON): invitations, personal links, and signing someone out everywhere. Links
+ * in answers are built from the site's address (PUBLIC_URL), never from the request. Someone
+ * the caller may not know of is not found (loadPerson); someone they know of but may not give
+ * access to is refused (403).
+ */
+export function accessRoutes({ db, baseUrl, links }: { db: Db; baseUrl: string; links: LinkSettings }): Router {
   const router = Router();
-  const person = (raw: string | undefined): PersonRow => {
-    const id = idParam(raw);
-    const found = id === null ? undefined : findPerson(db, id);
-    if (!found) throw new NotFoundError(`Person ${raw}`);
-    return found;
-  };
 
   router.post('/people/:id/invitation', (req, res) => {
     const actor = requireActor(req);
-    const target = person(req.params.id);
-    authorize(actor, { action: 'person.invite', level: target.access_level }, `Person ${req.params.id}`);
+    const target = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'person.invite', level: target.access_level });
     if (!target.active) throw new UnprocessableError('inactive-person', `${target.name} is inactive; reactivate them first`, 'person');
     refuseReinvite(db, actor, target);
     const { token } = inviteWithAudit(db, target.id, { actorId: actor.id, address: req.ip ?? null });
-    res.status(201).json({ url: `${siteUrl(req, publicUrl)}/invite/${token}`, expiresInDays: 7 });
+    res.status(201).json({ url: `${baseUrl}/invite/${token}`, expiresInDays: 7 });
   });
 
   router.get('/people/:id/links', (req, res) => {
     const actor = requireActor(req);
-    authorize(actor, { action: 'links.manage' }, `Person ${req.params.id}`);
-    const target = person(req.params.id);
+    const target = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'link.manage', level: target.access_level });
     res.json({
       links: listAccessLinks(db, target.id).map((l) => ({
         id: l.id,
@@ -45,22 +44,30 @@ export function accessRoutes({ db, publicUrl }: { db: Db; publicUrl: string | nu
 
   router.post('/people/:id/links', (req, res) => {
     const actor = requireActor(req);
-    authorize(actor, { action: 'links.manage' }, `Person ${req.params.id}`);
-    const target = person(req.params.id);
+    const target = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'link.manage', level: target.access_level });
     if (!target.active) throw new UnprocessableError('inactive-person', `${target.name} is inactive; reactivate them first`, 'person');
-    const { token, id, expiresAt } = linkWithAudit(db, target.id, { actorId: actor.id, address: req.ip ?? null });
-    res.status(201).json({ id, url: `${siteUrl(req, publicUrl)}/l/${token}`, expiresAt });
+    const { token, id, expiresAt } = linkWithAudit(db, links, target.id, { actorId: actor.id, address: req.ip ?? null });
+    res.status(201).json({ id, url: `${baseUrl}/l/${token}`, expiresAt });
   });
 
   router.post('/people/:id/links/:linkId/revoke', (req, res) => {
     const actor = requireActor(req);
-    authorize(actor, { action: 'links.manage' }, `Person ${req.params.id}`);
-    const target = person(req.params.id);
+    const target = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'link.manage', level: target.access_level });
     const linkId = idParam(req.params.linkId);
     if (linkId === null || !revokeLinkWithAudit(db, target.id, linkId, { actorId: actor.id, address: req.ip ?? null })) {
       throw new NotFoundError(`Link ${req.params.linkId}`);
     }
     res.json({ id: linkId, revoked: true });
+  });
+
+  router.post('/people/:id/sign-out-everywhere', (req, res) => {
+    const actor = requireActor(req);
+    const target = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'sessions.end-all', personId: target.id });
+    const ended = signOutEverywhere(db, target.id, { actorId: actor.id, address: req.ip ?? null });
+    res.json({ person: { id: target.id, name: target.name }, ended });
   });
 
   return router;

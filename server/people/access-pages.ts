@@ -3,7 +3,7 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { authorize } from '../access/policy';
 import { deactivatePerson, setAccessLevel } from './lifecycle';
-import { refuseReinvite, revokeLinkWithAudit } from '../auth/grants';
+import { refuseReinvite, revokeLinkWithAudit, signOutEverywhere } from '../auth/grants';
 import { requireActor } from '../access/actor';
 import { audit } from '../audit/repo';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
@@ -13,14 +13,15 @@ import { activeForm, levelForm } from './forms';
 import { beside, readForm, formPage } from '../http/forms';
 import { loadPerson } from './load';
 import { personData } from './page-model';
-import { issueSecret, renderWithSecret } from './pages';
+import { issueSecret, renderWithSecret, type SiteSettings } from './pages';
+import { clearSessionCookie } from '../auth/cookies';
 
 /**
  * Who gets in, from a person's page: invitations and personal links (managers), access level
- * and deactivation (owners). Each writes the same audit entries as the JSON API, through the
- * same functions.
+ * and deactivation (owners), signing out everywhere (the person, or an owner). Each writes the
+ * same audit entries as the JSON API, through the same functions.
  */
-export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
+export function accessPages({ db, views, site }: { db: Db; views: Views; site: SiteSettings }): Router {
   const router = Router();
 
   const mustBeActive = (person: PersonRow, field: string) => {
@@ -34,27 +35,38 @@ export function accessPages({ db, views, publicUrl }: { db: Db; views: Views; pu
     formPage(res, 'people/person', () => personData(db, actor, person));
     mustBeActive(person, 'invitation');
     beside('invitation', () => refuseReinvite(db, actor, person));
-    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'invitation', publicUrl));
+    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'invitation', site));
   });
 
   router.post('/people/:id/links', (req, res) => {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
-    authorize(actor, { action: 'links.manage' });
+    authorize(actor, { action: 'link.manage', level: person.access_level });
     formPage(res, 'people/person', () => personData(db, actor, person));
     mustBeActive(person, 'link');
-    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'link', publicUrl));
+    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'link', site));
   });
 
   router.post('/people/:id/links/:linkId/revoke', (req, res) => {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
-    authorize(actor, { action: 'links.manage' });
+    authorize(actor, { action: 'link.manage', level: person.access_level });
     const linkId = idParam(req.params.linkId);
     if (linkId === null || !revokeLinkWithAudit(db, person.id, linkId, { actorId: actor.id, address: req.ip ?? null })) {
       throw new NotFoundError(`Link ${req.params.linkId}`);
     }
     res.redirect(303, `/people/${person.id}?done=link-revoked`);
+  });
+
+  router.post('/people/:id/sign-out-everywhere', (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'sessions.end-all', personId: person.id });
+    signOutEverywhere(db, person.id, { actorId: actor.id, address: req.ip ?? null });
+    if (person.id !== actor.id) return res.redirect(303, `/people/${person.id}?done=signed-out-everywhere`);
+    // Their own: this session has ended too.
+    clearSessionCookie(req, res);
+    res.redirect(303, '/sign-in');
   });
 
   router.post('/people/:id/level', (req, res) => {

@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { ConflictError } from '../http/errors';
 import { audit } from '../audit/repo';
-import { revokeAllLinks } from '../auth/links';
+import { endAccessLinks, revokeAllLinks } from '../auth/links';
 import { endSessionsOf } from '../auth/sessions';
 import { revokeAllApiTokens } from '../auth/tokens';
 import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from './repo';
@@ -62,6 +62,8 @@ function keepAnOwner(db: Db, target: PersonRow): void {
 export function setAccessLevel(db: Db, actorId: number, target: PersonRow, level: Level, address: string | null): void {
   if (level !== 'owner') keepAnOwner(db, target);
   sql(db, 'UPDATE people SET access_level = ? WHERE id = ?').run(level, target.id);
+  // Nobody holds a personal link to an owner's account (server/access/policy.ts, link.manage).
+  if (level === 'owner') endAccessLinks(db, target.id);
   audit(db, { action: 'level.changed', actorId, subjectId: target.id, address, data: { from: target.access_level, to: level } });
 }
 

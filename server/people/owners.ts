@@ -14,28 +14,50 @@ export type OwnerResolution =
   | { kind: 'person'; person: PersonRow; assignee: { id: number; name: string } | null }
   | { kind: 'none' };
 
-export function resolveOwner(db: Db, name: string | null, now: Date = new Date()): OwnerResolution {
+/**
+ * What else decides who takes a step: its due time (whoever is away on that day passes it on,
+ * like whoever is away on the day the run starts), and, for the step-away simulator, one more
+ * person to treat as away.
+ */
+export interface AssignOptions {
+  dueAt?: Date | null;
+  alsoAway?: number | null;
+}
+
+export function resolveOwner(db: Db, name: string | null, now: Date = new Date(), options: AssignOptions = {}): OwnerResolution {
   if (name === null) return { kind: 'none' };
   const role = findRoleByName(db, name);
-  if (role) return { kind: 'role', role, assignee: pickRoleAssignee(db, role.id, now) };
+  if (role) return { kind: 'role', role, assignee: pickRoleAssignee(db, role.id, now, options) };
   const person = findPersonByName(db, name);
   if (person) return { kind: 'person', person, assignee: person.active ? { id: person.id, name: person.name } : null };
   return { kind: 'none' };
 }
 
 /**
- * The primary if active and not away today, else the first such backup, else nobody: a step
- * nobody present can take is a gap the owner sees, not a step waiting on someone's holiday.
- * A step that names a person (not a role) still goes to them: there is no backup to choose.
+ * The primary if active and away neither on the day the run starts nor on the day the step is
+ * due, else the first such backup, else nobody: a step nobody present can take is a gap the
+ * owner sees, not a step waiting on someone's holiday. A step that names a person (not a role)
+ * still goes to them: there is no backup to choose.
  */
-export function pickRoleAssignee(db: Db, roleId: number, now: Date = new Date()): { id: number; name: string } | null {
+export function pickRoleAssignee(
+  db: Db,
+  roleId: number,
+  now: Date = new Date(),
+  options: AssignOptions = {},
+): { id: number; name: string } | null {
   const member = sql(
     db,
     `SELECT p.id, p.name FROM role_members m JOIN people p ON p.id = m.person_id
-      WHERE m.role_id = @role AND p.active = 1
-        AND NOT EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = p.id AND a.starts_on <= @today AND a.ends_on >= @today)
+      WHERE m.role_id = @role AND p.active = 1 AND p.id IS NOT @alsoAway
+        AND NOT EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = p.id
+                         AND ((a.starts_on <= @today AND a.ends_on >= @today) OR (a.starts_on <= @dueDay AND a.ends_on >= @dueDay)))
       ORDER BY m.is_primary DESC, m.position, p.id LIMIT 1`,
-  ).get({ role: roleId, today: today(now) }) as { id: number; name: string } | undefined;
+  ).get({
+    role: roleId,
+    today: today(now),
+    dueDay: today(options.dueAt ?? now),
+    alsoAway: options.alsoAway ?? null,
+  }) as { id: number; name: string } | undefined;
   return member ?? null;
 }
 

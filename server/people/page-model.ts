@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { LEVELS, isManager, type Actor, type Level } from '../access/actor';
+import { LEVELS, type Actor, type Level } from '../access/actor';
 import { can } from '../access/policy';
 import { accountState, refuseReinvite } from '../auth/grants';
 import { AppError } from '../http/errors';
@@ -8,7 +8,7 @@ import { presentPerson } from './present';
 import { listPeople, type PersonRow } from './repo';
 import { listRoleMembers, listRoles, rolesOf, type RoleMemberRow, type RoleRow, stepsOwnedBy } from './roles-repo';
 import { listAssignments, presentAssignment } from './assignments';
-import { listAwayPeriods, presentAway, today } from './absences';
+import { absenceEnd, listAwayPeriods, presentAway, stepsDueWhileAway, today } from './absences';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */
 
@@ -97,18 +97,39 @@ function refusal(check: () => void): string | null {
   }
 }
 
+/**
+ * The person's personal link as their page lists it (there is at most one live): for those who
+ * may make and end it, and, to read, for the person themself.
+ */
+function linkSection(db: Db, actor: Actor, person: PersonRow, now: string) {
+  const manage = can(actor, { action: 'link.manage', level: person.access_level });
+  if (!manage && person.id !== actor.id) return null;
+  const links = listAccessLinks(db, person.id);
+  const live = links.find((l) => l.revoked_at === null && l.expires_at > now);
+  const matters = live !== undefined || (manage && (person.kind === 'outsourcer' || person.access_level === 'outsourcer'));
+  if (!matters) return null;
+  return {
+    live: live && {
+      id: live.id,
+      createdAt: live.created_at,
+      madeBy: live.created_by_name,
+      lastUsedAt: live.last_used_at,
+      endsAt: live.expires_at,
+    },
+    ended: links.filter((l) => l !== live).length,
+    manage,
+    canCreate: manage && person.active === 1,
+  };
+}
+
 export function personData(db: Db, actor: Actor, person: PersonRow) {
   const now = new Date().toISOString();
-  const manager = isManager(actor);
-  const links = can(actor, { action: 'links.manage' }) ? listAccessLinks(db, person.id) : [];
-  const liveLinks = links.filter((l) => l.revoked_at === null && l.expires_at > now);
-  const linksMatter = person.kind === 'outsourcer' || person.access_level === 'outsourcer' || liveLinks.length > 0;
   const owner = can(actor, { action: 'person.manage' });
   const assignments = listAssignments(db, person.id).map((a) => presentAssignment(a, now));
   const mayInvite = person.active === 1 && can(actor, { action: 'person.invite', level: person.access_level });
   const reinviteRefusal = mayInvite ? refusal(() => refuseReinvite(db, actor, person)) : null;
   const canInvite = mayInvite && reinviteRefusal === null;
-  const showLinks = can(actor, { action: 'links.manage' }) && linksMatter;
+  const links = linkSection(db, actor, person, now);
   return {
     title: person.name,
     person: personSummary(person, actor),
@@ -116,11 +137,13 @@ export function personData(db: Db, actor: Actor, person: PersonRow) {
     assignments,
     overdueCount: assignments.filter((a) => a.overdue).length,
     roles: rolesOf(db, person.id).map((r) => ({ id: r.id, name: r.name, primary: r.is_primary === 1, backupRank: r.backup_rank })),
-    account: manager ? accountState(db, person.id, now) : null,
+    // Whether they can sign in yet: for those who invite people.
+    account: can(actor, { action: 'person.invite', level: 'outsourcer' }) ? accountState(db, person.id, now) : null,
     canInvite,
     reinviteRefusal,
-    managesAccess: mayInvite || showLinks || owner,
-    links: showLinks ? { live: liveLinks, ended: links.length - liveLinks.length, canCreate: person.active === 1 } : null,
+    managesAccess: mayInvite || Boolean(links?.manage) || owner,
+    links,
+    signOutEverywhere: person.active === 1 && can(actor, { action: 'sessions.end-all', personId: person.id }),
     owner: owner ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) } : null,
     ...personDelegation(db, actor, person),
   };
@@ -157,11 +180,16 @@ export function roleData(db: Db, actor: Actor, role: RoleRow) {
 /** What a person's page shows of delegation: absences, the hand-off, their email rhythm. */
 function personDelegation(db: Db, actor: Actor, person: PersonRow) {
   const now = new Date();
-  const periods = listAwayPeriods(db, person.id, now).map((row) => presentAway(row, now));
+  const rows = listAwayPeriods(db, person.id, now);
+  const periods = rows.map((row) => presentAway(row, now));
+  const current = periods.find((p) => p.now);
+  const dueWhileAway = stepsDueWhileAway(db, person.id, now);
   const mayPlan = person.active === 1 && can(actor, { action: 'person.away', personId: person.id });
   return {
     away: {
-      current: periods.find((p) => p.now) ?? null,
+      // Absences back to back read as one: "away until 13 Dec", not the end of the first.
+      current: current ? { ...current, to: absenceEnd(rows, today(now)) ?? current.to } : null,
+      dueWhileAway: dueWhileAway.length,
       periods,
       mayPlan,
       show: mayPlan || periods.length > 0,

@@ -3,10 +3,10 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { type Actor, requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
-import { siteUrl } from '../http/site-url';
 import { inviteWithAudit, linkWithAudit } from '../auth/grants';
+import type { LinkSettings } from '../auth/links';
 import { updatePerson, type PersonRow } from './repo';
-import { addPerson, refuseTakenEmail } from './lifecycle';
+import { addPerson, defaultLevel, refuseTakenEmail } from './lifecycle';
 import { addPersonForm, detailsForm } from './forms';
 import { beside, readForm, formPage } from '../http/forms';
 import { loadPerson } from './load';
@@ -20,9 +20,8 @@ export interface NewSecret {
   expiresAt: string;
 }
 
-/** Renders a person's page with a new link on it, never cached: reloading must not show it again. */
+/** Renders a person's page with a new link on it (never cached, as every signed-in page): reloading must not show it again. */
 export function renderWithSecret(views: Views, res: Response, db: Db, actor: Actor, person: PersonRow, secret: NewSecret) {
-  res.setHeader('Cache-Control', 'no-store');
   views.render(
     res,
     'people/person',
@@ -31,26 +30,24 @@ export function renderWithSecret(views: Views, res: Response, db: Db, actor: Act
   );
 }
 
-/** Makes the invitation or personal link and records it, as the API does. */
-export function issueSecret(
-  db: Db,
-  req: Request,
-  actor: Actor,
-  person: PersonRow,
-  kind: NewSecret['kind'],
-  publicUrl: string | null,
-): NewSecret {
-  const base = siteUrl(req, publicUrl);
+/** Where links point (PUBLIC_URL, never the request's Host) and how personal links are made. */
+export interface SiteSettings {
+  baseUrl: string;
+  links: LinkSettings;
+}
+
+/** Makes the invitation or personal link and records it, as the API does (the caller checks the policy). */
+export function issueSecret(db: Db, req: Request, actor: Actor, person: PersonRow, kind: NewSecret['kind'], site: SiteSettings): NewSecret {
   if (kind === 'invitation') {
     const { token, expiresAt } = inviteWithAudit(db, person.id, { actorId: actor.id, address: req.ip ?? null });
-    return { kind, url: `${base}/invite/${token}`, expiresAt };
+    return { kind, url: `${site.baseUrl}/invite/${token}`, expiresAt };
   }
-  const { token, expiresAt } = linkWithAudit(db, person.id, { actorId: actor.id, address: req.ip ?? null });
-  return { kind, url: `${base}/l/${token}`, expiresAt };
+  const { token, expiresAt } = linkWithAudit(db, site.links, person.id, { actorId: actor.id, address: req.ip ?? null });
+  return { kind, url: `${site.baseUrl}/l/${token}`, expiresAt };
 }
 
 /** The directory, adding a person, a person's page and (owners) editing their details. */
-export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
+export function peoplePages({ db, views, site }: { db: Db; views: Views; site: SiteSettings }): Router {
   const router = Router();
 
   router.get('/people', (req, res) => {
@@ -65,11 +62,14 @@ export function peoplePages({ db, views, publicUrl }: { db: Db; views: Views; pu
     authorize(actor, { action: 'person.invite', level: 'outsourcer' });
     formPage(res, 'people/directory', () => directoryData(db, actor));
     const input = readForm(addPersonForm, req.body);
+    // A link is a way in without a password: only for someone the maker may give one to.
+    const level = input.level || defaultLevel(input.kind);
+    if (input.access === 'link') beside('access', () => authorize(actor, { action: 'link.manage', level }));
     const { person, secret } = db.transaction(() => {
       const person = beside('level', () =>
         addPerson(db, actor, { name: input.name, email: input.email, kind: input.kind, ...(input.level ? { level: input.level } : {}) }),
       );
-      const secret = input.access === 'none' ? null : issueSecret(db, req, actor, person, input.access, publicUrl);
+      const secret = input.access === 'none' ? null : issueSecret(db, req, actor, person, input.access, site);
       return { person, secret };
     })();
     if (!secret) return res.redirect(303, `/people/${person.id}?done=added`);

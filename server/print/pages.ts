@@ -1,10 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { type Actor, requireActor } from '../access/actor';
-import { authorize, can } from '../access/policy';
-import { siteUrl } from '../http/site-url';
+import { authorize, runViewer } from '../access/policy';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
 import { readableBy } from '../runbooks/access';
@@ -38,7 +37,7 @@ interface Built {
  * assignment sheet and work packet, each as a print page and as a PDF (the same address
  * plus ".pdf"). Each answers exactly what the page it prints shows the viewer.
  */
-export function printPages({ db, views, publicUrl }: { db: Db; views: Views; publicUrl: string | null }): Router {
+export function printPages({ db, views, baseUrl }: { db: Db; views: Views; baseUrl: string }): Router {
   const router = Router();
 
   /** One document at `path` (the print page) and `path.pdf` (the download). */
@@ -52,13 +51,11 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
     };
     router.get(path, (req, res) => {
       const { doc, paper, keep } = prepare(req);
-      noStore(res);
       views.render(res, 'print/document', printView(doc, paper, req.path, keep), { layout: 'print' });
     });
     router.get(`${path}.pdf`, async (req, res) => {
       const { doc, paper } = prepare(req);
       const pdf = await writePdf(doc, paper);
-      noStore(res);
       res.attachment(`${doc.filename}-${paper}.pdf`).type('application/pdf').send(pdf);
     });
   };
@@ -75,8 +72,7 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
     const runId = idParam(req.params.id as string);
     if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
     // As on the run page: the team sees the whole run, anyone else only their own steps of it.
-    const viewer = can(actor, { action: 'runs.read-all' }) ? null : actor.id;
-    return { doc: runDocument(db, runId, viewer, siteUrl(req, publicUrl), now) };
+    return { doc: runDocument(db, runId, runViewer(actor), baseUrl, now) };
   });
 
   const work =
@@ -84,7 +80,7 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
     (req: Request, actor: Actor, now: Date): Built => {
       const who = person(req, actor);
       authorize(actor, { action: 'assignments.read', personId: who.id }, `Person ${who.id}`);
-      return { doc: workDocument(db, { person: who, kind, baseUrl: siteUrl(req, publicUrl), backHref: back(who.id), now }) };
+      return { doc: workDocument(db, { person: who, kind, baseUrl, backHref: back(who.id), now }) };
     };
   // Someone's page's rules: the team may print anyone's, an outsourcer only their own.
   const personOf = (req: Request, actor: Actor) => loadPerson(db, req.params.id as string, actor);
@@ -101,9 +97,4 @@ export function printPages({ db, views, publicUrl }: { db: Db; views: Views; pub
   }
 
   return router;
-}
-
-/** A printout holds people's names and the state of the work at one moment: never kept by caches. */
-function noStore(res: Response) {
-  res.setHeader('Cache-Control', 'no-store');
 }

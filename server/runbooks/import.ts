@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
 import { parseRunbook } from './format/parse';
-import { findRunbook, hashSource, saveVersion, slugProblem } from './repo';
+import { findRunbook, hashSource, saveVersion, SLUG, slugProblem } from './repo';
 import type { Runbook } from './format/model';
+import { slugFromTitle } from './slugs';
 
 export interface FileProblem {
   path: string;
@@ -20,11 +21,14 @@ export interface ImportReport {
 
 export const formatProblem = (p: FileProblem) => `${p.path}:${p.line}: ${p.message}`;
 
-/** Every `.md` file below `dir`, sorted, as paths relative to the working directory. */
+/**
+ * Every `.md` file below `dir`, sorted, as paths relative to the working directory. A
+ * README.md describes the folder; it is not a runbook.
+ */
 function markdownFiles(dir: string): string[] {
   const entries = fs.readdirSync(dir, { withFileTypes: true, recursive: true });
   return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.md'))
+    .filter((e) => e.isFile() && e.name.endsWith('.md') && e.name.toLowerCase() !== 'readme.md')
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 }
@@ -52,12 +56,21 @@ export function checkDirectory(dir: string): { files: CheckedFile[]; problems: F
     const slug = path.basename(file, '.md');
     const problem = slugProblem(slug);
     if (problem) {
-      problems.push({ path: file, line: 1, message: `file name ${problem}` });
+      const better = slugFromTitle(slug);
+      const rename = better !== '' && !slugProblem(better) ? `rename the file to ${better}.md` : 'rename the file';
+      const message = SLUG.test(slug)
+        ? `file name ${problem}`
+        : `file name "${slug}" is not a slug (lowercase letters, digits and dashes): ${rename}, or use Import to convert it, which names files for you`;
+      problems.push({ path: file, line: 1, message });
       continue;
     }
     const earlier = seen.get(slug);
     if (earlier) {
-      problems.push({ path: file, line: 1, message: `slug "${slug}" is already used by ${earlier}` });
+      problems.push({
+        path: file,
+        line: 1,
+        message: `slug "${slug}" is already used by ${earlier}: rename one of the files (import --convert names an index.md after its folder)`,
+      });
       continue;
     }
     seen.set(slug, file);

@@ -37,6 +37,7 @@ function libraryQuery(query: Request['query']): LibraryQuery {
 /** Notices after a redirect, by a fixed key: nothing from the address is shown as it came. */
 const NOTICES: Record<string, (version: number) => string> = {
   created: () => 'Runbook created.',
+  imported: () => 'Imported. Check its steps and owners here; Edit changes anything else.',
   saved: (n) => `Saved as version ${n}.`,
   unchanged: (n) => `Nothing to save: the text is the same as version ${n}, so no version was added.`,
   archived: () => 'Archived: it has left the library. Its page, history and runs stay.',

@@ -7,8 +7,8 @@ import { sql } from '../db/statements';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
-/** Words the pages use in runbook addresses (/runbooks/new), so no runbook may be called that. */
-export const RESERVED_SLUGS = new Set(['new']);
+/** Words the pages use in runbook addresses (/runbooks/new, /runbooks/import), so no runbook may be called that. */
+export const RESERVED_SLUGS = new Set(['new', 'import']);
 
 /** Why a slug cannot name a runbook, or null when it can. */
 export function slugProblem(slug: string): string | null {
@@ -31,6 +31,7 @@ export interface VersionRow {
   income: Income | null;
   schedule: string | null;
   review: string | null;
+  escalate: string | null;
   intro: string;
   intro_html: string | null;
   run_fields: string;
@@ -117,6 +118,7 @@ export function toRunbook(version: VersionRow, steps: StepRow[]): Runbook {
     income: version.income,
     schedule: version.schedule,
     review: version.review,
+    escalate: version.escalate,
     intro: version.intro,
     fields: JSON.parse(version.run_fields) as FieldDef[],
     runTitle: version.run_title,
@@ -170,8 +172,8 @@ export function saveVersion(
     const { lastInsertRowid: versionId } = sql(
       db,
       `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
-           tags, income, schedule, review, intro, run_fields, run_title, origin, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tags, income, schedule, review, escalate, intro, run_fields, run_title, origin, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       row.id,
       number,
@@ -185,6 +187,7 @@ export function saveVersion(
       runbook.income,
       runbook.schedule,
       runbook.review,
+      runbook.escalate,
       runbook.intro,
       JSON.stringify(runbook.fields),
       runbook.runTitle,

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { findPerson } from '../people/repo';
-import { isTeam, type Actor } from '../access/actor';
+import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
 import { completeRunIfDone, findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { missingRequiredFields, setFieldValue, type RunField } from './fields';
@@ -43,8 +43,8 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
   ).get(runId, position) as (OpenedStep & { run_title: string; run_status: RunRow['status']; run_completed_at: string | null }) | undefined;
   const what = `Step ${position} of run ${runId}`;
   if (!found) {
-    // Only the team may tell a missing run from a missing step.
-    if (isTeam(by.actor) && !findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
+    // Only those who see whole runs may tell a missing run from a missing step.
+    if (can(by.actor, { action: 'runs.read-all' }) && !findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
     throw new NotFoundError(what);
   }
   // Approving is not working the step: its rule is whether the actor approves it (see approveStep).
@@ -373,8 +373,9 @@ function fillFieldNow(db: Db, runId: number, name: string, raw: unknown, actor: 
     run: runId,
     actor: actor.id,
   }) as { started_by: number | null; has_step: number } | undefined;
-  // An outsourcer without a step in the run may not know it exists.
-  if (!inRun || (!isTeam(actor) && inRun.has_step !== 1)) throw new NotFoundError(`Run ${runId}`);
+  // Someone who does not see whole runs and has no step in this one may not know it exists.
+  const seesAll = can(actor, { action: 'runs.read-all' });
+  if (!inRun || (!seesAll && inRun.has_step !== 1)) throw new NotFoundError(`Run ${runId}`);
   const team = can(actor, { action: 'run.fill-fields', startedBy: inRun.started_by, hasStep: inRun.has_step === 1 });
   const assignees = new Map(
     (sql(db, 'SELECT id, assignee_id FROM run_steps WHERE run_id = ?').all(runId) as { id: number; assignee_id: number | null }[]).map(
@@ -382,7 +383,7 @@ function fillFieldNow(db: Db, runId: number, name: string, raw: unknown, actor: 
     ),
   );
   return setFieldValue(db, runId, name, raw, {
-    seesAll: isTeam(actor),
+    seesAll,
     team,
     actorId: actor.id,
     mayWorkStep: (stepId) => can(actor, { action: 'step.work', assigneeId: assignees.get(stepId) ?? null }),

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
-import { requireActor, isTeam } from '../access/actor';
-import { authorize } from '../access/policy';
+import { requireActor } from '../access/actor';
+import { authorize, runViewer } from '../access/policy';
 import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
 import { sendRunbookRunsCsv } from './export';
@@ -22,7 +22,7 @@ const startBody = z.object({
 const fieldBody = z.object({ value: z.unknown() }).strict();
 const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
 const listQuery = z.object({
-  status: z.enum(['open', 'complete']).optional(),
+  status: z.enum(['open', 'complete', 'overdue']).optional(),
   runbook: z.string().trim().min(1).max(100).optional(),
   assignee: z.coerce.number().int().positive().optional(),
 });
@@ -69,17 +69,16 @@ export function runRoutes({ db }: { db: Db }): Router {
 
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
+    authorize(actor, { action: 'runs.list' });
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
-    // An outsourcer's list comes from a query that can only return their own steps' runs.
-    const viewer = isTeam(actor) ? null : actor.id;
-    res.json({ runs: listRuns(db, { ...filters, viewer }).map(presentRunSummary) });
+    // Someone who sees only their own steps gets a list from a query that can only return those steps' runs.
+    res.json({ runs: listRuns(db, { ...filters, viewer: runViewer(actor) }).map(presentRunSummary) });
   });
 
   router.get('/runs/:id', (req, res) => {
     const actor = requireActor(req);
     const runId = idParam(req.params.id);
-    const viewer = isTeam(actor) ? null : actor.id;
-    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId, viewer), `Run ${req.params.id}`);
+    sendJson(res, runId === null ? undefined : runJsonBytes(db, runId, runViewer(actor)), `Run ${req.params.id}`);
   });
 
   const actions = { complete: completeStep, reopen: reopenStep, skip: skipStep };
@@ -89,7 +88,7 @@ export function runRoutes({ db }: { db: Db }): Router {
       const { runId, position } = stepAddress(req);
       const { note } = validate(noteBody, req.body ?? {});
       act(db, runId, position, { actor, rule: 'step.work' }, note || null);
-      sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+      sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
     });
   }
 
@@ -100,7 +99,7 @@ export function runRoutes({ db }: { db: Db }): Router {
       const index = /^(0|[1-9]\d{0,5})$/.test(req.params.index as string) ? Number(req.params.index) : null;
       if (index === null) throw new NotFoundError(`Check ${req.params.index} of step ${position}`);
       setCheck(db, runId, position, index, { actor, rule: 'step.work' }, verb === 'tick');
-      sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+      sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
     });
   }
 
@@ -109,7 +108,7 @@ export function runRoutes({ db }: { db: Db }): Router {
     const { runId, position } = stepAddress(req);
     const { note } = validate(noteRequired, req.body);
     addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
-    sendJson(res, stepResultJson(db, runId, position, isTeam(actor) ? null : actor.id), `Step ${position} of run ${runId}`);
+    sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
   });
 
   // The runs of a runbook as a spreadsheet: for the team, like the runs list.
@@ -149,7 +148,7 @@ export function runRoutes({ db }: { db: Db }): Router {
     const { runId, position } = stepAddress(req);
     const input = validate(reassignBody, req.body);
     reassignStep(db, runId, position, { actor, rule: 'step.reassign' }, input.to, input.reason);
-    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
+    sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
   });
 
   return router;

@@ -4,6 +4,7 @@ import { AppError, ConflictError, UnprocessableError } from '../http/errors';
 import { fieldKey, readFieldValue, type FieldDef, type FieldValue } from '../runbooks/format/fields';
 import { conditionHolds, parseCondition } from '../runbooks/format/conditions';
 import { dueFromDate } from '../runbooks/format/due';
+import { DEFAULT_ESCALATE, escalateAt, parseEscalate } from '../runbooks/format/durations';
 import { recordEvent } from './repo';
 import { tellNeededAgain } from '../notify/compose';
 
@@ -157,10 +158,26 @@ export function applyFieldValues(
     }
     if (step.due_field !== null) {
       const day = valueOf.get(fieldKey(step.due_field)) ?? null;
-      const due = typeof day === 'string' ? dueFromDate(day, step.due_field_minutes ?? 0).toISOString() : null;
-      sql(db, 'UPDATE run_steps SET due_at = ?, overdue_notified_at = NULL WHERE id = ? AND due_at IS NOT ?').run(due, step.id, due);
+      const due = typeof day === 'string' ? dueFromDate(day, step.due_field_minutes ?? 0) : null;
+      // A new due time: overdue and escalation start over from it.
+      sql(
+        db,
+        'UPDATE run_steps SET due_at = ?, escalate_at = ?, overdue_notified_at = NULL, escalated_at = NULL WHERE id = ? AND due_at IS NOT ?',
+      ).run(
+        due?.toISOString() ?? null,
+        due ? escalateAt(due, graceOf(db, runId)).toISOString() : null,
+        step.id,
+        due?.toISOString() ?? null,
+      );
     }
   }
+}
+
+/** How long a run's overdue steps wait before they are escalated: its runbook's `escalate:`, or the default. */
+function graceOf(db: Db, runId: number) {
+  const text = value(db, 'SELECT v.escalate FROM runs r JOIN runbook_versions v ON v.id = r.version_id WHERE r.id = ?').get(runId) as
+    string | null;
+  return (text === null ? null : parseEscalate(text)) ?? DEFAULT_ESCALATE;
 }
 
 /** The fields of a step still empty that must be filled before it can be completed. */

@@ -187,5 +187,5 @@ export function runPageModel(run: RunDoc, actor: Actor, people: Ref[], approverO
 
 /** The page differs by viewer (their steps, their rights), so each viewer has their own cached copy. */
 export function pageVariant(actor: Actor): string {
-  return `page:${actor.id}:${actor.level}`;
+  return `page:${actor.id}:${actor.level}:${actor.via}`;
 }

@@ -7,7 +7,7 @@ import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
-import { requireActor, isTeam, type Actor } from '../access/actor';
+import { requireActor, type Actor } from '../access/actor';
 import {
   addNote,
   approveStep,
@@ -29,10 +29,10 @@ import { startRun } from './start';
 import { readableBy } from '../runbooks/access';
 import { loadRunbook } from '../runbooks/slugs';
 import { runbookPage, runFieldDefs } from '../runbooks/page-model';
-import { authorize } from '../access/policy';
+import { authorize, can, runViewer } from '../access/policy';
 
 const listQuery = z.object({
-  status: z.enum(['open', 'complete']).optional(),
+  status: z.enum(['open', 'complete', 'overdue']).optional(),
   runbook: z.string().trim().max(100).optional(),
   assignee: z.coerce.number().int().positive().optional(),
 });
@@ -58,7 +58,7 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
   /** The run page's main part for this viewer, with their CSRF token in its forms. */
   const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
     const now = new Date().toISOString();
-    const json = runJson(db, runId, isTeam(actor) ? null : actor.id, now);
+    const json = runJson(db, runId, runViewer(actor), now);
     if (json === undefined) throw new NotFoundError(`Run ${runId}`);
     const run = JSON.parse(json) as RunDoc;
     const model = runPageModel(run, actor, activePeople(), approvableSteps(db, runId, actor.id));
@@ -104,8 +104,9 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
 
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
+    authorize(actor, { action: 'runs.list' });
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
-    const viewer = isTeam(actor) ? null : actor.id;
+    const viewer = runViewer(actor);
     const runs = listRuns(db, { ...filters, viewer }).map(presentRunSummary);
     // Only runbooks of runs the viewer can see: an outsourcer learns no other runbook's name.
     const runbooks = sql(
@@ -119,7 +120,7 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
       runs,
       filters,
       runbooks,
-      people: isTeam(actor) ? activePeople() : [],
+      people: can(actor, { action: 'runs.read-all' }) ? activePeople() : [],
     });
   });
 

@@ -94,10 +94,11 @@ export function approvableSteps(db: Db, runId: number, personId: number): Set<nu
 }
 
 export interface RunFilters {
-  status?: 'open' | 'complete';
+  /** 'overdue': open runs with an open step past its due time. */
+  status?: 'open' | 'complete' | 'overdue';
   runbook?: string;
   assignee?: number;
-  /** Set for an outsourcer: only runs with their steps, counting only their steps. */
+  /** Set for someone who may not see whole runs: only runs with their steps, counting only their steps. */
   viewer?: number | null;
 }
 
@@ -111,9 +112,14 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
               (SELECT min(due_at) FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open'
                   AND (@viewer IS NULL OR s.assignee_id = @viewer)) AS next_due_at
          FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
-        WHERE (@status IS NULL OR r.status = @status)
+        WHERE (@status IS NULL OR r.status = @status
+               OR (@status = 'overdue' AND r.status = 'open'
+                   AND EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open' AND s.due_at < @now)))
           AND (@runbook IS NULL OR b.slug = @runbook)
           AND (@assignee IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @assignee))
+          -- A viewer who sees only their own steps may ask only about themselves: asking about
+          -- someone else answers as for nobody, not with the runs the two share.
+          AND (@viewer IS NULL OR @assignee IS NULL OR @assignee = @viewer)
           AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer))
         ORDER BY r.started_at DESC, r.id DESC`,
   ).all({
@@ -121,6 +127,7 @@ export function listRuns(db: Db, filters: RunFilters = {}) {
     runbook: filters.runbook ?? null,
     assignee: filters.assignee ?? null,
     viewer: filters.viewer ?? null,
+    now: new Date().toISOString(),
   }) as (RunRow & {
     runbook_slug: string;
     runbook_title: string;

@@ -1,12 +1,13 @@
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError } from '../http/errors';
-import { dueAt } from '../runbooks/format/durations';
+import { DEFAULT_ESCALATE, dueAt, escalateAt, parseEscalate } from '../runbooks/format/durations';
 import { effectiveOwner, type Runbook } from '../runbooks/format/model';
 import { fieldKey, fieldValueText, type FieldDef, type FieldValue } from '../runbooks/format/fields';
 import { parseCondition } from '../runbooks/format/conditions';
 import { parseStepDue } from '../runbooks/format/due';
 import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { resolveOwner } from '../people/owners';
+import { today } from '../people/absences';
 import { ensureVersionHtml } from '../markdown/stored';
 import { completeRunIfDone, recordEvent } from './repo';
 import { applyFieldValues, readStartFields, titleFromPattern } from './fields';
@@ -63,8 +64,9 @@ export function startRun(db: Db, input: StartInput): number {
     const insertStep = sql(
       db,
       `INSERT INTO run_steps (run_id, position, runbook_step_id, title, owner, role_id, assignee_id, optional,
-         estimate_minutes, due_at, status, condition, condition_fields, approval, approver_role_id, approver_id, due_field, due_field_minutes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
+         estimate_minutes, due_at, escalate_at, status, condition, condition_fields, approval, approver_role_id, approver_id,
+         due_field, due_field_minutes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertCheck = sql(db, 'INSERT INTO run_checks (run_step_id, idx, text) VALUES (?, ?, ?)');
     const insertField = sql(
@@ -87,10 +89,12 @@ export function startRun(db: Db, input: StartInput): number {
     };
     runbook.fields.forEach((def) => addField(def, null));
 
+    const grace = (version.escalate === null ? null : parseEscalate(version.escalate)) ?? DEFAULT_ESCALATE;
     const owners = new Map<string, ReturnType<typeof resolveOwner>>();
-    const resolve = (name: string | null) => {
-      const key = name?.toLowerCase() ?? '';
-      const owner = owners.get(key) ?? resolveOwner(db, name, now);
+    // Someone away on the day the step is due does not get it (nor someone away today).
+    const resolve = (name: string | null, due: Date | null) => {
+      const key = `${name?.toLowerCase() ?? ''}\n${due ? today(due) : ''}`;
+      const owner = owners.get(key) ?? resolveOwner(db, name, now, { dueAt: due });
       owners.set(key, owner);
       return owner;
     };
@@ -98,19 +102,20 @@ export function startRun(db: Db, input: StartInput): number {
     const visible: FieldDef[] = [...runbook.fields];
     runbook.steps.forEach((step, i) => {
       const ownerName = effectiveOwner(runbook, step);
-      const owner = resolve(ownerName);
-      const approver = step.approval === null ? null : resolve(step.approval);
-      const condition = step.when === null ? null : parseCondition(step.when, visible, allFields);
-      const conditionFields = condition?.ok ? [...new Set(condition.condition.map((c) => fieldKey(c.field)))] : [];
-      const due =
+      const parsedDue =
         step.due === null
           ? null
           : parseStepDue(
               step.due,
               [...visible, ...step.fields].filter((f) => f.type === 'date'),
             );
-      const startDue = due?.ok && due.due.kind === 'start' ? dueAt(due.due.offset, now).toISOString() : null;
-      const dueField = due?.ok && due.due.kind === 'field' ? due.due : null;
+      // A due time counted from a date field is set once the field is (server/runs/fields.ts).
+      const due = parsedDue?.ok && parsedDue.due.kind === 'start' ? dueAt(parsedDue.due.offset, now) : null;
+      const dueField = parsedDue?.ok && parsedDue.due.kind === 'field' ? parsedDue.due : null;
+      const owner = resolve(ownerName, due);
+      const approver = step.approval === null ? null : resolve(step.approval, null);
+      const condition = step.when === null ? null : parseCondition(step.when, visible, allFields);
+      const conditionFields = condition?.ok ? [...new Set(condition.condition.map((c) => fieldKey(c.field)))] : [];
       const stepRow = stepRows[i];
       if (!stepRow) throw new Error(`step ${i + 1} of version ${version.id} is missing`);
       const { lastInsertRowid: stepId } = insertStep.run(
@@ -123,7 +128,8 @@ export function startRun(db: Db, input: StartInput): number {
         owner.kind === 'none' ? null : (owner.assignee?.id ?? null),
         step.optional ? 1 : 0,
         step.estimateMinutes,
-        startDue,
+        due ? due.toISOString() : null,
+        due ? escalateAt(due, grace).toISOString() : null,
         step.when,
         JSON.stringify(conditionFields),
         step.approval,

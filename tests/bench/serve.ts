@@ -25,7 +25,9 @@ function listen() {
   if (mode === 'hello') return helloWorld().listen(0, '127.0.0.1');
   if (mode === 'hello-as-app') return createServer(helloWorld()).listen(0, '127.0.0.1');
   if (mode === 'app' && databasePath) {
-    return createServer(createApp({ db: openDatabase(databasePath), config: { runbooksDir: 'runbooks' } })).listen(0, '127.0.0.1');
+    return createServer(
+      createApp({ db: openDatabase(databasePath), config: { runbooksDir: 'runbooks', baseUrl: 'http://127.0.0.1' } }),
+    ).listen(0, '127.0.0.1');
   }
   throw new Error('usage: serve.ts hello | hello-as-app | app DATABASE_PATH');
 }

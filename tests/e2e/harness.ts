@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../server/app';
 import { createServer } from '../../server/http/server';
@@ -16,14 +17,21 @@ export async function startServer() {
   const runbooksDir = path.join(dir, 'runbooks');
   fs.mkdirSync(runbooksDir);
   const errors: unknown[] = [];
-  const app = createApp({ db, config: { runbooksDir }, log: (error) => errors.push(error) });
+  // The app's links name the address it listens on, as server/main.ts does without PUBLIC_URL: a free port first.
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const links = { key: crypto.randomBytes(32), days: 30 };
+  const app = createApp({ db, config: { runbooksDir, baseUrl: url, key: links.key }, log: (error) => errors.push(error) });
   // Served as server/main.ts serves it, so the browser journeys run on the production server.
   const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     db,
     url,
+    links,
     errors,
     runbooksDir,
     close: async () => {

@@ -195,7 +195,7 @@ test('the run page links to the run as it stands, with a QR code to it', async (
 test('an outsourcer on their personal link prints their packet from My work: their step and its instructions only', async () => {
   const otto = server.db.prepare("SELECT id FROM people WHERE email = 'otto@example.com'").get() as { id: number };
   const page = await browser.newPage({ viewport: DESKTOP });
-  await page.goto(`${server.url}/l/${createAccessLink(server.db, otto.id, otto.id).token}`);
+  await page.goto(`${server.url}/l/${createAccessLink(server.db, server.links, otto.id, otto.id).token}`);
   await page.getByRole('link', { name: 'Print my steps with their instructions' }).click();
   await page.waitForURL(`${server.url}/my-work/packet`);
   const text = squeeze(pdfText(await print(page, 'packet-chromium-a4')));

@@ -112,7 +112,7 @@ describe('a run worked by a team at phone width', () => {
   });
 
   test('the outsourcer opens a personal link and sees only his own step', async () => {
-    const { token } = createAccessLink(server.db, people.otto!.id, null);
+    const { token } = createAccessLink(server.db, server.links, people.otto!.id, null);
     const page = await browser.newPage({ viewport: PHONE });
     await page.goto(`${server.url}/l/${token}`);
     await page.getByRole('heading', { name: 'My work' }).waitFor();

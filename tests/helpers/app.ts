@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -7,6 +8,9 @@ import { freshDb } from './db';
 import { makePerson } from './factories';
 
 type Who = number | { id: number };
+
+/** The address test apps build their links with (links never come from a request's Host). */
+export const BASE_URL = 'https://runbooks.test';
 
 /**
  * An app on a fresh database with its own (empty) runbooks folder, already set up: it has
@@ -18,7 +22,10 @@ export function testApp() {
   const runbooksDir = path.join(dir, 'runbooks');
   fs.mkdirSync(runbooksDir);
   const errors: unknown[] = [];
-  const app = createApp({ db, config: { runbooksDir }, log: (error) => errors.push(error) });
+  const key = crypto.randomBytes(32);
+  /** How this app makes personal links (its key, LINK_DAYS): for tests that make one directly. */
+  const links = { key, days: 30 };
+  const app = createApp({ db, config: { runbooksDir, baseUrl: BASE_URL, key }, log: (error) => errors.push(error) });
 
   const owner = makePerson(db, { name: 'Olive Owner', email: 'owner@example.com', level: 'owner' });
   // Set-up is done once an owner has a password; this one is never used to sign in.
@@ -43,6 +50,8 @@ export function testApp() {
     app,
     db,
     dir,
+    key,
+    links,
     runbooksDir,
     errors,
     cleanup,

@@ -88,6 +88,7 @@ export const ESTIMATES = ['5m', '1h', '1h30m', '90 min', '2 hours', '1 hour 30 m
 export const DUES = ['same day', '+1d', '+2h', '3 days', '+1w', 'end of day', '+1d12h'];
 export const SCHEDULES = ['0 9 * * 1-5', '0 9 1 * *', '*/15 * * * *', '30 8 * * MON', '0 0 1 1 *'];
 export const REVIEWS = ['90d', '6mo', '1y', '2w', '180 days'];
+export const ESCALATES = ['4h', '1 working day', '2 working days', '2d', '90 min'];
 export const INCOME_VALUES: Income[] = ['direct', 'indirect', 'none'];
 
 export interface ExpectedStep {
@@ -222,6 +223,8 @@ export function generate(seed: number): Generated {
   if (schedule) out.push(`schedule: "${schedule}"`);
   const review = g.chance(0.5) ? g.pick(REVIEWS) : null;
   if (review) out.push(`review: ${review}`);
+  const escalate = g.chance(0.3) ? g.pick(ESCALATES) : null;
+  if (escalate) out.push(`escalate: ${escalate}`);
   let unknownKey: string | null = null;
   if (g.chance(0.4)) {
     unknownKey = `x_${g
@@ -299,7 +302,20 @@ export function generate(seed: number): Generated {
   if (g.chance(0.1)) source = source.replace(/\r?\n$/, '');
   return {
     source,
-    expected: { title: runbookTitle, category, owner, tags, income, schedule, review, fields: [], runTitle: null, steps, unknownKey },
+    expected: {
+      title: runbookTitle,
+      category,
+      owner,
+      tags,
+      income,
+      schedule,
+      review,
+      escalate,
+      fields: [],
+      runTitle: null,
+      steps,
+      unknownKey,
+    },
     features,
   };
 }

@@ -1,9 +1,10 @@
 import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
-import { createAccessLink } from '../../server/auth/links';
 import { upsertRoleMember } from '../../server/people/roles-repo';
 import {
   expected,
+  everyLink,
+  byLink,
   t,
   owner,
   editor,
@@ -21,6 +22,9 @@ import {
   stepRows,
   futureAbsence,
   withAStep,
+  next,
+  serial,
+  linkToRevoke,
   type Row,
 } from './access-fixture';
 import { addAwayPeriod } from '../../server/people/absences';
@@ -33,14 +37,22 @@ export const apiRows: Row[] = [
     route: '/api/runs',
     call: (who) => ({ url: '/api/runs', body: { runbook: 'ops', title: `Started by ${who}` } }),
     expected: expected(401, 403, 201, 201, 201),
+    link: everyLink(403),
   },
-  { method: 'GET', route: '/api/runs', call: () => ({ url: '/api/runs' }), expected: expected(401, 200, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/api/runs',
+    call: () => ({ url: '/api/runs' }),
+    expected: expected(401, 200, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'GET',
     route: '/api/runs/:id',
     what: 'a run with a step of everyone',
     call: () => ({ url: `/api/runs/${run}` }),
     expected: expected(401, 200, 200, 200, 200),
+    link: byLink(200, 200, 404, 200),
   },
   {
     method: 'GET',
@@ -48,6 +60,7 @@ export const apiRows: Row[] = [
     what: 'a run without a step of the outsourcer',
     call: () => ({ url: `/api/runs/${internalRun}` }),
     expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   ...stepRows('complete', '/api/runs/:id/steps/:position/complete', tickedRun, 'complete', { note: 'done' }),
   ...stepRows('reopen', '/api/runs/:id/steps/:position/reopen', completedRun, 'reopen'),
@@ -60,6 +73,7 @@ export const apiRows: Row[] = [
     what: "the outsourcer's step",
     call: () => ({ url: `/api/runs/${run}/steps/${OTTO_STEP}/note`, body: { note: 'a note' } }),
     expected: expected(401, 200, 200, 200, 200),
+    link: byLink(200, 404, 404, 404),
   },
   {
     method: 'POST',
@@ -67,6 +81,7 @@ export const apiRows: Row[] = [
     what: "the member's step",
     call: () => ({ url: `/api/runs/${run}/steps/${MIA_STEP}/note`, body: { note: 'a note' } }),
     expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   {
     method: 'POST',
@@ -74,6 +89,7 @@ export const apiRows: Row[] = [
     what: "the outsourcer's step",
     call: () => ({ url: `/api/runs/${freshRun()}/steps/${OTTO_STEP}/reassign`, body: { to: editor.id, reason: 'cover' } }),
     expected: expected(401, 404, 403, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -81,54 +97,93 @@ export const apiRows: Row[] = [
     what: "the member's step",
     call: () => ({ url: `/api/runs/${freshRun()}/steps/${MIA_STEP}/reassign`, body: { to: editor.id, reason: 'cover' } }),
     expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
 
   // Runbooks
-  { method: 'GET', route: '/api/runbooks', call: () => ({ url: '/api/runbooks' }), expected: expected(401, 403, 200, 200, 200) },
-  { method: 'GET', route: '/api/runbooks/:slug', call: () => ({ url: '/api/runbooks/ops' }), expected: expected(401, 404, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/api/runbooks',
+    call: () => ({ url: '/api/runbooks' }),
+    expected: expected(401, 403, 200, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'GET',
+    route: '/api/runbooks/:slug',
+    call: () => ({ url: '/api/runbooks/ops' }),
+    expected: expected(401, 404, 200, 200, 200),
+    link: everyLink(404),
+  },
   {
     method: 'GET',
     route: '/api/runbooks/:slug/export',
     call: () => ({ url: '/api/runbooks/ops/export' }),
     expected: expected(401, 404, 200, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'GET',
     route: '/api/runbooks/:slug/versions',
     call: () => ({ url: '/api/runbooks/ops/versions' }),
     expected: expected(401, 404, 200, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'GET',
     route: '/api/runbooks/:slug/versions/:number',
     call: () => ({ url: '/api/runbooks/ops/versions/1' }),
     expected: expected(401, 404, 200, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'PUT',
     route: '/api/runbooks/:slug',
     call: (who) => ({
-      url: `/api/runbooks/new-by-${who}`,
-      body: runbookMarkdown(`New by ${who}`, [{ title: 'One' }]),
+      url: `/api/runbooks/new-by-${who}-${next()}`,
+      body: runbookMarkdown(`New by ${who} ${serial}`, [{ title: 'One' }]),
       contentType: 'text/markdown',
     }),
     expected: expected(401, 403, 403, 201, 201),
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/api/runbooks/:slug/archive',
     call: () => ({ url: '/api/runbooks/ops/archive', body: { archived: false } }),
     expected: expected(401, 404, 403, 200, 200),
+    link: everyLink(404),
   },
-  { method: 'POST', route: '/api/import', call: () => ({ url: '/api/import' }), expected: expected(401, 403, 403, 200, 200) },
+  {
+    method: 'POST',
+    route: '/api/import',
+    call: () => ({ url: '/api/import' }),
+    expected: expected(401, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    // A draft of a document; nothing is saved.
+    method: 'POST',
+    route: '/api/imports',
+    call: () => ({ url: '/api/imports?filename=opening.md', body: '# Opening\n\n## Unlock\n- Door\n', contentType: 'text/markdown' }),
+    expected: expected(401, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
 
   // People and roles
-  { method: 'GET', route: '/api/people', call: () => ({ url: '/api/people' }), expected: expected(401, 403, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/api/people',
+    call: () => ({ url: '/api/people' }),
+    expected: expected(401, 403, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/api/people',
-    call: (who) => ({ url: '/api/people', body: { name: `Made by ${who}`, email: `made-by-${who}@example.com` } }),
+    call: (who) => ({ url: '/api/people', body: { name: `Made by ${who}`, email: `made-by-${who}-${next()}@example.com` } }),
     expected: expected(401, 403, 403, 201, 201),
+    link: everyLink(403),
   },
   {
     method: 'GET',
@@ -136,6 +191,7 @@ export const apiRows: Row[] = [
     what: 'the member',
     call: () => ({ url: `/api/people/${member.id}` }),
     expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   {
     method: 'GET',
@@ -143,6 +199,7 @@ export const apiRows: Row[] = [
     what: 'the outsourcer',
     call: () => ({ url: `/api/people/${outsourcer.id}` }),
     expected: expected(401, 200, 200, 200, 200),
+    link: byLink(200, 404, 404, 404),
   },
   {
     method: 'PATCH',
@@ -150,6 +207,7 @@ export const apiRows: Row[] = [
     what: 'another member',
     call: () => ({ url: `/api/people/${throwaway('member').id}`, body: { hourlyCost: 10 } }),
     expected: expected(401, 404, 403, 403, 200),
+    link: everyLink(404),
   },
   {
     method: 'GET',
@@ -157,6 +215,7 @@ export const apiRows: Row[] = [
     what: 'the member',
     call: () => ({ url: `/api/people/${member.id}/assignments` }),
     expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   {
     method: 'GET',
@@ -164,19 +223,28 @@ export const apiRows: Row[] = [
     what: 'the outsourcer',
     call: () => ({ url: `/api/people/${outsourcer.id}/assignments` }),
     expected: expected(401, 200, 200, 200, 200),
+    link: byLink(200, 404, 404, 404),
   },
-  { method: 'GET', route: '/api/roles', call: () => ({ url: '/api/roles' }), expected: expected(401, 403, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/api/roles',
+    call: () => ({ url: '/api/roles' }),
+    expected: expected(401, 403, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/api/roles',
-    call: (who) => ({ url: '/api/roles', body: { name: `Role by ${who}` } }),
+    call: (who) => ({ url: '/api/roles', body: { name: `Role by ${who} ${next()}` } }),
     expected: expected(401, 403, 403, 201, 201),
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/api/roles/:id/members',
     call: () => ({ url: `/api/roles/${role.id}/members`, body: { person: member.id } }),
     expected: expected(401, 403, 403, 201, 201),
+    link: everyLink(403),
   },
   {
     method: 'DELETE',
@@ -186,65 +254,135 @@ export const apiRows: Row[] = [
       return { url: `/api/roles/${role.id}/members/${member.id}` };
     },
     expected: expected(401, 403, 403, 200, 200),
+    link: everyLink(403),
   },
-  { method: 'GET', route: '/api/gaps', call: () => ({ url: '/api/gaps' }), expected: expected(401, 403, 403, 200, 200) },
+  {
+    method: 'GET',
+    route: '/api/gaps',
+    call: () => ({ url: '/api/gaps' }),
+    expected: expected(401, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
 
   // Own account, invitations, links, audit
-  { method: 'GET', route: '/api/me', call: () => ({ url: '/api/me' }), expected: expected(401, 200, 200, 200, 200) },
-  { method: 'GET', route: '/api/me/tokens', call: () => ({ url: '/api/me/tokens' }), expected: expected(401, 200, 200, 200, 200) },
+  { method: 'GET', route: '/api/me', call: () => ({ url: '/api/me' }), expected: expected(401, 200, 200, 200, 200), link: everyLink(200) },
+  {
+    method: 'GET',
+    route: '/api/me/tokens',
+    call: () => ({ url: '/api/me/tokens' }),
+    expected: expected(401, 200, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/api/me/tokens',
-    // Every caller here has a Bearer token, and tokens are made only at a browser (session).
+    // Tokens are made only at a browser signed in with a password: never by a token, nor through a link.
     call: (who) => ({ url: '/api/me/tokens', body: { name: `script of ${who}` } }),
-    expected: expected(401, 403, 403, 403, 403),
+    expected: expected(401, 201, 201, 201, 201),
+    token: { outsourcer: 403, member: 403, editor: 403, owner: 403 },
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/api/me/tokens/:id/revoke',
     call: (_who, person) => ({ url: `/api/me/tokens/${createApiToken(t.db, (person ?? owner).id, 'to revoke').row.id}/revoke` }),
     expected: expected(401, 200, 200, 200, 200),
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/api/people/:id/invitation',
     what: 'a member-level person',
     call: () => ({ url: `/api/people/${throwaway('member').id}/invitation` }),
-    expected: expected(401, 404, 404, 201, 201),
+    expected: expected(401, 404, 403, 201, 201),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/api/people/:id/invitation',
     what: 'an editor-level person',
     call: () => ({ url: `/api/people/${throwaway('editor').id}/invitation` }),
-    expected: expected(401, 404, 404, 404, 201),
+    expected: expected(401, 404, 403, 403, 201),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/api/people/:id/invitation',
     what: 'an owner-level person',
     call: () => ({ url: `/api/people/${throwaway('owner').id}/invitation` }),
-    expected: expected(401, 404, 404, 404, 201),
+    expected: expected(401, 404, 403, 403, 201),
+    link: everyLink(404),
   },
   {
     method: 'GET',
     route: '/api/people/:id/links',
     call: () => ({ url: `/api/people/${outsourcer.id}/links` }),
-    expected: expected(401, 404, 404, 200, 200),
+    expected: expected(401, 403, 403, 200, 200),
+    link: byLink(403, 404, 404, 404),
   },
   {
     method: 'POST',
     route: '/api/people/:id/links',
+    what: 'the outsourcer',
     call: () => ({ url: `/api/people/${outsourcer.id}/links` }),
-    expected: expected(401, 404, 404, 201, 201),
+    expected: expected(401, 403, 403, 201, 201),
+    link: byLink(403, 404, 404, 404),
   },
   {
     method: 'POST',
     route: '/api/people/:id/links/:linkId/revoke',
-    call: () => ({ url: `/api/people/${outsourcer.id}/links/${createAccessLink(t.db, outsourcer.id, owner.id).id}/revoke` }),
-    expected: expected(401, 404, 404, 200, 200),
+    call: (who) => ({ url: `/api/people/${outsourcer.id}/links/${linkToRevoke(who)}/revoke` }),
+    expected: expected(401, 403, 403, 200, 200),
+    link: byLink(403, 404, 404, 404),
   },
-  { method: 'GET', route: '/api/audit', call: () => ({ url: '/api/audit' }), expected: expected(401, 403, 403, 403, 200) },
+  // A link only for someone below its maker, never for an owner; editors only for outsourcers.
+  {
+    method: 'POST',
+    route: '/api/people/:id/links',
+    what: 'a member-level person',
+    call: () => ({ url: `/api/people/${throwaway('member').id}/links` }),
+    expected: expected(401, 404, 403, 403, 201),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
+    route: '/api/people/:id/links',
+    what: 'an editor-level person',
+    call: () => ({ url: `/api/people/${throwaway('editor').id}/links` }),
+    expected: expected(401, 404, 403, 403, 201),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
+    route: '/api/people/:id/links',
+    what: 'an owner-level person',
+    call: () => ({ url: `/api/people/${throwaway('owner').id}/links` }),
+    expected: expected(401, 404, 403, 403, 403),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
+    route: '/api/people/:id/sign-out-everywhere',
+    what: 'themselves',
+    call: (_who, person) => ({ url: `/api/people/${(person ?? member).id}/sign-out-everywhere` }),
+    expected: expected(401, 200, 200, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'POST',
+    route: '/api/people/:id/sign-out-everywhere',
+    what: 'another member',
+    call: () => ({ url: `/api/people/${throwaway('member').id}/sign-out-everywhere` }),
+    expected: expected(401, 404, 403, 403, 200),
+    link: everyLink(404),
+  },
+  {
+    method: 'GET',
+    route: '/api/audit',
+    call: () => ({ url: '/api/audit' }),
+    expected: expected(401, 403, 403, 403, 200),
+    link: everyLink(403),
+  },
 
   // Absences, hand-offs, notifications
   {
@@ -253,6 +391,7 @@ export const apiRows: Row[] = [
     what: 'the member',
     call: () => ({ url: `/api/people/${member.id}/away` }),
     expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   {
     method: 'POST',
@@ -260,6 +399,7 @@ export const apiRows: Row[] = [
     what: 'themselves',
     call: (_who, person) => ({ url: `/api/people/${(person ?? throwaway('member')).id}/away`, body: futureAbsence() }),
     expected: expected(401, 403, 201, 201, 201),
+    link: byLink(403, 201, 201, 201),
   },
   {
     method: 'POST',
@@ -267,6 +407,7 @@ export const apiRows: Row[] = [
     what: 'another member',
     call: () => ({ url: `/api/people/${throwaway('member').id}/away`, body: futureAbsence() }),
     expected: expected(401, 404, 403, 201, 201),
+    link: everyLink(404),
   },
   {
     method: 'DELETE',
@@ -278,6 +419,7 @@ export const apiRows: Row[] = [
       return { url: `/api/people/${away.id}/away/${period.id}` };
     },
     expected: expected(401, 404, 403, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'GET',
@@ -285,6 +427,7 @@ export const apiRows: Row[] = [
     what: 'themselves',
     call: (_who, person) => ({ url: `/api/people/${(person ?? member).id}/handoff` }),
     expected: expected(401, 403, 200, 200, 200),
+    link: everyLink(403),
   },
   {
     method: 'GET',
@@ -292,6 +435,7 @@ export const apiRows: Row[] = [
     what: 'another member',
     call: () => ({ url: `/api/people/${throwaway('member').id}/handoff` }),
     expected: expected(401, 404, 403, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -305,6 +449,7 @@ export const apiRows: Row[] = [
       };
     },
     expected: expected(401, 403, 200, 200, 200),
+    link: everyLink(403),
   },
   {
     method: 'POST',
@@ -312,6 +457,7 @@ export const apiRows: Row[] = [
     what: "another member's steps",
     call: () => ({ url: `/api/people/${withAStep(throwaway('member')).id}/handoff`, body: { to: editor.id, reason: 'holiday' } }),
     expected: expected(401, 404, 403, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -322,6 +468,7 @@ export const apiRows: Row[] = [
       body: { to: editor.id, reason: 'leaving', offboard: true },
     }),
     expected: expected(401, 404, 403, 403, 200),
+    link: everyLink(404),
   },
   {
     method: 'PUT',
@@ -329,6 +476,7 @@ export const apiRows: Row[] = [
     what: 'themselves',
     call: (_who, person) => ({ url: `/api/people/${(person ?? member).id}/notifications`, body: { notify: 'each' } }),
     expected: expected(401, 200, 200, 200, 200),
+    link: everyLink(200),
   },
   {
     method: 'PUT',
@@ -336,6 +484,13 @@ export const apiRows: Row[] = [
     what: 'another member',
     call: () => ({ url: `/api/people/${throwaway('member').id}/notifications`, body: { notify: 'digest' } }),
     expected: expected(401, 404, 403, 403, 200),
+    link: everyLink(404),
   },
-  { method: 'GET', route: '/api/outbox', call: () => ({ url: '/api/outbox' }), expected: expected(401, 403, 403, 403, 200) },
+  {
+    method: 'GET',
+    route: '/api/outbox',
+    call: () => ({ url: '/api/outbox' }),
+    expected: expected(401, 403, 403, 403, 200),
+    link: everyLink(403),
+  },
 ];

@@ -25,6 +25,11 @@ import {
   futureAbsence,
   withAStep,
   openStepIds,
+  everyLink,
+  byLink,
+  next,
+  serial,
+  linkToRevoke,
   type Row,
 } from './access-fixture';
 import { addAwayPeriod } from '../../server/people/absences';
@@ -37,19 +42,26 @@ export const pageRows: Row[] = [
     route: '/sign-in',
     call: () => ({ url: '/sign-in' }),
     expected: expected(200, [303, '/'], [303, '/'], [303, '/'], [303, '/']),
+    link: everyLink([303, '/']),
   },
   {
     // Wrong credentials get the form again, for anyone (each asks about its own unknown email).
     method: 'POST',
     route: '/sign-in',
-    call: (who) => ({ url: '/sign-in', body: { email: `nobody-${who}@example.com`, password: 'not the password' } }),
+    call: (who) => {
+      // Many callers from one address: none of them must be slowed by the ones before.
+      t.db.prepare('DELETE FROM sign_in_failures').run();
+      return { url: '/sign-in', body: { email: `nobody-${who}@example.com`, password: 'not the password' } };
+    },
     expected: expected(401, 401, 401, 401, 401),
+    link: everyLink(401),
   },
   {
     method: 'POST',
     route: '/sign-out',
     call: () => ({ url: '/sign-out' }),
     expected: expected([303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in']),
+    link: everyLink([303, '/sign-in']),
   },
   {
     // Set-up is done: no set-up link works any more.
@@ -57,6 +69,7 @@ export const pageRows: Row[] = [
     route: '/setup/:token',
     call: () => ({ url: '/setup/not-a-real-setup-token' }),
     expected: expected(404, 404, 404, 404, 404),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -66,6 +79,7 @@ export const pageRows: Row[] = [
       body: { name: 'Mallory', email: 'mallory@example.com', password: 'a long enough passphrase' },
     }),
     expected: expected(404, 404, 404, 404, 404),
+    link: everyLink(404),
   },
   {
     method: 'GET',
@@ -73,6 +87,7 @@ export const pageRows: Row[] = [
     what: 'an open invitation',
     call: () => ({ url: `/invite/${createInvitation(t.db, throwaway('member').id, owner.id).token}` }),
     expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
   },
   {
     method: 'POST',
@@ -83,26 +98,47 @@ export const pageRows: Row[] = [
       body: { password: 'a long enough passphrase' },
     }),
     expected: expected([303, '/'], [303, '/'], [303, '/'], [303, '/'], [303, '/']),
+    link: everyLink([303, '/']),
   },
   {
     method: 'GET',
     route: '/l/:token',
     what: "a live link of the outsourcer's",
-    call: () => ({ url: `/l/${createAccessLink(t.db, outsourcer.id, owner.id).token}` }),
+    call: () => ({ url: `/l/${createAccessLink(t.db, t.links, outsourcer.id, owner.id).token}` }),
     expected: expected([303, '/my-work'], [303, '/my-work'], [303, '/my-work'], [303, '/my-work'], [303, '/my-work']),
+    link: everyLink([303, '/my-work']),
   },
-  { method: 'GET', route: '/', call: () => ({ url: '/' }), expected: expected(SIGN_IN, [303, '/my-work'], 200, 200, 200) },
-  { method: 'GET', route: '/my-work', call: () => ({ url: '/my-work' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
-  { method: 'GET', route: '/audit', call: () => ({ url: '/audit' }), expected: expected(SIGN_IN, 403, 403, 403, 200) },
+  {
+    method: 'GET',
+    route: '/',
+    call: () => ({ url: '/' }),
+    expected: expected(SIGN_IN, [303, '/my-work'], 200, 200, 200),
+    link: everyLink([303, '/my-work']),
+  },
+  {
+    method: 'GET',
+    route: '/my-work',
+    call: () => ({ url: '/my-work' }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    method: 'GET',
+    route: '/audit',
+    call: () => ({ url: '/audit' }),
+    expected: expected(SIGN_IN, 403, 403, 403, 200),
+    link: everyLink(403),
+  },
 
   // Run pages
-  { method: 'GET', route: '/runs', call: () => ({ url: '/runs' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
+  { method: 'GET', route: '/runs', call: () => ({ url: '/runs' }), expected: expected(SIGN_IN, 200, 200, 200, 200), link: everyLink(403) },
   {
     method: 'GET',
     route: '/runs/:id',
     what: 'a run with a step of everyone',
     call: () => ({ url: `/runs/${run}` }),
     expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: byLink(200, 200, 404, 200),
   },
   {
     method: 'GET',
@@ -110,6 +146,7 @@ export const pageRows: Row[] = [
     what: 'a run without a step of the outsourcer',
     call: () => ({ url: `/runs/${internalRun}` }),
     expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   ...pageStepRows('tick', () => freshRun(), 'checks/0/tick'),
   ...pageStepRows('untick', tickedRun, 'checks/0/untick'),
@@ -123,6 +160,7 @@ export const pageRows: Row[] = [
     what: "the outsourcer's step",
     call: () => ({ url: `/runs/${freshRun()}/steps/${OTTO_STEP}/reassign`, body: { to: editor.id, reason: 'cover' } }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runs/'], [303, '/runs/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -130,26 +168,65 @@ export const pageRows: Row[] = [
     what: "the member's step",
     call: () => ({ url: `/runs/${freshRun()}/steps/${MIA_STEP}/reassign`, body: { to: editor.id, reason: 'cover' } }),
     expected: expected(SIGN_IN, 404, [303, '/runs/'], [303, '/runs/'], [303, '/runs/']),
+    link: byLink(404, [303, '/runs/'], 404, 404),
   },
 
   // Library pages
-  { method: 'GET', route: '/runbooks', call: () => ({ url: '/runbooks' }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
-  { method: 'GET', route: '/runbooks/new', call: () => ({ url: '/runbooks/new' }), expected: expected(SIGN_IN, 403, 403, 200, 200) },
+  {
+    method: 'GET',
+    route: '/runbooks',
+    call: () => ({ url: '/runbooks' }),
+    expected: expected(SIGN_IN, 403, 200, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'GET',
+    route: '/runbooks/new',
+    call: () => ({ url: '/runbooks/new' }),
+    expected: expected(SIGN_IN, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'GET',
+    route: '/runbooks/import',
+    call: () => ({ url: '/runbooks/import' }),
+    expected: expected(SIGN_IN, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'POST',
+    route: '/runbooks/import',
+    what: 'saving a draft',
+    call: (who) => ({
+      url: '/runbooks/import',
+      body: { intent: 'save', document: '# Imported\n\n## Unlock\n- Door\n', slug: `imported-by-${who}-${next()}` },
+    }),
+    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/imported-by-editor-'], [303, '/runbooks/imported-by-owner-']),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/runbooks/new',
     call: (who) => ({
       url: '/runbooks/new',
-      body: { slug: `page-new-${who}`, action: 'save', source: runbookMarkdown(`Page new ${who}`, [{ title: 'One' }]) },
+      body: { slug: `page-new-${who}-${next()}`, action: 'save', source: runbookMarkdown(`Page new ${who} ${serial}`, [{ title: 'One' }]) },
     }),
-    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/page-new-editor?done=created'], [303, '/runbooks/page-new-owner?done=created']),
+    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/page-new-editor-'], [303, '/runbooks/page-new-owner-']),
+    link: everyLink(403),
   },
-  { method: 'GET', route: '/runbooks/:slug', call: () => ({ url: '/runbooks/ops' }), expected: expected(SIGN_IN, 404, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/runbooks/:slug',
+    call: () => ({ url: '/runbooks/ops' }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: everyLink(404),
+  },
   {
     method: 'GET',
     route: '/runbooks/:slug/edit',
     call: () => ({ url: '/runbooks/ops/edit' }),
     expected: expected(SIGN_IN, 404, 403, 200, 200),
+    link: everyLink(404),
   },
   {
     // The same text again: saved as "unchanged", so the runbook the other rows use stays as it is.
@@ -157,52 +234,89 @@ export const pageRows: Row[] = [
     route: '/runbooks/:slug/edit',
     call: () => ({ url: '/runbooks/ops/edit', body: { source: opsSource(), action: 'save' } }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/ops?done=unchanged'], [303, '/runbooks/ops?done=unchanged']),
+    link: everyLink(404),
   },
   {
     method: 'GET',
     route: '/runbooks/:slug/diff',
     call: () => ({ url: '/runbooks/ops/diff' }),
     expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/runbooks/:slug/runs',
     call: (who) => ({ url: '/runbooks/ops/runs', body: { title: `Started on the page by ${who}` } }),
     expected: expected(SIGN_IN, 404, [303, '/runs/'], [303, '/runs/'], [303, '/runs/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/runbooks/:slug/archive',
     call: () => ({ url: `/runbooks/${throwawayRunbook()}/archive` }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/throwaway-'], [303, '/runbooks/throwaway-']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/runbooks/:slug/restore',
     call: () => ({ url: `/runbooks/${throwawayRunbook(true)}/restore` }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/throwaway-'], [303, '/runbooks/throwaway-']),
+    link: everyLink(404),
   },
-  { method: 'GET', route: '/account', call: () => ({ url: '/account' }), expected: expected(SIGN_IN, 200, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/account',
+    call: () => ({ url: '/account' }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/account/tokens',
     call: (who) => ({ url: '/account/tokens', body: { name: `page token of ${who}` } }),
     expected: expected(SIGN_IN, 201, 201, 201, 201),
+    token: { outsourcer: 403, member: 403, editor: 403, owner: 403 },
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/account/tokens/:id/revoke',
     call: (_who, person) => ({ url: `/account/tokens/${createApiToken(t.db, (person ?? owner).id, 'to revoke').row.id}/revoke` }),
     expected: expected(SIGN_IN, [303, '/account'], [303, '/account'], [303, '/account'], [303, '/account']),
+    link: everyLink(403),
+  },
+
+  {
+    // A wrong current password (nobody in the table has one): past the policy, refused by the check.
+    method: 'POST',
+    route: '/account/password',
+    call: () => {
+      t.db.prepare('DELETE FROM sign_in_failures').run();
+      return { url: '/account/password', body: { currentPassword: 'not the current one', password: 'a brand new passphrase' } };
+    },
+    expected: expected(SIGN_IN, 422, 422, 422, 422),
+    token: { outsourcer: 403, member: 403, editor: 403, owner: 403 },
+    link: everyLink(403),
   },
 
   // People and roles (pages): an outsourcer may not know of other people (404), nor open these pages at all (403).
-  { method: 'GET', route: '/people', call: () => ({ url: '/people' }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/people',
+    call: () => ({ url: '/people' }),
+    expected: expected(SIGN_IN, 403, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/people',
-    call: (who) => ({ url: '/people', body: { name: `Page-made by ${who}`, email: `page-made-by-${who}@example.com`, access: 'none' } }),
+    call: (who) => ({
+      url: '/people',
+      body: { name: `Page-made by ${who}`, email: `page-made-by-${who}-${next()}@example.com`, access: 'none' },
+    }),
     expected: expected(SIGN_IN, 403, 403, [303, '/people/'], [303, '/people/']),
+    link: everyLink(403),
   },
   {
     method: 'GET',
@@ -210,6 +324,7 @@ export const pageRows: Row[] = [
     what: 'the member',
     call: () => ({ url: `/people/${member.id}` }),
     expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   },
   {
     // The outsourcer's own profile is theirs to see.
@@ -218,12 +333,14 @@ export const pageRows: Row[] = [
     what: 'the outsourcer',
     call: () => ({ url: `/people/${outsourcer.id}` }),
     expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: byLink(200, 404, 404, 404),
   },
   {
     method: 'GET',
     route: '/people/:id/edit',
     call: () => ({ url: `/people/${member.id}/edit` }),
     expected: expected(SIGN_IN, 404, 403, 403, 200),
+    link: byLink(404, 403, 404, 404),
   },
   {
     method: 'POST',
@@ -233,6 +350,7 @@ export const pageRows: Row[] = [
       return { url: `/people/${person.id}/edit`, body: { name: person.name, email: person.email, kind: 'team', hourlyCost: '10' } };
     },
     expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -240,6 +358,7 @@ export const pageRows: Row[] = [
     what: 'a member-level person',
     call: () => ({ url: `/people/${throwaway('member').id}/invitation` }),
     expected: expected(SIGN_IN, 404, 403, 201, 201),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -247,55 +366,103 @@ export const pageRows: Row[] = [
     what: 'an editor-level person',
     call: () => ({ url: `/people/${throwaway('editor').id}/invitation` }),
     expected: expected(SIGN_IN, 404, 403, 403, 201),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/people/:id/links',
     call: () => ({ url: `/people/${outsourcer.id}/links` }),
     expected: expected(SIGN_IN, 403, 403, 201, 201),
+    link: byLink(403, 404, 404, 404),
   },
   {
     method: 'POST',
     route: '/people/:id/links/:linkId/revoke',
-    call: () => ({ url: `/people/${outsourcer.id}/links/${createAccessLink(t.db, outsourcer.id, owner.id).id}/revoke` }),
+    call: (who) => ({ url: `/people/${outsourcer.id}/links/${linkToRevoke(who)}/revoke` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/people/'], [303, '/people/']),
+    link: byLink(403, 404, 404, 404),
+  },
+  {
+    method: 'POST',
+    route: '/people/:id/links',
+    what: 'a member-level person',
+    call: () => ({ url: `/people/${throwaway('member').id}/links` }),
+    expected: expected(SIGN_IN, 404, 403, 403, 201),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
+    route: '/people/:id/links',
+    what: 'an owner-level person',
+    call: () => ({ url: `/people/${throwaway('owner').id}/links` }),
+    expected: expected(SIGN_IN, 404, 403, 403, 403),
+    link: everyLink(404),
+  },
+  {
+    // Their own sessions end, this one with them: back to sign in.
+    method: 'POST',
+    route: '/people/:id/sign-out-everywhere',
+    what: 'themselves',
+    call: (_who, person) => ({ url: `/people/${(person ?? member).id}/sign-out-everywhere` }),
+    expected: expected(SIGN_IN, [303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in'], [303, '/sign-in']),
+    link: everyLink(403),
+  },
+  {
+    method: 'POST',
+    route: '/people/:id/sign-out-everywhere',
+    what: 'another member',
+    call: () => ({ url: `/people/${throwaway('member').id}/sign-out-everywhere` }),
+    expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/people/:id/level',
     call: () => ({ url: `/people/${throwaway('member').id}/level`, body: { level: 'editor' } }),
     expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/people/:id/active',
     call: () => ({ url: `/people/${throwaway('member').id}/active`, body: { active: '0', confirm: 'yes' } }),
     expected: expected(SIGN_IN, 404, 403, 403, [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
     route: '/roles',
-    call: (who) => ({ url: '/roles', body: { roleName: `Page role by ${who}` } }),
+    call: (who) => ({ url: '/roles', body: { roleName: `Page role by ${who} ${next()}` } }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
+    link: everyLink(403),
   },
-  { method: 'GET', route: '/roles/:id', call: () => ({ url: `/roles/${pageRole.id}` }), expected: expected(SIGN_IN, 403, 200, 200, 200) },
+  {
+    method: 'GET',
+    route: '/roles/:id',
+    call: () => ({ url: `/roles/${pageRole.id}` }),
+    expected: expected(SIGN_IN, 403, 200, 200, 200),
+    link: everyLink(403),
+  },
   {
     method: 'POST',
     route: '/roles/:id/members',
     call: () => ({ url: `/roles/${pageRole.id}/members`, body: { person: String(throwaway('member').id) } }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/roles/:id/members/:personId/primary',
     call: () => ({ url: `/roles/${pageRole.id}/members/${inPageRole().id}/primary` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
+    link: everyLink(403),
   },
   {
     method: 'POST',
     route: '/roles/:id/members/:personId/remove',
     call: () => ({ url: `/roles/${pageRole.id}/members/${inPageRole().id}/remove` }),
     expected: expected(SIGN_IN, 403, 403, [303, '/roles/'], [303, '/roles/']),
+    link: everyLink(403),
   },
 
   // Absences, hand-offs, email
@@ -305,6 +472,7 @@ export const pageRows: Row[] = [
     what: 'themselves',
     call: (_who, person) => ({ url: `/people/${(person ?? member).id}/handoff` }),
     expected: expected(SIGN_IN, 403, 200, 200, 200),
+    link: everyLink(403),
   },
   {
     method: 'GET',
@@ -312,6 +480,7 @@ export const pageRows: Row[] = [
     what: 'another member',
     call: () => ({ url: `/people/${throwaway('member').id}/handoff` }),
     expected: expected(SIGN_IN, 404, 403, 200, 200),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -322,6 +491,7 @@ export const pageRows: Row[] = [
       return { url: `/people/${from.id}/handoff`, body: { to: String(editor.id), reason: 'holiday', expect: openStepIds(from) } };
     },
     expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -332,6 +502,7 @@ export const pageRows: Row[] = [
       return { url: `/people/${throwaway('member').id}/away`, body: { awayFrom: absence.from, awayTo: absence.to } };
     },
     expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -343,6 +514,7 @@ export const pageRows: Row[] = [
       return { url: `/people/${away.id}/away/${period.id}/remove` };
     },
     expected: expected(SIGN_IN, 404, 403, [303, '/people/'], [303, '/people/']),
+    link: everyLink(404),
   },
   {
     method: 'POST',
@@ -350,6 +522,13 @@ export const pageRows: Row[] = [
     what: 'themselves',
     call: (_who, person) => ({ url: `/people/${(person ?? member).id}/notifications`, body: { notify: 'digest' } }),
     expected: expected(SIGN_IN, [303, '/people/'], [303, '/people/'], [303, '/people/'], [303, '/people/']),
+    link: everyLink([303, '/people/']),
   },
-  { method: 'GET', route: '/outbox', call: () => ({ url: '/outbox' }), expected: expected(SIGN_IN, 403, 403, 403, 200) },
+  {
+    method: 'GET',
+    route: '/outbox',
+    call: () => ({ url: '/outbox' }),
+    expected: expected(SIGN_IN, 403, 403, 403, 200),
+    link: everyLink(403),
+  },
 ];

@@ -1,4 +1,4 @@
-import { expected, SIGN_IN, member, outsourcer, run, internalRun, type Row } from './access-fixture';
+import { expected, everyLink, byLink, SIGN_IN, member, outsourcer, run, internalRun, type Row } from './access-fixture';
 
 /**
  * Rows of the access table for the printable documents (server/print): each answers exactly
@@ -11,17 +11,25 @@ const both = (row: Omit<Row, 'route' | 'call'> & { route: string; url: string })
     ...(row.what ? { what: row.what } : {}),
     call: () => ({ url: `${row.url}${suffix}` }),
     expected: row.expected,
+    link: row.link,
   }));
 
 export const printRows: Row[] = [
   // A runbook is for the team; to an outsourcer it does not exist.
-  ...both({ method: 'GET', route: '/runbooks/:slug/print', url: '/runbooks/ops/print', expected: expected(SIGN_IN, 404, 200, 200, 200) }),
+  ...both({
+    method: 'GET',
+    route: '/runbooks/:slug/print',
+    url: '/runbooks/ops/print',
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: everyLink(404),
+  }),
   ...both({
     method: 'GET',
     route: '/runs/:id/print',
     what: 'a run with a step of everyone',
     url: `/runs/${run}/print`,
     expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: byLink(200, 200, 404, 200),
   }),
   ...both({
     method: 'GET',
@@ -29,6 +37,7 @@ export const printRows: Row[] = [
     what: 'a run without a step of the outsourcer',
     url: `/runs/${internalRun}/print`,
     expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
   }),
   ...(['sheet', 'packet'] as const).flatMap((kind) => [
     ...both({
@@ -37,6 +46,7 @@ export const printRows: Row[] = [
       what: "the member's",
       url: `/people/${member.id}/${kind}`,
       expected: expected(SIGN_IN, 404, 200, 200, 200),
+      link: byLink(404, 200, 404, 404),
     }),
     ...both({
       // Their own, for the outsourcer.
@@ -45,7 +55,14 @@ export const printRows: Row[] = [
       what: "the outsourcer's",
       url: `/people/${outsourcer.id}/${kind}`,
       expected: expected(SIGN_IN, 200, 200, 200, 200),
+      link: byLink(200, 404, 404, 404),
     }),
-    ...both({ method: 'GET', route: `/my-work/${kind}`, url: `/my-work/${kind}`, expected: expected(SIGN_IN, 200, 200, 200, 200) }),
+    ...both({
+      method: 'GET',
+      route: `/my-work/${kind}`,
+      url: `/my-work/${kind}`,
+      expected: expected(SIGN_IN, 200, 200, 200, 200),
+      link: everyLink(200),
+    }),
   ]),
 ];

@@ -1,42 +1,143 @@
 import request from 'supertest';
-import { appRoutes, browserSession } from './auth-helpers';
-import { WHO, SIGN_IN, t, people, type Who, type Row } from './access-fixture';
+import { appRoutes, browserSession, visitorForm } from './auth-helpers';
+import { LEVELS, VIAS, SIGN_IN, t, people, owner, restoreRuns, type Level, type Outcome, type Row, type Via } from './access-fixture';
 import { apiRows } from './access-rows-api';
 import { pageRows } from './access-rows-pages';
 import { printRows } from './access-rows-print';
+import { dependenceRows } from './access-rows-dependence';
+import { recordRows } from './access-rows-records';
+import { createApiToken } from '../../server/auth/tokens';
+import { createAccessLink } from '../../server/auth/links';
 
 /**
  * The access table: every route the app serves (read from its router at test time) against
- * every kind of visitor, with the status each must get. Object-level rules are exercised with
- * real ids (access-fixture.ts); the rows are in access-rows-api.ts, access-rows-pages.ts and access-rows-print.ts.
+ * every kind of visitor: anonymous, and the owner, an editor, a member and an outsourcer, each
+ * in by password (a browser session), by API token and by personal link, with the status each
+ * must get. Object-level rules are exercised with real ids (access-fixture.ts); the rows are
+ * in access-rows-api.ts, access-rows-pages.ts, access-rows-print.ts, access-rows-dependence.ts and access-rows-records.ts.
+ *
+ * Every request comes with fresh credentials of its kind (a new session, token or link), so a
+ * row that ends the caller's sessions or tokens (signing out everywhere) affects no other row.
+ * An owner's personal link is made here straight in the database: the app never makes one (a
+ * row below checks that), and the table shows that even one made anyway opens only own work.
  */
 
 afterAll(() => t.cleanup());
+beforeEach(restoreRuns);
 // Unexpected errors (500s) fail the test that caused them, and only that one.
 afterEach(() => expect(t.errors.splice(0)).toEqual([]));
+// Thirteen callers a route, PDFs among them, on a machine shared with other work.
+jest.setTimeout(30_000);
 
-const rows: Row[] = [...apiRows, ...pageRows, ...printRows];
+const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...recordRows];
 
 const isApi = (route: string) => route === '/api' || route.startsWith('/api/');
 const key = (method: string, route: string) => `${method} ${route}`;
 
+type Caller = 'anonymous' | `${Level} by ${Via}`;
+const CALLERS: Caller[] = ['anonymous', ...LEVELS.flatMap((level) => VIAS.map((via) => `${level} by ${via}` as const))];
+
+function outcomeFor(row: Row, caller: Caller): Outcome {
+  if (caller === 'anonymous') return row.expected.anonymous;
+  const [level, via] = caller.split(' by ') as [Level, Via];
+  if (via === 'link') return row.link[level];
+  if (via === 'token') return row.token?.[level] ?? row.expected[level];
+  return row.expected[level];
+}
+
+/** Credentials for one request: a fresh browser session, API token or personal link session. */
+function credentials(level: Level, via: Via): { headers: Record<string, string>; csrf?: string } {
+  const person = people[level];
+  if (via === 'token') return { headers: { Authorization: `Bearer ${createApiToken(t.db, person.id, 'table').token}` } };
+  const link = via === 'link' ? createAccessLink(t.db, t.links, person.id, owner.id).id : null;
+  const session = browserSession(t.db, person.id, link);
+  return { headers: session.headers, csrf: session.csrf };
+}
+
+let visitor: Awaited<ReturnType<typeof visitorForm>>;
+beforeAll(async () => {
+  visitor = await visitorForm(t.app);
+});
+
 /**
- * One request as `who`: the API through a Bearer token (as scripts use it), pages through a
- * browser session of their own (signed in, or a visitor's) with its CSRF token on every form.
+ * One request as `caller`, to the API or a page as a browser (or a script) sends it: a session
+ * with its CSRF token on every form (the X-CSRF-Token header for the API), a token without one.
  */
-async function send(row: Row, who: Who) {
-  const person = who === 'anonymous' ? null : people[who];
-  const call = row.call(who, person);
-  let req = request(t.app)[row.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](call.url);
+async function send(row: Row, caller: Caller) {
+  const level = caller === 'anonymous' ? null : (caller.split(' by ')[0] as Level);
+  const via = caller === 'anonymous' ? null : (caller.split(' by ')[1] as Via);
+  // Credentials first: a row's call may make a link of the caller's, which a new link would end.
+  const creds = level && via ? credentials(level, via) : isApi(row.route) ? { headers: {} } : visitor;
+  const call = row.call(level ?? 'anonymous', level ? people[level] : null);
+  let req = request(t.app)[row.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](call.url).set(creds.headers);
   if (isApi(row.route)) {
-    if (person) req = req.set(t.as(person));
+    if (creds.csrf) req = req.set('X-CSRF-Token', creds.csrf);
     if (call.contentType) return req.set('Content-Type', call.contentType).send(call.body as string);
     return row.method === 'GET' ? req : req.send(call.body ?? {});
   }
-  const session = browserSession(t.db, person?.id ?? null);
-  req = req.set(session.headers).set('Accept', 'text/html');
-  return row.method === 'GET' ? req : req.type('form').send({ ...(call.body as object | undefined), _csrf: session.csrf });
+  req = req.set('Accept', 'text/html');
+  const csrf = creds.csrf ? { _csrf: creds.csrf } : {};
+  return row.method === 'GET' ? req : req.type('form').send({ ...(call.body as object | undefined), ...csrf });
 }
+
+/**
+ * What a personal link may reach: the person's own work (My work, their steps, their page,
+ * their print-outs), their identity, and the pages anyone may open. Every other row must refuse
+ * every link.
+ */
+const OWN_WORK = new Set([
+  'GET /api/me',
+  'GET /api/runs/:id',
+  'POST /api/runs/:id/steps/:position/complete',
+  'POST /api/runs/:id/steps/:position/reopen',
+  'POST /api/runs/:id/steps/:position/skip',
+  'POST /api/runs/:id/steps/:position/checks/:index/tick',
+  'POST /api/runs/:id/steps/:position/checks/:index/untick',
+  'POST /api/runs/:id/steps/:position/note',
+  'POST /api/runs/:id/steps/:position/reassign',
+  'GET /api/people/:id',
+  'GET /api/people/:id/assignments',
+  'GET /api/people/:id/away',
+  'POST /api/people/:id/away',
+  'PUT /api/people/:id/notifications',
+  'GET /my-work',
+  'GET /runs/:id',
+  'POST /runs/:id/steps/:position/checks/:index/tick',
+  'POST /runs/:id/steps/:position/checks/:index/untick',
+  'POST /runs/:id/steps/:position/complete',
+  'POST /runs/:id/steps/:position/skip',
+  'POST /runs/:id/steps/:position/reopen',
+  'POST /runs/:id/steps/:position/note',
+  'POST /runs/:id/steps/:position/reassign',
+  'GET /people/:id',
+  'POST /people/:id/notifications',
+  'GET /runs/:id/print',
+  'GET /runs/:id/print.pdf',
+  'GET /people/:id/sheet',
+  'GET /people/:id/sheet.pdf',
+  'GET /people/:id/packet',
+  'GET /people/:id/packet.pdf',
+  'GET /my-work/sheet',
+  'GET /my-work/sheet.pdf',
+  'GET /my-work/packet',
+  'GET /my-work/packet.pdf',
+  // Open to anyone, signed in or not.
+  'GET /sign-in',
+  'POST /sign-in',
+  'POST /sign-out',
+  'GET /setup/:token',
+  'POST /setup/:token',
+  'GET /invite/:token',
+  'POST /invite/:token',
+  'GET /l/:token',
+  // Home sends them to My work.
+  'GET /',
+]);
+
+const refusal = (outcome: Outcome) => {
+  const [status, location] = typeof outcome === 'number' ? [outcome, undefined] : outcome;
+  return status === 403 || status === 404 || (status === 303 && location === '/my-work');
+};
 
 describe('the access table', () => {
   test('has a row for every route the app serves, and every row names a route it serves', () => {
@@ -57,11 +158,32 @@ describe('the access table', () => {
       else if (!open.has(row.route)) expect([key(row.method, row.route), outcome]).toEqual([key(row.method, row.route), SIGN_IN]);
     }
   });
+
+  test("refuses every personal link everything beyond its person's own work, whatever their level", () => {
+    const beyond = rows
+      .filter((row) => !OWN_WORK.has(key(row.method, row.route)))
+      .flatMap((row) =>
+        LEVELS.filter((level) => !refusal(row.link[level])).map(
+          (level) => `${key(row.method, row.route)} (${row.what ?? ''}) by ${level}'s link`,
+        ),
+      );
+    expect(beyond).toEqual([]);
+  });
+
+  test("never lets a link reach someone else's things: on every row, a link does at most what its person does with a password", () => {
+    const rank = (outcome: Outcome) => (refusal(outcome) ? 0 : 1);
+    const more = rows.flatMap((row) =>
+      LEVELS.filter((level) => rank(row.link[level]) > rank(row.expected[level]) && key(row.method, row.route) !== 'GET /').map(
+        (level) => `${key(row.method, row.route)} (${row.what ?? ''}) by ${level}'s link`,
+      ),
+    );
+    expect(more).toEqual([]);
+  });
 });
 
 describe.each(rows.map((row) => [`${key(row.method, row.route)}${row.what ? ` (${row.what})` : ''}`, row] as const))('%s', (_name, row) => {
-  test.each(WHO.map((who) => [who, row.expected[who]] as const))('as %s answers %j', async (who, outcome) => {
-    const res = await send(row, who);
+  test.each(CALLERS.map((caller) => [caller, outcomeFor(row, caller)] as const))('as %s answers %j', async (caller, outcome) => {
+    const res = await send(row, caller);
     const [status, location] = typeof outcome === 'number' ? [outcome, undefined] : outcome;
     expect({ status: res.status, location: location === undefined ? undefined : res.headers.location?.slice(0, location.length) }).toEqual({
       status,

@@ -80,6 +80,7 @@ describe('GET /api/people/:id/assignments', () => {
       estimateMinutes: 15,
       optional: false,
       checks: { total: 2, ticked: 0 },
+      dueWhileAway: false,
     });
     expect(body.assignments[1]).toMatchObject({ run: { id: returns.id }, optional: true, checks: { total: 0, ticked: 0 } });
   });

@@ -4,12 +4,14 @@ import { givePassword, makePerson, makeRole, makeRunbook, runbookMarkdown } from
 import { startRun } from '../../server/runs/start';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
-import { browserSession, cookieHeader, csrfFrom, everythingStored, signInThroughPage } from './auth-helpers';
+import { browserSession, cookieHeader, csrfFrom, everythingStored, formCookieValue, signInThroughPage, visitorForm } from './auth-helpers';
+import { FORM_COOKIE } from '../../server/http/csrf';
 
 /**
  * Cross-site request forgery: every state-changing request that rides on a session cookie
- * needs the session's synchroniser token (form field `_csrf` or header X-CSRF-Token); Bearer
- * requests need none; and nothing changes on a GET.
+ * needs the session's synchroniser token (form field `_csrf` or header X-CSRF-Token); a
+ * visitor's form (sign-in, set-up, invitation) needs the keyed hash of the nonce in their form
+ * cookie, with nothing stored; Bearer requests need none; and nothing changes on a GET.
  */
 
 const PASSWORD = 'correct horse battery staple';
@@ -104,7 +106,7 @@ describe('a form post', () => {
     const sessions = count('sessions');
     const bare = await request(t.app).post('/sign-in').type('form').send({ email: vera.email, password: PASSWORD });
     expect(bare.status).toBe(403);
-    const visitor = browserSession(t.db, null);
+    const visitor = await visitorForm(t.app);
     const withoutToken = await request(t.app)
       .post('/sign-in')
       .set(visitor.headers)
@@ -112,7 +114,68 @@ describe('a form post', () => {
       .send({ email: vera.email, password: PASSWORD });
     expect(withoutToken.status).toBe(403);
     expect(withoutToken.headers['set-cookie']).toBeUndefined();
-    expect(count('sessions')).toBe(sessions + 1);
+    expect(count('sessions')).toBe(sessions);
+  });
+});
+
+describe("a visitor's form (nothing stored for them)", () => {
+  test('works with the cookie and token its page gave, and signs in', async () => {
+    await givePassword(t.db, vera.id, PASSWORD);
+    const visitor = await visitorForm(t.app);
+    const res = await request(t.app)
+      .post('/sign-in')
+      .set(visitor.headers)
+      .type('form')
+      .send({ email: vera.email, password: PASSWORD, _csrf: visitor.csrf });
+    expect([res.status, res.headers.location]).toEqual([303, '/']);
+  });
+
+  test.each([
+    [
+      "another visitor's token (the attacker's own page) with this visitor's cookie",
+      async () => {
+        const mine = await visitorForm(t.app);
+        const attackers = await visitorForm(t.app);
+        return { headers: mine.headers, csrf: attackers.csrf };
+      },
+    ],
+    [
+      'a cookie the attacker made up, with a token of their own making',
+      async () => ({
+        headers: { Cookie: `${FORM_COOKIE}=${'a'.repeat(43)}` },
+        csrf: 'b'.repeat(43),
+      }),
+    ],
+    ['a real token without its cookie', async () => ({ headers: {}, csrf: (await visitorForm(t.app)).csrf })],
+    [
+      'the cookie alone, its value sent as the token',
+      async () => {
+        const mine = await visitorForm(t.app);
+        return { headers: mine.headers, csrf: mine.cookie };
+      },
+    ],
+  ])('is refused with 403 and signs nobody in, for %s', async (_name, make) => {
+    await givePassword(t.db, vera.id, PASSWORD);
+    const { headers, csrf: token } = await make();
+    const res = await request(t.app)
+      .post('/sign-in')
+      .set(headers)
+      .type('form')
+      .send({ email: vera.email, password: PASSWORD, _csrf: token });
+    expect(res.status).toBe(403);
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  test('the form cookie is HttpOnly, SameSite=Lax, and given only when the browser has none', async () => {
+    const first = await request(t.app).get('/sign-in');
+    const line = (first.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${FORM_COOKIE}=`)) as string;
+    expect(line).toMatch(/; HttpOnly/i);
+    expect(line).toMatch(/; SameSite=Lax/i);
+    const again = await request(t.app)
+      .get('/sign-in')
+      .set('Cookie', `${FORM_COOKIE}=${formCookieValue(first)}`);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(csrfFrom(again.text)).toBe(csrfFrom(first.text));
   });
 });
 
@@ -216,7 +279,7 @@ describe('a GET', () => {
     ['/api/roles/ROLE/members'],
     ['/api/me/tokens/TOKEN/revoke'],
   ])('on the action address %s is 404 and changes nothing', async (address) => {
-    const link = createAccessLink(t.db, vera.id, t.owner.id);
+    const link = createAccessLink(t.db, t.links, vera.id, t.owner.id);
     const token = createApiToken(t.db, vera.id, 'get test');
     const url = address
       .replace('RUN', String(run))

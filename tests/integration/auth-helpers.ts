@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import request, { type Response } from 'supertest';
 import type { Db } from '../../server/db/open';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
+import { FORM_COOKIE } from '../../server/http/csrf';
 
 /**
  * Shared by the access-* and auth-* tests: browser-like sessions, cookies and CSRF tokens,
@@ -36,9 +37,26 @@ export function sessionCookieValue(res: Response): string | undefined {
 export const cookieHeader = (value: string) => `${SESSION_COOKIE}=${value}`;
 
 /** A live session straight in the database, as a browser holding its cookie would have. */
-export function browserSession(db: Db, personId: number | null, linkId: number | null = null) {
+export function browserSession(db: Db, personId: number, linkId: number | null = null) {
   const { cookie, session } = createSession(db, { personId, linkId });
   return { cookie, csrf: session.csrf_token, headers: { Cookie: cookieHeader(cookie) } };
+}
+
+/** The value of the visitor's form cookie a response set (the sign-in form's CSRF nonce). */
+export function formCookieValue(res: Response): string | undefined {
+  const line = setCookies(res).find((l) => l.startsWith(`${FORM_COOKIE}=`));
+  return line === undefined ? undefined : decodeURIComponent(line.slice(FORM_COOKIE.length + 1).split(';')[0] as string);
+}
+
+/**
+ * A visitor at a browser, not signed in: the form cookie and CSRF token the sign-in page gives
+ * (nothing is stored for them), to post any form shown before sign-in.
+ */
+export async function visitorForm(app: Express) {
+  const page = await request(app).get('/sign-in');
+  if (page.status !== 200) throw new Error(`GET /sign-in answered ${page.status}`);
+  const cookie = formCookieValue(page) as string;
+  return { cookie, csrf: csrfFrom(page.text), headers: { Cookie: `${FORM_COOKIE}=${cookie}` } };
 }
 
 /** Rows of a table as one string, to look for a value anywhere in it. */
@@ -111,17 +129,17 @@ export function appRoutes(app: Express): AppRoute[] {
 }
 
 /**
- * Signs in through the page as a browser does: open the form (a visitor session and its CSRF
- * token), post it. Returns the visitor's cookie, the answer and the signed-in cookie.
+ * Signs in through the page as a browser does: open the form (its form cookie and CSRF token,
+ * nothing stored), post it. Returns the form cookie, the answer and the signed-in cookie.
  */
 export async function signInThroughPage(app: Express, email: string, password: string, headers: Record<string, string> = {}) {
   const page = await request(app).get('/sign-in').set(headers);
   if (page.status !== 200) throw new Error(`GET /sign-in answered ${page.status}`);
-  const visitor = sessionCookieValue(page) as string;
+  const visitor = formCookieValue(page) as string;
   const res = await request(app)
     .post('/sign-in')
     .set(headers)
-    .set('Cookie', cookieHeader(visitor))
+    .set('Cookie', `${FORM_COOKIE}=${visitor}`)
     .type('form')
     .send({ email, password, _csrf: csrfFrom(page.text) });
   return { visitor, res, cookie: sessionCookieValue(res) };

@@ -5,9 +5,22 @@ import { openDatabase } from '../../server/db/open';
 import { hashSecret } from '../../server/auth/secrets';
 import { SESSION_LIMITS } from '../../server/auth/sessions';
 import { createInvitation } from '../../server/auth/links';
-import { testApp } from '../helpers/app';
+import { BASE_URL, testApp } from '../helpers/app';
+import { purgeEnded } from '../../server/auth/purge';
+import { FORM_COOKIE } from '../../server/http/csrf';
 import { givePassword, makePerson } from '../helpers/factories';
-import { cookieHeader, csrfFrom, escapeHtml, sessionCookieLine, sessionCookieValue, signInThroughPage } from './auth-helpers';
+import {
+  browserSession,
+  cookieHeader,
+  csrfFrom,
+  escapeHtml,
+  everythingStored,
+  formCookieValue,
+  sessionCookieLine,
+  sessionCookieValue,
+  setCookies,
+  signInThroughPage,
+} from './auth-helpers';
 
 /**
  * Sign-in and sessions (set-up is in auth-setup.test.ts): session fixation, sign-out, cookie
@@ -32,6 +45,7 @@ const sessionRow = (cookie: string) =>
     .prepare('SELECT person_id, link_id, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = ?')
     .get(hashSecret(cookie)) as
     { person_id: number | null; link_id: number | null; created_at: string; last_seen_at: string; expires_at: string } | undefined;
+const count = () => (t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
 const me = (cookie: string, app = t.app) => request(app).get('/api/me').set('Cookie', cookieHeader(cookie));
 
 async function signedIn(): Promise<string> {
@@ -41,34 +55,39 @@ async function signedIn(): Promise<string> {
 }
 
 describe('signing in through the page', () => {
-  test('the form carries a CSRF token and a visitor cookie; signing in replaces the cookie and goes where it was asked', async () => {
+  test('the form carries a CSRF token and a form cookie, and stores nothing; signing in starts a session and goes where it was asked', async () => {
+    const sessions = count();
     const page = await request(t.app).get('/sign-in?next=%2Fmy-work');
     expect(page.status).toBe(200);
-    const visitor = sessionCookieValue(page) as string;
-    expect(sessionRow(visitor)).toMatchObject({ person_id: null });
+    expect(sessionCookieValue(page)).toBeUndefined();
+    expect(count()).toBe(sessions);
     const res = await request(t.app)
       .post('/sign-in')
-      .set('Cookie', cookieHeader(visitor))
+      .set('Cookie', `${FORM_COOKIE}=${formCookieValue(page)}`)
       .type('form')
       .send({ _csrf: csrfFrom(page.text), email: 'VERA@example.com', password: PASSWORD, next: '/my-work' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/my-work');
     const cookie = sessionCookieValue(res) as string;
     expect(sessionRow(cookie)).toMatchObject({ person_id: vera.id, link_id: null });
+    expect(count()).toBe(sessions + 1);
     expect((await me(cookie)).body).toMatchObject({ id: vera.id, via: 'session' });
   });
 
-  test('a session id planted before sign-in is destroyed at sign-in and never becomes signed in', async () => {
-    const { visitor, res, cookie } = await signInThroughPage(t.app, vera.email, PASSWORD);
+  test('a session id planted before sign-in (someone else’s, with its form token) is destroyed at sign-in and the new one is fresh', async () => {
+    const mallory = makePerson(t.db, { name: 'Mallory', email: 'mallory@example.com' });
+    const planted = browserSession(t.db, mallory.id);
+    const res = await request(t.app)
+      .post('/sign-in')
+      .set(planted.headers)
+      .type('form')
+      .send({ _csrf: planted.csrf, email: vera.email, password: PASSWORD });
     expect(res.status).toBe(303);
-    expect(cookie).toBeDefined();
-    expect(cookie).not.toBe(visitor);
-    expect(sessionRow(visitor)).toBeUndefined();
-    expect((await me(visitor)).status).toBe(401);
-    const page = await request(t.app).get('/').set(HTML).set('Cookie', cookieHeader(visitor));
-    expect(page.status).toBe(303);
-    expect(page.headers.location).toBe('/sign-in?next=%2F');
-    expect((await me(cookie as string)).status).toBe(200);
+    const cookie = sessionCookieValue(res) as string;
+    expect(cookie).not.toBe(planted.cookie);
+    expect(sessionRow(planted.cookie)).toBeUndefined();
+    expect((await me(planted.cookie)).status).toBe(401);
+    expect((await me(cookie)).body).toMatchObject({ id: vera.id });
   });
 
   test('a link to somewhere else after sign-in is ignored: sign-in goes home instead', async () => {
@@ -81,6 +100,36 @@ describe('signing in through the page', () => {
         .send({ _csrf: csrfFrom(page.text), email: vera.email, password: PASSWORD, next });
       expect({ next, location: res.headers.location }).toEqual({ next, location: '/' });
     }
+  });
+});
+
+describe('anonymous visits', () => {
+  test('store nothing: many visits to the sign-in, set-up and invitation pages write no session row', async () => {
+    const invitation = createInvitation(t.db, makePerson(t.db, { name: 'Ivy Invited' }).id, t.owner.id).token;
+    const before = everythingStored(t.db);
+    for (let i = 0; i < 30; i++) {
+      await request(t.app).get('/sign-in').expect(200);
+      await request(t.app).get(`/invite/${invitation}`).expect(200);
+      await request(t.app).get('/setup/not-a-token').expect(404);
+      await request(t.app).get('/my-work').set(HTML).expect(303);
+      await request(t.app).get('/api/runs').expect(401);
+    }
+    expect(everythingStored(t.db)).toBe(before);
+  });
+
+  test('expired and idle sessions are purged on the timer', async () => {
+    const old = browserSession(t.db, vera.id);
+    const idle = browserSession(t.db, vera.id);
+    const live = browserSession(t.db, vera.id);
+    t.db
+      .prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?')
+      .run(new Date(Date.now() - 1000).toISOString(), hashSecret(old.cookie));
+    t.db
+      .prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?')
+      .run(new Date(Date.now() - SESSION_LIMITS.idleMs - 1000).toISOString(), hashSecret(idle.cookie));
+    expect(purgeEnded(t.db).sessions).toBeGreaterThanOrEqual(2);
+    expect([sessionRow(old.cookie), sessionRow(idle.cookie)]).toEqual([undefined, undefined]);
+    expect(sessionRow(live.cookie)).toBeDefined();
   });
 });
 
@@ -106,7 +155,11 @@ describe('signing out', () => {
 });
 
 describe('the session cookie', () => {
-  const proxied = createApp({ db: t.db, config: { runbooksDir: t.runbooksDir, trustProxy: 1 }, log: (e) => t.errors.push(e) });
+  const proxied = createApp({
+    db: t.db,
+    config: { runbooksDir: t.runbooksDir, baseUrl: BASE_URL, trustProxy: 1 },
+    log: (e) => t.errors.push(e),
+  });
   const flags = (line: string | undefined) =>
     (line ?? '')
       .split(';')
@@ -122,15 +175,20 @@ describe('the session cookie', () => {
     expect(flags(line)).not.toContain('secure');
   });
 
-  test('is not Secure when X-Forwarded-Proto says https but no proxy is trusted', async () => {
+  const formCookieLine = (res: request.Response) => setCookies(res).find((line) => line.startsWith(`${FORM_COOKIE}=`));
+
+  test('is not Secure when X-Forwarded-Proto says https but no proxy is trusted (nor is the form cookie)', async () => {
     const res = await request(t.app).get('/sign-in').set('X-Forwarded-Proto', 'https');
-    expect(flags(sessionCookieLine(res))).not.toContain('secure');
+    expect(flags(formCookieLine(res))).toEqual(expect.arrayContaining(['httponly', 'samesite']));
+    expect(flags(formCookieLine(res))).not.toContain('secure');
+    const { res: signedIn } = await signInThroughPage(t.app, vera.email, PASSWORD, { 'X-Forwarded-Proto': 'https' });
+    expect(flags(sessionCookieLine(signedIn))).not.toContain('secure');
   });
 
-  test('is Secure behind a trusted proxy that forwarded HTTPS, at sign-in and sign-out alike', async () => {
+  test('is Secure behind a trusted proxy that forwarded HTTPS, at sign-in and sign-out alike (and so is the form cookie)', async () => {
     const https = { 'X-Forwarded-Proto': 'https' };
     const visit = await request(proxied).get('/sign-in').set(https);
-    expect(flags(sessionCookieLine(visit))).toEqual(expect.arrayContaining(['httponly', 'samesite', 'secure']));
+    expect(flags(formCookieLine(visit))).toEqual(expect.arrayContaining(['httponly', 'samesite', 'secure']));
     const { res, cookie } = await signInThroughPage(proxied, vera.email, PASSWORD, https);
     expect(res.status).toBe(303);
     expect(flags(sessionCookieLine(res))).toContain('secure');
@@ -199,7 +257,7 @@ describe('a restart', () => {
     const cookie = await signedIn();
     const db = openDatabase(path.join(t.dir, 'test.sqlite'));
     try {
-      const restarted = createApp({ db, config: { runbooksDir: t.runbooksDir } });
+      const restarted = createApp({ db, config: { runbooksDir: t.runbooksDir, baseUrl: BASE_URL } });
       const res = await me(cookie, restarted);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: vera.id, via: 'session' });

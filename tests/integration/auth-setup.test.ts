@@ -16,7 +16,12 @@ function unsetApp() {
   const runbooksDir = path.join(dir, 'runbooks');
   fs.mkdirSync(runbooksDir);
   const errors: unknown[] = [];
-  return { db, errors, cleanup, app: createApp({ db, config: { runbooksDir }, log: (e) => errors.push(e) }) };
+  return {
+    db,
+    errors,
+    cleanup,
+    app: createApp({ db, config: { runbooksDir, baseUrl: 'https://runbooks.test' }, log: (e) => errors.push(e) }),
+  };
 }
 
 describe('set-up', () => {

@@ -49,7 +49,7 @@ test('lint prints one path:line: reason line per problem and exits 1', async () 
   const { code, out } = await run(['lint', lintDir]);
   expect(code).toBe(1);
   expect(out).toEqual([
-    `${path.join(lintDir, 'Not A Slug.md')}:1: file name "Not A Slug" is not a slug: use lowercase letters, digits and dashes`,
+    `${path.join(lintDir, 'Not A Slug.md')}:1: file name "Not A Slug" is not a slug (lowercase letters, digits and dashes): rename the file to not-a-slug.md, or use Import to convert it, which names files for you`,
     `${path.join(lintDir, 'bad.md')}:3: income "lots" must be one of direct, indirect, none`,
     `${path.join(lintDir, 'bad.md')}:7: Estimate "soon" is not a duration (e.g. 5m, 1h30m, 90 min, 2 hours)`,
   ]);
@@ -155,7 +155,7 @@ describe('accounts from the command line', () => {
       expect(stored.token_hash).not.toContain(token);
       const { createApp } = await import('../../server/app');
       const request = (await import('supertest')).default;
-      const app = createApp({ db, config: { runbooksDir: dir }, log: () => {} });
+      const app = createApp({ db, config: { runbooksDir: dir, baseUrl: 'https://runbooks.test' }, log: () => {} });
       const me = await request(app).get('/api/me').set('Authorization', `Bearer ${token}`);
       expect(me.body).toMatchObject({ email: 'olive@example.com', level: 'owner', via: 'token' });
     } finally {

@@ -179,7 +179,7 @@ describe('refusing a hand-off, changing nothing', () => {
 describe('offboarding an outsourcer', () => {
   it('moves their steps, gives their roles to the recipient, and ends their links, sessions and tokens at once', async () => {
     await startRun(app, 'ship', app.owner, 'Order #offboard');
-    const link = createAccessLink(app.db, otto.id, app.owner.id);
+    const link = createAccessLink(app.db, app.links, otto.id, app.owner.id);
     const token = createApiToken(app.db, otto.id, 'script').token;
     const opened = await app.anonymous().get(`/l/${link.token}`).expect(303);
     const cookie = opened.headers['set-cookie'] as unknown as string[];
@@ -192,7 +192,7 @@ describe('offboarding an outsourcer', () => {
     expect(res.body.offboarded).toBe(true);
     expect(openStepsOf(bo)).toEqual(expect.arrayContaining(steps));
 
-    expect((await app.anonymous().get(`/l/${createAccessLink(app.db, otto.id, null).token}`)).status).toBe(404);
+    expect((await app.anonymous().get(`/l/${createAccessLink(app.db, app.links, otto.id, null).token}`)).status).toBe(404);
     expect((await app.anonymous().get(`/l/${link.token}`)).status).toBe(404);
     expect((await app.anonymous().get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
     expect((await myWork()).status).toBe(303);

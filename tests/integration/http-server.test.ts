@@ -175,6 +175,52 @@ describe('the app on the production server', () => {
     expect(JSON.parse(chunked.body).run).toMatchObject({ status: 'complete' });
   });
 
+  /** Raw bytes on a fresh connection: what comes back, and whether the server closed it within `ms`. */
+  const rawAnswer = (bytes: string, ms = 2000) =>
+    new Promise<{ answer: string; closed: boolean }>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+      let answer = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve({ answer, closed: false });
+      }, ms);
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve({ answer, closed: true });
+      });
+      socket.write(bytes);
+    });
+
+  test.each([
+    ['CONNECT to another host', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'],
+    ['CONNECT to a path', 'CONNECT / HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['TRACE', 'TRACE / HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['PROPFIND', 'PROPFIND /api/runs HTTP/1.1\r\nHost: x\r\n\r\n'],
+    [
+      'a method the app does not serve, on a connection asking to stay open',
+      'LINK / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n',
+    ],
+  ])('answers %s at once with 405, saying what is allowed, and closes the connection', async (_name, bytes) => {
+    const { answer, closed } = await rawAnswer(bytes);
+    expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(answer).toMatch(/\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE\r\n/i);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(closed).toBe(true);
+  });
+
+  test('answers a method nobody knows at once with 400 and closes the connection', async () => {
+    const { answer, closed } = await rawAnswer('FROBNICATE / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(closed).toBe(true);
+  });
+
+  test('still serves the methods it knows on the same kind of connection', async () => {
+    const { answer } = await rawAnswer('GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
   test('serves pages, their assets and forms with CSRF, and HEAD without a body', async () => {
     const person = makePerson(t.db, { name: 'Sam Support', email: 'sam@example.com' });
     const session = browserSession(t.db, t.owner.id);

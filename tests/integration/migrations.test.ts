@@ -129,7 +129,14 @@ test('rebuilding run_steps for the new step states keeps every run, step, check 
   const steps = db
     .prepare('SELECT id, run_id, position, title, assignee_id, status, completed_by, completed_at, due_at FROM run_steps ORDER BY id')
     .all();
+  const columns = () => (db.prepare('PRAGMA table_info(run_steps)').all() as { name: string }[]).map((c) => c.name);
+  const indexes = () =>
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run_steps'").pluck().all() as string[];
+  const [columnsBefore, indexesBefore] = [columns(), indexes()];
   migrate(db, migrationsDir);
+  // Nothing the table had is lost in the rebuild: every column and every index is still there.
+  expect(columns()).toEqual(expect.arrayContaining(columnsBefore));
+  expect(indexes()).toEqual(expect.arrayContaining(indexesBefore));
   expect(
     db
       .prepare('SELECT id, run_id, position, title, assignee_id, status, completed_by, completed_at, due_at FROM run_steps ORDER BY id')
@@ -143,5 +150,64 @@ test('rebuilding run_steps for the new step states keeps every run, step, check 
   db.prepare("UPDATE run_steps SET status = 'awaiting-approval' WHERE id = 11").run();
   expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'run_steps_open_by_assignee'").get()).toBeDefined();
   expect(() => db.prepare("UPDATE run_steps SET status = 'lost' WHERE id = 11").run()).toThrow(/CHECK constraint/);
+  db.close();
+});
+
+test('the one-link-per-person migration ends the links the rules never allowed and the visitors’ sessions', () => {
+  const mine = '20261205-0100-one-link-per-person.sql';
+  const later = fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql') && f >= mine);
+  const held = path.join(dir, 'held');
+  fs.mkdirSync(held);
+  for (const file of later) fs.renameSync(path.join(migrationsDir, file), path.join(held, file));
+  const db = open();
+  migrate(db, migrationsDir);
+  const at = new Date().toISOString();
+  const person = (name: string, level: string) =>
+    Number(
+      db
+        .prepare("INSERT INTO people (name, email, kind, access_level, active, created_at) VALUES (?, ?, 'team', ?, 1, ?)")
+        .run(name, `${name}@example.com`, level, at).lastInsertRowid,
+    );
+  const [owner, editor, member, otto] = [
+    person('owner', 'owner'),
+    person('editor', 'editor'),
+    person('member', 'member'),
+    person('otto', 'outsourcer'),
+  ];
+  let n = 0;
+  const link = (personId: number, by: number, created = at) =>
+    Number(
+      db
+        .prepare('INSERT INTO access_links (person_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+        .run(personId, `hash-${++n}`, by, created, '2999-01-01T00:00:00.000Z').lastInsertRowid,
+    );
+  const session = (personId: number | null, linkId: number | null) =>
+    db
+      .prepare(
+        "INSERT INTO sessions (id_hash, person_id, link_id, csrf_token, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, 'x', ?, ?, '2999-01-01')",
+      )
+      .run(`session-${++n}`, personId, linkId, at, at);
+  const ownersLink = link(owner, editor);
+  const membersByEditor = link(member, editor);
+  const membersByOwner = link(member, owner);
+  const ottoOld = link(otto, editor);
+  const ottoNew = link(otto, editor);
+  session(null, null);
+  session(owner, ownersLink);
+  session(otto, ottoOld);
+  session(otto, ottoNew);
+  for (const file of later) fs.renameSync(path.join(held, file), path.join(migrationsDir, file));
+  expect(migrate(db, migrationsDir)).toEqual(later);
+  const live = db.prepare('SELECT id FROM access_links WHERE revoked_at IS NULL ORDER BY id').pluck().all();
+  expect(live).toEqual([membersByOwner, ottoNew]);
+  expect(db.prepare('SELECT link_id FROM sessions ORDER BY link_id').pluck().all()).toEqual([ottoNew]);
+  // Links now end 30 days after their last use, not 90 after they were made.
+  const ends = db.prepare('SELECT created_at, expires_at FROM access_links WHERE id = ?').get(ottoNew) as {
+    created_at: string;
+    expires_at: string;
+  };
+  expect(Date.parse(ends.expires_at) - Date.parse(ends.created_at)).toBe(30 * 86_400_000);
+  expect(() => link(otto, owner)).toThrow(/UNIQUE/);
+  expect([membersByEditor, ottoOld, ownersLink].every((id) => typeof id === 'number')).toBe(true);
   db.close();
 });

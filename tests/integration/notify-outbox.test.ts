@@ -1,4 +1,4 @@
-import { testApp } from '../helpers/app';
+import { BASE_URL, testApp } from '../helpers/app';
 import { makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
 import type { PersonRow } from '../../server/people/repo';
 import { composeDigests, notifyOverdueSteps } from '../../server/notify/sweep';
@@ -180,9 +180,9 @@ describe('the outbox', () => {
     expect(res.body.emailConfigured).toBe(false);
     expect(res.body.counts.pending).toBeGreaterThanOrEqual(2);
     const toVera = res.body.messages.find((m: { to: { id: number } }) => m.to.id === vera.id);
-    expect(toVera.body).toMatch(new RegExp(`Open the run: http://127\\.0\\.0\\.1:\\d+/runs/${run.id}#step-1`));
+    expect(toVera.body).toContain(`Open the run: ${BASE_URL}/runs/${run.id}#step-1`);
     const toOtto = res.body.messages.find((m: { to: { id: number } }) => m.to.id === otto.id);
-    expect(toOtto.body).toContain(`[personal link to /runs/${run.id}#step-3, made when the email is sent]`);
+    expect(toOtto.body).toContain(`[their personal link to /runs/${run.id}#step-3, filled in when the email is sent]`);
     // A step title cannot smuggle a link placeholder in.
     expect(toOtto.body).toContain('Edit { link:/evil} the note');
     expectError(await app.http().get('/api/outbox?status=lost'), 400, 'invalid-input', 'status');

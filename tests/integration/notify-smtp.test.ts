@@ -91,8 +91,8 @@ afterEach(() => expect(app.errors).toEqual([]));
 describe('sending through SMTP', () => {
   it("delivers each pending message once: a teammate gets the step's address, an outsourcer a personal link that opens it", async () => {
     const run = await startRun(app, 'ship', app.owner, 'Order #1042');
-    expect(await sendPending(app.db, mailer, BASE)).toEqual({ sent: 2, failed: 0 });
-    expect(await sendPending(app.db, mailer, BASE)).toEqual({ sent: 0, failed: 0 });
+    expect(await sendPending(app.db, mailer, { baseUrl: BASE, links: app.links })).toEqual({ sent: 2, failed: 0 });
+    expect(await sendPending(app.db, mailer, { baseUrl: BASE, links: app.links })).toEqual({ sent: 0, failed: 0 });
 
     const toVera = inbox.find((m) => m.to.includes('vera@example.com'));
     expect(header(toVera?.raw ?? '', 'Subject')).toBe('Order #1042: "Pack" is yours');
@@ -129,7 +129,7 @@ describe('sending through SMTP', () => {
   it('a personal link in an email never sends its reader anywhere but our own pages', async () => {
     const { createAccessLink } = await import('../../server/auth/links');
     for (const to of ['https://evil.example.com/', '//evil.example.com', '/runs/1/../../admin', '/sign-out']) {
-      const link = createAccessLink(app.db, otto.id, null);
+      const link = createAccessLink(app.db, app.links, otto.id, null);
       const res = await app
         .anonymous()
         .get(`/l/${link.token}?to=${encodeURIComponent(to)}`)
@@ -150,7 +150,7 @@ describe('when the mail server refuses', () => {
     expect(ids).toHaveLength(2);
     const linksBefore = app.db.prepare('SELECT count(*) AS n FROM access_links WHERE revoked_at IS NULL').get();
 
-    expect(await sendPending(app.db, refusingMailer, BASE)).toEqual({ sent: 0, failed: 0 });
+    expect(await sendPending(app.db, refusingMailer, { baseUrl: BASE, links: app.links })).toEqual({ sent: 0, failed: 0 });
     const first = status(ids[0] as number);
     expect(first).toMatchObject({ status: 'pending', attempts: 1 });
     expect(first.last_error).toContain('Mailbox unavailable');
@@ -158,9 +158,10 @@ describe('when the mail server refuses', () => {
     // The personal link made for the failed email was revoked with it.
     expect(app.db.prepare('SELECT count(*) AS n FROM access_links WHERE revoked_at IS NULL').get()).toEqual(linksBefore);
     // Not due again yet: nothing is sent.
-    expect(await sendPending(app.db, mailer, BASE)).toEqual({ sent: 0, failed: 0 });
+    expect(await sendPending(app.db, mailer, { baseUrl: BASE, links: app.links })).toEqual({ sent: 0, failed: 0 });
 
-    const retry = (at: number) => sendPending(app.db, refusingMailer, BASE, new Date(Date.now() + at * 60_000));
+    const retry = (at: number) =>
+      sendPending(app.db, refusingMailer, { baseUrl: BASE, links: app.links }, new Date(Date.now() + at * 60_000));
     for (let attempt = 2; attempt < MAX_ATTEMPTS; attempt++) await retry(60 * attempt);
     expect(await retry(600)).toEqual({ sent: 0, failed: 2 });
     expect(status(ids[0] as number)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, next_attempt_at: null });

@@ -5,6 +5,7 @@ import { startRun } from '../../server/runs/start';
 import { makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { asBytes, pdfText, squeeze } from '../helpers/pdf';
 import { browserSession } from './auth-helpers';
+import { BASE_URL } from '../helpers/app';
 import { t, STEPS, ana, doneRun, otto, sam, vera } from './print-fixture';
 
 afterAll(() => t.cleanup());
@@ -40,12 +41,13 @@ describe('a run as it stands', () => {
     expect(html).not.toMatch(/<nav|<form|<button|<script|<input/);
   });
 
-  test('carries a QR code and the address of the run online, from PUBLIC_URL or else from the request', async () => {
+  test("carries a QR code and the address of the run online, from the site's address, never from the request", async () => {
     const html = (await t.http().get(`/runs/${doneRun}/print`).set('Host', 'office.example.test:3000').expect(200)).text;
-    expect(html).toMatch(/<svg class="pr-qr__code"[^>]*aria-label="QR code: http:\/\/office\.example\.test:3000\/runs\/\d+"/);
+    expect(html).toMatch(new RegExp(`<svg class="pr-qr__code"[^>]*aria-label="QR code: ${BASE_URL}/runs/\\d+"`));
+    expect(html).not.toContain('office.example.test');
     const text = await pdfOf(t.http().get(`/runs/${doneRun}/print.pdf`).set('Host', 'office.example.test:3000'));
-    expect(text).toContain(`http://office.example.test:3000/runs/${doneRun}`);
-    const configured = createApp({ db: t.db, config: { runbooksDir: t.runbooksDir, publicUrl: 'https://ops.example.com' } });
+    expect(text).toContain(`${BASE_URL}/runs/${doneRun}`);
+    const configured = createApp({ db: t.db, config: { runbooksDir: t.runbooksDir, baseUrl: 'https://ops.example.com' } });
     const res = await request(configured).get(`/runs/${doneRun}/print`).set(t.as(t.owner)).expect(200);
     expect(res.text).toContain(`https://ops.example.com/runs/${doneRun}</span>`);
   });
@@ -75,7 +77,7 @@ describe('a run as it stands', () => {
   });
 
   test('an outsourcer signed in by their personal link prints their steps the same way', async () => {
-    const link = createAccessLink(t.db, otto.id, t.owner.id);
+    const link = createAccessLink(t.db, t.links, otto.id, t.owner.id);
     const session = browserSession(t.db, otto.id, link.id);
     const text = await pdfOf(t.anonymous().get(`/runs/${doneRun}/print.pdf`).set(session.headers));
     expect(text).toContain(STEPS.burn.title);

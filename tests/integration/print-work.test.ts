@@ -2,6 +2,7 @@ import type request from 'supertest';
 import { createAccessLink } from '../../server/auth/links';
 import { asBytes, pdfText, squeeze } from '../helpers/pdf';
 import { browserSession } from './auth-helpers';
+import { BASE_URL } from '../helpers/app';
 import { t, STEPS, ana, doneRun, freshRun, otto, sam, vera } from './print-fixture';
 
 afterAll(() => t.cleanup());
@@ -42,11 +43,13 @@ describe("a person's assignment sheet", () => {
     expect(text).toContain('Open steps: 3, earliest due first');
   });
 
-  test('carries a QR code and the address of each run', async () => {
+  test("carries a QR code and the address of each run, from the site's address, never the request's", async () => {
     const html = (await t.http().get(`/people/${vera.id}/sheet`).set('Host', 'office.example.test').expect(200)).text;
     expect(html.match(/<svg class="pr-qr__code"/g)).toHaveLength(2);
+    expect(html).not.toContain('office.example.test');
     const text = await pdfOf(t.http().get(`/people/${vera.id}/sheet.pdf`).set('Host', 'office.example.test'));
-    for (const run of [doneRun, freshRun]) expect(text).toContain(`http://office.example.test/runs/${run}`);
+    for (const run of [doneRun, freshRun]) expect(text).toContain(`${BASE_URL}/runs/${run}`);
+    expect(text).not.toContain('office.example.test');
   });
 
   test("an outsourcer's sheet holds only their steps, whoever prints it", async () => {
@@ -96,7 +99,7 @@ describe("an outsourcer's packet", () => {
 
 describe('my own sheet and packet', () => {
   test('an outsourcer signed in by their personal link prints their own, from My work', async () => {
-    const session = browserSession(t.db, otto.id, createAccessLink(t.db, otto.id, t.owner.id).id);
+    const session = browserSession(t.db, otto.id, createAccessLink(t.db, t.links, otto.id, t.owner.id).id);
     const work = await t.anonymous().get('/my-work').set(session.headers).expect(200);
     expect(work.text).toContain('href="/my-work/sheet"');
     expect(work.text).toContain('href="/my-work/packet"');

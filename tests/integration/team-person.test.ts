@@ -115,7 +115,7 @@ describe('personal links', () => {
 
     const page = await view(outsourcer, editor);
     expect(page.text).not.toContain(token);
-    expect(page.text).toMatch(/Created [^<]+ · expires [^<]+ · last used \d/);
+    expect(page.text).toMatch(/Made [^<]+ by Eddie Editor · last used \d[^<]+ · ends [^<]+ unless used/);
     const linkId = (t.db.prepare('SELECT id FROM access_links WHERE person_id = ?').get(outsourcer.id) as { id: number }).id;
     const revoked = await post(`/people/${outsourcer.id}/links/${linkId}/revoke`, {}, editor);
     expect([revoked.status, revoked.headers.location]).toEqual([303, `/people/${outsourcer.id}?done=link-revoked`]);

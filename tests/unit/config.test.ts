@@ -10,6 +10,8 @@ test('defaults to port 3000, a database in data/ and the runbooks folder', () =>
     smtpUrl: null,
     mailFrom: 'Runbooks <runbooks@localhost>',
     digestHour: 7,
+    linkDays: 30,
+    keyFile: 'data/secret.key',
   });
 });
 
@@ -24,6 +26,7 @@ test('reads each setting from the environment', () => {
       SMTP_URL: 'smtps://ops:secret@mail.example.com:465',
       MAIL_FROM: 'Ops <ops@example.com>',
       DIGEST_HOUR: '18',
+      LINK_DAYS: '7',
     }),
   ).toEqual({
     port: 8080,
@@ -34,6 +37,8 @@ test('reads each setting from the environment', () => {
     smtpUrl: 'smtps://ops:secret@mail.example.com:465',
     mailFrom: 'Ops <ops@example.com>',
     digestHour: 18,
+    linkDays: 7,
+    keyFile: '/var/lib/secret.key',
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
@@ -48,6 +53,10 @@ test.each([
   ['PUBLIC_URL', 'ftp://example.com'],
   ['MAIL_FROM', 'not an address'],
   ['DIGEST_HOUR', '24'],
+  ['LINK_DAYS', '0'],
+  ['LINK_DAYS', '366'],
+  ['LINK_DAYS', '2.5'],
+  ['LINK_DAYS', 'a month'],
 ])('refuses %s=%p with a message naming the variable', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));

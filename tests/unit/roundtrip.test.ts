@@ -275,6 +275,7 @@ describe('generated runbooks', () => {
         income: runbook.income,
         schedule: runbook.schedule,
         review: runbook.review,
+        escalate: runbook.escalate,
       }).toEqual({
         context,
         title: expected.title,
@@ -284,6 +285,7 @@ describe('generated runbooks', () => {
         income: expected.income,
         schedule: expected.schedule,
         review: expected.review,
+        escalate: expected.escalate,
       });
       expect({
         context,

@@ -114,3 +114,35 @@ export function nextReview(interval: ReviewInterval, from: Date): Date {
   next.setUTCDate(Math.min(day, lastDay));
   return next;
 }
+
+/** How long an overdue step waits before it is escalated: a duration, or working days (Monday to Friday). */
+export type EscalateAfter = { kind: 'minutes'; minutes: number } | { kind: 'working-days'; days: number };
+
+/** The grace time when a runbook does not say: one working day after the step was due. */
+export const DEFAULT_ESCALATE: EscalateAfter = { kind: 'working-days', days: 1 };
+
+/** `escalate: 4h`, `30m`, `2d`, `1 working day`, `2 working days`; at most 30 days. Null for anything else. */
+export function parseEscalate(text: string): EscalateAfter | null {
+  const source = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  const working = /^(\d{1,2}) ?(?:working|business) ?days?$/.exec(source);
+  if (working) {
+    const days = Number(working[1]);
+    return days >= 1 && days <= 30 ? { kind: 'working-days', days } : null;
+  }
+  const minutes = sumParts(source, { ...MINUTE_UNITS, ...DAY_UNITS });
+  return minutes !== null && minutes > 0 && minutes <= 30 * 1440 ? { kind: 'minutes', minutes } : null;
+}
+
+/**
+ * When a step due at `due` is escalated. Working days skip Saturdays and Sundays (server time):
+ * a step due on Friday at 17:00 with one working day of grace escalates on Monday at 17:00.
+ */
+export function escalateAt(due: Date, after: EscalateAfter): Date {
+  if (after.kind === 'minutes') return new Date(due.getTime() + after.minutes * 60_000);
+  const at = new Date(due.getTime());
+  for (let left = after.days; left > 0; ) {
+    at.setDate(at.getDate() + 1);
+    if (at.getDay() !== 0 && at.getDay() !== 6) left--;
+  }
+  return at;
+}

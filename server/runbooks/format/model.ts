@@ -36,6 +36,8 @@ export interface Runbook {
   income: Income | null;
   schedule: string | null;
   review: string | null;
+  /** How long an overdue step waits before its role's backup and the runbook's owner hear (`4h`, `1 working day`). */
+  escalate: string | null;
   intro: string;
   steps: RunbookStep[];
   /** Front matter `fields:`: asked when a run starts. */

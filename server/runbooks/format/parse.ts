@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Pair } from 'yaml';
 import { INCOMES, type Income, type ParseProblem, type Runbook, type RunbookStep } from './model';
-import { parseEstimate, parseReviewInterval } from './durations';
+import { parseEscalate, parseEstimate, parseReviewInterval } from './durations';
 import { cronProblem } from './schedule';
 import { extractChecks } from './checks';
 import { fieldKey, parseFieldDef, type FieldDef } from './fields';
@@ -48,7 +48,12 @@ export function parseRunbook(source: string): ParseResult {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
 
   if (lines[0]?.trimEnd() !== '---') {
-    return { ok: false, problems: [{ line: 1, message: 'no front matter: the file must start with a "---" line' }] };
+    return {
+      ok: false,
+      problems: [
+        { line: 1, message: 'no front matter: add a first line "---", then "title: Your title", then "---"; or use Import to convert this file' },
+      ],
+    };
   }
   const close = lines.findIndex((line, i) => i > 0 && (line.trimEnd() === '---' || line.trimEnd() === '...'));
   if (close < 0) {
@@ -115,8 +120,10 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const lineAt = (offset: number | undefined) => firstLine - 1 + (offset === undefined ? 1 : lineCounter.linePos(offset).line);
   if (doc.errors.length > 0) {
+    const source = text.split('\n');
     for (const error of doc.errors) {
-      problems.push({ line: lineAt(error.pos[0]), message: `front matter is not valid YAML: ${error.message.split('\n')[0]}` });
+      const line = lineAt(error.pos[0]);
+      problems.push({ line, message: `front matter is not valid YAML: ${yamlAdvice(source[line - firstLine]) ?? error.message.split('\n')[0]}` });
     }
     return null;
   }
@@ -160,6 +167,7 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
     income: null,
     schedule: text_('schedule'),
     review: text_('review'),
+    escalate: text_('escalate'),
     fields: [],
     runFieldLines: [],
     runTitle: text_('run-title'),
@@ -178,6 +186,9 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
   }
   if (meta.review !== null && !parseReviewInterval(meta.review)) {
     problems.push({ line: lineOf('review'), message: `review "${meta.review}" is not a duration such as 90d, 6mo or 1y` });
+  }
+  if (meta.escalate !== null && !parseEscalate(meta.escalate)) {
+    problems.push({ line: lineOf('escalate'), message: `escalate "${meta.escalate}" is not a grace time such as 4h, 2d or 1 working day` });
   }
   return meta;
 }
@@ -213,6 +224,13 @@ function readRunFields(
       meta.runFieldLines.push(line);
     }
   });
+}
+
+/** What to do about the commonest YAML mistake: a value with ": " in it ("title: Refunds: the policy"). */
+function yamlAdvice(line: string | undefined): string | null {
+  const match = /^([A-Za-z][\w-]*):[ \t]+([^'"\s][^\n]*:[ \t][^\n]*?)[ \t]*$/.exec(line ?? '');
+  if (!match) return null;
+  return `the ${match[1]} has a colon in it, so put it in quotes: ${match[1]}: "${(match[2] as string).replace(/"/g, '\\"')}"`;
 }
 
 function readTags(value: unknown, line: () => number, problems: ParseProblem[]): string[] {

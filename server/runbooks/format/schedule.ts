@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import cronstrue from 'cronstrue';
 
 /**
  * Why the text is not a five-field cron expression (minute hour day month weekday), or null
@@ -21,4 +22,45 @@ export function cronProblem(expression: string): string | null {
 /** The first time after `after` that the schedule fires, or null if it never does. */
 export function nextScheduled(expression: string, after: Date): Date | null {
   return new Cron(expression, { paused: true }).nextRun(after);
+}
+
+/**
+ * The times the schedule fires in (from, to], at most `limit` of them (a schedule firing every
+ * minute for a year must not hold the server). Croner reads the expression in server time (TZ).
+ */
+export function occurrencesBetween(expression: string, from: Date, to: Date, limit = 50_000): Date[] {
+  const cron = new Cron(expression, { paused: true });
+  const found: Date[] = [];
+  for (let next = cron.nextRun(from); next && next <= to && found.length < limit; next = cron.nextRun(next)) found.push(next);
+  return found;
+}
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const NUMBER_LIST = /^\d{1,2}(,\d{1,2})*$/;
+
+const ordinal = (n: number) => {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+};
+const joinWords = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+
+/**
+ * A schedule as an owner says it: "weekdays at 9:00", "every Thursday at 10:00", "monthly on the
+ * 1st at 9:00". Shapes other than these common ones are described by cronstrue ("every 15 minutes").
+ */
+export function describeSchedule(expression: string): string {
+  const [minute, hour, dom, month, dow] = expression.trim().split(/\s+/);
+  const plain = /^\d{1,2}$/;
+  if (minute && hour && plain.test(minute) && plain.test(hour) && month === '*' && dom && dow) {
+    const at = `at ${Number(hour)}:${minute.padStart(2, '0')}`;
+    if (dom === '*' && dow === '*') return `daily ${at}`;
+    if (dom === '*' && dow === '1-5') return `weekdays ${at}`;
+    if (dom === '*' && NUMBER_LIST.test(dow) && dow.split(',').every((d) => Number(d) <= 7)) {
+      return `every ${joinWords(dow.split(',').map((d) => DAYS[Number(d)] as string))} ${at}`;
+    }
+    if (dow === '*' && NUMBER_LIST.test(dom)) return `monthly on the ${joinWords(dom.split(',').map((d) => ordinal(Number(d))))} ${at}`;
+  }
+  const words = cronstrue.toString(expression, { use24HourTimeFormat: true, verbose: false, throwExceptionOnParseError: false });
+  return words.charAt(0).toLowerCase() + words.slice(1);
 }

@@ -4,14 +4,11 @@ import { testApp } from '../helpers/app';
 import { makePerson } from '../helpers/factories';
 import { openDatabase } from '../../server/db/open';
 import { createApiToken } from '../../server/auth/tokens';
-import { forgetTokenActors, tokenActors } from '../../server/auth/token-actors';
-import { hashSecret } from '../../server/auth/secrets';
 
 /**
- * The people behind API tokens are kept in memory between requests (server/auth/token-actors.ts).
- * Each test uses a token first, so that it is cached, then changes what it stands for, through
- * the app, through this connection directly, or through another connection as the CLI would,
- * and expects the very next request to see the change.
+ * A token stands for its person as they are now. Each test uses a token first, then changes
+ * what it stands for, through the app, through this connection directly, or through another
+ * connection as the CLI would, and expects the very next request to see the change.
  */
 describe('a token used once and then changed', () => {
   const t = testApp();
@@ -103,25 +100,4 @@ describe('a token used once and then changed', () => {
     await me(token).expect(200);
     expect(lastUsed()).not.toBe(earlier);
   });
-});
-
-test('forgetTokenActors (a rolled-back batch) empties the cache', () => {
-  const t = testApp();
-  try {
-    const cache = tokenActors(t.db);
-    const entry = {
-      tokenId: 1,
-      lastUsedAt: null,
-      id: t.owner.id,
-      name: 'Olive Owner',
-      email: 'owner@example.com',
-      level: 'owner' as const,
-    };
-    cache.set(hashSecret('rbk_x'), entry);
-    expect(cache.get(hashSecret('rbk_x'))).toBe(entry);
-    forgetTokenActors(t.db);
-    expect(cache.get(hashSecret('rbk_x'))).toBeUndefined();
-  } finally {
-    t.cleanup();
-  }
 });

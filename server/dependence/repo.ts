@@ -1,0 +1,108 @@
+import type { Db } from '../db/open';
+import { sql, value } from '../db/statements';
+import type { Income } from '../runbooks/format/model';
+
+/** The SQL behind the workload model, the dependence page and the step-away simulator. */
+
+export interface CurrentStepRow {
+  runbook_id: number;
+  slug: string;
+  runbook_title: string;
+  schedule: string | null;
+  runbook_income: Income | null;
+  runbook_owner: string | null;
+  position: number;
+  title: string;
+  owner: string | null;
+  estimate_minutes: number | null;
+  due: string | null;
+  income: Income | null;
+  optional: number | null;
+}
+
+/**
+ * Every step of the current version of every runbook in use (not archived), runbook by runbook.
+ * Kept per database until the catalog revision moves (a trigger bumps it when a runbook is
+ * added, gets a new version, or is archived or restored): reading 20,000 steps costs far more
+ * than the rest of the model. The rows are shared: never change them.
+ */
+const catalogs = new WeakMap<Db, { revision: string; rows: readonly CurrentStepRow[] }>();
+
+/** Drops the kept catalog (after a rolled-back batch, whose revision numbers will be reused). */
+export function forgetCatalog(db: Db): void {
+  catalogs.delete(db);
+}
+
+export function currentSteps(db: Db): readonly CurrentStepRow[] {
+  const revision = value(db, "SELECT value FROM app_meta WHERE key = 'catalog_revision'").get() as string;
+  const cached = catalogs.get(db);
+  if (cached?.revision === revision) return cached.rows;
+  const rows = sql(
+    db,
+    `SELECT b.id AS runbook_id, b.slug, v.title AS runbook_title, v.schedule, v.income AS runbook_income, v.owner AS runbook_owner,
+            s.position, s.title, s.owner, s.estimate_minutes, s.due, s.income, s.optional
+       FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
+       JOIN runbook_steps s ON s.version_id = v.id
+      WHERE b.archived_at IS NULL
+      ORDER BY v.title COLLATE NOCASE, b.slug, s.position`,
+  ).all() as CurrentStepRow[];
+  catalogs.set(db, { revision, rows });
+  return rows;
+}
+
+/**
+ * Without statistics the planner would rather walk every run in runbook order (to group without
+ * sorting); the last 90 days are a small part of the history, so the range is read instead.
+ */
+export const RUNS_STARTED_SINCE =
+  'SELECT runbook_id, count(*) AS n FROM runs INDEXED BY runs_started WHERE started_at >= ? GROUP BY runbook_id';
+
+export function runsStartedSince(db: Db, since: string): Map<number, number> {
+  const rows = sql(db, RUNS_STARTED_SINCE).all(since) as {
+    runbook_id: number;
+    n: number;
+  }[];
+  return new Map(rows.map((row) => [row.runbook_id, row.n]));
+}
+
+export interface WorkerRow {
+  id: number;
+  name: string;
+  access_level: 'owner' | 'editor' | 'member' | 'outsourcer';
+  hourly_cost_cents: number | null;
+}
+
+/** Everyone who can be given work (active), by name. */
+export function activePeople(db: Db): WorkerRow[] {
+  return sql(
+    db,
+    'SELECT id, name, access_level, hourly_cost_cents FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE, id',
+  ).all() as WorkerRow[];
+}
+
+/**
+ * Minutes of completed steps (by their estimates) that owners completed in [from, to): person by
+ * person through run_steps_completed, so only that range of the index is read.
+ */
+export const OWNER_COMPLETED_MINUTES = `
+SELECT coalesce(sum(s.estimate_minutes), 0) AS minutes
+  FROM people p CROSS JOIN run_steps s
+    ON s.completed_by = p.id AND s.status = 'complete' AND s.completed_at >= @from AND s.completed_at < @to
+ WHERE p.access_level = 'owner'`;
+
+export function ownerCompletedMinutes(db: Db, from: string, to: string): number {
+  return (sql(db, OWNER_COMPLETED_MINUTES).get({ from, to }) as { minutes: number }).minutes;
+}
+
+/** Runbooks whose steps completed since `since` were all completed by owners (through run_steps_completed). */
+export const ONLY_OWNERS_COMPLETE = `
+SELECT r.runbook_id, count(*) AS steps
+  FROM people p CROSS JOIN run_steps s ON s.completed_by = p.id AND s.status = 'complete' AND s.completed_at >= @since
+  JOIN runs r ON r.id = s.run_id
+ GROUP BY r.runbook_id
+HAVING min(p.access_level = 'owner') = 1`;
+
+export function runbooksOnlyOwnersComplete(db: Db, since: string): Map<number, number> {
+  const rows = sql(db, ONLY_OWNERS_COMPLETE).all({ since }) as { runbook_id: number; steps: number }[];
+  return new Map(rows.map((row) => [row.runbook_id, row.steps]));
+}
