@@ -64,9 +64,11 @@ INSERT INTO run_steps_new (id, run_id, position, runbook_step_id, title, owner, 
     FROM run_steps;
 DROP TABLE run_steps;
 ALTER TABLE run_steps_new RENAME TO run_steps;
--- The indexes it had (20261201-0006, 20261205-0400), then the new ones.
-CREATE INDEX run_steps_open_by_assignee ON run_steps (assignee_id, due_at) WHERE status = 'open';
+-- The indexes it had (20261205-0400, 20261205-0500), then the new ones.
+CREATE INDEX run_steps_open_by_assignee ON run_steps (assignee_id, due_at, run_id) WHERE status = 'open';
 CREATE INDEX run_steps_completed ON run_steps (completed_by, completed_at, estimate_minutes, run_id) WHERE status = 'complete';
+CREATE INDEX run_steps_people ON run_steps (assignee_id, run_id);
+CREATE INDEX run_steps_unassigned ON run_steps (role_id, due_at, run_id) WHERE status = 'open' AND assignee_id IS NULL;
 -- Approvals waiting, found by the role or the person who gives them.
 CREATE INDEX run_steps_awaiting_role ON run_steps (approver_role_id) WHERE status = 'awaiting-approval';
 CREATE INDEX run_steps_awaiting_person ON run_steps (approver_id) WHERE status = 'awaiting-approval';

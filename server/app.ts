@@ -5,6 +5,10 @@ import type { Config } from './config';
 import type { Db } from './db/open';
 import { errorHandler, NotFoundError, NotSavedError } from './http/errors';
 import { groupCommit } from './db/group-commit';
+import { databaseHealth } from './db/health';
+import { requestLog, type Logger } from './http/log';
+import { cursorKey } from './db/meta';
+import { createPaging } from './http/paging';
 import { csrfProtection } from './http/csrf';
 import { apiHeaders, noStore, pageHeaders } from './http/headers';
 import { pageLocals } from './views/page-locals';
@@ -57,11 +61,13 @@ export interface AppDeps {
   db: Db;
   config: AppConfig;
   log?: (error: unknown) => void;
+  /** Where the one line per request goes (server/http/log.ts); none in tests that do not look. */
+  logger?: Logger;
   views?: Views;
 }
 
 /** Builds the app without listening, so tests drive it through supertest. */
-export function createApp({ db, config, log, views = createViews() }: AppDeps): express.Express {
+export function createApp({ db, config, log, logger, views = createViews() }: AppDeps): express.Express {
   const key = config.key ?? crypto.randomBytes(32);
   const links: LinkSettings = { key, days: config.linkDays ?? DEFAULT_LINK_DAYS };
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -90,6 +96,21 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   const who = authenticate(db, links);
   const linkUse = auditLinkUse(db);
   const gate = setupGate(db);
+  // Every list that grows is read a page at a time, its cursors signed with the database's key.
+  const paging = createPaging(cursorKey(db));
+
+  if (logger) app.use(requestLog(logger));
+
+  // For a load balancer, a container or a monitor: no sign-in, before set-up too, and nothing
+  // told but whether this server can serve (the database answers, its migrations are current).
+  const healthy = databaseHealth(db);
+  app.get('/healthz', (_req, res) => {
+    const ok = healthy();
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unavailable' });
+  });
 
   // The API first, with only what JSON requests need: each layer a request passes costs it.
   const api = express.Router();
@@ -98,18 +119,18 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   api.use(express.json({ limit: '100kb' }));
   api.use(csrfProtection({ api: true, key }), linkUse);
   // Runs first: ticking and completing are by far the most frequent requests.
-  api.use(runRoutes({ db }));
-  api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir }));
+  api.use(runRoutes({ db, paging }));
+  api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir, paging }));
   api.use(importRoutes({ db }));
-  api.use(peopleRoutes({ db }));
+  api.use(peopleRoutes({ db, paging }));
   api.use(accessRoutes({ db, baseUrl, links }));
-  api.use(roleRoutes({ db }));
+  api.use(roleRoutes({ db, paging }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
-  api.use(auditRoutes({ db }));
+  api.use(auditRoutes({ db, paging }));
   api.use(delegationRoutes({ db }));
   api.use(dependenceRoutes({ db }));
-  api.use(notifyRoutes({ db, baseUrl, emailConfigured: Boolean(config.smtpUrl) }));
+  api.use(notifyRoutes({ db, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
@@ -127,17 +148,17 @@ export function createApp({ db, config, log, views = createViews() }: AppDeps): 
   app.use(csrfProtection({ api: false, key }), linkUse);
   app.use(pageLocals({ linkDays: links.days }));
   app.use(authPages({ db, views, key, links }));
-  app.use(homePages({ db, views }));
-  app.use(runPages({ db, views }));
+  app.use(homePages({ db, views, paging }));
+  app.use(runPages({ db, views, paging }));
   app.use(importPages({ db, views }));
-  app.use(libraryPages({ db, views }));
-  app.use(peoplePages({ db, views, site }));
+  app.use(libraryPages({ db, views, paging }));
+  app.use(peoplePages({ db, views, site, paging }));
   app.use(accessPages({ db, views, site }));
-  app.use(rolePages({ db, views }));
+  app.use(rolePages({ db, views, paging }));
   app.use(absencePages({ db }));
-  app.use(auditPages({ db, views }));
+  app.use(auditPages({ db, views, paging }));
   app.use(delegationPages({ db, views }));
-  app.use(notifyPages({ db, views, baseUrl, emailConfigured: Boolean(config.smtpUrl) }));
+  app.use(notifyPages({ db, views, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
   app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
   app.use(printPages({ db, views, baseUrl }));

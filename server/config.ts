@@ -26,10 +26,37 @@ export interface Config {
    * forms shown before sign-in): a file beside the database, made on the first start.
    */
   keyFile: string;
+  /** The workspace's time zone (TZ, or the machine's): "same day" due times, schedules, times in emails. */
+  timeZone: string;
+  /** How much the server logs (one line per request at `info`). */
+  logLevel: LogLevel;
+  /** Days a sent email stays in the outbox before it is purged. */
+  outboxKeepDays: number;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A whole number written in digits: an empty or blank value is a mistake, never 0. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be ${min} to ${max}`).max(max, `must be ${min} to ${max}`));
+
+/** An IANA time zone name that this Node knows ("Europe/Paris", "America/New_York", "UTC"). */
+const isTimeZone = (value: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumber(0, 65535).default(3000),
   DATABASE_PATH: z.string().min(1).default(path.join('data', 'runbooks.sqlite')),
   RUNBOOKS_DIR: z.string().min(1).default('runbooks'),
   TRUST_PROXY: z
@@ -44,9 +71,16 @@ const envSchema = z.object({
     .string()
     .regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, e.g. "Runbooks <runbooks@example.com>"')
     .default('Runbooks <runbooks@localhost>'),
-  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
-  LINK_DAYS: z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1).max(365).default(30),
+  DIGEST_HOUR: wholeNumber(0, 23).default(7),
+  LINK_DAYS: wholeNumber(1, 365).default(30),
+  // Node reads TZ itself (and falls back to UTC, silently, on a name it does not know).
+  TZ: z.string().refine(isTimeZone, 'must be a time zone name such as Europe/London or America/New_York').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  OUTBOX_KEEP_DAYS: wholeNumber(1, 3650).default(90),
 });
+
+/** Every environment variable the server reads (the README's configuration table lists each). */
+export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape);
 
 export class ConfigError extends Error {}
 
@@ -72,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digestHour: parsed.data.DIGEST_HOUR,
     linkDays: parsed.data.LINK_DAYS,
     keyFile: path.join(path.dirname(parsed.data.DATABASE_PATH), 'secret.key'),
+    timeZone: parsed.data.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    logLevel: parsed.data.LOG_LEVEL,
+    outboxKeepDays: parsed.data.OUTBOX_KEEP_DAYS,
   };
 }
 

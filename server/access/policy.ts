@@ -151,13 +151,16 @@ export function can(actor: Actor, rule: Rule): boolean {
 export function authorize(actor: Actor, rule: Rule, hideAs?: string): void {
   if (can(actor, rule)) return;
   if (hideAs) throw new NotFoundError(hideAs);
-  throw new AppError(
-    403,
-    'forbidden',
-    actor.via === 'link'
-      ? 'A personal link opens only your own steps and your own page: sign in with your password for this'
-      : 'Your access level does not allow this',
-  );
+  throw new AppError(403, 'forbidden', refusal(actor, rule));
+}
+
+/** Why a rule refuses, in words: the level, or how the request was signed in (a token, a personal link). */
+function refusal(actor: Actor, rule: Rule): string {
+  if (rule.action === 'tokens.create' && actor.via === 'token') {
+    return 'An API token cannot create API tokens (a leaked token must not make its own spares): create one on the Account page, signed in with your password, or with "npm run cli -- token create" on the server';
+  }
+  if (actor.via === 'link') return 'A personal link opens only your own steps and your own page: sign in with your password for this';
+  return 'Your access level does not allow this';
 }
 
 /** Whose steps of a run the viewer sees: null for every step, else only their own. */

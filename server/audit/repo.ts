@@ -53,6 +53,9 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'away.cancelled': 'Absence cancelled',
 };
 
+/** Who did what the server's command line (npm run cli) did, as the audit log names them. */
+export const COMMAND_LINE = 'Command line (on the server)';
+
 /** Appends to the audit log that owners read. Never holds a secret. */
 export function audit(
   db: Db,
@@ -86,7 +89,11 @@ function detailOf(action: string, data: Record<string, unknown>, madeByName: str
   }
 }
 
-export function listAudit(db: Db, limit = 200) {
+/** The audit log newest first, a page at a time (`?cursor=` holds the id of the last entry shown). */
+export const AUDIT_LIST = { name: 'audit', key: ['id'] } as const;
+
+/** Up to `limit` entries older than the entry `before` (the newest when null). */
+export function listAudit(db: Db, before: number | null, limit: number) {
   return (
     sql(
       db,
@@ -94,8 +101,8 @@ export function listAudit(db: Db, limit = 200) {
               m.name AS made_by_name
          FROM audit_log l LEFT JOIN people a ON a.id = l.actor_id LEFT JOIN people s ON s.id = l.subject_id
          LEFT JOIN people m ON m.id = json_extract(l.data, '$.madeBy')
-        ORDER BY l.id DESC LIMIT ?`,
-    ).all(limit) as {
+        WHERE l.id < @before ORDER BY l.id DESC LIMIT @limit`,
+    ).all({ before: before ?? Number.MAX_SAFE_INTEGER, limit }) as {
       id: number;
       at: string;
       action: string;
@@ -116,7 +123,9 @@ export function listAudit(db: Db, limit = 200) {
       label: AUDIT_LABELS[row.action as AuditAction] ?? row.action,
       detail: detailOf(row.action, data, row.made_by_name),
       address: row.address,
-      actor: row.actor_id === null ? null : { id: row.actor_id, name: row.actor_name },
+      // What the server's command line did was done by whoever ran it there: it is named as such.
+      actor:
+        row.actor_id !== null ? { id: row.actor_id, name: row.actor_name } : data.via === 'cli' ? { id: null, name: COMMAND_LINE } : null,
       subject: row.subject_id === null ? null : { id: row.subject_id, name: row.subject_name },
       data,
     };

@@ -13,9 +13,18 @@ const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token afte
 export function meRoutes({ db }: { db: Db }): Router {
   const router = Router();
 
+  // A browser session also gets its CSRF token here, for scripts on our own pages that call the
+  // API (X-CSRF-Token); other sites cannot read this answer. Token clients need none.
   router.get('/me', (req, res) => {
     const actor = requireActor(req);
-    res.json({ id: actor.id, name: actor.name, email: actor.email, level: actor.level, via: actor.via });
+    res.json({
+      id: actor.id,
+      name: actor.name,
+      email: actor.email,
+      level: actor.level,
+      via: actor.via,
+      ...(actor.via !== 'token' && req.session ? { csrfToken: req.session.csrf_token } : {}),
+    });
   });
 
   router.get('/me/tokens', (req, res) => {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { deleteInBatches, sql } from '../db/statements';
 import { derivedSecret, hashSecret, newSecret } from './secrets';
 
 /**
@@ -189,16 +189,23 @@ export function revokeAllLinks(db: Db, personId: number, now = new Date()): { li
 }
 
 /**
- * Deletes links that have ended (revoked, or unused for LINK_DAYS) and the sessions they
- * opened. The newest row always stays: a new row's id is the highest plus one, and a link must
- * never get the id of one the audit log already names.
+ * Retention: deletes personal links that ended (revoked, or expired) with any session they
+ * opened, in batches. The newest link row stays whatever it is, so that no new link ever gets
+ * an id the audit log already names. Returns how many links went.
  */
 export function purgeEndedLinks(db: Db, now = new Date()): number {
+  const params = { now: now.toISOString() };
   const ended = `SELECT id FROM access_links WHERE (revoked_at IS NOT NULL OR expires_at <= @now)
                     AND id < (SELECT max(id) FROM access_links)`;
-  const at = { now: now.toISOString() };
-  sql(db, `DELETE FROM sessions WHERE link_id IN (${ended})`).run(at);
-  return sql(db, `DELETE FROM access_links WHERE id IN (${ended})`).run(at).changes;
+  deleteInBatches(db, `DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE link_id IN (${ended}) LIMIT @batch)`, params);
+  return deleteInBatches(db, `DELETE FROM access_links WHERE id IN (${ended} LIMIT @batch)`, params);
+}
+
+/** Retention: deletes invitations past their expiry, used or not (a used one's account keeps its password), in batches. */
+export function purgeExpiredInvitations(db: Db, now = new Date()): number {
+  return deleteInBatches(db, 'DELETE FROM invitations WHERE id IN (SELECT id FROM invitations WHERE expires_at <= @now LIMIT @batch)', {
+    now: now.toISOString(),
+  });
 }
 
 /** Only our own pages may follow a personal link (never an address from outside). */

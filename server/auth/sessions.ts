@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { deleteInBatches, sql } from '../db/statements';
 import { hashSecret, newSecret } from './secrets';
 
 /**
@@ -76,10 +76,19 @@ export function endSessionsOf(db: Db, personId: number, except?: string): number
   return sql(db, 'DELETE FROM sessions WHERE person_id = ? AND id_hash IS NOT ?').run(personId, except ?? null).changes;
 }
 
-/** Deletes sessions past their absolute end or idle for longer than the idle limit. */
+/**
+ * Retention: deletes every session that can no longer be used, ended by its absolute limit or
+ * idle past its limit (3 days unused), in
+ * batches, so that one purge never holds the database for long. Returns how many went.
+ */
 export function purgeExpiredSessions(db: Db, now = new Date()): number {
-  return sql(db, 'DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
-    now.toISOString(),
-    new Date(now.getTime() - SESSION_LIMITS.idleMs).toISOString(),
-  ).changes;
+  const idle = new Date(now.getTime() - SESSION_LIMITS.idleMs).toISOString();
+  return deleteInBatches(
+    db,
+    `DELETE FROM sessions WHERE rowid IN (
+       SELECT rowid FROM sessions
+        WHERE expires_at <= @now OR last_seen_at <= @idle
+        LIMIT @batch)`,
+    { now: now.toISOString(), idle },
+  );
 }

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/open';
-import { migrate, MigrationError } from '../db/migrate';
+import { migrate, MigrationError, pendingMigrations } from '../db/migrate';
+import { backupDatabase, BackupError, restoreDatabase } from '../db/backup';
 import { checkDirectory, formatProblem, importDirectory } from '../runbooks/import';
 import { findVersion, listRunbooks, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { writeRunbook } from '../runbooks/format/write';
-import { CliInputError, createToken, createUser } from './accounts';
+import { CliInputError, createToken, createUser, setUserPassword } from './accounts';
 import { convertDirectory, describeFile } from '../imports/directory';
 import { AppError } from '../http/errors';
 
@@ -18,15 +19,25 @@ const USAGE = `Usage: npm run cli -- <command>
   import --convert DIR
                bring in every document of DIR and its subfolders (Word, HTML, Markdown,
                plain text), converting what is not yet a runbook file; reports each file
-  export DIR   write every runbook's current version to DIR/<slug>.md
+  export DIR   write every runbook's current version to DIR/<slug>.md, archived ones to
+               DIR/archived/<slug>.md
   user create --email E --name N [--level owner|editor|member|outsourcer]
-               create or update an account; the password is read from standard input
+               create an account (refused if the email has one); the password is read from
+               standard input
+  user set-password --email E
+               a new password for an existing account, read from standard input; ends its sessions
   token create --email E [--name N]
-               print a new personal API token for that person (shown once)`;
+               print a new personal API token for that person (shown once)
+  backup FILE  write a consistent copy of the database to FILE, also while the server runs
+  restore FILE put the copy in FILE back in place of the database (the server must be stopped);
+               the database as it was is kept beside it
+  migrate [--dry-run]
+               apply the migrations this version brings (the server also does at start);
+               with --dry-run, only list them`;
 
-/** A directory argument, taken relative to where the user typed the command (npm moves cwd). */
-function userPath(arg: string | undefined): string {
-  if (!arg) throw new UsageError('a directory is required');
+/** A file or directory argument, taken relative to where the user typed the command (npm moves cwd). */
+function userPath(arg: string | undefined, what = 'a directory'): string {
+  if (!arg) throw new UsageError(`${what} is required`);
   if (path.isAbsolute(arg)) return arg;
   const base = process.env.INIT_CWD ?? process.cwd();
   return path.relative(process.cwd(), path.resolve(base, arg)) || '.';
@@ -50,11 +61,49 @@ export async function runCli(
   try {
     switch (command) {
       case 'user': {
-        if (arg !== 'create') throw new UsageError('the only user command is "user create"');
+        const action = arg === 'create' ? createUser : arg === 'set-password' ? setUserPassword : null;
+        if (!action) throw new UsageError('the user commands are "user create" and "user set-password"');
         const password = await readSecret();
         const db = openStore();
         try {
-          out(await createUser(db, args.slice(2), password));
+          out(await action(db, args.slice(2), password));
+          return 0;
+        } finally {
+          db.close();
+        }
+      }
+      case 'backup': {
+        const file = userPath(arg, 'a file name for the copy');
+        const { databasePath } = loadConfig();
+        const { bytes } = backupDatabase(databasePath, file);
+        err(`Backup of ${databasePath} written to ${file} (${Math.ceil(bytes / 1024)} kB, integrity checked)`);
+        return 0;
+      }
+      case 'restore': {
+        const file = userPath(arg, 'the backup file to restore');
+        const { databasePath } = loadConfig();
+        const { keptAs } = restoreDatabase(databasePath, file);
+        err(
+          `Restored ${databasePath} from ${file}.` +
+            (keptAs ? ` The database as it was is kept in ${keptAs} (delete it once you are sure).` : '') +
+            ' Start the server again: it applies any migrations newer than the backup.',
+        );
+        return 0;
+      }
+      case 'migrate': {
+        const extra = args.slice(1).find((a) => a !== '--dry-run') ?? (args.length > 2 ? args[2] : undefined);
+        if (extra !== undefined) throw new UsageError(`unexpected "${extra}"`);
+        const { databasePath } = loadConfig();
+        if (arg === '--dry-run' && !fs.existsSync(databasePath)) {
+          out(`There is no database at ${databasePath} yet: the first start creates it with every migration.`);
+          return 0;
+        }
+        const db = openDatabase(databasePath);
+        try {
+          const pending = arg === '--dry-run' ? pendingMigrations(db) : migrate(db);
+          const verb = arg === '--dry-run' ? 'would apply' : 'applied';
+          out(pending.length === 0 ? `${databasePath} is up to date: nothing to apply` : `${databasePath}: ${verb} ${pending.length}:`);
+          for (const name of pending) out(`  ${name}`);
           return 0;
         } finally {
           db.close();
@@ -110,13 +159,23 @@ export async function runCli(
         const db = openStore();
         try {
           fs.mkdirSync(dir, { recursive: true });
-          const rows = listRunbooks(db);
-          for (const row of rows) {
+          let current = 0;
+          let archived = 0;
+          for (const row of listRunbooks(db, { archived: 'include' })) {
             const version = findVersion(db, row.current_version_id);
             if (!version) continue;
-            fs.writeFileSync(path.join(dir, `${row.slug}.md`), writeRunbook(toRunbook(version, listVersionSteps(db, version.id))));
+            // Archived runbooks apart, so that pointing RUNBOOKS_DIR at the export does not
+            // mix them with the live ones unnoticed.
+            const into = row.archived_at ? path.join(dir, 'archived') : dir;
+            fs.mkdirSync(into, { recursive: true });
+            fs.writeFileSync(path.join(into, `${row.slug}.md`), writeRunbook(toRunbook(version, listVersionSteps(db, version.id))));
+            if (row.archived_at) archived++;
+            else current++;
           }
-          err(`${rows.length} runbook(s) written to ${dir}`);
+          err(
+            `${current + archived} runbook(s) written to ${dir}: ${current} current` +
+              (archived > 0 ? `, ${archived} archived (in ${path.join(dir, 'archived')})` : ', none archived'),
+          );
           return 0;
         } finally {
           db.close();
@@ -139,7 +198,7 @@ export async function runCli(
       err(`${command}: ${error.message}`);
       return 1;
     }
-    if (error instanceof ConfigError || error instanceof MigrationError) {
+    if (error instanceof ConfigError || error instanceof MigrationError || error instanceof BackupError) {
       err(error.message);
       return 1;
     }

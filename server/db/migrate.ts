@@ -17,14 +17,25 @@ interface MigrationFile {
 }
 
 function readMigrations(dir: string): MigrationFile[] {
+  return migrationNames(dir).map((name) => {
+    const sql = fs.readFileSync(path.join(dir, name), 'utf8');
+    return { name, sql, checksum: crypto.createHash('sha256').update(sql).digest('hex') };
+  });
+}
+
+/** The names of the migration files, in the order they apply. */
+export function migrationNames(dir: string = MIGRATIONS_DIR): string[] {
   return fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.sql'))
-    .sort()
-    .map((name) => {
-      const sql = fs.readFileSync(path.join(dir, name), 'utf8');
-      return { name, sql, checksum: crypto.createHash('sha256').update(sql).digest('hex') };
-    });
+    .sort();
+}
+
+/** The names of the migrations that have not been applied to this database yet (`migrate --dry-run`). */
+export function pendingMigrations(db: Db, dir: string = MIGRATIONS_DIR): string[] {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const applied = new Set(hasTable ? (db.prepare('SELECT name FROM schema_migrations').pluck().all() as string[]) : []);
+  return migrationNames(dir).filter((name) => !applied.has(name));
 }
 
 /**

@@ -63,3 +63,33 @@ export function value(db: Db, text: string): Statement {
   }
   return statement;
 }
+
+/**
+ * Counts shown beside lists stop here: past it, "1,000 or more" tells a person as much as the
+ * exact figure, and counting further would read every row of a list that keeps growing.
+ */
+export const COUNT_CAP = 1000;
+
+/** How many rows `select` gives, counting no further than COUNT_CAP. */
+export function countUpTo(db: Db, select: string, params: Record<string, unknown> = {}): number {
+  return value(db, `SELECT count(*) FROM (${select} LIMIT ${COUNT_CAP})`).get(params) as number;
+}
+
+/** Rows a retention purge deletes at a time: each batch is its own short transaction. */
+export const PURGE_BATCH = 1000;
+
+/**
+ * Runs a DELETE of at most @batch rows (the statement says which, with LIMIT @batch) until it
+ * deletes nothing, each batch in its own transaction, so that a purge of a year's backlog never
+ * holds the database for long. Returns how many rows went.
+ */
+export function deleteInBatches(db: Db, text: string, params: Record<string, unknown>): number {
+  const statement = sql(db, text);
+  const batch = db.transaction(() => statement.run({ ...params, batch: PURGE_BATCH }).changes);
+  let total = 0;
+  for (;;) {
+    const changes = batch();
+    total += changes;
+    if (changes < PURGE_BATCH) return total;
+  }
+}

@@ -1,13 +1,15 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { ErrorCode } from './error-codes';
 
 /**
  * Errors a route throws on purpose. Each has an HTTP status and a stable kebab-case code
- * that clients may rely on; `field` names the input at fault (a body field, or `path:line`).
+ * that clients may rely on, one of the list in error-codes.ts; `field` names the input at
+ * fault (a body field, or `path:line`).
  */
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
     readonly details?: Record<string, unknown>,
@@ -17,13 +19,13 @@ export class AppError extends Error {
 }
 
 export class BadRequestError extends AppError {
-  constructor(message: string, field?: string, code = 'invalid-input', details?: Record<string, unknown>) {
+  constructor(message: string, field?: string, code: ErrorCode = 'invalid-input', details?: Record<string, unknown>) {
     super(400, code, message, field, details);
   }
 }
 
 export class UnprocessableError extends AppError {
-  constructor(code: string, message: string, field?: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, field?: string, details?: Record<string, unknown>) {
     super(422, code, message, field, details);
   }
 }
@@ -36,7 +38,7 @@ export class NotFoundError extends AppError {
 
 /** 409: the change collides with the current state. `details.field` names the input at fault (as for any AppError). */
 export class ConflictError extends AppError {
-  constructor(code: string, message: string, { field, ...details }: Record<string, unknown> & { field?: string } = {}) {
+  constructor(code: ErrorCode, message: string, { field, ...details }: Record<string, unknown> & { field?: string } = {}) {
     super(409, code, message, field, details);
   }
 }

@@ -38,3 +38,34 @@ export const isoDay = z
     const date = new Date(`${day}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
   }, 'is not a date in the calendar');
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * A day as a form sends it: YYYY-MM-DD from a date picker, or typed the way people write it
+ * where a browser has no picker ("3 Dec 2026", "3 December 2026", "Dec 3, 2026"). Null when it
+ * is neither, or no such day.
+ */
+export function readDay(input: string): string | null {
+  const text = input.trim().toLowerCase().replace(/,/g, ' ').replace(/\s+/g, ' ');
+  let parts: [number, number, number] | null = null;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const dayFirst = /^(\d{1,2}) ([a-z]{3})[a-z]*\.? (\d{4})$/.exec(text);
+  const monthFirst = /^([a-z]{3})[a-z]*\.? (\d{1,2}) (\d{4})$/.exec(text);
+  if (iso) parts = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (dayFirst) parts = [Number(dayFirst[3]), MONTHS.indexOf(dayFirst[2] as string) + 1, Number(dayFirst[1])];
+  else if (monthFirst) parts = [Number(monthFirst[3]), MONTHS.indexOf(monthFirst[1] as string) + 1, Number(monthFirst[2])];
+  if (!parts || parts[1] === 0) return null;
+  const day = `${String(parts[0]).padStart(4, '0')}-${String(parts[1]).padStart(2, '0')}-${String(parts[2]).padStart(2, '0')}`;
+  return isoDay.safeParse(day).success ? day : null;
+}
+
+/** A day field of a form (see readDay), as YYYY-MM-DD. */
+export const dayInput = z.string().transform((value, ctx) => {
+  const day = readDay(value);
+  if (day === null) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date, such as 3 Dec 2026' });
+    return z.NEVER;
+  }
+  return day;
+});

@@ -2,22 +2,29 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { validate, withoutBlanks } from '../http/validate';
+import type { PageRequest, Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
 import { authorize, can } from '../access/policy';
 import { loadPerson } from '../people/load';
 import { sql } from '../db/statements';
-import { countNotifications, listNotifications } from './outbox';
+import { countNotifications, listNotifications, OUTBOX_LIST } from './outbox';
 import { fillLinks, outboxUrl } from './links';
 
 export const notifyBody = z.object({ notify: z.enum(['each', 'digest']) });
-const outboxQuery = z.object({
+export const outboxQuery = z.object({
   status: z.enum(['pending', 'digest', 'digested', 'sent', 'failed']).optional(),
   person: z.coerce.number().int().positive().optional(),
 });
 
-/** The messages as owners read them in the outbox, links filled in where they can be. */
-export function readOutbox(db: Db, baseUrl: string, filter: z.infer<typeof outboxQuery>) {
-  return listNotifications(db, { status: filter.status, personId: filter.person }).map((n) => ({
+/** A page of the messages as owners read them in the outbox, links filled in where they can be. */
+export function readOutbox(db: Db, baseUrl: string, filter: z.infer<typeof outboxQuery>, page: PageRequest) {
+  const rows = listNotifications(db, {
+    status: filter.status,
+    personId: filter.person,
+    before: (page.after?.[0] as number | undefined) ?? null,
+    limit: page.limit + 1,
+  });
+  return rows.map((n) => ({
     id: n.id,
     to: { id: n.person_id, name: n.person_name, email: n.person_email },
     kind: n.kind,
@@ -40,7 +47,17 @@ export function setNotifyChoice(db: Db, personId: number, notify: 'each' | 'dige
   sql(db, 'UPDATE people SET notify = ? WHERE id = ?').run(notify, personId);
 }
 
-export function notifyRoutes({ db, baseUrl, emailConfigured }: { db: Db; baseUrl: string; emailConfigured: boolean }): Router {
+export function notifyRoutes({
+  db,
+  baseUrl,
+  emailConfigured,
+  paging,
+}: {
+  db: Db;
+  baseUrl: string;
+  emailConfigured: boolean;
+  paging: Paging;
+}): Router {
   const router = Router();
 
   router.put('/people/:id/notifications', (req, res) => {
@@ -55,7 +72,11 @@ export function notifyRoutes({ db, baseUrl, emailConfigured }: { db: Db; baseUrl
   router.get('/outbox', (req, res) => {
     authorize(requireActor(req), { action: 'outbox.read' });
     const filter = validate(outboxQuery, withoutBlanks(req.query), 'query');
-    res.json({ emailConfigured, counts: countNotifications(db), messages: readOutbox(db, baseUrl, filter) });
+    const request = paging.read(req.query, OUTBOX_LIST, filter);
+    const rows = readOutbox(db, baseUrl, filter, request);
+    const { items, next } = paging.page(rows, request, { ...OUTBOX_LIST, keyOf: (m) => [m.id] }, { path: '/api/outbox', filters: filter });
+    paging.linkHeader(res, next);
+    res.json({ emailConfigured, counts: countNotifications(db), messages: items, next });
   });
 
   return router;

@@ -8,16 +8,29 @@ import { plain } from './links';
  * `{link}` is replaced when the message is sent (see links.ts).
  */
 
-const dueFormat = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
-export const formatDue = (iso: string) => `${dueFormat.format(new Date(iso))} UTC`;
+/**
+ * A due time in the workspace's time zone (TZ, checked at start; else the machine's), named, as
+ * the reader may be elsewhere: "Tue 15 Dec 2026, 09:00 (America/New_York)". People have no time
+ * zone of their own yet. Node reads TZ again when it changes, so the format is made per zone.
+ */
+const dueFormats = new Map<string, Intl.DateTimeFormat>();
+export function formatDue(iso: string): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  let format = dueFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+    });
+    dueFormats.set(zone, format);
+  }
+  return `${format.format(new Date(iso))} (${zone})`;
+}
 
 interface Named {
   id: number;

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { findPerson } from '../people/repo';
@@ -27,6 +27,9 @@ export interface Mailer {
 }
 
 export function smtpMailer(settings: Pick<MailSettings, 'smtpUrl' | 'from'>): Mailer {
+  // Loaded only where email is set up (SMTP_URL): a server without it never needs nodemailer.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, typed above
+  const nodemailer = require('nodemailer') as typeof Nodemailer;
   const transport = nodemailer.createTransport(settings.smtpUrl);
   return {
     send: (message) => transport.sendMail({ from: settings.from, ...message }),

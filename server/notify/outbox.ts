@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { countUpTo, deleteInBatches, sql } from '../db/statements';
 
 /**
  * Every message is first a row here, written in the same transaction as the change it tells
@@ -55,27 +55,60 @@ export function findNotification(db: Db, id: number): NotificationRow | undefine
   return sql(db, 'SELECT * FROM notifications WHERE id = ?').get(id) as NotificationRow | undefined;
 }
 
-/** The outbox as owners read it: newest first, optionally only one status. */
-export function listNotifications(db: Db, filter: { status?: NotificationStatus; personId?: number; limit?: number } = {}) {
+/** The outbox newest first, a page at a time (`?cursor=` holds the id of the last message shown). */
+export const OUTBOX_LIST = { name: 'outbox', key: ['id'] } as const;
+
+/**
+ * The outbox as owners read it: newest first, optionally one status or one person's, up to
+ * `limit` messages older than `before`. Each filter reads its own index in id order.
+ */
+export function listNotifications(
+  db: Db,
+  filter: { status?: NotificationStatus; personId?: number; before?: number | null; limit?: number } = {},
+) {
+  const where = ['n.id < @before'];
+  if (filter.status) where.push('n.status = @status');
+  if (filter.personId !== undefined) where.push('n.person_id = @person');
   return sql(
     db,
     `SELECT n.*, p.name AS person_name, p.email AS person_email, p.access_level AS person_level
        FROM notifications n JOIN people p ON p.id = n.person_id
-      WHERE (@status IS NULL OR n.status = @status) AND (@person IS NULL OR n.person_id = @person)
+      WHERE ${where.join(' AND ')}
       ORDER BY n.id DESC LIMIT @limit`,
-  ).all({ status: filter.status ?? null, person: filter.personId ?? null, limit: filter.limit ?? 200 }) as (NotificationRow & {
+  ).all({
+    status: filter.status ?? null,
+    person: filter.personId ?? null,
+    before: filter.before ?? Number.MAX_SAFE_INTEGER,
+    limit: filter.limit ?? 200,
+  }) as (NotificationRow & {
     person_name: string;
     person_email: string;
     person_level: string;
   })[];
 }
 
+/**
+ * Retention: deletes emails that went out (sent, or sent in a digest) more than `keepDays`
+ * ago, in batches. Messages waiting, kept for a digest, or that could not be sent stay; so does
+ * a message a live personal link was made for, until the link expires and is purged. Returns
+ * how many went.
+ */
+export function purgeSentNotifications(db: Db, keepDays: number, now = new Date()): number {
+  const before = new Date(now.getTime() - keepDays * 24 * 3600_000).toISOString();
+  return deleteInBatches(
+    db,
+    `DELETE FROM notifications WHERE id IN (
+       SELECT n.id FROM notifications n
+        WHERE n.status IN ('sent', 'digested') AND n.created_at < @before
+          AND NOT EXISTS (SELECT 1 FROM access_links l WHERE l.notification_id = n.id)
+        -- Oldest first: the messages a digest gathered go before (or with) the digest they point at.
+        ORDER BY n.id LIMIT @batch)`,
+    { before },
+  );
+}
+
+/** How many messages have each status, each counted up to COUNT_CAP. */
 export function countNotifications(db: Db): Record<NotificationStatus, number> {
-  const rows = sql(db, 'SELECT status, count(*) AS n FROM notifications GROUP BY status').all() as {
-    status: NotificationStatus;
-    n: number;
-  }[];
-  const counts = { pending: 0, digest: 0, digested: 0, sent: 0, failed: 0 };
-  for (const row of rows) counts[row.status] = row.n;
-  return counts;
+  const count = (status: NotificationStatus) => countUpTo(db, 'SELECT 1 FROM notifications WHERE status = @status', { status });
+  return { pending: count('pending'), digest: count('digest'), digested: count('digested'), sent: count('sent'), failed: count('failed') };
 }

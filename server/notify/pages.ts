@@ -3,11 +3,12 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { withoutBlanks } from '../http/validate';
+import type { Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { loadPerson } from '../people/load';
 import { readForm } from '../http/forms';
-import { countNotifications } from './outbox';
+import { countNotifications, OUTBOX_LIST } from './outbox';
 import { authorizeNotifyChoice, readOutbox, setNotifyChoice } from './api';
 
 const notifyForm = z.object({ notify: z.enum(['each', 'digest'], 'Choose how often to be emailed.') });
@@ -29,11 +30,13 @@ export function notifyPages({
   views,
   baseUrl,
   emailConfigured,
+  paging,
 }: {
   db: Db;
   views: Views;
   baseUrl: string;
   emailConfigured: boolean;
+  paging: Paging;
 }): Router {
   const router = Router();
 
@@ -49,6 +52,14 @@ export function notifyPages({
   router.get('/outbox', (req, res) => {
     authorize(requireActor(req), { action: 'outbox.read' });
     const { status } = readForm(statusQuery, withoutBlanks(req.query));
+    const request = paging.read(req.query, OUTBOX_LIST, { status });
+    const rows = readOutbox(db, baseUrl, { status }, request);
+    const { items, next, first } = paging.page(
+      rows,
+      request,
+      { ...OUTBOX_LIST, keyOf: (m) => [m.id] },
+      { path: '/outbox', filters: { status } },
+    );
     const counts = countNotifications(db);
     // Without a mail server nothing is waiting: the outbox is where the message is read.
     const labels = emailConfigured ? STATUS_LABELS : { ...STATUS_LABELS, pending: 'Kept here (email not set up)' };
@@ -62,7 +73,9 @@ export function notifyPages({
         current: value === status,
       })),
       status: status ?? null,
-      messages: readOutbox(db, baseUrl, { status }).map((m) => ({ ...m, statusLabel: labels[m.status] })),
+      messages: items.map((m) => ({ ...m, statusLabel: labels[m.status] })),
+      next,
+      start: request.after === null ? null : first,
     });
   });
 

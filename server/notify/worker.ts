@@ -6,7 +6,9 @@ import type { LinkSettings } from '../auth/links';
 /**
  * The background side of notifications: overdue steps and daily digests every half minute,
  * and (with SMTP configured) the outbox emptied every few seconds. Errors are logged, never
- * fatal; a send still in progress is never started twice.
+ * fatal; a send still in progress is never started twice. The function returned stops it, and
+ * its promise resolves once a send in progress has finished (the server closes the database
+ * only then).
  */
 export function startNotifier(
   db: Db,
@@ -19,7 +21,7 @@ export function startNotifier(
     sweepMs?: number;
     sendMs?: number;
   },
-): () => void {
+): () => Promise<void> {
   const log = options.log ?? console.log;
   const sweep = () => {
     try {
@@ -31,24 +33,27 @@ export function startNotifier(
       log(`Notifications failed: ${(error as Error).message}`);
     }
   };
-  let sending = false;
-  const send = async () => {
+  let sending: Promise<void> | null = null;
+  const send = () => {
     if (!options.mailer || sending) return;
-    sending = true;
+    sending = sendNow(options.mailer).finally(() => {
+      sending = null;
+    });
+  };
+  const sendNow = async (mailer: Mailer) => {
     try {
-      const { failed } = await sendPending(db, options.mailer, { baseUrl: options.baseUrl, links: options.links });
+      const { failed } = await sendPending(db, mailer, { baseUrl: options.baseUrl, links: options.links });
       if (failed > 0) log(`Email: ${failed} message(s) could not be sent; see the outbox`);
     } catch (error) {
       log(`Email failed: ${(error as Error).message}`);
-    } finally {
-      sending = false;
     }
   };
   sweep();
-  const timers = [setInterval(sweep, options.sweepMs ?? 30_000), setInterval(() => void send(), options.sendMs ?? 5_000)];
+  const timers = [setInterval(sweep, options.sweepMs ?? 30_000), setInterval(send, options.sendMs ?? 5_000)];
   for (const timer of timers) timer.unref();
-  return () => {
+  return async () => {
     for (const timer of timers) clearInterval(timer);
+    await sending;
     options.mailer?.close();
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql, value } from '../db/statements';
+import { countUpTo, sql, value } from '../db/statements';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { audit } from '../audit/repo';
 
@@ -124,26 +124,38 @@ export const presentAway = (row: AwayRow, now: Date = new Date()) => ({
   now: row.starts_on <= today(now) && row.ends_on >= today(now),
 });
 
-/** People away today whose open steps still wait on them: a gap until someone hands them off. */
-export function awayWithOpenSteps(db: Db, now: Date = new Date()) {
-  const rows = sql(
+/**
+ * People away today whose open steps still wait on them: a gap until someone hands them off.
+ * Their steps are counted up to COUNT_CAP.
+ */
+export function awayToday(db: Db, now: Date = new Date()) {
+  const away = sql(
     db,
-    `SELECT p.id, p.name, max(a.ends_on) AS until,
-            (SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id
-              WHERE s.assignee_id = p.id AND s.status = 'open' AND r.status = 'open') AS open_steps
+    `SELECT p.id, p.name, max(a.ends_on) AS until
        FROM away_periods a JOIN people p ON p.id = a.person_id
       WHERE a.starts_on <= @today AND a.ends_on >= @today AND p.active = 1
-      GROUP BY p.id HAVING open_steps > 0 ORDER BY p.name COLLATE NOCASE`,
-  ).all({ today: today(now) }) as { id: number; name: string; until: string; open_steps: number }[];
-  return rows.map((row) => ({ ...row, until: awayUntil(db, row.id, now) ?? row.until }));
+      GROUP BY p.id ORDER BY p.name COLLATE NOCASE`,
+  ).all({ today: today(now) }) as { id: number; name: string; until: string }[];
+  return away
+    .map((person) => ({
+      ...person,
+      // Back-to-back absences read as one: away until the last of them ends.
+      until: awayUntil(db, person.id, now) ?? person.until,
+      open_steps: countUpTo(
+        db,
+        `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.assignee_id = @id AND s.status = 'open' AND r.status = 'open'`,
+        { id: person.id },
+      ),
+    }))
+    .filter((person) => person.open_steps > 0);
 }
 
 /**
  * A person's open steps (of open runs) due on a day they are away, soonest first: planning an
  * absence after the run started leaves them waiting, so their page, Home and the hand-off
- * preview flag them ("due while you are away") and offer to hand them off.
+ * preview flag them ("due while you are away") and offer to hand them off. At most `limit`.
  */
-export function stepsDueWhileAway(db: Db, personId: number, now: Date = new Date()) {
+export function stepsDueWhileAway(db: Db, personId: number, now: Date = new Date(), limit = 50) {
   return sql(
     db,
     `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at
@@ -151,8 +163,8 @@ export function stepsDueWhileAway(db: Db, personId: number, now: Date = new Date
       WHERE s.assignee_id = @person AND s.status = 'open' AND r.status = 'open' AND s.due_at >= @today
         AND EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
                      AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10))
-      ORDER BY s.due_at, s.id`,
-  ).all({ person: personId, today: today(now) }) as {
+      ORDER BY s.due_at, s.id LIMIT @limit`,
+  ).all({ person: personId, today: today(now), limit }) as {
     id: number;
     run_id: number;
     run_title: string;

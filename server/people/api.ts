@@ -2,11 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { validate } from '../http/validate';
-import { listAssignments, presentAssignment } from './assignments';
+import type { Paging } from '../http/paging';
+import { ASSIGNMENT_LIST, assignmentKey, assignmentRows, presentAssignment } from './assignments';
 import { requireActor, LEVELS } from '../access/actor';
 import { authorize } from '../access/policy';
 import { addPerson, deactivatePerson, reactivatePerson, refuseTakenEmail, setAccessLevel } from './lifecycle';
-import { findPerson, listPeople, updatePerson, type PersonRow } from './repo';
+import { findPerson, listPeopleAfter, PEOPLE_LIST, updatePerson, type PersonRow } from './repo';
 import { loadPerson } from './load';
 import { presentPerson } from './present';
 
@@ -31,13 +32,17 @@ const personPatch = z.object(personFields).partial().strict();
 
 const toCents = (cost: number | null | undefined) => (cost === undefined ? undefined : cost === null ? null : Math.round(cost * 100));
 
-export function peopleRoutes({ db }: { db: Db }): Router {
+export function peopleRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
   const router = Router();
 
   router.get('/people', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
-    res.json({ people: listPeople(db).map((p) => presentPerson(p, actor)) });
+    const request = paging.read(req.query, PEOPLE_LIST);
+    const rows = listPeopleAfter(db, request.after as [string, number] | null, request.limit + 1);
+    const { items, next } = paging.page(rows, request, { ...PEOPLE_LIST, keyOf: (p) => [p.name, p.id] }, { path: '/api/people' });
+    paging.linkHeader(res, next);
+    res.json({ people: items.map((p) => presentPerson(p, actor)), next });
   });
 
   router.post('/people', (req, res) => {
@@ -75,10 +80,12 @@ export function peopleRoutes({ db }: { db: Db }): Router {
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
     const now = new Date().toISOString();
-    res.json({
-      person: { id: person.id, name: person.name },
-      assignments: listAssignments(db, person.id).map((a) => presentAssignment(a, now)),
-    });
+    const request = paging.read(req.query, ASSIGNMENT_LIST);
+    const rows = assignmentRows(db, person.id, request);
+    const path = `/api/people/${person.id}/assignments`;
+    const { items, next } = paging.page(rows, request, { ...ASSIGNMENT_LIST, keyOf: assignmentKey }, { path });
+    paging.linkHeader(res, next);
+    res.json({ person: { id: person.id, name: person.name }, assignments: items.map((a) => presentAssignment(a, now)), next });
   });
 
   return router;

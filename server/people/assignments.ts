@@ -1,40 +1,112 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { countUpTo, sql } from '../db/statements';
+import type { PageRequest } from '../http/paging';
 
 /** A person's assignments: the open steps of open runs that wait on them. */
 
-/** A person's open steps across open runs, earliest due first (undated last). */
-export function listAssignments(db: Db, personId: number) {
-  return sql(
-    db,
-    `SELECT s.id, s.position, s.title, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
-              b.slug AS runbook_slug, ro.name AS role_name,
-              (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
-              (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count,
-              EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
-                       AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10)) AS due_while_away
-         FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbooks b ON b.id = r.runbook_id
-         LEFT JOIN roles ro ON ro.id = s.role_id
-        WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'
-        ORDER BY s.due_at IS NULL, s.due_at, r.started_at, s.position`,
-  ).all(personId) as {
-    id: number;
-    position: number;
-    title: string;
-    due_at: string | null;
-    estimate_minutes: number | null;
-    optional: number;
-    run_id: number;
-    run_title: string;
-    runbook_slug: string;
-    role_name: string | null;
-    check_count: number;
-    ticked_count: number;
-    due_while_away: number;
-  }[];
+/** Whether a step falls due on a day its assignee is away (an absence planned after the run started). */
+const DUE_WHILE_AWAY = `EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
+         AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10))`;
+
+const COLUMNS = `s.id, s.position, s.title, s.owner, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
+       b.slug AS runbook_slug, ro.name AS role_name,
+       (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
+       (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count,
+       ${DUE_WHILE_AWAY} AS due_while_away`;
+const FROM = `FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbooks b ON b.id = r.runbook_id
+  LEFT JOIN roles ro ON ro.id = s.role_id`;
+
+export interface AssignmentRow {
+  id: number;
+  position: number;
+  title: string;
+  owner: string | null;
+  due_at: string | null;
+  estimate_minutes: number | null;
+  optional: number;
+  run_id: number;
+  run_title: string;
+  runbook_slug: string;
+  role_name: string | null;
+  check_count: number;
+  ticked_count: number;
+  due_while_away: number;
 }
 
-export function presentAssignment(a: ReturnType<typeof listAssignments>[number], now: string) {
+/** A person's open steps across open runs, earliest due first (undated last). All of them: for print. */
+export function listAssignments(db: Db, personId: number): AssignmentRow[] {
+  return sql(
+    db,
+    `SELECT ${COLUMNS} ${FROM}
+        WHERE s.assignee_id = ? AND s.status = 'open' AND r.status = 'open'
+        ORDER BY s.due_at IS NULL, s.due_at, s.id`,
+  ).all(personId) as AssignmentRow[];
+}
+
+/** The sort key of an assignment in its list: due time (undated last), then step id. */
+export const ASSIGNMENT_LIST = { name: 'assignments', key: ['text?', 'id'] } as const;
+export const assignmentKey = (a: AssignmentRow) => [a.due_at, a.id];
+
+/**
+ * Up to `page.limit + 1` of the open steps of open runs held by `holder` (a person's id, or
+ * null for steps nobody holds) after `page.after`, in the order of listAssignments. Dated steps
+ * come from the open-steps index in due order, then the undated ones in id order: two index
+ * ranges, so a page costs the same with ten thousand steps.
+ */
+export function openStepRows(db: Db, holder: number | null, page: PageRequest): AssignmentRow[] {
+  const want = page.limit + 1;
+  const [afterDue, afterId] = (page.after ?? ['', 0]) as [string | null, number];
+  const who = holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder';
+  const rows: AssignmentRow[] = [];
+  if (afterDue !== null) {
+    rows.push(
+      ...(sql(
+        db,
+        `SELECT ${COLUMNS} ${FROM}
+          WHERE ${who} AND s.status = 'open' AND s.due_at IS NOT NULL AND (s.due_at, s.id) > (@due, @id) AND r.status = 'open'
+          ORDER BY s.due_at, s.id LIMIT @limit`,
+      ).all({ holder, due: afterDue, id: afterId, limit: want }) as AssignmentRow[]),
+    );
+  }
+  if (rows.length < want) {
+    rows.push(
+      ...(sql(
+        db,
+        `SELECT ${COLUMNS} ${FROM}
+          WHERE ${who} AND s.status = 'open' AND s.due_at IS NULL AND s.id > @id AND r.status = 'open'
+          ORDER BY s.id LIMIT @limit`,
+      ).all({ holder, id: afterDue === null ? afterId : 0, limit: want - rows.length }) as AssignmentRow[]),
+    );
+  }
+  return rows;
+}
+
+/** A person's open steps, a page at a time (see openStepRows). */
+export const assignmentRows = (db: Db, personId: number, page: PageRequest) => openStepRows(db, personId, page);
+
+/** Orders rows as openStepRows gives them: due time, undated last, then id. */
+export function byDueThenId(a: AssignmentRow, b: AssignmentRow): number {
+  if (a.due_at !== b.due_at) {
+    if (a.due_at === null) return 1;
+    if (b.due_at === null) return -1;
+    return a.due_at < b.due_at ? -1 : 1;
+  }
+  return a.id - b.id;
+}
+
+/** How many open steps wait on a person, how many of them are overdue, how many due while they are away (each at most COUNT_CAP). */
+export function assignmentCounts(db: Db, personId: number, now: string): { open: number; overdue: number; dueWhileAway: number } {
+  const count = (extra: string) =>
+    countUpTo(
+      db,
+      `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+        WHERE s.assignee_id = @person AND s.status = 'open' AND r.status = 'open' ${extra}`,
+      { person: personId, now },
+    );
+  return { open: count(''), overdue: count('AND s.due_at < @now'), dueWhileAway: count(`AND ${DUE_WHILE_AWAY}`) };
+}
+
+export function presentAssignment(a: AssignmentRow, now: string) {
   return {
     run: { id: a.run_id, title: a.run_title, runbook: a.runbook_slug },
     position: a.position,

@@ -4,10 +4,23 @@ import { can } from '../access/policy';
 import { accountState, refuseReinvite } from '../auth/grants';
 import { AppError } from '../http/errors';
 import { listAccessLinks } from '../auth/links';
+import type { Paging } from '../http/paging';
+import { countUpTo } from '../db/statements';
 import { presentPerson } from './present';
-import { listPeople, type PersonRow } from './repo';
-import { listRoleMembers, listRoles, rolesOf, type RoleMemberRow, type RoleRow, stepsOwnedBy } from './roles-repo';
-import { listAssignments, presentAssignment } from './assignments';
+import { listPeople, listPeopleAfter, PEOPLE_LIST, type PersonRow } from './repo';
+import {
+  listRoleMembers,
+  listRolesAfter,
+  membersOf,
+  rolesOf,
+  rolesOfPeople,
+  type OwnedStep,
+  type RoleMemberRow,
+  type RoleRow,
+  ROLE_IS_GAP,
+  stepsOwnedBy,
+} from './roles-repo';
+import { ASSIGNMENT_LIST, assignmentCounts, assignmentKey, assignmentRows, presentAssignment } from './assignments';
 import { absenceEnd, listAwayPeriods, presentAway, stepsDueWhileAway, today } from './absences';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */
@@ -55,30 +68,55 @@ function roleSummary(role: RoleRow, members: RoleMemberRow[]) {
   };
 }
 
-export function directoryData(db: Db, actor: Actor) {
+/** The directory's two lists: people (`?cursor=`) and roles (`?roles=`), each a page at a time. */
+const DIRECTORY_ROLES = { name: 'directory-roles', key: ['text'], param: 'roles' } as const;
+
+export function directoryData(db: Db, actor: Actor, paging: Paging, query: Record<string, unknown> = {}) {
+  const peopleRequest = paging.read(query, PEOPLE_LIST);
+  const rolesRequest = paging.read(query, DIRECTORY_ROLES);
+  const peoplePage = paging.page(
+    listPeopleAfter(db, peopleRequest.after as [string, number] | null, peopleRequest.limit + 1),
+    peopleRequest,
+    { ...PEOPLE_LIST, keyOf: (p) => [p.name, p.id] },
+    { path: '/people' },
+  );
+  const rolesPage = paging.page(
+    listRolesAfter(db, (rolesRequest.after?.[0] as string | undefined) ?? '', rolesRequest.limit + 1),
+    rolesRequest,
+    { ...DIRECTORY_ROLES, keyOf: (r) => [r.name] },
+    { path: '/people' },
+  );
   const byRole = new Map<number, RoleMemberRow[]>();
-  for (const m of listRoleMembers(db)) {
+  for (const m of membersOf(
+    db,
+    rolesPage.items.map((r) => r.id),
+  )) {
     if (!byRole.has(m.role_id)) byRole.set(m.role_id, []);
     byRole.get(m.role_id)?.push(m);
   }
-  const roles = listRoles(db);
   // Each person's roles, in the roles' (name) order.
   const byPerson = new Map<number, { id: number; name: string; primary: boolean; backupRank: number }[]>();
-  for (const role of roles) {
-    let backupRank = 0;
-    for (const m of byRole.get(role.id) ?? []) {
-      if (!byPerson.has(m.person_id)) byPerson.set(m.person_id, []);
-      const primary = m.is_primary === 1;
-      byPerson.get(m.person_id)?.push({ id: role.id, name: role.name, primary, backupRank: primary ? 0 : ++backupRank });
-    }
+  for (const r of rolesOfPeople(
+    db,
+    peoplePage.items.map((p) => p.id),
+  )) {
+    if (!byPerson.has(r.person_id)) byPerson.set(r.person_id, []);
+    byPerson
+      .get(r.person_id)
+      ?.push({ id: r.id, name: r.name, primary: r.is_primary === 1, backupRank: r.is_primary === 1 ? 0 : r.backup_rank });
   }
-  const presentedRoles = roles.map((role) => roleSummary(role, byRole.get(role.id) ?? []));
+  const presentedRoles = rolesPage.items.map((role) => roleSummary(role, byRole.get(role.id) ?? []));
   const levels = grantableLevels(actor);
   return {
     title: 'People',
-    people: listPeople(db).map((p) => ({ ...personSummary(p, actor), roles: byPerson.get(p.id) ?? [] })),
+    people: peoplePage.items.map((p) => ({ ...personSummary(p, actor), roles: byPerson.get(p.id) ?? [] })),
+    peopleCount: countUpTo(db, 'SELECT 1 FROM people'),
+    nextPeople: peoplePage.next && `${peoplePage.next}#people`,
     roles: presentedRoles,
-    gapCount: presentedRoles.filter((r) => r.gap).length,
+    roleCount: countUpTo(db, 'SELECT 1 FROM roles'),
+    nextRoles: rolesPage.next && `${rolesPage.next}#roles`,
+    later: peopleRequest.after !== null || rolesRequest.after !== null,
+    gapCount: countUpTo(db, `SELECT 1 FROM roles r WHERE ${ROLE_IS_GAP}`),
     showCosts: can(actor, { action: 'person.see-costs' }),
     canAdd: levels.length > 0,
     levelOptions: levelOptions(levels),
@@ -122,10 +160,26 @@ function linkSection(db: Db, actor: Actor, person: PersonRow, now: string) {
   };
 }
 
-export function personData(db: Db, actor: Actor, person: PersonRow) {
+/** A person's open steps on their page, a page at a time (`?cursor=`). */
+function personSteps(db: Db, paging: Paging | null, person: PersonRow, query: Record<string, unknown>, now: string) {
+  const request = paging ? paging.read(query, ASSIGNMENT_LIST) : { limit: 50, after: null };
+  const rows = assignmentRows(db, person.id, request);
+  const page = paging
+    ? paging.page(rows, request, { ...ASSIGNMENT_LIST, keyOf: assignmentKey }, { path: `/people/${person.id}` })
+    : { items: rows.slice(0, request.limit), next: null };
+  const counts = assignmentCounts(db, person.id, now);
+  return {
+    assignments: page.items.map((a) => presentAssignment(a, now)),
+    openCount: counts.open,
+    overdueCount: counts.overdue,
+    nextSteps: page.next && `${page.next}#steps`,
+    laterSteps: request.after !== null ? `/people/${person.id}#steps` : null,
+  };
+}
+
+export function personData(db: Db, actor: Actor, person: PersonRow, paging: Paging | null = null, query: Record<string, unknown> = {}) {
   const now = new Date().toISOString();
   const owner = can(actor, { action: 'person.manage' });
-  const assignments = listAssignments(db, person.id).map((a) => presentAssignment(a, now));
   const mayInvite = person.active === 1 && can(actor, { action: 'person.invite', level: person.access_level });
   const reinviteRefusal = mayInvite ? refusal(() => refuseReinvite(db, actor, person)) : null;
   const canInvite = mayInvite && reinviteRefusal === null;
@@ -134,8 +188,7 @@ export function personData(db: Db, actor: Actor, person: PersonRow) {
     title: person.name,
     person: personSummary(person, actor),
     isSelf: person.id === actor.id,
-    assignments,
-    overdueCount: assignments.filter((a) => a.overdue).length,
+    ...personSteps(db, paging, person, query, now),
     roles: rolesOf(db, person.id).map((r) => ({ id: r.id, name: r.name, primary: r.is_primary === 1, backupRank: r.backup_rank })),
     // Whether they can sign in yet: for those who invite people.
     account: can(actor, { action: 'person.invite', level: 'outsourcer' }) ? accountState(db, person.id, now) : null,
@@ -150,7 +203,7 @@ export function personData(db: Db, actor: Actor, person: PersonRow) {
 }
 
 /** Steps grouped under their runbook (the rows come ordered by runbook). */
-function byRunbook(steps: ReturnType<typeof stepsOwnedBy>) {
+function byRunbook(steps: OwnedStep[]) {
   const runbooks: { slug: string; title: string; steps: { position: number; title: string }[] }[] = [];
   for (const step of steps) {
     let last = runbooks.at(-1);
@@ -160,6 +213,18 @@ function byRunbook(steps: ReturnType<typeof stepsOwnedBy>) {
   return runbooks;
 }
 
+/** The steps naming the role: the first ROLE_STEPS_SHOWN by runbook, how many in all, and the library filtered by it. */
+const ROLE_STEPS_SHOWN = 50;
+function ownedSteps(db: Db, name: string) {
+  const { steps, count = 0 } = stepsOwnedBy(db, name, ROLE_STEPS_SHOWN) as { steps: OwnedStep[]; count: number };
+  return {
+    runbooks: byRunbook(steps),
+    stepCount: count,
+    moreSteps: count > steps.length ? count - steps.length : 0,
+    libraryHref: `/runbooks?owner=${encodeURIComponent(name)}`,
+  };
+}
+
 export function roleData(db: Db, actor: Actor, role: RoleRow) {
   const members = listRoleMembers(db, role.id);
   const manage = can(actor, { action: 'roles.manage' });
@@ -167,7 +232,7 @@ export function roleData(db: Db, actor: Actor, role: RoleRow) {
   return {
     title: role.name,
     role: roleSummary(role, members),
-    runbooks: byRunbook(stepsOwnedBy(db, role.name)),
+    ...ownedSteps(db, role.name),
     canManage: manage,
     candidates: manage
       ? listPeople(db)

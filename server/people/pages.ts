@@ -12,6 +12,7 @@ import { beside, readForm, formPage } from '../http/forms';
 import { loadPerson } from './load';
 import { noticeFor } from '../http/notices';
 import { costText, directoryData, personData } from './page-model';
+import type { Paging } from '../http/paging';
 
 /** A link shown once, on the response that made it: it is stored only as a hash. */
 export interface NewSecret {
@@ -47,20 +48,20 @@ export function issueSecret(db: Db, req: Request, actor: Actor, person: PersonRo
 }
 
 /** The directory, adding a person, a person's page and (owners) editing their details. */
-export function peoplePages({ db, views, site }: { db: Db; views: Views; site: SiteSettings }): Router {
+export function peoplePages({ db, views, site, paging }: { db: Db; views: Views; site: SiteSettings; paging: Paging }): Router {
   const router = Router();
 
   router.get('/people', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
-    views.render(res, 'people/directory', { ...directoryData(db, actor), notice: noticeFor(req.query.done) });
+    views.render(res, 'people/directory', { ...directoryData(db, actor, paging, req.query), notice: noticeFor(req.query.done) });
   });
 
   router.post('/people', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'people.list' });
     authorize(actor, { action: 'person.invite', level: 'outsourcer' });
-    formPage(res, 'people/directory', () => directoryData(db, actor));
+    formPage(res, 'people/directory', () => directoryData(db, actor, paging));
     const input = readForm(addPersonForm, req.body);
     // A link is a way in without a password: only for someone the maker may give one to.
     const level = input.level || defaultLevel(input.kind);
@@ -79,7 +80,7 @@ export function peoplePages({ db, views, site }: { db: Db; views: Views; site: S
   router.get('/people/:id', (req, res) => {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
-    views.render(res, 'people/person', { ...personData(db, actor, person), notice: noticeFor(req.query.done) });
+    views.render(res, 'people/person', { ...personData(db, actor, person, paging, req.query), notice: noticeFor(req.query.done) });
   });
 
   const editData = (person: PersonRow) => ({ title: `Edit ${person.name}`, person: { id: person.id, name: person.name } });

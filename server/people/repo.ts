@@ -18,6 +18,19 @@ export function listPeople(db: Db): PersonRow[] {
   return sql(db, 'SELECT * FROM people ORDER BY name COLLATE NOCASE, id').all() as PersonRow[];
 }
 
+/** People by name, a page at a time: up to `limit` after `after` ([name, id] of the last one shown). */
+export function listPeopleAfter(db: Db, after: [string, number] | null, limit: number): PersonRow[] {
+  const [name, id] = after ?? ['', 0];
+  return sql(
+    db,
+    `SELECT * FROM people WHERE name >= @name COLLATE NOCASE AND (name COLLATE NOCASE, id) > (@name, @id)
+      ORDER BY name COLLATE NOCASE, id LIMIT @limit`,
+  ).all({ name, id, limit }) as PersonRow[];
+}
+
+/** The sort key of a person in the people list. */
+export const PEOPLE_LIST = { name: 'people', key: ['text', 'id'] } as const;
+
 export function findPerson(db: Db, id: number): PersonRow | undefined {
   return sql(db, 'SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined;
 }

@@ -3,11 +3,23 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
+import { readLimit, type Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { findPerson } from './repo';
-import { findRole, findRoleByName, insertRole, listRoleMembers, listRoles, removeRoleMember, upsertRoleMember } from './roles-repo';
-import { listGaps } from './gaps';
+import {
+  findRole,
+  findRoleByName,
+  insertRole,
+  listRolesAfter,
+  membersOf,
+  removeRoleMember,
+  upsertRoleMember,
+  type RoleRow,
+} from './roles-repo';
+import { GAP_LISTS, gapPage, gapSummary, type GapList } from './gaps';
+
+const ROLE_LIST = { name: 'roles', key: ['text'] } as const;
 
 const roleBody = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -16,12 +28,15 @@ const roleBody = z.object({
 const memberBody = z.object({ person: z.number().int().positive(), primary: z.boolean().optional() });
 
 /** Roles and who fills them (JSON), and the gaps: work that depends on nobody. */
-export function roleRoutes({ db }: { db: Db }): Router {
+export function roleRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
   const router = Router();
 
-  const presentRoles = () => {
-    const members = listRoleMembers(db);
-    return listRoles(db).map((role) => {
+  const presentRoles = (roles: RoleRow[]) => {
+    const members = membersOf(
+      db,
+      roles.map((r) => r.id),
+    );
+    return roles.map((role) => {
       const own = members.filter((m) => m.role_id === role.id);
       return {
         id: role.id,
@@ -33,9 +48,16 @@ export function roleRoutes({ db }: { db: Db }): Router {
     });
   };
 
+  // Read again after a change of members: whether the role is a gap may have changed with it.
+  const presentRole = (role: RoleRow) => presentRoles([findRole(db, role.id) ?? role])[0];
+
   router.get('/roles', (req, res) => {
     authorize(requireActor(req), { action: 'roles.read' });
-    res.json({ roles: presentRoles() });
+    const request = paging.read(req.query, ROLE_LIST);
+    const rows = listRolesAfter(db, (request.after?.[0] as string | undefined) ?? '', request.limit + 1);
+    const { items, next } = paging.page(rows, request, { ...ROLE_LIST, keyOf: (r) => [r.name] }, { path: '/api/roles' });
+    paging.linkHeader(res, next);
+    res.json({ roles: presentRoles(items), next });
   });
 
   router.post('/roles', (req, res) => {
@@ -44,7 +66,7 @@ export function roleRoutes({ db }: { db: Db }): Router {
     if (findRoleByName(db, input.name))
       throw new ConflictError('role-exists', `A role named "${input.name}" already exists`, { field: 'name' });
     const role = insertRole(db, input.name, input.description);
-    res.status(201).json(presentRoles().find((r) => r.id === role.id));
+    res.status(201).json(presentRole(role));
   });
 
   router.post('/roles/:id/members', (req, res) => {
@@ -57,7 +79,7 @@ export function roleRoutes({ db }: { db: Db }): Router {
     if (!person) throw new UnprocessableError('unknown-person', `person: person ${input.person} does not exist`, 'person');
     if (!person.active) throw new UnprocessableError('inactive-person', `person: ${person.name} is inactive`, 'person');
     upsertRoleMember(db, role.id, person.id, input.primary);
-    res.status(201).json(presentRoles().find((r) => r.id === role.id));
+    res.status(201).json(presentRole(role));
   });
 
   router.delete('/roles/:id/members/:personId', (req, res) => {
@@ -68,13 +90,23 @@ export function roleRoutes({ db }: { db: Db }): Router {
     if (!role || personId === null || !removeRoleMember(db, role.id, personId)) {
       throw new NotFoundError(`Member ${req.params.personId} of role ${req.params.id}`);
     }
-    res.json(presentRoles().find((r) => r.id === role.id));
+    res.json(presentRole(role));
   });
 
+  // The counts and the first page of each list; each list goes on at its own address.
   router.get('/gaps', (req, res) => {
     authorize(requireActor(req), { action: 'gaps.read' });
-    res.json(listGaps(db));
+    res.json(gapSummary(db, paging, readLimit(req.query.limit)));
   });
+
+  for (const list of Object.keys(GAP_LISTS) as GapList[]) {
+    router.get(GAP_LISTS[list].path.replace(/^\/api/, ''), (req, res) => {
+      authorize(requireActor(req), { action: 'gaps.read' });
+      const { items, next } = gapPage(db, paging, list, paging.read(req.query, GAP_LISTS[list]));
+      paging.linkHeader(res, next);
+      res.json({ [list]: items, next });
+    });
+  }
 
   return router;
 }

@@ -13,9 +13,10 @@ import { readForm, formPage } from '../http/forms';
 import { noticeFor } from '../http/notices';
 import { loadRole } from './load';
 import { directoryData, roleData } from './page-model';
+import type { Paging } from '../http/paging';
 
 /** Roles: creating one (from the directory), a role's page, and who fills it in which order. */
-export function rolePages({ db, views }: { db: Db; views: Views }): Router {
+export function rolePages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {
   const router = Router();
 
   // A role's page belongs to People in the navigation.
@@ -27,7 +28,7 @@ export function rolePages({ db, views }: { db: Db; views: Views }): Router {
   router.post('/roles', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'roles.manage' });
-    formPage(res, 'people/directory', () => directoryData(db, actor));
+    formPage(res, 'people/directory', () => directoryData(db, actor, paging));
     const input = readForm(roleForm, req.body);
     if (findRoleByName(db, input.roleName))
       throw new ConflictError('role-exists', `A role named “${input.roleName}” already exists.`, { field: 'roleName' });

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { COUNT_CAP, countUpTo, sql } from '../db/statements';
 
 export interface RoleRow {
   id: number;
@@ -11,12 +11,11 @@ export interface RoleRow {
 }
 
 /**
- * A role is a gap when no active person fills it. Written once, here: every list of roles,
- * the roles API, the People page and GET /api/gaps read it from this column.
+ * A role is a gap when no active person fills it (of a role aliased r). Written once, here:
+ * every list of roles, the roles API, the People page, Home and GET /api/gaps use it.
  */
-const ROLE = `SELECT r.id, r.name, r.description, r.created_at,
-       NOT EXISTS (SELECT 1 FROM role_members m JOIN people p ON p.id = m.person_id WHERE m.role_id = r.id AND p.active = 1) AS is_gap
-  FROM roles r`;
+export const ROLE_IS_GAP = `NOT EXISTS (SELECT 1 FROM role_members m JOIN people p ON p.id = m.person_id WHERE m.role_id = r.id AND p.active = 1)`;
+const ROLE = `SELECT r.id, r.name, r.description, r.created_at, ${ROLE_IS_GAP} AS is_gap FROM roles r`;
 
 export interface RoleMemberRow {
   role_id: number;
@@ -29,6 +28,22 @@ export interface RoleMemberRow {
 
 export function listRoles(db: Db): RoleRow[] {
   return sql(db, `${ROLE} ORDER BY r.name COLLATE NOCASE`).all() as RoleRow[];
+}
+
+/** Roles by name, a page at a time: up to `limit` after the name `after` (names are unique, case aside). */
+export function listRolesAfter(db: Db, after: string, limit: number): RoleRow[] {
+  return sql(db, `${ROLE} WHERE r.name > @after ORDER BY r.name LIMIT @limit`).all({ after, limit }) as RoleRow[];
+}
+
+/** The members of these roles, in hand-off order. */
+export function membersOf(db: Db, roleIds: number[]): RoleMemberRow[] {
+  return sql(
+    db,
+    `SELECT m.role_id, m.person_id, p.name, m.is_primary, m.position, p.active
+         FROM role_members m JOIN people p ON p.id = m.person_id
+        WHERE m.role_id IN (SELECT value FROM json_each(@ids))
+        ORDER BY m.role_id, m.is_primary DESC, m.position, p.id`,
+  ).all({ ids: JSON.stringify(roleIds) }) as RoleMemberRow[];
 }
 
 export function findRole(db: Db, id: number): RoleRow | undefined {
@@ -107,25 +122,57 @@ export function removeRoleMember(db: Db, roleId: number, personId: number): bool
 
 /** The roles a person is in, with where they stand: primary, or their place among the backups. */
 export function rolesOf(db: Db, personId: number) {
+  return rolesOfPeople(db, [personId]);
+}
+
+/** The roles of these people (person_id says whose), by role name. */
+export function rolesOfPeople(db: Db, personIds: number[]) {
   return sql(
     db,
-    `SELECT r.id, r.name, m.is_primary,
+    `SELECT m.person_id, r.id, r.name, m.is_primary,
             (SELECT count(*) FROM role_members o
               WHERE o.role_id = m.role_id AND o.is_primary = 0 AND o.position < m.position) + 1 AS backup_rank
        FROM role_members m JOIN roles r ON r.id = m.role_id
-      WHERE m.person_id = ?
+      WHERE m.person_id IN (SELECT value FROM json_each(@ids))
       ORDER BY r.name COLLATE NOCASE`,
-  ).all(personId) as { id: number; name: string; is_primary: number; backup_rank: number }[];
+  ).all({ ids: JSON.stringify(personIds) }) as { person_id: number; id: number; name: string; is_primary: number; backup_rank: number }[];
 }
 
-/** Steps of current, unarchived runbooks that name this role as their owner (or inherit it). */
-export function stepsOwnedBy(db: Db, roleName: string) {
-  return sql(
-    db,
-    `SELECT b.slug, v.title AS runbook_title, s.position, s.title
-       FROM runbooks b JOIN runbook_versions v ON v.id = b.current_version_id
-       JOIN runbook_steps s ON s.version_id = v.id
-      WHERE b.archived_at IS NULL AND coalesce(s.owner, v.owner) = ? COLLATE NOCASE
-      ORDER BY v.title COLLATE NOCASE, b.slug, s.position`,
-  ).all(roleName) as { slug: string; runbook_title: string; position: number; title: string }[];
+/** Names in the order SQLite's NOCASE gives them (ASCII letters without case), as the SQL lists sort. */
+const byName = (a: string, b: string) => {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+export interface OwnedStep {
+  slug: string;
+  runbook_title: string;
+  position: number;
+  title: string;
+}
+
+// Steps of current, unarchived runbooks naming the role themselves (runbook_steps_owner), and
+// steps naming nobody in runbooks owned by the role (runbook_versions_owner).
+const NAMED_BY_STEP = `SELECT b.slug, v.title AS runbook_title, s.position, s.title
+   FROM runbook_steps s JOIN runbooks b ON b.current_version_id = s.version_id JOIN runbook_versions v ON v.id = s.version_id
+  WHERE s.owner = @name COLLATE NOCASE AND b.archived_at IS NULL`;
+const NAMED_BY_RUNBOOK = `SELECT b.slug, v.title AS runbook_title, s.position, s.title
+   FROM runbook_versions v JOIN runbooks b ON b.current_version_id = v.id JOIN runbook_steps s ON s.version_id = v.id
+  WHERE v.owner = @name COLLATE NOCASE AND s.owner IS NULL AND b.archived_at IS NULL`;
+
+/**
+ * Steps of current, unarchived runbooks that name this role as their owner (or inherit it):
+ * the first `limit` found (by runbook title), and how many there are (up to COUNT_CAP). Found
+ * through the owner indexes, so a role named by a few steps of a large library costs a few rows.
+ */
+export function stepsOwnedBy(db: Db, roleName: string, limit = 50, counted = true): { steps: OwnedStep[]; count: number | null } {
+  const params = { name: roleName, limit };
+  const steps = [
+    ...(sql(db, `${NAMED_BY_STEP} ORDER BY s.id LIMIT @limit`).all(params) as OwnedStep[]),
+    ...(sql(db, `${NAMED_BY_RUNBOOK} ORDER BY v.id, s.position LIMIT @limit`).all(params) as OwnedStep[]),
+  ]
+    .sort((a, b) => byName(a.runbook_title, b.runbook_title) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0) || a.position - b.position)
+    .slice(0, limit);
+  const count = counted ? Math.min(COUNT_CAP, countUpTo(db, NAMED_BY_STEP, params) + countUpTo(db, NAMED_BY_RUNBOOK, params)) : null;
+  return { steps, count };
 }

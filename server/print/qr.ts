@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import type QRCodeModule from 'qrcode';
 
 /** A QR code as dark runs of modules, drawn the same way as SVG (print page) and as PDF rectangles. */
 export interface Qr {
@@ -12,8 +12,13 @@ export interface Qr {
 /** Modules of white kept around the code, as the standard asks for scanners to find it. */
 export const QUIET_ZONE = 4;
 
+// Loaded with the first printed page, not at start (a server that never prints does not need it).
+let qrcode: typeof QRCodeModule | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, typed above
+const loadQrcode = () => (qrcode ??= require('qrcode') as typeof QRCodeModule);
+
 export function qrFor(url: string): Qr {
-  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const { modules } = loadQrcode().create(url, { errorCorrectionLevel: 'M' });
   const runs: Qr['runs'] = [];
   for (let row = 0; row < modules.size; row++) {
     let start = -1;

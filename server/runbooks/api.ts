@@ -3,17 +3,19 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { AppError, NotFoundError, UnprocessableError } from '../http/errors';
 import { validate, withoutBlanks } from '../http/validate';
+import type { Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import { parseRunbook } from './format/parse';
 import { writeRunbook } from './format/write';
 import { presentRunbook, presentRunbookSummary } from './present';
+import { ftsQuery, libraryKey, libraryList, searchLibrary } from './search';
+import { INCOMES } from './format/model';
 import { importDirectory } from './import';
 import {
   findRunbook,
   findVersion,
   findVersionByNumber,
-  listRunbooks,
   listVersions,
   listVersionSteps,
   saveVersion,
@@ -28,6 +30,7 @@ const listQuery = z.object({
   tag: z.string().trim().min(1).max(100).optional(),
   owner: z.string().trim().min(1).max(200).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  income: z.enum(INCOMES).optional(),
   archived: z.enum(['exclude', 'include', 'only']).optional(),
 });
 const archiveBody = z.object({ archived: z.boolean().default(true) });
@@ -46,13 +49,31 @@ function loadCurrent(db: Db, slug: string) {
   return { runbook, version };
 }
 
-export function runbookRoutes({ db, runbooksDir }: { db: Db; runbooksDir: string }): Router {
+export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir: string; paging: Paging }): Router {
   const router = Router();
 
   router.get('/runbooks', (req, res) => {
     authorize(requireActor(req), { action: 'runbook.read' });
     const filters = validate(listQuery, withoutBlanks(req.query), 'query');
-    res.json({ runbooks: listRunbooks(db, filters).map(presentRunbookSummary) });
+    if (filters.q !== undefined && ftsQuery(filters.q) === null) {
+      throw new AppError(400, 'invalid-search', 'q: has no letters or digits to search for', 'q');
+    }
+    // By title, or with q ranked by the search: title matches first, then the best matches.
+    const query = {
+      q: filters.q ?? null,
+      category: filters.category ?? null,
+      tag: filters.tag ?? null,
+      owner: filters.owner ?? null,
+      income: filters.income ?? null,
+      archived: filters.archived === 'include' ? ('include' as const) : filters.archived === 'only',
+    };
+    const list = libraryList(query);
+    const request = paging.read(req.query, list, filters);
+    // The API answers no snippets: they cost more than the ranking.
+    const rows = searchLibrary(db, query, request, false);
+    const { items, next } = paging.page(rows, request, { ...list, keyOf: libraryKey }, { path: '/api/runbooks', filters });
+    paging.linkHeader(res, next);
+    res.json({ runbooks: items.map(presentRunbookSummary), next });
   });
 
   router.get('/runbooks/:slug', (req, res) => {

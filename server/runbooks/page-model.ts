@@ -12,6 +12,7 @@ import type { Actor } from '../access/actor';
 import { can } from '../access/policy';
 import { minutes } from '../views/helpers/minutes';
 import type { LibraryRow } from './search';
+import { COUNT_CAP } from '../db/statements';
 
 /** What the library pages show; the shapes the templates in views/runbooks read. */
 
@@ -224,7 +225,8 @@ export function runbookPage(db: Db, actor: Actor, row: RunbookRow, typed: Record
     olderVersions: Math.max(0, versions.length - VERSIONS_SHOWN),
     versionNumbers: versions.length > 1 ? versions.map((v) => v.number) : [],
     runs,
-    moreRuns: total - runs.length,
+    // A count that stopped at the cap reads "1,000 or more" (the tally helper).
+    moreRuns: total >= COUNT_CAP ? COUNT_CAP : total - runs.length,
     canWrite: can(actor, { action: 'runbook.write' }),
     canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
     startFields: startFieldViews(defs, typed),

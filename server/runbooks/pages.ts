@@ -11,7 +11,10 @@ import { lineDiff } from './diff';
 import { editorPages } from './editor-pages';
 import { INCOME_OPTIONS, presentLibraryRow, runbookPage } from './page-model';
 import { loadRunbook } from './slugs';
-import { ftsQuery, libraryOptions, searchLibrary, type LibraryQuery } from './search';
+import { countLibrary, ftsQuery, libraryKey, libraryList, libraryOptions, searchLibrary, type LibraryQuery } from './search';
+
+const LIBRARY_PAGE = 20;
+import type { Paging } from '../http/paging';
 
 /** One query-string value as bounded text: a repeated key takes its first value; blank is none. */
 function text(value: unknown, max: number): string | null {
@@ -44,14 +47,20 @@ const NOTICES: Record<string, (version: number) => string> = {
   restored: () => 'Restored: it is back in the library.',
 };
 
-export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
+export function libraryPages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {
   const router = Router();
 
   router.get('/runbooks', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'runbook.read' });
     const query = libraryQuery(req.query);
-    const results = searchLibrary(db, query).map(presentLibraryRow);
+    // The cursor belongs to these filters and this list (by title, or ranked by the search).
+    const filters = { q: query.q, category: query.category, tag: query.tag, owner: query.owner, income: query.income, status: query.archived ? 'archived' : null };
+    const list = libraryList(query);
+    // 20 runbooks at a time: each is a card (with snippets, for a search), long on a phone.
+    const request = paging.read(req.query, list, filters, LIBRARY_PAGE);
+    const page = paging.page(searchLibrary(db, query, request), request, { ...list, keyOf: libraryKey }, { path: '/runbooks', filters });
+    const results = page.items.map(presentLibraryRow);
     const searched = query.q !== null && ftsQuery(query.q) !== null;
     const filtered = Boolean(query.category || query.tag || query.owner || query.income);
     views.render(res, 'runbooks/index', {
@@ -63,7 +72,10 @@ export function libraryPages({ db, views }: { db: Db; views: Views }): Router {
       ignoredQuery: query.q !== null && !searched,
       showClear: query.q !== null || filtered || query.archived,
       results,
-      options: libraryOptions(db, query.archived),
+      total: countLibrary(db, query),
+      next: page.next,
+      start: request.after === null ? null : page.first,
+      options: libraryOptions(db, query.archived === true),
       incomes: INCOME_OPTIONS,
       canWrite: can(actor, { action: 'runbook.write' }),
     });

@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
 import { effectiveOwner } from './format/model';
-import { findVersion, listVersionSteps, type RunbookListRow, type RunbookRow, type VersionRow } from './repo';
+import { findVersion, listVersionSteps, type RunbookRow, type VersionRow } from './repo';
+import type { LibraryRow } from './search';
 import { ensureVersionHtml } from '../markdown/stored';
 import type { FieldDef } from './format/fields';
 
@@ -9,7 +10,7 @@ const presentFieldDef = (f: FieldDef) => ({ name: f.name, type: f.type, options:
 
 /** What goes over the wire for runbooks; the shapes the API documents. */
 
-export function presentRunbookSummary(row: RunbookListRow) {
+export function presentRunbookSummary(row: LibraryRow) {
   return {
     slug: row.slug,
     title: row.title,
@@ -19,7 +20,7 @@ export function presentRunbookSummary(row: RunbookListRow) {
     income: row.income,
     schedule: row.schedule,
     review: row.review,
-    version: row.number,
+    version: row.version,
     stepCount: row.step_count,
     estimateMinutes: row.estimate_minutes,
     archived: row.archived_at !== null,

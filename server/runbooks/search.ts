@@ -1,6 +1,8 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { countUpTo, sql, value } from '../db/statements';
+import { ByteCache, ENTRY_OVERHEAD, stringBytes } from '../db/byte-cache';
 import { BadRequestError } from '../http/errors';
+import { MAX_LIMIT, type PageRequest } from '../http/paging';
 import type { Income } from './format/model';
 
 /** What the library is asked for; every field already trimmed and bounded (see pages.ts). */
@@ -10,7 +12,8 @@ export interface LibraryQuery {
   tag: string | null;
   owner: string | null;
   income: Income | null;
-  archived: boolean;
+  /** Archived runbooks only (true), none (false), or both ('include', the API's archived=include). */
+  archived: boolean | 'include';
 }
 
 export interface LibraryRow {
@@ -22,15 +25,18 @@ export interface LibraryRow {
   owner: string | null;
   tags: string;
   income: Income | null;
+  schedule: string | null;
+  review: string | null;
   version: number;
   updated_at: string;
   step_count: number;
   estimate_minutes: number | null;
-  /** With a search only: the title, intro and steps with matched words between \x02 and \x03. */
+  /** With a search only: its rank (title matches first, then bm25), and the title, intro and steps with matched words between \x02 and \x03. */
+  title_hit?: number;
+  score?: number;
   title_marked?: string;
   intro_snippet?: string;
   steps_snippet?: string;
-  title_hit?: number;
 }
 
 export const MAX_TERMS = 12;
@@ -52,51 +58,81 @@ export function ftsQuery(input: string): string | null {
   return terms.length > 0 ? terms.join(' ') : null;
 }
 
-const COLUMNS = `r.id, r.slug, r.archived_at, v.title, v.category, v.owner, v.tags, v.income, v.number AS version,
-       v.created_at AS updated_at,
+const COLUMNS = `r.id, r.slug, r.archived_at, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review,
+       v.number AS version, v.created_at AS updated_at,
        (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count,
        (SELECT sum(s.estimate_minutes) FROM runbook_steps s WHERE s.version_id = v.id) AS estimate_minutes`;
 
 // `owner` is the runbook's owner or any step's own owner (together: every step's effective owner).
-const FILTERS = `(@archived = (r.archived_at IS NOT NULL))
+const FILTERS = `(@archived = 2 OR @archived = (r.archived_at IS NOT NULL))
    AND (@category IS NULL OR v.category = @category COLLATE NOCASE)
    AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(v.tags) t WHERE t.value = @tag COLLATE NOCASE))
    AND (@owner IS NULL OR v.owner = @owner COLLATE NOCASE
         OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id AND s.owner = @owner COLLATE NOCASE))
    AND (@income IS NULL OR v.income = @income)`;
 
+/** The library by title, a page at a time: current versions read through their title index. */
+export const LIBRARY_LIST = { name: 'library', key: ['text', 'text'] } as const;
 const LIST = `SELECT ${COLUMNS}
-  FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id
+  FROM runbook_versions v JOIN runbooks r ON r.current_version_id = v.id
  WHERE ${FILTERS}
- ORDER BY v.title COLLATE NOCASE, r.slug`;
+   AND v.title >= @afterTitle COLLATE NOCASE AND (v.title COLLATE NOCASE, r.slug) > (@afterTitle, @afterSlug)
+ ORDER BY v.title COLLATE NOCASE, r.slug
+ LIMIT @limit`;
 
-// Title matches first (every word in the title), then bm25 with the title weighing most.
-const SEARCH = `WITH hits AS (
-  SELECT rowid AS id, bm25(runbook_search, 10.0, 4.0, 1.0) AS score,
-         highlight(runbook_search, 0, char(2), char(3)) AS title_marked,
-         snippet(runbook_search, 1, char(2), char(3), '…', 24) AS intro_snippet,
-         snippet(runbook_search, 2, char(2), char(3), '…', 24) AS steps_snippet
-    FROM runbook_search WHERE runbook_search MATCH @match
+/**
+ * A search, best match first: first the runbooks whose title has every word, best title match
+ * first, then the others by relevance (bm25, the title weighing most), each then by id. The
+ * two are ranked apart, each only when its page needs it: the first page of a common word
+ * ranks the title matches alone, never every runbook that mentions it (and never any run).
+ * Each match is scored once (MATERIALIZED) and sorted with no more than its score and, when a
+ * filter needs it, its version; the page's rows alone get their columns, and (for the library
+ * page) their snippets, which cost most (SNIPPETS).
+ */
+export const SEARCH_LIST = { name: 'library-search', key: ['int', 'number', 'id'] } as const;
+const ARCHIVED = '(@archived = 2 OR @archived = (r.archived_at IS NOT NULL))';
+const rankPhase = (withVersion: boolean) => `WITH hits AS MATERIALIZED (
+  SELECT rowid AS id, bm25(runbook_search, 10.0, 4.0, 1.0) AS score FROM runbook_search WHERE runbook_search MATCH @phase
 )
-SELECT ${COLUMNS}, h.title_marked, h.intro_snippet, h.steps_snippet,
-       h.id IN (SELECT rowid FROM runbook_search WHERE runbook_search MATCH @titleMatch) AS title_hit
-  FROM hits h JOIN runbooks r ON r.id = h.id JOIN runbook_versions v ON v.id = r.current_version_id
- WHERE ${FILTERS}
- ORDER BY title_hit DESC, h.score, v.title COLLATE NOCASE, r.slug`;
+SELECT h.id, h.score
+  FROM hits h JOIN runbooks r ON r.id = h.id ${withVersion ? 'JOIN runbook_versions v ON v.id = r.current_version_id' : ''}
+ WHERE ${withVersion ? FILTERS : ARCHIVED} AND (h.score, h.id) > (@afterScore, @afterId)
+ ORDER BY h.score, h.id
+ LIMIT @limit`;
 
-/** The library's runbooks: by title, or with a search, best match first. One statement. */
-export function searchLibrary(db: Db, query: LibraryQuery): LibraryRow[] {
-  const params = {
-    archived: query.archived ? 1 : 0,
-    category: query.category,
-    tag: query.tag,
-    owner: query.owner,
-    income: query.income,
-  };
-  const match = query.q === null ? null : ftsQuery(query.q);
-  if (match === null) return sql(db, LIST).all(params) as LibraryRow[];
+const PAGE_ROWS = `SELECT ${COLUMNS}
+  FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id
+ WHERE r.id IN (SELECT value FROM json_each(@ids))`;
+
+const SNIPPETS = `SELECT rowid AS id, highlight(runbook_search, 0, char(2), char(3)) AS title_marked,
+       snippet(runbook_search, 1, char(2), char(3), '…', 24) AS intro_snippet,
+       snippet(runbook_search, 2, char(2), char(3), '…', 24) AS steps_snippet
+  FROM runbook_search WHERE runbook_search MATCH @match AND rowid IN (SELECT value FROM json_each(@ids))`;
+
+const COUNT_LIST = `SELECT 1 FROM runbook_versions v JOIN runbooks r ON r.current_version_id = v.id WHERE ${FILTERS}`;
+const COUNT_SEARCH = `SELECT 1 FROM runbook_search h JOIN runbooks r ON r.id = h.rowid JOIN runbook_versions v ON v.id = r.current_version_id
+  WHERE runbook_search MATCH @match AND ${FILTERS}`;
+
+const filterParams = (query: LibraryQuery) => ({
+  archived: query.archived === 'include' ? 2 : query.archived ? 1 : 0,
+  category: query.category,
+  tag: query.tag,
+  owner: query.owner,
+  income: query.income,
+});
+
+/** The FTS5 query for a search, or null when there is nothing to search for (a plain list). */
+const matchOf = (query: LibraryQuery) => (query.q === null ? null : ftsQuery(query.q));
+
+/** Which list a query reads: by title, or ranked by a search. */
+export const libraryList = (query: LibraryQuery) => (matchOf(query) === null ? LIBRARY_LIST : SEARCH_LIST);
+
+/** The sort key of a row in its list (see libraryList). */
+export const libraryKey = (row: LibraryRow) => (row.score === undefined ? [row.title, row.slug] : [row.title_hit ?? 0, row.score, row.id]);
+
+function failSafe<T>(read: () => T): T {
   try {
-    return sql(db, SEARCH).all({ ...params, match, titleMatch: `{title} : (${match})` }) as LibraryRow[];
+    return read();
   } catch (error) {
     // ftsQuery leaves nothing for FTS5 to reject; should that ever fail, say so rather than 500.
     if (error instanceof Error && /fts5/i.test(error.message)) {
@@ -106,6 +142,62 @@ export function searchLibrary(db: Db, query: LibraryQuery): LibraryRow[] {
   }
 }
 
+/**
+ * The library's runbooks: by title, or with a search, best match first. Up to `page.limit + 1`
+ * rows after `page.after` (a key of the list libraryList names).
+ */
+export function searchLibrary(
+  db: Db,
+  query: LibraryQuery,
+  page: PageRequest = { limit: MAX_LIMIT, after: null },
+  snippets = true,
+): LibraryRow[] {
+  const params = { ...filterParams(query), limit: page.limit + 1 };
+  const match = matchOf(query);
+  if (match === null) {
+    const [afterTitle, afterSlug] = (page.after ?? ['', '']) as [string, string];
+    return sql(db, LIST).all({ ...params, afterTitle, afterSlug }) as LibraryRow[];
+  }
+  const [afterHit, afterScore, afterId] = (page.after ?? [1, -Number.MAX_VALUE, 0]) as [number, number, number];
+  const withVersion = Boolean(query.category || query.tag || query.owner || query.income);
+  const titleMatch = `{title} : (${match})`;
+  return failSafe(() => {
+    const rank = (phase: string, after: [number, number], limit: number) =>
+      sql(db, rankPhase(withVersion)).all({ ...params, limit, phase, afterScore: after[0], afterId: after[1] }) as { id: number; score: number }[];
+    // Title matches first (unless the cursor is past them), then the rest, until the page is full.
+    const ranked: { id: number; score: number; title_hit: number }[] = [];
+    if (afterHit === 1) {
+      ranked.push(...rank(titleMatch, [afterScore, afterId], page.limit + 1).map((r) => ({ ...r, title_hit: 1 })));
+    }
+    if (ranked.length <= page.limit) {
+      const after: [number, number] = afterHit === 0 ? [afterScore, afterId] : [-Number.MAX_VALUE, 0];
+      const rest = rank(`(${match}) NOT (${titleMatch})`, after, page.limit + 1 - ranked.length);
+      ranked.push(...rest.map((r) => ({ ...r, title_hit: 0 })));
+    }
+    const columns = new Map(
+      (sql(db, PAGE_ROWS).all({ ids: JSON.stringify(ranked.map((r) => r.id)) }) as LibraryRow[]).map((row) => [row.id, row]),
+    );
+    const rows = ranked.map((r) => ({ ...(columns.get(r.id) as LibraryRow), title_hit: r.title_hit, score: r.score }));
+    if (!snippets) return rows;
+    const marks = new Map(
+      (
+        sql(db, SNIPPETS).all({ match, ids: JSON.stringify(rows.map((r) => r.id)) }) as Pick<
+          LibraryRow,
+          'id' | 'title_marked' | 'intro_snippet' | 'steps_snippet'
+        >[]
+      ).map((m) => [m.id, m]),
+    );
+    return rows.map((row) => ({ ...row, ...marks.get(row.id), id: row.id }));
+  });
+}
+
+/** How many runbooks the query finds, counted up to COUNT_CAP. */
+export function countLibrary(db: Db, query: LibraryQuery): number {
+  const match = matchOf(query);
+  if (match === null) return countUpTo(db, COUNT_LIST, filterParams(query));
+  return failSafe(() => countUpTo(db, COUNT_SEARCH, { ...filterParams(query), match }));
+}
+
 export interface LibraryOptions {
   categories: string[];
   tags: string[];
@@ -113,8 +205,27 @@ export interface LibraryOptions {
   counts: { active: number; archived: number };
 }
 
-/** The values the filters offer: those used by the runbooks on this side of the archive. */
+// Working the choices out reads every current step; they change only when the library does.
+const optionCaches = new WeakMap<Db, ByteCache<LibraryOptions & { revision: string }>>();
+const OPTIONS_BYTES = 512 * 1024;
+
+/**
+ * The values the filters offer: those used by the runbooks on this side of the archive. Kept
+ * until the library changes (library_revision, bumped by triggers on runbooks).
+ */
 export function libraryOptions(db: Db, archived: boolean): LibraryOptions {
+  const revision = value(db, "SELECT value FROM app_meta WHERE key = 'library_revision'").get() as string;
+  let cache = optionCaches.get(db);
+  if (!cache) optionCaches.set(db, (cache = new ByteCache(OPTIONS_BYTES)));
+  const slot = archived ? 'archived' : 'current';
+  const hit = cache.get(slot);
+  if (hit?.revision === revision) return hit;
+  const options = readLibraryOptions(db, archived);
+  cache.set(slot, { ...options, revision }, stringBytes(JSON.stringify(options)) + ENTRY_OVERHEAD);
+  return options;
+}
+
+function readLibraryOptions(db: Db, archived: boolean): LibraryOptions {
   const values = (text: string) => (sql(db, text).all({ archived: archived ? 1 : 0 }) as { value: string }[]).map((r) => r.value);
   const current = `runbooks r JOIN runbook_versions v ON v.id = r.current_version_id WHERE @archived = (r.archived_at IS NOT NULL)`;
   const counts = sql(
@@ -137,4 +248,22 @@ export function libraryOptions(db: Db, archived: boolean): LibraryOptions {
                     WHERE name IS NOT NULL GROUP BY name COLLATE NOCASE ORDER BY value COLLATE NOCASE`),
     counts,
   };
+}
+
+/**
+ * Runbooks chosen by name where a list is filtered by runbook (the runs page): the one whose
+ * slug is the text, else those whose title has all its words, best match first. At most `limit`.
+ */
+export function findRunbooksByName(db: Db, text: string, limit = 8): { slug: string; title: string }[] {
+  const exact = sql(db, 'SELECT r.slug, v.title FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id WHERE r.slug = ?').get(
+    text,
+  ) as { slug: string; title: string } | undefined;
+  if (exact) return [exact];
+  const match = ftsQuery(text);
+  if (match === null) return [];
+  return sql(
+    db,
+    `SELECT r.slug, v.title FROM runbook_search s JOIN runbooks r ON r.id = s.rowid JOIN runbook_versions v ON v.id = r.current_version_id
+      WHERE runbook_search MATCH @match ORDER BY s.rank LIMIT @limit`,
+  ).all({ match: `{title} : (${match})`, limit }) as { slug: string; title: string }[];
 }

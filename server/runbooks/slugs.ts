@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { countUpTo, sql } from '../db/statements';
 import { NotFoundError } from '../http/errors';
 import { findRunbook, RESERVED_SLUGS, SLUG, SLUG_MAX, type RunbookRow } from './repo';
 
@@ -46,7 +46,7 @@ export interface RecentRun {
   steps: number;
 }
 
-/** The newest runs of a runbook with their progress, and how many it has in all. */
+/** The newest runs of a runbook with their progress, and how many it has in all (up to COUNT_CAP). */
 export function recentRuns(db: Db, runbookId: number, limit = 10): { runs: RecentRun[]; total: number } {
   const runs = sql(
     db,
@@ -56,6 +56,5 @@ export function recentRuns(db: Db, runbookId: number, limit = 10): { runs: Recen
        FROM runs r JOIN runbook_versions v ON v.id = r.version_id
       WHERE r.runbook_id = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
   ).all(runbookId, limit) as RecentRun[];
-  const { total } = sql(db, 'SELECT count(*) AS total FROM runs WHERE runbook_id = ?').get(runbookId) as { total: number };
-  return { runs, total };
+  return { runs, total: countUpTo(db, 'SELECT 1 FROM runs WHERE runbook_id = @runbookId', { runbookId }) };
 }

@@ -3,14 +3,15 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
 import { idParam, validate, withoutBlanks } from '../http/validate';
+import type { Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
 import { authorize, runViewer } from '../access/policy';
 import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
 import { sendRunbookRunsCsv } from './export';
 import { loadRunbook } from '../runbooks/slugs';
-import { listRuns } from './repo';
-import { presentRunSummary } from './present';
+import { runFilters, runPage } from './list';
+import { eventPageJson } from './events';
 import { runJson, runJsonBytes, stepResultJson } from './read';
 
 const startBody = z.object({
@@ -21,11 +22,6 @@ const startBody = z.object({
 });
 const fieldBody = z.object({ value: z.unknown() }).strict();
 const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
-const listQuery = z.object({
-  status: z.enum(['open', 'complete', 'overdue']).optional(),
-  runbook: z.string().trim().min(1).max(100).optional(),
-  assignee: z.coerce.number().int().positive().optional(),
-});
 const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
 const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
 const reassignBody = z.object({
@@ -56,7 +52,7 @@ function sendJson(res: Response, json: string | Buffer | undefined, what: string
   res.end(json);
 }
 
-export function runRoutes({ db }: { db: Db }): Router {
+export function runRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
   const router = Router();
 
   router.post('/runs', (req, res) => {
@@ -70,9 +66,20 @@ export function runRoutes({ db }: { db: Db }): Router {
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'runs.list' });
-    const filters = validate(listQuery, withoutBlanks(req.query), 'query');
+    const filters = validate(runFilters, withoutBlanks(req.query), 'query');
     // Someone who sees only their own steps gets a list from a query that can only return those steps' runs.
-    res.json({ runs: listRuns(db, { ...filters, viewer: runViewer(actor) }).map(presentRunSummary) });
+    const { runs, next } = runPage(db, paging, actor, req.query, filters, '/api/runs');
+    paging.linkHeader(res, next);
+    res.json({ runs, next });
+  });
+
+  router.get('/runs/:id/events', (req, res) => {
+    const actor = requireActor(req);
+    const runId = idParam(req.params.id);
+    const page = runId === null ? undefined : eventPageJson(db, paging, runId, runViewer(actor), req.query);
+    if (!page) throw new NotFoundError(`Run ${req.params.id}`);
+    paging.linkHeader(res, page.next);
+    sendJson(res, page.json, `Run ${req.params.id}`);
   });
 
   router.get('/runs/:id', (req, res) => {

@@ -2,6 +2,7 @@ import type { Actor } from '../access/actor';
 import { can } from '../access/policy';
 import { type FieldType, type FieldValue, fieldValueText } from '../runbooks/format/fields';
 import { fieldView } from '../runbooks/field-view';
+import type { HandOffRow } from './events';
 
 /** The run as GET /api/runs/:id gives it (server/runs/read.ts). */
 export interface RunDoc {
@@ -15,7 +16,18 @@ export interface RunDoc {
   progress: { steps: number; done: number; required: number; requiredDone: number };
   fields: FieldDoc[];
   steps: StepDoc[];
-  events: { id: number; kind: string; at: string; actor: Ref | null; step: number | null; data: Record<string, unknown> }[];
+  /** The newest events (server/runs/read.ts), oldest of them first. */
+  events: RunEvent[];
+  /** Where the events before those are, when there are more. */
+  olderEvents: string | null;
+}
+export interface RunEvent {
+  id: number;
+  kind: string;
+  at: string;
+  actor: Ref | null;
+  step: number | null;
+  data: Record<string, unknown>;
 }
 interface Ref {
   id: number;
@@ -79,20 +91,31 @@ function handOffPeople(data: Record<string, unknown>): string {
   return typeof data.toName === 'string' ? `${from}to ${data.toName}` : 'on';
 }
 
-/** Every time a step changed hands, oldest first: the step's own history. */
-function handOffsOf(run: RunDoc, position: number) {
-  return run.events
-    .filter((e) => e.kind === 'step.reassigned' && e.step === position)
-    .map((e) => ({
-      at: e.at,
-      by: e.actor?.name ?? 'The schedule',
-      people: handOffPeople(e.data),
-      reason: typeof e.data.reason === 'string' ? e.data.reason : null,
-    }));
+/** Every time a step changed hands, oldest first: the step's own history (all of it, not only recent events). */
+function handOffsOf(handOffs: HandOffRow[], position: number) {
+  return handOffs
+    .filter((e) => e.step === position)
+    .map((e) => {
+      const data = JSON.parse(e.data) as Record<string, unknown>;
+      return {
+        at: e.at,
+        by: e.actor_name ?? 'The schedule',
+        people: handOffPeople(data),
+        reason: typeof data.reason === 'string' ? data.reason : null,
+      };
+    });
+}
+
+/** "ticked", or for ticks folded into one event, what became of the check and how often it changed. */
+function checkChange(event: RunEvent, step: string): string {
+  const state = event.kind === 'check.ticked' ? 'ticked' : 'unticked';
+  const changes = Array.isArray(event.data.changes) ? event.data.changes.length : 1;
+  const text = `“${String(event.data.text)}” in ${step}`;
+  return changes > 1 ? `changed ${text} ${changes} times within a minute, leaving it ${state}` : `${state} ${text}`;
 }
 
 /** One line of the run's activity, as people say it. */
-function describe(event: RunDoc['events'][number], steps: Map<number, string>): string {
+export function describe(event: RunEvent, steps: Map<number, string>): string {
   const step = event.step === null ? '' : `“${steps.get(event.step) ?? `step ${event.step}`}”`;
   const data = event.data;
   switch (event.kind) {
@@ -111,9 +134,8 @@ function describe(event: RunDoc['events'][number], steps: Map<number, string>): 
     case 'step.reassigned':
       return `handed ${step} ${handOffPeople(data)}${data.reason ? ` (${String(data.reason)})` : ''}`;
     case 'check.ticked':
-      return `ticked “${String(data.text)}” in ${step}`;
     case 'check.unticked':
-      return `unticked “${String(data.text)}” in ${step}`;
+      return checkChange(event, step);
     case 'field.set': {
       const type = typeof data.type === 'string' ? (data.type as FieldType) : 'text';
       const value = data.value as FieldValue | null;
@@ -136,7 +158,13 @@ function describe(event: RunDoc['events'][number], steps: Map<number, string>): 
  * What the run page shows a viewer: each step with the actions they may take on it (the same
  * policy as the API), a progress figure, and the activity newest first.
  */
-export function runPageModel(run: RunDoc, actor: Actor, people: Ref[], approverOf: ReadonlySet<number> = new Set()) {
+export function runPageModel(
+  run: RunDoc,
+  actor: Actor,
+  people: Ref[],
+  handOffs: HandOffRow[],
+  approverOf: ReadonlySet<number> = new Set(),
+) {
   const titles = new Map(run.steps.map((s) => [s.position, s.title]));
   const open = run.status === 'open';
   const percent = run.progress.steps === 0 ? 0 : Math.round((100 * run.progress.done) / run.progress.steps);
@@ -175,14 +203,18 @@ export function runPageModel(run: RunDoc, actor: Actor, people: Ref[], approverO
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],
         openChecks: step.checks.filter((c) => !c.ticked).length,
-        handOffs: handOffsOf(run, step.position),
+        handOffs: handOffsOf(handOffs, step.position),
       };
     }),
-    activity: run.events
-      .slice()
-      .reverse()
-      .map((e) => ({ at: e.at, who: e.actor?.name ?? 'The schedule', what: describe(e, titles), step: e.step })),
+    activity: activityLines(run.events.slice().reverse(), titles),
+    // The run page's own address for the events before those shown.
+    olderActivity: run.olderEvents === null ? null : run.olderEvents.replace(/^\/api\/runs\/(\d+)\/events/, '/runs/$1/activity'),
   };
+}
+
+/** Events as the activity list shows them, in the order given. */
+export function activityLines(events: RunEvent[], titles: Map<number, string>) {
+  return events.map((e) => ({ at: e.at, who: e.actor?.name ?? 'The schedule', what: describe(e, titles), step: e.step }));
 }
 
 /** The page differs by viewer (their steps, their rights), so each viewer has their own cached copy. */

@@ -6,7 +6,8 @@ import { beside, formPage } from '../http/forms';
 import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError } from '../http/errors';
-import { idParam, validate, withoutBlanks } from '../http/validate';
+import { idParam, validate } from '../http/validate';
+import type { Paging } from '../http/paging';
 import { requireActor, type Actor } from '../access/actor';
 import {
   addNote,
@@ -20,22 +21,19 @@ import {
   skipStep,
   type StepActor,
 } from './actions';
-import { cachedForRun } from './cache';
-import { pageVariant, runPageModel, type RunDoc } from './page-model';
+import { cachedForRun, pageBytes } from './cache';
+import { activityLines, pageVariant, runPageModel, type RunDoc, type RunEvent } from './page-model';
 import { runJson } from './read';
-import { approvableSteps, listRuns } from './repo';
-import { presentRunSummary } from './present';
+import { approvableSteps } from './repo';
+import { EVENT_LIST, listEvents, listHandOffs, runVisible } from './events';
+import { runListPage } from './list-page';
 import { startRun } from './start';
 import { readableBy } from '../runbooks/access';
 import { loadRunbook } from '../runbooks/slugs';
 import { runbookPage, runFieldDefs } from '../runbooks/page-model';
-import { authorize, can, runViewer } from '../access/policy';
+import { authorize, runViewer } from '../access/policy';
 
-const listQuery = z.object({
-  status: z.enum(['open', 'complete', 'overdue']).optional(),
-  runbook: z.string().trim().max(100).optional(),
-  assignee: z.coerce.number().int().positive().optional(),
-});
+// Without a name the run is named by the runbook's run-title, or its title and the date.
 const startForm = z.object({ title: z.string().trim().max(200, 'keep the name under 200 characters').optional() });
 const fieldForm = z.object({ name: z.string().max(100), value: z.string().max(20_000, 'that is too long for a field').default('') });
 const rejectForm = z.object({ reason: z.string().trim().min(1, 'say why it goes back').max(2000) });
@@ -49,7 +47,7 @@ const reassignForm = z.object({
 /** A fetch from runs.js asks for the page's main part only, to swap in without a reload. */
 const fromScript = (req: Request) => req.get('x-requested-with') === 'fetch';
 
-export function runPages({ db, views }: { db: Db; views: Views }): Router {
+export function runPages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {
   const router = Router();
 
   const activePeople = () =>
@@ -58,10 +56,11 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
   /** The run page's main part for this viewer, with their CSRF token in its forms. */
   const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
     const now = new Date().toISOString();
-    const json = runJson(db, runId, runViewer(actor), now);
+    const viewer = runViewer(actor);
+    const json = runJson(db, runId, viewer, now);
     if (json === undefined) throw new NotFoundError(`Run ${runId}`);
     const run = JSON.parse(json) as RunDoc;
-    const model = runPageModel(run, actor, activePeople(), approvableSteps(db, runId, actor.id));
+    const model = runPageModel(run, actor, activePeople(), listHandOffs(db, runId, viewer), approvableSteps(db, runId, actor.id));
     return { html: views.fragment('runs/show', { ...model, csrfToken }), title: run.title };
   };
 
@@ -87,11 +86,18 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
     const runId = idParam(req.params.id);
     if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
     const viewer = req.session ? `session:${req.session.id_hash}` : `${actor.via}:${actor.id}`;
-    const page = cachedForRun(db, runId, `page:${pageVariant(actor)}:${viewer}`, new Date().toISOString(), () => {
-      const main = mainPart(runId, actor, req.session?.csrf_token ?? '');
-      const html = Buffer.from(views.wrap(res, main.html, { title: main.title }));
-      return { html, gzip: gzipSync(html) };
-    });
+    const page = cachedForRun(
+      db,
+      runId,
+      `page:${pageVariant(actor)}:${viewer}`,
+      new Date().toISOString(),
+      () => {
+        const main = mainPart(runId, actor, req.session?.csrf_token ?? '');
+        const html = Buffer.from(views.wrap(res, main.html, { title: main.title }));
+        return { html, gzip: gzipSync(html) };
+      },
+      pageBytes,
+    );
     if (!page) throw new NotFoundError(`Run ${req.params.id}`);
     res.type('html').vary('Accept-Encoding');
     if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
@@ -105,23 +111,30 @@ export function runPages({ db, views }: { db: Db; views: Views }): Router {
   router.get('/runs', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'runs.list' });
-    const filters = validate(listQuery, withoutBlanks(req.query), 'query');
+    const { status, data } = runListPage(db, paging, actor, req.query);
+    views.render(res, 'runs/list', data, { status });
+  });
+
+  // The run's activity before what its page shows, newest first, a page at a time.
+  router.get('/runs/:id/activity', (req, res) => {
+    const actor = requireActor(req);
+    const runId = idParam(req.params.id);
     const viewer = runViewer(actor);
-    const runs = listRuns(db, { ...filters, viewer }).map(presentRunSummary);
-    // Only runbooks of runs the viewer can see: an outsourcer learns no other runbook's name.
-    const runbooks = sql(
-      db,
-      `SELECT DISTINCT b.slug, v.title FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = b.current_version_id
-        WHERE @viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps s WHERE s.run_id = r.id AND s.assignee_id = @viewer)
-        ORDER BY v.title`,
-    ).all({ viewer });
-    views.render(res, 'runs/list', {
-      title: 'Runs',
-      runs,
-      filters,
-      runbooks,
-      people: can(actor, { action: 'runs.read-all' }) ? activePeople() : [],
-    });
+    if (runId === null || !runVisible(db, runId, viewer)) throw new NotFoundError(`Run ${req.params.id}`);
+    const request = paging.read(req.query, EVENT_LIST);
+    const rows = listEvents(db, runId, viewer, request);
+    const { items, next } = paging.page(rows, request, { ...EVENT_LIST, keyOf: (e) => [e.id] }, { path: `/runs/${runId}/activity` });
+    const run = sql(db, 'SELECT id, title FROM runs WHERE id = ?').get(runId) as { id: number; title: string };
+    const titles = new Map(
+      (
+        sql(db, 'SELECT position, title FROM run_steps WHERE run_id = @id AND (@viewer IS NULL OR assignee_id = @viewer)').all({
+          id: runId,
+          viewer,
+        }) as { position: number; title: string }[]
+      ).map((s) => [s.position, s.title]),
+    );
+    const events = items.map((e) => JSON.parse(e.doc) as RunEvent);
+    views.render(res, 'runs/activity', { title: `Activity of ${run.title}`, run, activity: activityLines(events, titles), next });
   });
 
   /**

@@ -4,12 +4,14 @@
  *   hello            the baseline: Express answering a fixed string, served by app.listen()
  *                    as any Express hello-world is;
  *   hello-as-app     the same app served as the product serves its own (server/http/server.ts);
- *   app DATABASE     the product, served as server/main.ts serves it.
+ *   app DATABASE     the product, served as server/main.ts serves it, request log included.
  */
 import express from 'express';
 import { createApp } from '../../server/app';
 import { openDatabase } from '../../server/db/open';
 import { createServer } from '../../server/http/server';
+import { createLogger } from '../../server/http/log';
+import pino from 'pino';
 
 const [mode, databasePath] = process.argv.slice(2);
 
@@ -25,8 +27,11 @@ function listen() {
   if (mode === 'hello') return helloWorld().listen(0, '127.0.0.1');
   if (mode === 'hello-as-app') return createServer(helloWorld()).listen(0, '127.0.0.1');
   if (mode === 'app' && databasePath) {
+    // With its request log, as npm start runs it: one JSON line per request, written synchronously
+    // (to /dev/null here: the bench reads this process's standard output for the port).
+    const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
     return createServer(
-      createApp({ db: openDatabase(databasePath), config: { runbooksDir: 'runbooks', baseUrl: 'http://127.0.0.1' } }),
+      createApp({ db: openDatabase(databasePath), config: { runbooksDir: 'runbooks', baseUrl: 'http://127.0.0.1' }, logger }),
     ).listen(0, '127.0.0.1');
   }
   throw new Error('usage: serve.ts hello | hello-as-app | app DATABASE_PATH');

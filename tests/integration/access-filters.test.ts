@@ -201,7 +201,7 @@ describe('the filters still work for what the caller may see', () => {
     const own = await request(t.app).get(`/api/runs?assignee=${alex.id}`).set(headers);
     expect(own.body.runs.map((r: { id: number }) => r.id)).toEqual([shared]);
     const coworker = await request(t.app).get(`/api/runs?assignee=${bella.id}`).set(headers);
-    expect(coworker.body).toEqual({ runs: [] });
+    expect(coworker.body).toEqual({ runs: [], next: null });
   });
 
   test("a member's assignee filter finds a co-worker's runs", async () => {

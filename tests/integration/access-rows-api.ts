@@ -62,6 +62,22 @@ export const apiRows: Row[] = [
     expected: expected(401, 404, 200, 200, 200),
     link: byLink(404, 200, 404, 404),
   },
+  {
+    method: 'GET',
+    route: '/api/runs/:id/events',
+    what: 'a run with a step of everyone',
+    call: () => ({ url: `/api/runs/${run}/events` }),
+    expected: expected(401, 200, 200, 200, 200),
+    link: byLink(200, 200, 404, 200),
+  },
+  {
+    method: 'GET',
+    route: '/api/runs/:id/events',
+    what: 'a run without a step of the outsourcer',
+    call: () => ({ url: `/api/runs/${internalRun}/events` }),
+    expected: expected(401, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
+  },
   ...stepRows('complete', '/api/runs/:id/steps/:position/complete', tickedRun, 'complete', { note: 'done' }),
   ...stepRows('reopen', '/api/runs/:id/steps/:position/reopen', completedRun, 'reopen'),
   ...stepRows('skip', '/api/runs/:id/steps/:position/skip', () => freshRun(), 'skip'),
@@ -263,6 +279,13 @@ export const apiRows: Row[] = [
     expected: expected(401, 403, 403, 200, 200),
     link: everyLink(403),
   },
+  ...['empty-roles', 'unowned-steps', 'unassigned-steps'].map((list): Row => ({
+    method: 'GET',
+    route: `/api/gaps/${list}`,
+    call: () => ({ url: `/api/gaps/${list}` }),
+    expected: expected(401, 403, 403, 200, 200),
+    link: everyLink(403),
+  })),
 
   // Own account, invitations, links, audit
   { method: 'GET', route: '/api/me', call: () => ({ url: '/api/me' }), expected: expected(401, 200, 200, 200, 200), link: everyLink(200) },

@@ -36,6 +36,14 @@ import { addAwayPeriod } from '../../server/people/absences';
 
 /** Rows of the access table for the pages. */
 export const pageRows: Row[] = [
+  // For monitors and load balancers: no sign-in, the same for everyone.
+  {
+    method: 'GET',
+    route: '/healthz',
+    call: () => ({ url: '/healthz' }),
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
   // Pages
   {
     method: 'GET',
@@ -129,6 +137,13 @@ export const pageRows: Row[] = [
     expected: expected(SIGN_IN, 403, 403, 403, 200),
     link: everyLink(403),
   },
+  {
+    method: 'GET',
+    route: '/gaps',
+    call: () => ({ url: '/gaps' }),
+    expected: expected(SIGN_IN, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
 
   // Run pages
   { method: 'GET', route: '/runs', call: () => ({ url: '/runs' }), expected: expected(SIGN_IN, 200, 200, 200, 200), link: everyLink(403) },
@@ -145,6 +160,22 @@ export const pageRows: Row[] = [
     route: '/runs/:id',
     what: 'a run without a step of the outsourcer',
     call: () => ({ url: `/runs/${internalRun}` }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
+  },
+  {
+    method: 'GET',
+    route: '/runs/:id/activity',
+    what: 'a run with a step of everyone',
+    call: () => ({ url: `/runs/${run}/activity` }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: byLink(200, 200, 404, 200),
+  },
+  {
+    method: 'GET',
+    route: '/runs/:id/activity',
+    what: 'a run without a step of the outsourcer',
+    call: () => ({ url: `/runs/${internalRun}/activity` }),
     expected: expected(SIGN_IN, 404, 200, 200, 200),
     link: byLink(404, 200, 404, 404),
   },

@@ -86,8 +86,14 @@ async function send(row: Row, caller: Caller) {
  * every link.
  */
 const OWN_WORK = new Set([
+  // Public: answers the same to everyone, with nothing about anyone.
+  'GET /healthz',
   'GET /api/me',
   'GET /api/runs/:id',
+  // The run's older activity, as much of it as its page shows this person (their own steps' only,
+  // for someone who sees only their own steps).
+  'GET /api/runs/:id/events',
+  'GET /runs/:id/activity',
   'POST /api/runs/:id/steps/:position/complete',
   'POST /api/runs/:id/steps/:position/reopen',
   'POST /api/runs/:id/steps/:position/skip',
@@ -154,8 +160,8 @@ describe('the access table', () => {
     });
   });
 
-  test('refuses anonymous API requests with 401 and sends anonymous page visits to sign in, bar the sign-in, set-up, invitation and link pages', () => {
-    const open = new Set(['/sign-in', '/sign-out', '/setup/:token', '/invite/:token', '/l/:token']);
+  test('refuses anonymous API requests with 401 and sends anonymous page visits to sign in, bar the sign-in, set-up, invitation and link pages and /healthz', () => {
+    const open = new Set(['/sign-in', '/sign-out', '/setup/:token', '/invite/:token', '/l/:token', '/healthz']);
     for (const row of rows) {
       const outcome = row.expected.anonymous;
       if (isApi(row.route)) expect([key(row.method, row.route), outcome]).toEqual([key(row.method, row.route), 401]);

@@ -7,7 +7,8 @@ let app: TestApp;
 let pia: PersonRow, quin: PersonRow;
 let orders: RunJson, returns: RunJson;
 
-beforeAll(async () => {
+// A fresh world for each test: Pia packs, Quin drives, and one run of each runbook is open.
+beforeEach(async () => {
   app = testApp();
   pia = makePerson(app.db, { name: 'Pia' });
   quin = makePerson(app.db, { name: 'Quin' });
@@ -34,8 +35,10 @@ beforeAll(async () => {
   orders = await startRun(app, 'orders', quin, 'Order #7');
   returns = await startRun(app, 'returns', quin, 'Return #3');
 });
-afterAll(() => app.cleanup());
-afterEach(() => expect(app.errors).toEqual([]));
+afterEach(() => {
+  expect(app.errors).toEqual([]);
+  app.cleanup();
+});
 
 const assignments = async (personId: number) => {
   const res = await app.http().get(`/api/people/${personId}/assignments`);
@@ -99,13 +102,14 @@ describe('GET /api/people/:id/assignments', () => {
 
   test("moves a reassigned step to the new person's list, in due order", async () => {
     await stepAction(app, orders.id, 1, 'reassign', pia, { to: quin.id, reason: 'Pia is out' }).expect(200);
-    expect(await titles(pia.id)).toEqual(['Pack some time']);
+    expect(await titles(pia.id)).toEqual(['Pack soon', 'Unpack the return', 'Pack some time']);
     expect(await titles(quin.id)).toEqual(['Refund', 'Drive', 'Pack tomorrow']);
   });
 
   test('drops every step of a run once the run is complete, optional ones included', async () => {
     await stepAction(app, returns.id, 2, 'complete', quin).expect(200);
-    expect(await titles(quin.id)).toEqual(['Drive', 'Pack tomorrow']);
+    expect(await titles(quin.id)).toEqual(['Drive']);
+    expect(await titles(pia.id)).toEqual(['Pack soon', 'Pack tomorrow', 'Pack some time']);
   });
 
   test('marks a step whose due time has passed as overdue', async () => {
@@ -113,13 +117,13 @@ describe('GET /api/people/:id/assignments', () => {
     const body = await assignments(quin.id);
     expect(body.assignments.map((a) => [a.title, a.overdue])).toEqual([
       ['Drive', true],
-      ['Pack tomorrow', false],
+      ['Refund', false],
     ]);
   });
 
   test('answers an empty list for someone with nothing assigned', async () => {
     const idle = makePerson(app.db, { name: 'Idle' });
-    expect(await assignments(idle.id)).toEqual({ person: { id: idle.id, name: 'Idle' }, assignments: [] });
+    expect(await assignments(idle.id)).toEqual({ person: { id: idle.id, name: 'Idle' }, assignments: [], next: null });
   });
 
   test('answers 404 for an unknown or non-numeric person', async () => {
@@ -132,7 +136,7 @@ describe('GET /api/gaps', () => {
   let open: RunJson;
   let eda: PersonRow;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     eda = makePerson(app.db, { name: 'Eda', level: 'editor' });
     makeRole(app.db, 'Courier');
     makeRunbook(
@@ -149,7 +153,7 @@ describe('GET /api/gaps', () => {
     open = await startRun(app, 'dispatch', pia, 'Dispatch Monday');
   });
 
-  test('lists empty roles with the current steps naming them, leaving archived runbooks out', async () => {
+  test('lists empty roles with the current steps naming them and the open steps waiting, leaving archived runbooks out', async () => {
     const res = await app.http().get('/api/gaps');
     expect(res.status).toBe(200);
     expect(res.body.emptyRoles).toEqual([
@@ -157,13 +161,19 @@ describe('GET /api/gaps', () => {
         id: expect.any(Number),
         name: 'Courier',
         steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 1, title: 'Book the courier' }],
+        moreSteps: false,
+        waiting: 1,
       },
       {
         id: expect.any(Number),
         name: 'Loader',
         steps: [{ runbook: 'dispatch', runbookTitle: 'Dispatch', position: 3, title: 'Load the van' }],
+        moreSteps: false,
+        waiting: 1,
       },
     ]);
+    expect(res.body.counts).toEqual({ emptyRoles: 2, unownedSteps: 1, unassignedRunSteps: 3 });
+    expect(res.body.next).toEqual({ emptyRoles: null, unownedSteps: null, unassignedRunSteps: null });
   });
 
   test('lists current steps with no owner at all', async () => {
@@ -196,8 +206,8 @@ describe('GET /api/gaps', () => {
     const res = await app.http().get('/api/gaps');
     expect(res.body.emptyRoles.map((r: { name: string }) => r.name)).toEqual(['Courier', 'Driver', 'Loader']);
     expect(res.body.unassignedRunSteps.map((s: { run: number; position: number }) => [s.run, s.position])).toEqual([
+      [returns.id, 2],
       [orders.id, 4],
-      [orders.id, 1],
       [open.id, 1],
       [open.id, 2],
       [open.id, 3],

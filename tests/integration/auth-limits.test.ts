@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createApp } from '../../server/app';
 import { openDatabase } from '../../server/db/open';
-import { purgeEnded } from '../../server/auth/purge';
+import { purgeOldRecords } from '../../server/retention';
 import { recordSignInFailure, signInWait, SIGN_IN_LIMITS } from '../../server/auth/limiter';
 import { BASE_URL, testApp } from '../helpers/app';
 import { givePassword, makePerson } from '../helpers/factories';
@@ -183,7 +183,7 @@ describe('one account from one address', () => {
       () => bystander.email,
       () => '203.0.113.7',
     );
-    expect(purgeEnded(t.db).failures).toBe(3);
+    expect(purgeOldRecords(t.db, { outboxKeepDays: 90 }).failures).toBe(3);
     expect(t.db.prepare('SELECT count(*) AS n FROM sign_in_failures').get()).toEqual({ n: 2 });
   });
 

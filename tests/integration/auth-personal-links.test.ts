@@ -4,7 +4,7 @@ import { createAccessLink, DAY_MS } from '../../server/auth/links';
 import { hashSecret } from '../../server/auth/secrets';
 import { sendPending, type Mailer } from '../../server/notify/mailer';
 import { startRun } from '../../server/runs/start';
-import { purgeEnded } from '../../server/auth/purge';
+import { purgeOldRecords } from '../../server/retention';
 import { BASE_URL, testApp } from '../helpers/app';
 import { makePerson, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { browserSession, cookieHeader, csrfFrom, sessionCookieValue } from './auth-helpers';
@@ -102,6 +102,8 @@ describe('what a link opens', () => {
       email: 'owner@example.com',
       level: 'owner',
       via: 'link',
+      // A link opens a browser session, whose scripts call the API with this token.
+      csrfToken: expect.any(String),
     });
     const self = await get(`/api/people/${t.owner.id}`);
     expect(self.status).toBe(200);
@@ -288,7 +290,7 @@ describe('how long a link lives', () => {
     t.db.prepare('UPDATE access_links SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), made.body.id);
     // One more, so that the ended one is not the newest row (kept: ids are never given twice).
     await t.http().post(`/api/people/${mia.id}/links`).expect(201);
-    const purged = purgeEnded(t.db);
+    const purged = purgeOldRecords(t.db, { outboxKeepDays: 90 });
     expect(purged.links).toBeGreaterThanOrEqual(1);
     const newest = t.db.prepare('SELECT max(id) FROM access_links').pluck().get() as number;
     const ended = t.db.prepare('SELECT count(*) AS n FROM access_links WHERE (revoked_at IS NOT NULL OR expires_at <= ?) AND id != ?');

@@ -25,10 +25,28 @@ function unsetApp() {
 }
 
 describe('set-up', () => {
-  const s = unsetApp();
-  afterAll(() => s.cleanup());
-  afterEach(() => expect(s.errors.splice(0)).toEqual([]));
+  // Each test has a server of its own, not set up, with the set-up link printed at its start.
+  let s: ReturnType<typeof unsetApp>;
   let token = '';
+  beforeEach(() => {
+    s = unsetApp();
+    token = issueSetupToken(s.db) as string;
+  });
+  afterEach(() => {
+    expect(s.errors.splice(0)).toEqual([]);
+    s.cleanup();
+  });
+
+  /** Olga creates the owner account through the set-up link. */
+  async function setUp() {
+    const agent = request.agent(s.app);
+    const page = await agent.get(`/setup/${token}`);
+    await agent
+      .post(`/setup/${token}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), name: 'Olga Owner', email: 'olga@example.com', password: 'olga chose a long password' })
+      .expect(303);
+  }
 
   test('before set-up, every page and API route answers 503 setup-required, and only the assets load', async () => {
     // /api/setup/… and /api/assets/… are API addresses, not the set-up page or its assets.
@@ -113,6 +131,7 @@ describe('set-up', () => {
   });
 
   test('the set-up link works once: afterwards it is 404, to open and to post', async () => {
+    await setUp();
     expect((await request(s.app).get(`/setup/${token}`)).status).toBe(404);
     const agent = request.agent(s.app);
     const signInPage = await agent.get('/sign-in');
@@ -126,6 +145,7 @@ describe('set-up', () => {
   });
 
   test('after set-up, the rest of the app works', async () => {
+    await setUp();
     expect((await request(s.app).get('/api/runs')).status).toBe(401);
     expect((await request(s.app).get('/sign-in')).status).toBe(200);
   });

@@ -31,7 +31,8 @@ const snapshot = () => ({
   people: app.db.prepare('SELECT id, active FROM people ORDER BY id').all(),
 });
 
-beforeAll(async () => {
+// A fresh world for each test: Vera and Bo pack, Vera writes, Otto (then Cy) edits.
+beforeEach(async () => {
   app = testApp();
   vera = makePerson(app.db, { name: 'Vera' });
   bo = makePerson(app.db, { name: 'Bo' });
@@ -51,8 +52,10 @@ beforeAll(async () => {
     ]),
   ).expect(201);
 });
-afterAll(() => app.cleanup());
-afterEach(() => expect(app.errors).toEqual([]));
+afterEach(() => {
+  expect(app.errors).toEqual([]);
+  app.cleanup();
+});
 
 describe('the preview', () => {
   it("lists exactly the person's open steps in open runs, earliest due first, or those of one role", async () => {
@@ -80,6 +83,8 @@ describe('the preview', () => {
 
 describe('handing off everything', () => {
   it('moves every open step to the recipient in one go, recorded on each step, and tells both', async () => {
+    await startRun(app, 'ship', app.owner, 'Order #1');
+    await startRun(app, 'ship', app.owner, 'Order #2');
     const moving = openStepsOf(vera);
     const res = await handOff(vera, { to: bo.id, reason: 'Vera is on holiday', expect: moving }).expect(200);
     expect(res.body.moved.map((s: { id: number }) => s.id).sort()).toEqual(moving);
@@ -121,7 +126,7 @@ describe('handing off everything', () => {
   });
 
   it("moves only one role's steps when asked", async () => {
-    await handOff(cy, { to: vera.id, reason: 'back' }).expect(200);
+    await startRun(app, 'ship', app.owner, 'Order #1');
     const writerSteps = (await preview(vera)).body.steps.filter((s: { role: { name: string } }) => s.role.name === 'Writer');
     const res = await handOff(vera, { to: bo.id, role: packer.id, reason: 'packing only' }).expect(200);
     expect(res.body.moved.every((s: { role: { name: string } }) => s.role.name === 'Packer')).toBe(true);
@@ -138,11 +143,9 @@ describe('handing off everything', () => {
 
 describe('refusing a hand-off, changing nothing', () => {
   let before: ReturnType<typeof snapshot>;
-  beforeAll(async () => {
+  beforeEach(async () => {
     await startRun(app, 'ship', app.owner, 'Order #refused');
     app.db.prepare("INSERT INTO away_periods (person_id, starts_on, ends_on, created_at) VALUES (?, ?, ?, '')").run(cy.id, day(-1), day(3));
-  });
-  beforeEach(() => {
     before = snapshot();
   });
   afterEach(() => expect(snapshot()).toEqual(before));

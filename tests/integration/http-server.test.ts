@@ -64,6 +64,9 @@ describe('the app on the production server', () => {
         { title: 'Post it', owner: 'Packer' },
       ]),
     );
+  });
+  // A fresh run for each test.
+  beforeEach(() => {
     runId = startRun(t.db, { runbook: 'ship', title: 'Order #1042', startedBy: t.owner.id });
   });
   afterAll(async () => {
@@ -144,6 +147,8 @@ describe('the app on the production server', () => {
   });
 
   test('meets bad input as the plain server does: bad JSON, an oversized body, a chunked body, no token', async () => {
+    await api().post(`/api/runs/${runId}/steps/1/checks/0/tick`).set(t.as(t.owner)).send({}).expect(200);
+    await api().post(`/api/runs/${runId}/steps/1/complete`).set(t.as(t.owner)).send({}).expect(200);
     const path = `/api/runs/${runId}/steps/2/complete`;
     expectError(await api().post(path).set(t.as(t.owner)).type('json').send('{"note":'), 400, 'invalid-json');
     expectError(

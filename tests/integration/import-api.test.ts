@@ -4,12 +4,15 @@ import { testApp } from '../helpers/app';
 import { makePerson, runbookMarkdown } from '../helpers/factories';
 import { putRunbook, startRun, type TestApp } from './api';
 
+/** Each test has an app of its own, with an empty runbooks folder. */
 let app: TestApp;
-beforeAll(() => {
+beforeEach(() => {
   app = testApp();
 });
-afterAll(() => app.cleanup());
-afterEach(() => expect(app.errors).toEqual([]));
+afterEach(() => {
+  expect(app.errors).toEqual([]);
+  app.cleanup();
+});
 
 const write = (name: string, text: string) => {
   const file = path.join(app.runbooksDir, name);
@@ -35,6 +38,13 @@ const invoices = runbookMarkdown('Send invoices', [{ title: 'Export hours', owne
 const payroll = runbookMarkdown('Run payroll', [{ title: 'Approve hours', owner: 'Bookkeeper' }]);
 const broken = ['---', 'title: Broken', '---', '', '## Count stock', 'Estimate: soon', ''].join('\n');
 
+/** invoices.md and payroll.md, imported once. */
+async function imported() {
+  write('invoices.md', invoices);
+  write('payroll.md', payroll);
+  expect((await runImport()).created).toEqual(['invoices', 'payroll']);
+}
+
 describe('POST /api/import', () => {
   test('answers an empty report for an empty folder', async () => {
     expect(await runImport()).toEqual({ created: [], updated: [], unchanged: [], problems: [] });
@@ -51,11 +61,13 @@ describe('POST /api/import', () => {
   });
 
   test('reports unchanged files and adds no version for them', async () => {
+    await imported();
     expect(await runImport()).toEqual({ created: [], updated: [], unchanged: ['invoices', 'payroll'], problems: [] });
     expect(await versionCount('invoices')).toBe(1);
   });
 
   test('adds a version for a changed file, keeping the earlier one', async () => {
+    await imported();
     write('invoices.md', invoices.replace('Export hours', 'Export billable hours'));
     expect(await runImport()).toEqual({ created: [], updated: ['invoices'], unchanged: ['payroll'], problems: [] });
     expect((await current('invoices')).steps[0].title).toBe('Export billable hours');
@@ -64,6 +76,7 @@ describe('POST /api/import', () => {
   });
 
   test('reports a bad file as path:line with the reason while the other files import', async () => {
+    await imported();
     write('stock.md', broken);
     write('payroll.md', payroll.replace('Approve hours', 'Approve all hours'));
     write('welcome.md', runbookMarkdown('Welcome a client', [{ title: 'Send the pack' }]));
@@ -93,10 +106,10 @@ describe('POST /api/import', () => {
       },
     ]);
     expect((await app.http().get('/api/runbooks/deep')).status).toBe(404);
-    fs.rmSync(path.join(app.runbooksDir, 'deep.md'));
   });
 
   test('reports a file name that is not a slug and a slug used twice, importing neither', async () => {
+    await imported();
     write('Bad Name.md', runbookMarkdown('Bad name', [{ title: 'Step' }]));
     write('zz/invoices.md', runbookMarkdown('Shadow invoices', [{ title: 'Step' }]));
     const report = await runImport();
@@ -108,13 +121,12 @@ describe('POST /api/import', () => {
     );
     expect(report.created).toEqual([]);
     expect((await current('invoices')).title).toBe('Send invoices');
-    fs.rmSync(path.join(app.runbooksDir, 'Bad Name.md'));
-    fs.rmSync(path.join(app.runbooksDir, 'zz'), { recursive: true });
   });
 });
 
 describe('importing after edits made through the API', () => {
   test('keeps an edit made through PUT when the file is unchanged on the next import', async () => {
+    await imported();
     const edited = invoices.replace('Export hours', 'Export hours from the tracker');
     expect((await putRunbook(app, 'invoices', edited)).status).toBe(200);
     const before = await versionCount('invoices');
@@ -126,6 +138,7 @@ describe('importing after edits made through the API', () => {
   });
 
   test('adds the file as a new version once the file itself changes', async () => {
+    await imported();
     write('invoices.md', invoices.replace('Export hours', 'Export hours, file edit'));
     const report = await runImport();
     expect(report.updated).toEqual(['invoices']);
@@ -142,6 +155,9 @@ describe('importing after edits made through the API', () => {
   });
 
   test('leaves open runs on the version they started from when an import changes the runbook', async () => {
+    await imported();
+    write('payroll.md', payroll.replace('Approve hours', 'Approve all hours'));
+    await runImport();
     const member = makePerson(app.db);
     const run = await startRun(app, 'payroll', member);
     write('payroll.md', runbookMarkdown('Run payroll', [{ title: 'Something else entirely' }]));

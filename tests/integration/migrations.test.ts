@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/open';
 import { migrate, MIGRATIONS_DIR, MigrationError } from '../../server/db/migrate';
+import { makeRunbook, runbookMarkdown } from '../helpers/factories';
 
 let dir: string;
 let migrationsDir: string;
@@ -210,4 +212,69 @@ test('the one-link-per-person migration ends the links the rules never allowed a
   expect(() => link(otto, owner)).toThrow(/UNIQUE/);
   expect([membersByEditor, ottoOld, ownersLink].every((id) => typeof id === 'number')).toBe(true);
   db.close();
+});
+
+describe('the schema stays readable by older SQLite shells', () => {
+  const SHELL = '/usr/bin/sqlite3';
+
+  test('the search source gives the same text, steps in position order, after the view is rewritten for SQLite 3.40', () => {
+    // Up to the migration before the rewrite, with runbooks whose steps were stored out of order.
+    const rewrite = '20261205-0200-search-source-for-sqlite-3-40.sql';
+    const before = path.join(dir, 'before');
+    fs.mkdirSync(before);
+    for (const name of fs.readdirSync(migrationsDir).filter((n) => n.endsWith('.sql') && n < rewrite)) {
+      fs.copyFileSync(path.join(migrationsDir, name), path.join(before, name));
+    }
+    const db = open();
+    migrate(db, before);
+    // Stored as that schema held them (today's saveVersion writes columns later migrations add).
+    const stored = (slug: string, title: string, steps: { title: string; body?: string }[]) => {
+      const at = '2026-12-01T00:00:00.000Z';
+      const runbook = Number(db.prepare('INSERT INTO runbooks (slug, created_at) VALUES (?, ?)').run(slug, at).lastInsertRowid);
+      const version = Number(
+        db
+          .prepare(
+            `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, intro, origin, created_at)
+             VALUES (?, 1, '', '', '', ?, '', 'api', ?)`,
+          )
+          .run(runbook, title, at).lastInsertRowid,
+      );
+      steps.forEach((step, i) =>
+        db
+          .prepare('INSERT INTO runbook_steps (version_id, position, title, body) VALUES (?, ?, ?, ?)')
+          .run(version, i + 1, step.title, step.body ?? ''),
+      );
+      db.prepare('UPDATE runbooks SET current_version_id = ? WHERE id = ?').run(version, runbook);
+    };
+    stored('ship', 'Ship', [{ title: 'Pack', body: 'Box it.' }, { title: 'Label?' }, { title: 'Send', body: 'Post.' }]);
+    stored('bill', 'Bill', [{ title: 'Invoice' }]);
+    // Positions reversed in place: rowid order is no longer position order.
+    db.exec('UPDATE runbook_steps SET position = -position');
+    db.exec(
+      'UPDATE runbook_steps SET position = (SELECT count(*) FROM runbook_steps t WHERE t.version_id = runbook_steps.version_id) + 1 + position',
+    );
+    const source = () => db.prepare('SELECT * FROM runbook_search_source ORDER BY id').all();
+    const expected = source();
+    expect(JSON.stringify(expected)).toContain('Send:\\nPost.\\n\\nLabel?\\n\\n\\nPack:\\nBox it.');
+
+    expect(migrate(db, migrationsDir)).toContain(rewrite);
+    expect(source()).toEqual(expected);
+    // The triggers read the new view: a new version is indexed with it.
+    makeRunbook(db, 'bill', runbookMarkdown('Bill', [{ title: 'Invoice' }, { title: 'Chase' }]));
+    expect(db.prepare("SELECT steps FROM runbook_search WHERE rowid = (SELECT id FROM runbooks WHERE slug = 'bill')").pluck().get()).toBe(
+      'Invoice:\n\n\nChase:\n',
+    );
+    db.close();
+  });
+
+  test(`Debian 12's sqlite3 (3.40) opens a migrated database and finds it sound`, () => {
+    const db = open();
+    migrate(db, migrationsDir);
+    makeRunbook(db, 'ship', runbookMarkdown('Ship', [{ title: 'Pack' }]));
+    db.close();
+    const result = spawnSync(SHELL, [path.join(dir, 'db.sqlite'), 'PRAGMA integrity_check; SELECT count(*) FROM runbook_search_source;'], {
+      encoding: 'utf8',
+    });
+    expect({ stderr: result.stderr, stdout: result.stdout }).toEqual({ stderr: '', stdout: 'ok\n1\n' });
+  });
 });

@@ -57,7 +57,7 @@ describe('messages when steps are assigned', () => {
       link_path: `/runs/${run.id}#step-1`,
     });
     expect(toVera?.body).toContain('Bo started "Order #1042" (Ship an order)');
-    expect(toVera?.body).toMatch(/- Pack \(due \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d UTC\)\n {2}- Label\n/);
+    expect(toVera?.body).toMatch(/- Pack \(due \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d \([\w/]+\)\)\n {2}- Label\n/);
     expect(toVera?.body).toContain('Open the run: {link}');
     expect(messagesTo(otto)).toHaveLength(1);
   });

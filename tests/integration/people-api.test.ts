@@ -1,12 +1,15 @@
 import { testApp } from '../helpers/app';
 import { expectError, type TestApp } from './api';
 
+/** Each test has an app of its own: the owner who set it up, and what the test adds. */
 let app: TestApp;
-beforeAll(() => {
+beforeEach(() => {
   app = testApp();
 });
-afterAll(() => app.cleanup());
-afterEach(() => expect(app.errors).toEqual([]));
+afterEach(() => {
+  expect(app.errors).toEqual([]);
+  app.cleanup();
+});
 
 const createPerson = async (body: object) => {
   const res = await app.http().post('/api/people').send(body);
@@ -38,15 +41,18 @@ describe('people', () => {
   });
 
   test('lists people by name, the owner who set the app up included', async () => {
+    await createPerson({ name: 'Vera VA', email: 'vera@example.com', kind: 'outsourcer' });
+    await createPerson({ name: 'Grace Hopper', email: 'grace@example.com' });
     const res = await app.http().get('/api/people');
     expect(res.status).toBe(200);
     expect(res.body.people.map((p: { name: string }) => p.name)).toEqual(['Grace Hopper', 'Olive Owner', 'Vera VA']);
   });
 
   test('refuses an email already in use, in any case, with 409 naming the field', async () => {
+    await createPerson({ name: 'Grace Hopper', email: 'grace@example.com' });
     const res = await app.http().post('/api/people').send({ name: 'Imposter', email: 'GRACE@example.com' });
     expectError(res, 409, 'email-taken', 'email');
-    expect((await app.http().get('/api/people')).body.people).toHaveLength(3);
+    expect((await app.http().get('/api/people')).body.people).toHaveLength(2);
   });
 
   test.each([
@@ -65,7 +71,7 @@ describe('people', () => {
 
   test('refuses a body that is not JSON with 400 and creates nobody', async () => {
     expectError(await app.http().post('/api/people').type('form').send('name=A&email=a@example.com'), 400, 'invalid-input', 'body');
-    expect((await app.http().get('/api/people')).body.people).toHaveLength(3);
+    expect((await app.http().get('/api/people')).body.people).toHaveLength(1);
   });
 
   test('answers one person by id, and 404 without data for unknown or non-numeric ids', async () => {
@@ -90,6 +96,7 @@ describe('people', () => {
   });
 
   test("keeps a person's own email on patch but refuses someone else's with 409", async () => {
+    await createPerson({ name: 'Vera VA', email: 'vera@example.com', kind: 'outsourcer' });
     const person = await createPerson({ name: 'Quinn', email: 'quinn@example.com' });
     expect((await app.http().patch(`/api/people/${person.id}`).send({ email: 'QUINN@example.com' })).status).toBe(200);
     expectError(await app.http().patch(`/api/people/${person.id}`).send({ email: 'vera@example.com' }), 409, 'email-taken', 'email');
@@ -115,20 +122,25 @@ describe('roles and members', () => {
   let ann: { id: number }, ben: { id: number }, cat: { id: number }, gone: { id: number };
   let roleId: number;
 
-  beforeAll(async () => {
+  // Four people and an empty role, Bookkeeper, for each test.
+  beforeEach(async () => {
     ann = await createPerson({ name: 'Ann', email: 'ann@example.com' });
     ben = await createPerson({ name: 'Ben', email: 'ben@example.com' });
     cat = await createPerson({ name: 'Cat', email: 'cat@example.com' });
     gone = await createPerson({ name: 'Gone', email: 'gone@example.com', active: false });
+    roleId = (await app.http().post('/api/roles').send({ name: 'Bookkeeper' }).expect(201)).body.id;
   });
+  /** Ann, Ben and Cat added to Bookkeeper in that order (Ann primary). */
+  const fill = async () => {
+    for (const person of [ann, ben, cat]) await app.http().post(`/api/roles/${roleId}/members`).send({ person: person.id }).expect(201);
+  };
 
   const roleById = async (id: number) => (await app.http().get('/api/roles')).body.roles.find((r: { id: number }) => r.id === id);
 
   test('creates an empty role, shown as a gap', async () => {
-    const res = await app.http().post('/api/roles').send({ name: 'Bookkeeper', description: 'Pays and invoices' });
+    const res = await app.http().post('/api/roles').send({ name: 'Payroll clerk', description: 'Pays and invoices' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(Number), name: 'Bookkeeper', description: 'Pays and invoices', members: [], gap: true });
-    roleId = res.body.id;
+    expect(res.body).toEqual({ id: expect.any(Number), name: 'Payroll clerk', description: 'Pays and invoices', members: [], gap: true });
   });
 
   test('refuses a role name already taken, in any case, with 409', async () => {
@@ -152,6 +164,7 @@ describe('roles and members', () => {
   });
 
   test('making a backup primary demotes the previous primary to first backup', async () => {
+    await fill();
     const res = await app.http().post(`/api/roles/${roleId}/members`).send({ person: cat.id, primary: true });
     expect(res.status).toBe(201);
     expect(res.body.members.map((m: { person: { name: string }; primary: boolean }) => [m.person.name, m.primary])).toEqual([
@@ -162,6 +175,7 @@ describe('roles and members', () => {
   });
 
   test('refuses a member who does not exist or is inactive with 422, changing nothing', async () => {
+    await fill();
     expectError(await app.http().post(`/api/roles/${roleId}/members`).send({ person: 99999 }), 422, 'unknown-person', 'person');
     expectError(await app.http().post(`/api/roles/${roleId}/members`).send({ person: gone.id }), 422, 'inactive-person', 'person');
     expect((await roleById(roleId)).members).toHaveLength(3);
@@ -192,6 +206,8 @@ describe('roles and members', () => {
   });
 
   test('removing the primary hands the role to the first backup', async () => {
+    await fill();
+    await app.http().post(`/api/roles/${roleId}/members`).send({ person: cat.id, primary: true }).expect(201);
     const res = await app.http().delete(`/api/roles/${roleId}/members/${cat.id}`);
     expect(res.status).toBe(200);
     expect(res.body.members.map((m: { person: { name: string }; primary: boolean }) => [m.person.name, m.primary])).toEqual([
@@ -201,6 +217,7 @@ describe('roles and members', () => {
   });
 
   test('answers 404 when removing someone who is not a member, or from an unknown role', async () => {
+    for (const person of [ann, ben]) await app.http().post(`/api/roles/${roleId}/members`).send({ person: person.id }).expect(201);
     expectError(await app.http().delete(`/api/roles/${roleId}/members/${cat.id}`), 404, 'not-found');
     expectError(await app.http().delete(`/api/roles/99999/members/${ann.id}`), 404, 'not-found');
     expectError(await app.http().delete(`/api/roles/${roleId}/members/abc`), 404, 'not-found');

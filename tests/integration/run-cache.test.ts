@@ -1,5 +1,7 @@
 import { testApp } from '../helpers/app';
 import { runJsonBytes } from '../../server/runs/read';
+import { RUN_CACHE_BYTES, runCache } from '../../server/runs/cache';
+import { ByteCache, ENTRY_OVERHEAD } from '../../server/db/byte-cache';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 
 const t = testApp();
@@ -62,4 +64,29 @@ test('a copy read before a step falls due is not served after it', async () => {
   expect(before.steps[0].overdue).toBe(false);
   expect(after.steps[0].overdue).toBe(true);
   expect(after.steps[1].overdue).toBe(false);
+});
+
+test('the run cache holds no more bytes than its budget, however many runs and viewers are read', async () => {
+  const cache = runCache(t.db);
+  for (let i = 0; i < 15; i++) {
+    const id = await startedRun();
+    await t.http().get(`/api/runs/${id}`).expect(200);
+    await t.http().get(`/runs/${id}`).set('Accept', 'text/html').expect(200);
+  }
+  expect(cache.size).toBeGreaterThan(0);
+  expect(cache.bytes).toBeLessThanOrEqual(RUN_CACHE_BYTES);
+  // A smaller budget on a cache of its own: entries go, oldest first, and the budget holds.
+  const tight = new ByteCache<Buffer>(10_000);
+  for (let i = 0; i < 100; i++) tight.set(String(i), Buffer.alloc(900), 900 + ENTRY_OVERHEAD);
+  expect(tight.bytes).toBeLessThanOrEqual(10_000);
+}, 30_000);
+
+test('a folded tick (an event changed in place) is seen by the next read', async () => {
+  const id = await startedRun();
+  await t.asPerson(vera).post(`/api/runs/${id}/steps/1/checks/0/tick`).expect(200);
+  await t.http().get(`/api/runs/${id}`).expect(200);
+  await t.asPerson(vera).post(`/api/runs/${id}/steps/1/checks/0/untick`).expect(200);
+  const after = await t.http().get(`/api/runs/${id}`);
+  expect(after.body.steps[0].checks[0].ticked).toBe(false);
+  expect(after.body.events.at(-1)).toMatchObject({ kind: 'check.unticked', data: { changes: [{ ticked: true }, { ticked: false }] } });
 });

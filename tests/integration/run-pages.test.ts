@@ -35,13 +35,17 @@ async function browser(person: PersonRow) {
   return { agent, csrf };
 }
 
+/** A fresh run for each test; Vera's browser is signed in once. */
 let runId: number;
 let asVera: Awaited<ReturnType<typeof browser>>;
 beforeAll(async () => {
-  const run = await t.asPerson(vera).post('/api/runs').send({ runbook: 'ship', title: 'Order #1042' }).expect(201);
-  runId = run.body.id;
   asVera = await browser(vera);
 });
+beforeEach(async () => {
+  const run = await t.asPerson(vera).post('/api/runs').send({ runbook: 'ship', title: 'Order #1042' }).expect(201);
+  runId = run.body.id;
+});
+const tick = (index: number) => t.asPerson(vera).post(`/api/runs/${runId}/steps/1/checks/${index}/tick`).expect(200);
 
 test('the run page shows each step with its owner, due time, instructions and checks, names escaped', async () => {
   const page = await asVera.agent.get(`/runs/${runId}`).expect(200);
@@ -68,6 +72,7 @@ test('a form post without the CSRF token is refused and changes nothing', async 
 });
 
 test('completing with open checks shows the reason above the run as it stands, with status 422', async () => {
+  await tick(0);
   const res = await asVera.agent.post(`/runs/${runId}/steps/1/complete`).type('form').send({ _csrf: asVera.csrf });
   expect(res.status).toBe(422);
   expect(res.text).toContain('still has 1 open check(s): Slip on top');
@@ -75,6 +80,7 @@ test('completing with open checks shows the reason above the run as it stands, w
 });
 
 test('completing a step someone else completed first says who and when, and overwrites nothing', async () => {
+  await tick(0);
   await t.asPerson(sam).post(`/api/runs/${runId}/steps/1/checks/1/tick`).expect(200);
   await t.asPerson(sam).post(`/api/runs/${runId}/steps/1/complete`).send({ note: 'done by Sam' }).expect(200);
   const res = await asVera.agent.post(`/runs/${runId}/steps/1/complete`).type('form').send({ _csrf: asVera.csrf, note: 'mine' });
@@ -104,6 +110,7 @@ test('a member sees no buttons on steps that are not theirs, and a post to one i
 });
 
 test('an outsourcer sees only their own step: no other step titles or instructions', async () => {
+  await t.asPerson(vera).post(`/api/runs/${runId}/steps/3/note`).send({ note: 'Courier at 3pm' }).expect(200);
   const asOtto = await browser(otto);
   const page = await asOtto.agent.get(`/runs/${runId}`).expect(200);
   expect(page.text).toContain('Burn the CDs');

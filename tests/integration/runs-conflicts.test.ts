@@ -36,7 +36,7 @@ const state = async (id: number) => {
 
 describe('completing a step twice', () => {
   let run: RunJson;
-  beforeAll(async () => {
+  beforeEach(async () => {
     run = await startRun(app, 'close-month', ann);
   });
 
@@ -63,6 +63,7 @@ describe('completing a step twice', () => {
   });
 
   test('refuses skipping or reopening in the wrong state with 409', async () => {
+    await stepAction(app, run.id, 2, 'complete', ann).expect(200);
     const skip = await stepAction(app, run.id, 2, 'skip', ann);
     expectError(skip, 409, 'step-already-complete');
     const reopenOpen = await stepAction(app, run.id, 1, 'reopen', ann);
@@ -72,7 +73,7 @@ describe('completing a step twice', () => {
 
 describe('checks', () => {
   let run: RunJson;
-  beforeAll(async () => {
+  beforeEach(async () => {
     run = await startRun(app, 'close-month', ann);
   });
 
@@ -86,6 +87,7 @@ describe('checks', () => {
   });
 
   test('refuses ticking a ticked check with 409 naming who ticked it and when', async () => {
+    await checkAction(app, run.id, 1, 1, 'tick', ann).expect(200);
     const res = await checkAction(app, run.id, 1, 1, 'tick', ben);
     const error = expectError(res, 409, 'check-already-ticked');
     expect(error.tickedBy).toEqual({ id: ann.id, name: 'Ann' });
@@ -104,6 +106,7 @@ describe('checks', () => {
   });
 
   test('refuses ticking a check of a completed step with 409', async () => {
+    await checkAction(app, run.id, 1, 1, 'tick', ann).expect(200);
     await checkAction(app, run.id, 1, 0, 'tick', ann).expect(200);
     await stepAction(app, run.id, 1, 'complete', ann).expect(200);
     expectError(await checkAction(app, run.id, 1, 0, 'untick', ann), 409, 'step-already-complete');
@@ -166,7 +169,7 @@ describe('a finished run', () => {
 
 describe('reassigning a step', () => {
   let run: RunJson;
-  beforeAll(async () => {
+  beforeEach(async () => {
     run = await startRun(app, 'close-month', ann);
   });
 
@@ -191,10 +194,12 @@ describe('reassigning a step', () => {
   });
 
   test('refuses the person who already has the step with 409', async () => {
+    await stepAction(app, run.id, 2, 'reassign', ben, { to: cy.id, reason: 'Ann is on leave' }).expect(200);
     expectError(await stepAction(app, run.id, 2, 'reassign', ben, { to: cy.id, reason: 'again' }), 409, 'already-assigned');
   });
 
   test('refuses a completed step with 409 naming who completed it', async () => {
+    await stepAction(app, run.id, 2, 'reassign', ben, { to: cy.id, reason: 'Ann is on leave' }).expect(200);
     await stepAction(app, run.id, 2, 'complete', cy).expect(200);
     const error = expectError(
       await stepAction(app, run.id, 2, 'reassign', ben, { to: ann.id, reason: 'late' }),

@@ -141,9 +141,9 @@ describe('escalation', () => {
     expect(home.text).toMatch(/Pack the box<\/a> <span class="muted">· Order 6 · Sam Packer · was due/);
     const memberHome = await t.asPerson(bo).get('/').set('Accept', 'text/html').expect(200);
     expect(memberHome.text).not.toContain('Overdue across the team');
-    const overdue = await t.http().get('/api/runs?status=overdue').expect(200);
+    const overdue = await t.http().get('/api/runs?overdue=true').expect(200);
     expect((overdue.body.runs as { title: string }[]).map((r) => r.title)).toEqual(['Order 6']);
-    const page = await t.http().get('/runs?status=overdue').set('Accept', 'text/html').expect(200);
+    const page = await t.http().get('/runs?overdue=true').set('Accept', 'text/html').expect(200);
     expect(page.text).toContain('Order 6');
     expect(page.text).not.toContain('Order 7');
   });

@@ -140,11 +140,12 @@ describe('adding a person', () => {
     expect([opened.status, opened.headers.location]).toEqual([303, '/my-work']);
   });
 
-  test('without access goes to their page', async () => {
+  test('without access goes to their page, and makes no invitation or link', async () => {
+    const before = { invitations: count('invitations'), links: count('access_links') };
     const res = await add({ name: 'Nora None', email: 'nora@example.com', kind: 'team', level: 'member', access: 'none' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/people\/\d+\?done=added$/);
-    expect(count('invitations')).toBe(1);
+    expect({ invitations: count('invitations'), links: count('access_links') }).toEqual(before);
   });
 
   test('by an editor at member level works, and at editor or owner level is refused beside the level', async () => {

@@ -35,10 +35,11 @@ describe('creating a role', () => {
   });
 
   test('refuses a name already taken (in any case) beside the field, keeping the input', async () => {
-    const res = await post('/roles', { roleName: 'fulfillment va' });
+    makeRole(t.db, 'Order Packer');
+    const res = await post('/roles', { roleName: 'order packer' });
     expect(res.status).toBe(409);
-    expect(res.text).toContain('<p class="error" id="f-roleName-error">A role named “fulfillment va” already exists.</p>');
-    expect(res.text).toContain('value="fulfillment va"');
+    expect(res.text).toContain('<p class="error" id="f-roleName-error">A role named “order packer” already exists.</p>');
+    expect(res.text).toContain('value="order packer"');
   });
 
   test('refuses an empty name beside the field', async () => {
@@ -146,7 +147,7 @@ describe("a role's page", () => {
   });
 
   test('is refused to an outsourcer, even for a role they fill', async () => {
-    const id = (t.db.prepare("SELECT id FROM roles WHERE name = 'Duplication house'").get() as { id: number }).id;
+    const { id } = makeRole(t.db, 'Pressing plant', [outsourcer]);
     expect((await t.asPerson(outsourcer).get(`/roles/${id}`).set(html)).status).toBe(403);
   });
 

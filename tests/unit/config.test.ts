@@ -12,6 +12,9 @@ test('defaults to port 3000, a database in data/ and the runbooks folder', () =>
     digestHour: 7,
     linkDays: 30,
     keyFile: 'data/secret.key',
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    logLevel: 'info',
+    outboxKeepDays: 90,
   });
 });
 
@@ -27,6 +30,9 @@ test('reads each setting from the environment', () => {
       MAIL_FROM: 'Ops <ops@example.com>',
       DIGEST_HOUR: '18',
       LINK_DAYS: '7',
+      TZ: 'America/New_York',
+      LOG_LEVEL: 'warn',
+      OUTBOX_KEEP_DAYS: '30',
     }),
   ).toEqual({
     port: 8080,
@@ -39,6 +45,9 @@ test('reads each setting from the environment', () => {
     digestHour: 18,
     linkDays: 7,
     keyFile: '/var/lib/secret.key',
+    timeZone: 'America/New_York',
+    logLevel: 'warn',
+    outboxKeepDays: 30,
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
@@ -47,6 +56,12 @@ test.each([
   ['PORT', 'eighty'],
   ['PORT', '70000'],
   ['PORT', '80.5'],
+  ['PORT', ''],
+  ['PORT', ' '],
+  ['DIGEST_HOUR', ''],
+  ['TZ', 'Not/AZone'],
+  ['TZ', ''],
+  ['LOG_LEVEL', 'verbose'],
   ['DATABASE_PATH', ''],
   ['RUNBOOKS_DIR', ''],
   ['TRUST_PROXY', 'yes please!'],
@@ -57,7 +72,12 @@ test.each([
   ['LINK_DAYS', '366'],
   ['LINK_DAYS', '2.5'],
   ['LINK_DAYS', 'a month'],
-])('refuses %s=%p with a message naming the variable', (name, value) => {
+  ['OUTBOX_KEEP_DAYS', '0'],
+  ['OUTBOX_KEEP_DAYS', '-5'],
+  ['OUTBOX_KEEP_DAYS', '1.5'],
+  ['OUTBOX_KEEP_DAYS', 'forever'],
+  ['OUTBOX_KEEP_DAYS', '3651'],
+])('refuses %s=%p with a message naming the variable (an empty value is never a default)', (name, value) => {
   expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
 });
@@ -65,4 +85,8 @@ test.each([
 test('refuses a bad SMTP_URL by name without printing it (it may hold a password)', () => {
   expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/SMTP_URL=\(value hidden\): must be an smtp:\/\//);
   expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).not.toThrow(/hunter2/);
+});
+
+test('PORT=0 asks for any free port (what the tests use)', () => {
+  expect(loadConfig({ PORT: '0' }).port).toBe(0);
 });

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import type { PrintDocument } from '../model';
 import type { Column } from './blocks';
 import { LINE, MUTED, INK, type Frame } from './frame';
@@ -6,6 +6,12 @@ import { registerFonts } from './fonts';
 import { emptyPiece, groupHead, introPieces, stepPieces, titlePiece, type Piece } from './pieces';
 
 export type Paper = 'a4' | 'letter';
+
+// pdfkit is loaded with the first PDF, not at start: with its font engine it holds about 12 MB
+// that a server which never prints does not need (see README, Retention and memory).
+let pdfkit: typeof PDFKit | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, typed above
+const loadPdfkit = () => (pdfkit ??= require('pdfkit') as typeof PDFKit);
 
 const MARGINS = { top: 58, bottom: 52, left: 48, right: 48 };
 /** Taller than any step could be: pieces are drawn here first to learn their height. */
@@ -17,6 +23,7 @@ const SCRATCH_HEIGHT = 1_000_000;
  * on one. Made in memory; nothing is fetched.
  */
 export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
+  const PDFDocument = loadPdfkit();
   const pdf = new PDFDocument({
     size: paper === 'a4' ? 'A4' : 'LETTER',
     margins: MARGINS,

@@ -3,7 +3,13 @@ import { testApp } from '../helpers/app';
 import { givePassword, makePerson, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { hashSecret } from '../../server/auth/secrets';
 import { issueSetupToken } from '../../server/auth/setup';
-import { visitorForm } from './auth-helpers';
+import { cookieHeader, signInThroughPage, visitorForm } from './auth-helpers';
+
+/**
+ * Where sign-in and access stop: set-up links once there is an owner, sign-in limits under
+ * guesses sent at once, what an outsourcer sees, tokens that would make tokens, invitations
+ * that would reset a password, and the CSP of a plain-HTTP install.
+ */
 
 const t = testApp();
 afterAll(t.cleanup);
@@ -42,9 +48,31 @@ test('the runs page names only runbooks of runs the outsourcer is in', async () 
   expect(page.text).not.toContain('payroll');
 });
 
-test('an API token cannot mint more tokens, not even an owner’s', async () => {
+test('an API token cannot mint more tokens, not even an owner’s, and the answer says why in words', async () => {
   const res = await t.http().post('/api/me/tokens').send({ name: 'copy' });
   expect(res.status).toBe(403);
+  expect(res.body.error).toEqual({
+    code: 'forbidden',
+    message:
+      'An API token cannot create API tokens (a leaked token must not make its own spares): create one on the Account page, signed in with your password, or with "npm run cli -- token create" on the server',
+  });
+});
+
+test('GET /api/me gives a browser session its CSRF token, which then works for the API; a token request gets none', async () => {
+  const vic = makePerson(t.db, { name: 'Vicky', email: 'vicky@example.com', level: 'member' });
+  await givePassword(t.db, vic.id, 'vicky signs in with this');
+  const { cookie } = await signInThroughPage(t.app, 'vicky@example.com', 'vicky signs in with this');
+  const me = await request(t.app)
+    .get('/api/me')
+    .set('Cookie', cookieHeader(cookie as string));
+  expect(me.body).toMatchObject({ id: vic.id, via: 'session', csrfToken: expect.stringMatching(/.{20,}/) });
+  const made = await request(t.app)
+    .post('/api/me/tokens')
+    .set('Cookie', cookieHeader(cookie as string))
+    .set('X-CSRF-Token', me.body.csrfToken)
+    .send({ name: 'from a page script' });
+  expect(made.status).toBe(201);
+  expect((await t.asPerson(vic).get('/api/me')).body.csrfToken).toBeUndefined();
 });
 
 test('an editor cannot re-invite someone who already has a password (it would reset it); an owner can', async () => {

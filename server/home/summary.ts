@@ -1,0 +1,114 @@
+import type { Db } from '../db/open';
+import { COUNT_CAP, countUpTo, sql, value } from '../db/statements';
+import { can } from '../access/policy';
+import type { Actor } from '../access/actor';
+import { listRuns, presentRunSummary } from '../runs/list';
+import { gapCounts, gapPage, emptyRoleNames, waitingOnRole } from '../people/gaps';
+import { ROLE_IS_GAP } from '../people/roles-repo';
+import { awayToday } from '../people/absences';
+import type { Paging } from '../http/paging';
+import { groupedWork } from './work';
+
+/**
+ * Home is a summary, whatever the size of the workspace: counts (each up to COUNT_CAP), the
+ * first few of each list, and a link to the whole list. Every part reads a bounded number of
+ * rows through an index, so a year of runs costs home what a week does.
+ */
+export const HOME_ITEMS = 5;
+
+const first = { limit: HOME_ITEMS, after: null };
+
+/** Everyone who can hold a step, and nobody (null): the overdue steps are theirs. */
+const holders = (db: Db) => [null, ...(value(db, 'SELECT id FROM people').all() as number[])];
+
+interface OverdueRow {
+  id: number;
+  run_id: number;
+  run_title: string;
+  position: number;
+  title: string;
+  due_at: string;
+  assignee_name: string | null;
+  escalated_at: string | null;
+}
+
+/** Open steps of open runs past their due time: how many (up to COUNT_CAP), and the most overdue few. */
+function overdueSteps(db: Db, now: string) {
+  let count = 0;
+  const top: OverdueRow[] = [];
+  for (const holder of holders(db)) {
+    const who = holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder';
+    const overdue = `FROM run_steps s JOIN runs r ON r.id = s.run_id
+      WHERE ${who} AND s.status = 'open' AND s.due_at < @now AND r.status = 'open'`;
+    if (count < COUNT_CAP) count += countUpTo(db, `SELECT 1 ${overdue}`, { holder, now });
+    // Each holder's steps come earliest due first: their first few are all that can make the top.
+    top.push(
+      ...(sql(
+        db,
+        `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.escalated_at,
+                (SELECT name FROM people WHERE id = s.assignee_id) AS assignee_name
+           ${overdue} ORDER BY s.due_at, s.id LIMIT ${HOME_ITEMS}`,
+      ).all({ holder, now }) as OverdueRow[]),
+    );
+  }
+  return {
+    count: Math.min(count, COUNT_CAP),
+    top: top
+      .sort((a, b) => (a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.id - b.id))
+      .slice(0, HOME_ITEMS)
+      .map((s) => ({
+        run: { id: s.run_id, title: s.run_title },
+        position: s.position,
+        title: s.title,
+        dueAt: s.due_at,
+        assignee: s.assignee_name,
+        escalated: s.escalated_at !== null,
+      })),
+  };
+}
+
+/** Roles with open steps nobody holds, each with how many (up to COUNT_CAP), most waiting first: the gaps people act on by role. */
+function gapsByRole(db: Db) {
+  const roles = sql(
+    db,
+    `SELECT r.id, r.name, NOT ${ROLE_IS_GAP} AS filled
+       FROM roles r WHERE EXISTS (SELECT 1 FROM run_steps s WHERE s.role_id = r.id AND s.status = 'open' AND s.assignee_id IS NULL)`,
+  ).all() as { id: number; name: string; filled: number }[];
+  return roles
+    .map((role) => ({ id: role.id, name: role.name, filled: role.filled === 1, waiting: waitingOnRole(db, role.id) }))
+    .sort((a, b) => b.waiting - a.waiting || (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
+}
+
+export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date()) {
+  const at = now.toISOString();
+  const work = groupedWork(db, actor.id, first, now);
+  const openRuns = listRuns(db, { status: 'open' }, null, first, at).slice(0, HOME_ITEMS);
+  const gaps = can(actor, { action: 'gaps.read' })
+    ? (() => {
+        const counts = gapCounts(db);
+        const away = awayToday(db, now).slice(0, HOME_ITEMS);
+        const byRole = gapsByRole(db);
+        // Roles nobody fills, with the waiting steps already counted above (a role with none waits on nothing).
+        const waiting = new Map(byRole.map((role) => [role.id, role.waiting]));
+        return {
+          counts,
+          byRole: byRole.slice(0, HOME_ITEMS),
+          unassigned: gapPage(db, paging, 'unassignedRunSteps', first).items,
+          emptyRoles: emptyRoleNames(db, HOME_ITEMS).map((role) => ({ ...role, waiting: waiting.get(role.id) ?? 0 })),
+          unowned: gapPage(db, paging, 'unownedSteps', first).items,
+          away,
+          any: counts.emptyRoles + counts.unownedSteps + counts.unassignedRunSteps + away.length > 0,
+        };
+      })()
+    : null;
+  return {
+    work: { ...work, top: [...work.overdue, ...work.today, ...work.upcoming] },
+    openRuns: {
+      count: countUpTo(db, "SELECT 1 FROM runs WHERE status = 'open'"),
+      top: openRuns.map((r) => presentRunSummary(r, at)),
+    },
+    // Overdue across the team: for those who run it (owners and editors), where escalation shows first.
+    overdue: can(actor, { action: 'gaps.read' }) ? overdueSteps(db, at) : { count: 0, top: [] },
+    gaps,
+  };
+}
