@@ -8,5 +8,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: ['/node_modules/(?!marked/)'],
+  // PDFs and browser journeys take seconds each, more on a machine shared with other work.
+  testTimeout: 30_000,
   watchman: false,
 };

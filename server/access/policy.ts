@@ -36,6 +36,8 @@ export type Rule =
   | { action: 'step.work'; assigneeId: number | null }
   | { action: 'step.reassign'; assigneeId: number | null }
   | { action: 'step.comment'; assigneeId: number | null }
+  | { action: 'step.approve'; isApprover: boolean }
+  | { action: 'run.fill-fields'; startedBy: number | null; hasStep: boolean }
   | { action: 'assignments.read'; personId: number }
   /** Making, listing and ending the personal link of someone at `level`. */
   | { action: 'link.manage'; level: Level }
@@ -117,6 +119,12 @@ export function can(actor: Actor, rule: Rule): boolean {
       return isManager(actor) || rule.assigneeId === actor.id;
     case 'step.reassign':
       return isManager(actor) || (actor.level === 'member' && rule.assigneeId === actor.id);
+    // The role or person a step's Approval: names (whoever completed it may not: see runs/actions.ts).
+    case 'step.approve':
+      return rule.isApprover;
+    // A run's own fields (an order number): those who run the team, who started it, or work in it.
+    case 'run.fill-fields':
+      return isManager(actor) || (isTeam(actor) && (rule.startedBy === actor.id || rule.hasStep));
     case 'step.comment':
       return isTeam(actor) || rule.assigneeId === actor.id;
     case 'tokens.own':

@@ -7,6 +7,9 @@ export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', 'migrations');
 
 export class MigrationError extends Error {}
 
+/** A migration that rebuilds a referenced table says so on a line of its own. */
+const FOREIGN_KEYS_OFF = /^-- migrate: foreign keys off$/m;
+
 interface MigrationFile {
   name: string;
   sql: string;
@@ -66,10 +69,27 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
   const record = db.prepare('INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)');
   const pending = files.slice(applied.length);
   for (const file of pending) {
-    db.transaction(() => {
-      db.exec(file.sql);
-      record.run(file.name, file.checksum, new Date().toISOString());
-    })();
+    // Rebuilding a table that others reference (SQLite cannot change a column's CHECK in place)
+    // needs foreign keys off for the length of it, as SQLite's own procedure says; they are
+    // checked in full before the migration commits, and turned on again whatever happens.
+    const rebuild = FOREIGN_KEYS_OFF.test(file.sql);
+    if (rebuild) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(file.sql);
+        if (rebuild) {
+          const broken = db.prepare('PRAGMA foreign_key_check').all() as { table: string; parent: string }[];
+          if (broken.length > 0) {
+            throw new MigrationError(
+              `Migration "${file.name}" leaves ${broken.length} broken reference(s), e.g. ${broken[0]?.table} → ${broken[0]?.parent}`,
+            );
+          }
+        }
+        record.run(file.name, file.checksum, new Date().toISOString());
+      })();
+    } finally {
+      if (rebuild) db.pragma('foreign_keys = ON');
+    }
   }
   return pending.map((f) => f.name);
 }

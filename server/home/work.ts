@@ -1,13 +1,14 @@
 import type { Db } from '../db/open';
 import type { PageRequest, Paging } from '../http/paging';
-import { ASSIGNMENT_LIST, assignmentCounts, assignmentKey, assignmentRows, presentAssignment } from '../people/assignments';
+import { ASSIGNMENT_LIST, assignmentCounts, assignmentKey, assignmentRows, listApprovals, presentAssignment } from '../people/assignments';
 
 type Assignment = ReturnType<typeof presentAssignment>;
 
 /**
  * A page of a person's open steps, earliest due first, in the three groups people plan by:
  * overdue, due today (by the end of today, server time), and the rest; with how many wait on
- * them in all (counted up to COUNT_CAP).
+ * them in all (counted up to COUNT_CAP); and, on the first page, the steps waiting for their
+ * approval (the oldest 50: someone else's finished work waits on them).
  */
 export function groupedWork(db: Db, personId: number, request: PageRequest, now = new Date()) {
   const at = now.toISOString();
@@ -22,9 +23,11 @@ export function groupedWork(db: Db, personId: number, request: PageRequest, now 
     else groups.upcoming.push(item);
   }
   const counts = assignmentCounts(db, personId, at);
+  const approvals = request.after === null ? listApprovals(db, personId) : [];
   return {
     ...groups,
-    count: page.length,
+    approvals,
+    count: page.length + approvals.length,
     total: counts.open,
     overdueTotal: counts.overdue,
     dueWhileAway: counts.dueWhileAway,

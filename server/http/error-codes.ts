@@ -60,6 +60,22 @@ export const ERROR_CODES = {
   'check-not-ticked': { status: [409], meaning: 'The check is not ticked (nothing to untick)' },
   'run-complete': { status: [409], meaning: 'The run is complete and no longer changes' },
   'already-assigned': { status: [409], meaning: 'The step is assigned to that person already' },
+  'step-not-needed': { status: [409], meaning: 'The step’s When: condition does not hold for this run, so it is not worked' },
+  'step-awaiting-approval': {
+    status: [409],
+    meaning: 'The step was completed and waits for its Approval:; the body says who completed it',
+  },
+  'not-awaiting-approval': { status: [409], meaning: 'The step is not waiting for approval (nothing to approve or send back)' },
+  'own-step': { status: [403], meaning: 'Whoever completed a step cannot approve it; someone else in the approving role must' },
+  'step-not-open': { status: [409], meaning: 'A step’s field can be changed only while the step is open' },
+  // Run fields
+  'unknown-field': { status: [422], meaning: 'The run (or its runbook) has no field of that name; `field` names it' },
+  'invalid-field': {
+    status: [422],
+    meaning: 'A field’s value is not of its type (a number, an amount, a date, one of its choices…); `field` names it',
+  },
+  'field-required': { status: [422], meaning: 'A required field is empty; `field` names it' },
+  'fields-missing': { status: [422], meaning: 'The step cannot be completed until the fields it fills are filled; `fields` lists them' },
   // People, roles, absences, hand-offs
   'email-taken': { status: [409], meaning: 'Another person has that email' },
   'role-exists': { status: [409], meaning: 'A role with that name exists' },

@@ -210,6 +210,8 @@ export function makeDraft(input: DraftInput): DraftDetail {
     schedule: null,
     review: null,
     escalate: null,
+    fields: [],
+    runTitle: null,
     intro: introText,
     steps: steps.map((step): RunbookStep => ({
       title: step.title,
@@ -221,6 +223,9 @@ export function makeDraft(input: DraftInput): DraftDetail {
       optional: null,
       body: bodyOf(step.pieces),
       checks: [],
+      fields: [],
+      when: null,
+      approval: null,
     })),
   };
   const source = writeRunbook(runbook);

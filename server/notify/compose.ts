@@ -61,7 +61,7 @@ export function tellAssignedAtStart(db: Db, runId: number, startedBy: Named | nu
     `SELECT s.position, s.title, s.due_at, s.assignee_id, p.name AS assignee_name, r.title AS run_title, v.title AS runbook_title
        FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN runbook_versions v ON v.id = r.version_id
        JOIN people p ON p.id = s.assignee_id
-      WHERE s.run_id = ? ORDER BY s.assignee_id, s.position`,
+      WHERE s.run_id = ? AND s.status = 'open' ORDER BY s.assignee_id, s.position`,
   ).all(runId) as {
     position: number;
     title: string;
@@ -192,6 +192,52 @@ export function tellOverdue(db: Db, step: StepRef & { assignee: Named }, now: Da
   );
 }
 
+/** A step completed that needs approval: each approver hears (not whoever completed it). */
+export function tellApprovalNeeded(db: Db, step: StepRef, completedBy: number, now: Date): void {
+  const approvers = sql(
+    db,
+    `SELECT DISTINCT p.id, p.name, c.name AS completed_by_name
+       FROM run_steps s JOIN people c ON c.id = @completedBy
+       JOIN people p ON p.active = 1 AND (p.id = s.approver_id
+         OR p.id IN (SELECT m.person_id FROM role_members m WHERE m.role_id = s.approver_role_id))
+      WHERE s.run_id = @run AND s.position = @position AND p.id != @completedBy`,
+  ).all({ run: step.runId, position: step.position, completedBy }) as (Named & { completed_by_name: string })[];
+  for (const approver of approvers) {
+    notify(
+      db,
+      {
+        personId: approver.id,
+        kind: 'assigned',
+        subject: text`${step.runTitle}: "${step.title}" waits for your approval`,
+        body:
+          text`${greet(approver.name)}${approver.completed_by_name} completed "${step.title}" in "${step.runTitle}". It needs your approval before the work goes on.\n\n` +
+          text`Approve or send it back: {link}\n`,
+        linkPath: stepPath(step),
+        runId: step.runId,
+      },
+      now,
+    );
+  }
+}
+
+/** A step sent back by its approver: its assignee hears why. */
+export function tellRejected(db: Db, step: StepRef, personId: number, by: Named, reason: string, now: Date): void {
+  const person = sql(db, 'SELECT name FROM people WHERE id = ?').get(personId) as { name: string } | undefined;
+  if (!person) return;
+  notify(
+    db,
+    {
+      personId,
+      kind: 'assigned',
+      subject: text`${step.runTitle}: ${by.name} sent "${step.title}" back`,
+      body: text`${greet(person.name)}${by.name} did not approve "${step.title}" in "${step.runTitle}" and sent it back to you.\nWhy: ${reason}\n\nOpen the step: {link}\n`,
+      linkPath: stepPath(step),
+      runId: step.runId,
+    },
+    now,
+  );
+}
+
 /**
  * An overdue step past its grace time: its role's first backup and the runbook's owner hear
  * (once), so that someone can step in or chase it.
@@ -214,6 +260,29 @@ export function tellEscalated(
         text`You hear because ${to.why}. Take it over, or ask ${step.assignee ? step.assignee.name : 'someone'} about it, from the step's page.\n\nOpen the step: {link}\n`,
       linkPath: stepPath(step),
       runId: step.runId,
+    },
+    now,
+  );
+}
+
+/** A step that was not needed is needed again (a field changed): its assignee hears. */
+export function tellNeededAgain(db: Db, runId: number, position: number, personId: number, now: Date): void {
+  const row = sql(
+    db,
+    `SELECT s.title, s.due_at, r.title AS run_title, p.name FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN people p ON p.id = ?
+      WHERE s.run_id = ? AND s.position = ?`,
+  ).get(personId, runId, position) as { title: string; due_at: string | null; run_title: string; name: string } | undefined;
+  if (!row) return;
+  const step = { runId, runTitle: row.run_title, position, title: row.title, dueAt: row.due_at };
+  notify(
+    db,
+    {
+      personId,
+      kind: 'assigned',
+      subject: text`${row.run_title}: "${row.title}" is needed now`,
+      body: text`${greet(row.name)}"${row.title}" in "${row.run_title}" was not needed, and now is: a field it depends on changed.\n\nOpen the step: {link}\n`,
+      linkPath: stepPath(step),
+      runId,
     },
     now,
   );

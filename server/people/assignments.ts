@@ -121,3 +121,29 @@ export function presentAssignment(a: AssignmentRow, now: string) {
     dueWhileAway: a.due_while_away === 1,
   };
 }
+
+/** Steps waiting for approval by @person (named, or through a role), not completed by them. */
+export const APPROVALS = `SELECT s.position, s.title, s.completed_at, r.id AS run_id, r.title AS run_title, c.name AS completed_by_name
+       FROM (SELECT id FROM run_steps WHERE status = 'awaiting-approval' AND approver_id = @person
+             UNION SELECT id FROM run_steps WHERE status = 'awaiting-approval'
+               AND approver_role_id IN (SELECT role_id FROM role_members WHERE person_id = @person)) w
+       -- From the few waiting steps outwards, never from every open run.
+       CROSS JOIN run_steps s ON s.id = w.id
+       JOIN runs r ON r.id = s.run_id LEFT JOIN people c ON c.id = s.completed_by
+      WHERE r.status = 'open' AND s.completed_by IS NOT @person
+      ORDER BY s.completed_at, s.id LIMIT @limit`;
+
+/**
+ * Steps completed by someone else that wait for this person's approval (their Approval: names
+ * the person or a role they are in), oldest first. At most `limit`: a queue, not an archive.
+ */
+export function listApprovals(db: Db, personId: number, limit = 50) {
+  return sql(db, APPROVALS).all({ person: personId, limit }) as {
+    position: number;
+    title: string;
+    completed_at: string | null;
+    run_id: number;
+    run_title: string;
+    completed_by_name: string | null;
+  }[];
+}

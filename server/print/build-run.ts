@@ -5,6 +5,7 @@ import type { RunDoc } from '../runs/page-model';
 import { minutes } from '../views/helpers/minutes';
 import { byWhom, checksMatchBody, fileName, printedDate, when, type PrintDocument, type PrintStep } from './model';
 import { qrFor } from './qr';
+import { fieldValueText } from '../runbooks/format/fields';
 
 /** A step of the run's JSON, which also carries the Markdown the step was written in. */
 export type RunStep = RunDoc['steps'][number] & { body: string };
@@ -15,6 +16,14 @@ export function assigneeText(step: RunStep): string {
   const role = step.role?.name ?? step.owner;
   if (step.assignee) return step.role ? `${step.assignee.name} (${step.role.name})` : step.assignee.name;
   return role ? `Nobody assigned (${role})` : 'Nobody assigned';
+}
+
+/** Where a step stands with its approver, in words for paper. */
+function approvalText(step: RunStep): string | null {
+  if (!step.approval) return null;
+  if (step.approval.approvedBy) return `Approved by ${step.approval.approvedBy.name}, ${when(step.approval.approvedAt)}`;
+  if (step.status === 'awaiting-approval') return `Waits for approval by ${step.approval.by}`;
+  return `To be approved by ${step.approval.by}`;
 }
 
 /**
@@ -29,19 +38,24 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
     ticked: c.ticked,
     tickedBy: c.ticked ? byWhom(c.tickedBy?.name, c.tickedAt) : null,
   }));
-  const finishedWord = step.status === 'complete' ? 'Done' : 'Skipped';
+  const finishedWord = step.status === 'skipped' ? 'Skipped' : 'Done';
   return {
     position: step.position,
     title: step.title,
     optional: step.optional,
-    state: step.status === 'complete' ? 'done' : step.status,
+    state: step.status === 'complete' ? 'done' : step.status === 'awaiting-approval' ? 'awaiting' : step.status,
     owner: assigneeText(step),
     due: step.dueAt ? when(step.dueAt) : null,
     overdue: step.overdue,
     estimate: minutes(step.estimateMinutes) || null,
     finished:
-      step.status === 'open' ? null : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
+      step.status === 'open' || step.status === 'not-needed'
+        ? null
+        : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
     note: step.note,
+    fields: step.fields.map((field) => ({ name: field.name, value: field.value === null ? null : fieldValueText(field, field.value) })),
+    approval: approvalText(step),
+    notNeeded: step.status === 'not-needed' ? `Not needed in this run: ${step.condition ?? 'its condition'} does not hold` : null,
     body,
     checks,
     checksInBody: body !== null && checksMatchBody(body, checks),
@@ -75,6 +89,7 @@ export function runDocument(db: Db, runId: number, viewer: number | null, baseUr
       { label: 'Started', value: byWhom(run.startedBy?.name ?? 'the schedule', run.startedAt) },
       { label: 'Status', value: run.status === 'complete' ? `Complete, finished ${when(run.completedAt)}` : `Open, ${progress}` },
     ],
+    record: run.fields.map((field) => ({ name: field.name, value: field.value === null ? null : fieldValueText(field, field.value) })),
     fillIn: [],
     intro: null,
     link: { url, qr: qrFor(url) },

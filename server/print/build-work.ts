@@ -46,6 +46,7 @@ export function workDocument(db: Db, { person, kind, baseUrl, backHref, now }: W
     header: `${label} · ${person.name} · printed ${printed}`,
     printedAt: printed,
     facts: [{ label: 'Open steps', value: `${assignments.length}${overdue ? `, ${overdue} overdue` : ''}, earliest due first` }],
+    record: [],
     fillIn: [],
     intro: null,
     link: null,

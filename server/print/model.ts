@@ -17,6 +17,8 @@ export interface PrintDocument {
   header: string;
   printedAt: string;
   facts: { label: string; value: string }[];
+  /** The run's fields: filled in ("Order number: 1042"), or a line to fill in by hand (value null). */
+  record: PrintField[];
   /** Blank lines to fill in by hand at the top (a blank checklist: the run's name, start, who). */
   fillIn: string[];
   intro: Body | null;
@@ -55,12 +57,17 @@ export interface PrintCheck {
   tickedBy: string | null;
 }
 
+export interface PrintField {
+  name: string;
+  value: string | null;
+}
+
 export interface PrintStep {
   position: number;
   title: string;
   optional: boolean;
-  /** blank: a checklist not yet run; open, done, skipped: a step of a run. */
-  state: 'blank' | 'open' | 'done' | 'skipped';
+  /** blank: a checklist not yet run; the others: a step of a run. */
+  state: 'blank' | 'open' | 'done' | 'skipped' | 'not-needed' | 'awaiting';
   owner: string;
   due: string | null;
   overdue: boolean;
@@ -68,6 +75,12 @@ export interface PrintStep {
   /** For a finished step: "Done by Vera VA" and when. */
   finished: { by: string; at: string } | null;
   note: string | null;
+  /** What the step records: its fields, filled in or blank. */
+  fields: PrintField[];
+  /** "Approved by Otto, 5 Dec 2026", "Waits for approval by Owner", "To be approved by Owner"; null without Approval:. */
+  approval: string | null;
+  /** Why a step does not apply: "Not needed: Amount > 100 does not hold". */
+  notNeeded: string | null;
   body: Body | null;
   checks: PrintCheck[];
   /**

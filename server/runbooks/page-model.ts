@@ -4,7 +4,9 @@ import { resolveOwner, type OwnerResolution } from '../people/owners';
 import { parseDue } from './format/durations';
 import { effectiveOwner, INCOMES, type Income, type Runbook } from './format/model';
 import { presentRunbook } from './present';
-import { listVersions, type RunbookRow } from './repo';
+import { findVersion, listVersions, type RunbookRow } from './repo';
+import type { FieldDef } from './format/fields';
+import { startFieldViews } from './field-view';
 import { recentRuns } from './slugs';
 import type { Actor } from '../access/actor';
 import { can } from '../access/policy';
@@ -201,8 +203,15 @@ const VERSIONS_SHOWN = 10;
 const ORIGINS: Record<string, string> = { import: 'imported from a file', api: 'sent through the API', editor: 'edited here' };
 
 /** Everything the runbook's page shows: the runbook, its versions, its recent runs, what the viewer may do. */
-export function runbookPage(db: Db, actor: Actor, row: RunbookRow) {
+/** The run fields of a runbook's current version: what its Start a run form asks for. */
+export function runFieldDefs(db: Db, row: RunbookRow): FieldDef[] {
+  const version = findVersion(db, row.current_version_id);
+  return version ? (JSON.parse(version.run_fields) as FieldDef[]) : [];
+}
+
+export function runbookPage(db: Db, actor: Actor, row: RunbookRow, typed: Record<string, unknown> = {}) {
   const runbook = presentRunbookPage(db, row);
+  const defs = runFieldDefs(db, row);
   const versions = listVersions(db, row.id);
   const { runs, total } = recentRuns(db, row.id);
   return {
@@ -220,5 +229,7 @@ export function runbookPage(db: Db, actor: Actor, row: RunbookRow) {
     moreRuns: total >= COUNT_CAP ? COUNT_CAP : total - runs.length,
     canWrite: can(actor, { action: 'runbook.write' }),
     canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
+    startFields: startFieldViews(defs, typed),
+    runTitle: runbook.runTitle,
   };
 }

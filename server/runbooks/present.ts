@@ -4,6 +4,9 @@ import { effectiveOwner } from './format/model';
 import { findVersion, listVersionSteps, type RunbookRow, type VersionRow } from './repo';
 import type { LibraryRow } from './search';
 import { ensureVersionHtml } from '../markdown/stored';
+import type { FieldDef } from './format/fields';
+
+const presentFieldDef = (f: FieldDef) => ({ name: f.name, type: f.type, options: f.options, required: f.required });
 
 /** What goes over the wire for runbooks; the shapes the API documents. */
 
@@ -63,6 +66,8 @@ export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
     archived: runbook.archived_at !== null,
     intro: version.intro,
     introHtml: version.intro_html ?? '',
+    fields: (JSON.parse(version.run_fields) as FieldDef[]).map(presentFieldDef),
+    runTitle: version.run_title,
     estimateMinutes: steps.reduce((sum, s) => sum + (s.estimate_minutes ?? 0), 0),
     steps: steps.map((s) => {
       const ownerName = effectiveOwner(version, s);
@@ -79,6 +84,9 @@ export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
         body: s.body,
         bodyHtml: s.body_html ?? '',
         checks: (JSON.parse(s.checks) as string[]).map((text, index) => ({ index, text, html: checksHtml[index] ?? '' })),
+        fields: (JSON.parse(s.fields) as FieldDef[]).map(presentFieldDef),
+        when: s.condition,
+        approval: s.approval,
       };
     }),
   };

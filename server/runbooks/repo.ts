@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/open';
 import { effectiveOwner, type Income, type Runbook, type RunbookStep } from './format/model';
+import type { FieldDef } from './format/fields';
 import { ensureOwnerRoles } from '../people/owners';
 import { sql } from '../db/statements';
 
@@ -33,6 +34,8 @@ export interface VersionRow {
   escalate: string | null;
   intro: string;
   intro_html: string | null;
+  run_fields: string;
+  run_title: string | null;
   origin: 'import' | 'api' | 'editor';
   created_by: number | null;
   created_at: string;
@@ -53,6 +56,9 @@ export interface StepRow {
   body_html: string | null;
   checks: string;
   checks_html: string | null;
+  fields: string;
+  condition: string | null;
+  approval: string | null;
 }
 
 export interface RunbookRow {
@@ -114,6 +120,8 @@ export function toRunbook(version: VersionRow, steps: StepRow[]): Runbook {
     review: version.review,
     escalate: version.escalate,
     intro: version.intro,
+    fields: JSON.parse(version.run_fields) as FieldDef[],
+    runTitle: version.run_title,
     steps: steps.map((s): RunbookStep => ({
       title: s.title,
       owner: s.owner,
@@ -124,6 +132,9 @@ export function toRunbook(version: VersionRow, steps: StepRow[]): Runbook {
       optional: s.optional === null ? null : s.optional === 1,
       body: s.body,
       checks: JSON.parse(s.checks) as string[],
+      fields: JSON.parse(s.fields) as FieldDef[],
+      when: s.condition,
+      approval: s.approval,
     })),
   };
 }
@@ -161,8 +172,8 @@ export function saveVersion(
     const { lastInsertRowid: versionId } = sql(
       db,
       `INSERT INTO runbook_versions (runbook_id, number, source, source_hash, front_matter, title, category, owner,
-           tags, income, schedule, review, escalate, intro, origin, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tags, income, schedule, review, escalate, intro, run_fields, run_title, origin, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       row.id,
       number,
@@ -178,14 +189,17 @@ export function saveVersion(
       runbook.review,
       runbook.escalate,
       runbook.intro,
+      JSON.stringify(runbook.fields),
+      runbook.runTitle,
       meta.origin,
       meta.createdBy,
       now,
     );
     const insertStep = sql(
       db,
-      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional, body, checks)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runbook_steps (version_id, position, title, owner, estimate, estimate_minutes, due, income, optional, body, checks,
+         fields, condition, approval)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     runbook.steps.forEach((step, i) => {
       insertStep.run(
@@ -200,6 +214,9 @@ export function saveVersion(
         step.optional === null ? null : step.optional ? 1 : 0,
         step.body,
         JSON.stringify(step.checks),
+        JSON.stringify(step.fields),
+        step.when,
+        step.approval,
       );
     });
     sql(db, 'UPDATE runbooks SET current_version_id = ?, imported_hash = coalesce(?, imported_hash) WHERE id = ?').run(
@@ -207,9 +224,10 @@ export function saveVersion(
       meta.importedHash ?? null,
       row.id,
     );
+    // Approvers too: an Approval: that names nobody is a gap to see, not a step nobody can approve.
     ensureOwnerRoles(
       db,
-      runbook.steps.map((step) => effectiveOwner(runbook, step)).filter((name): name is string => name !== null),
+      runbook.steps.flatMap((step) => [effectiveOwner(runbook, step), step.approval]).filter((name): name is string => name !== null),
     );
     return { outcome: number === 1 ? ('created' as const) : ('updated' as const), runbook: findRunbook(db, slug) as RunbookRow };
   })();

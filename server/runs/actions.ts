@@ -1,12 +1,13 @@
 import type { Db } from '../db/open';
-import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
+import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { findPerson } from '../people/repo';
 import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
-import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
-import { sql, transaction, value } from '../db/statements';
+import { completeRunIfDone, findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
+import { missingRequiredFields, setFieldValue, type RunField } from './fields';
+import { tellApprovalNeeded, tellReassigned, tellRejected } from '../notify/compose';
+import { sql, transaction } from '../db/statements';
 import { stepRecipient } from '../people/owners';
-import { tellReassigned } from '../notify/compose';
 
 /**
  * What people do to a run. Each action runs in one transaction, checks the current state
@@ -21,12 +22,13 @@ const personRef = (db: Db, id: number | null) => {
 /** Who acts, and the rule the step must pass for them (checked on the step as loaded). */
 export interface StepActor {
   actor: Actor;
-  rule: 'step.work' | 'step.reassign' | 'step.comment';
+  rule: 'step.work' | 'step.reassign' | 'step.comment' | 'step.approve';
 }
 
 /** The step as an action needs it: its state, who may work it, and its run's state. */
 type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' | 'status' | 'completed_by' | 'completed_at' | 'due_at'> & {
   open_checks: number;
+  approval: string | null;
 };
 
 function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: OpenedStep } {
@@ -34,7 +36,7 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
   // Only the columns used: each one more is a property on the row object better-sqlite3 builds.
   const found = sql(
     db,
-    `SELECT s.id, s.title, s.assignee_id, s.optional, s.status, s.completed_by, s.completed_at, s.due_at,
+    `SELECT s.id, s.title, s.assignee_id, s.optional, s.status, s.completed_by, s.completed_at, s.due_at, s.approval,
             r.title AS run_title, r.status AS run_status, r.completed_at AS run_completed_at,
             (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NULL) AS open_checks
        FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ? AND s.position = ?`,
@@ -45,7 +47,12 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
     if (can(by.actor, { action: 'runs.read-all' }) && !findRun(db, runId)) throw new NotFoundError(`Run ${runId}`);
     throw new NotFoundError(what);
   }
-  authorizeInRun(by.actor, { action: by.rule, assigneeId: found.assignee_id }, what);
+  // Approving is not working the step: its rule is whether the actor approves it (see approveStep).
+  if (by.rule === 'step.approve') {
+    authorizeInRun(by.actor, { action: 'step.approve', isApprover: isApprover(db, found.id, by.actor.id) }, what);
+  } else {
+    authorizeInRun(by.actor, { action: by.rule, assigneeId: found.assignee_id }, what);
+  }
   if (found.run_status === 'complete') {
     throw new ConflictError('run-complete', `Run "${found.run_title}" is complete; its steps can no longer change`, {
       completedAt: found.run_completed_at,
@@ -55,6 +62,16 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
 }
 
 function refuseIfClosed(db: Db, step: OpenedStep): void {
+  if (step.status === 'not-needed') {
+    throw new ConflictError('step-not-needed', `"${step.title}" is not needed in this run: its condition does not hold`);
+  }
+  if (step.status === 'awaiting-approval') {
+    const by = personRef(db, step.completed_by);
+    throw new ConflictError('step-awaiting-approval', `"${step.title}" was completed by ${by?.name ?? 'someone'} and waits for approval`, {
+      completedBy: by,
+      completedAt: step.completed_at,
+    });
+  }
   if (step.status === 'complete') {
     const by = personRef(db, step.completed_by);
     throw new ConflictError(
@@ -79,19 +96,6 @@ function refuseIfClosed(db: Db, step: OpenedStep): void {
   }
 }
 
-/** Closes the run once no required step is open (an all-optional run once nothing is open). */
-function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at: string): void {
-  const stillOpen = value(
-    db,
-    `SELECT 1 FROM run_steps WHERE run_id = @id AND status != 'complete'
-        AND (optional = 0 OR (status = 'open' AND NOT EXISTS (SELECT 1 FROM run_steps WHERE run_id = @id AND optional = 0)))
-      LIMIT 1`,
-  ).get({ id: run.id });
-  if (stillOpen) return;
-  sql(db, "UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
-  recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
-}
-
 export function completeStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
   transaction(db, completeStepNow)(runId, position, by, note);
 }
@@ -114,14 +118,38 @@ function completeStepNow(db: Db, runId: number, position: number, by: StepActor,
       },
     );
   }
-  const at = new Date().toISOString();
-  sql(db, "UPDATE run_steps SET status = 'complete', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
+  const missing = missingRequiredFields(db, step.id);
+  if (missing.length > 0) {
+    throw new UnprocessableError(
+      'fields-missing',
+      `"${step.title}" needs ${missing.join(', ')} filled before it can be completed`,
+      missing[0],
+      {
+        missingFields: missing,
+      },
+    );
+  }
+  const now = new Date();
+  const at = now.toISOString();
+  // A step with an approver is done only once approved: until then it waits, and holds the run open.
+  const status = step.approval === null ? 'complete' : 'awaiting-approval';
+  sql(db, 'UPDATE run_steps SET status = ?, completed_by = ?, completed_at = ?, note = ? WHERE id = ?').run(
+    status,
     actorId,
     at,
     note,
     step.id,
   );
-  recordEvent(db, { runId, runStepId: step.id, kind: 'step.completed', actorId, at, data: note ? { note } : {} });
+  recordEvent(db, {
+    runId,
+    runStepId: step.id,
+    kind: 'step.completed',
+    actorId,
+    at,
+    data: { ...(note ? { note } : {}), ...(step.approval !== null ? { awaitingApproval: true } : {}) },
+  });
+  if (status === 'awaiting-approval')
+    tellApprovalNeeded(db, { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at }, actorId, now);
   completeRunIfDone(db, run, actorId, at);
 }
 
@@ -156,7 +184,13 @@ function reopenStepNow(db: Db, runId: number, position: number, by: StepActor, n
   const { step } = openStep(db, runId, position, by);
   if (step.status === 'open') throw new ConflictError('step-open', `"${step.title}" is already open`);
   const at = new Date().toISOString();
-  sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL WHERE id = ?").run(step.id);
+  if (step.status === 'not-needed') {
+    throw new ConflictError('step-not-needed', `"${step.title}" is not needed in this run: its condition does not hold`);
+  }
+  sql(
+    db,
+    "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL, note = NULL, approved_by = NULL, approved_at = NULL WHERE id = ?",
+  ).run(step.id);
   recordEvent(db, {
     runId,
     runStepId: step.id,
@@ -300,4 +334,106 @@ export function addNote(db: Db, runId: number, position: number, by: StepActor, 
 function addNoteNow(db: Db, runId: number, position: number, by: StepActor, note: string): void {
   const { step } = openStep(db, runId, position, by);
   recordEvent(db, { runId, runStepId: step.id, kind: 'step.noted', actorId: by.actor.id, at: new Date().toISOString(), data: { note } });
+}
+
+/** Who may approve a step: a member of the role its `Approval:` names, or the person it names. */
+function isApprover(db: Db, stepId: number, actorId: number): boolean {
+  return (
+    sql(
+      db,
+      `SELECT 1 FROM run_steps s
+        WHERE s.id = @step AND (s.approver_id = @actor
+           OR EXISTS (SELECT 1 FROM role_members m WHERE m.role_id = s.approver_role_id AND m.person_id = @actor))`,
+    ).get({ step: stepId, actor: actorId }) !== undefined
+  );
+}
+
+/** A step waiting for approval, for its approver; anyone else is refused as the policy says. */
+function stepAwaitingApproval(db: Db, runId: number, position: number, by: StepActor) {
+  const opened = openStep(db, runId, position, { actor: by.actor, rule: 'step.approve' });
+  if (opened.step.status !== 'awaiting-approval') {
+    throw new ConflictError('not-awaiting-approval', `"${opened.step.title}" is not waiting for approval`);
+  }
+  if (opened.step.completed_by === by.actor.id) {
+    throw new AppError(403, 'own-step', `You completed "${opened.step.title}" yourself; someone else must approve it`);
+  }
+  return opened;
+}
+
+/** Approving completes the step (and the run, if it was the last). */
+export function approveStep(db: Db, runId: number, position: number, by: StepActor): void {
+  transaction(db, approveStepNow)(runId, position, by);
+}
+
+function approveStepNow(db: Db, runId: number, position: number, by: StepActor): void {
+  const { run, step } = stepAwaitingApproval(db, runId, position, by);
+  const at = new Date().toISOString();
+  sql(db, "UPDATE run_steps SET status = 'complete', approved_by = ?, approved_at = ? WHERE id = ?").run(by.actor.id, at, step.id);
+  recordEvent(db, { runId, runStepId: step.id, kind: 'step.approved', actorId: by.actor.id, at });
+  completeRunIfDone(db, run, by.actor.id, at);
+}
+
+/** Rejecting (with a reason) reopens the step for its assignee, who is told why. */
+export function rejectStep(db: Db, runId: number, position: number, by: StepActor, reason: string): void {
+  transaction(db, rejectStepNow)(runId, position, by, reason);
+}
+
+function rejectStepNow(db: Db, runId: number, position: number, by: StepActor, reason: string): void {
+  const { run, step } = stepAwaitingApproval(db, runId, position, by);
+  const now = new Date();
+  const at = now.toISOString();
+  sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL WHERE id = ?").run(step.id);
+  recordEvent(db, {
+    runId,
+    runStepId: step.id,
+    kind: 'step.rejected',
+    actorId: by.actor.id,
+    at,
+    data: { reason, completedBy: step.completed_by },
+  });
+  const to = step.assignee_id ?? step.completed_by;
+  if (to !== null && to !== by.actor.id) {
+    tellRejected(
+      db,
+      { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
+      to,
+      { id: by.actor.id, name: by.actor.name },
+      reason,
+      now,
+    );
+  }
+}
+
+/**
+ * Fills one field of a run (the API and the run page). A step's field: whoever may work the
+ * step. A run field: managers, whoever started the run, team members with a step in it, and
+ * an outsourcer whose own step's condition names it.
+ */
+export function fillField(db: Db, runId: number, name: string, raw: unknown, actor: Actor): RunField {
+  return transaction(db, fillFieldNow)(runId, name, raw, actor);
+}
+
+function fillFieldNow(db: Db, runId: number, name: string, raw: unknown, actor: Actor): RunField {
+  const inRun = sql(
+    db,
+    'SELECT started_by, EXISTS (SELECT 1 FROM run_steps WHERE run_id = r.id AND assignee_id = @actor) AS has_step FROM runs r WHERE id = @run',
+  ).get({
+    run: runId,
+    actor: actor.id,
+  }) as { started_by: number | null; has_step: number } | undefined;
+  // Someone who does not see whole runs and has no step in this one may not know it exists.
+  const seesAll = can(actor, { action: 'runs.read-all' });
+  if (!inRun || (!seesAll && inRun.has_step !== 1)) throw new NotFoundError(`Run ${runId}`);
+  const team = can(actor, { action: 'run.fill-fields', startedBy: inRun.started_by, hasStep: inRun.has_step === 1 });
+  const assignees = new Map(
+    (sql(db, 'SELECT id, assignee_id FROM run_steps WHERE run_id = ?').all(runId) as { id: number; assignee_id: number | null }[]).map(
+      (s) => [s.id, s.assignee_id],
+    ),
+  );
+  return setFieldValue(db, runId, name, raw, {
+    seesAll,
+    team,
+    actorId: actor.id,
+    mayWorkStep: (stepId) => can(actor, { action: 'step.work', assigneeId: assignees.get(stepId) ?? null }),
+  });
 }

@@ -6,16 +6,22 @@ import { idParam, validate, withoutBlanks } from '../http/validate';
 import type { Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
 import { authorize, runViewer } from '../access/policy';
-import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep } from './actions';
+import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
+import { sendRunbookRunsCsv } from './export';
+import { loadRunbook } from '../runbooks/slugs';
 import { runFilters, runPage } from './list';
 import { eventPageJson } from './events';
 import { runJson, runJsonBytes, stepResultJson } from './read';
 
 const startBody = z.object({
   runbook: z.string().trim().min(1).max(100),
-  title: z.string().trim().min(1, 'must not be empty').max(200),
+  // Without a title the run is named by the runbook's run-title, or its title and the date.
+  title: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  fields: z.record(z.string().max(100), z.unknown()).optional(),
 });
+const fieldBody = z.object({ value: z.unknown() }).strict();
+const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
 const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
 const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
 const reassignBody = z.object({
@@ -53,7 +59,7 @@ export function runRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
     const actor = requireActor(req);
     authorize(actor, { action: 'run.start' });
     const input = validate(startBody, req.body);
-    const runId = startRun(db, { runbook: input.runbook, title: input.title, startedBy: actor.id });
+    const runId = startRun(db, { runbook: input.runbook, title: input.title ?? null, fields: input.fields ?? {}, startedBy: actor.id });
     sendJson(res, runJson(db, runId), `Run ${runId}`, 201);
   });
 
@@ -110,6 +116,38 @@ export function runRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
     const { note } = validate(noteRequired, req.body);
     addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
     sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
+  });
+
+  // The runs of a runbook as a spreadsheet: for the team, like the runs list.
+  router.get('/runbooks/:slug/runs.csv', async (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.read' }, `Runbook "${req.params.slug}"`);
+    authorize(actor, { action: 'runs.read-all' }, `Runbook "${req.params.slug}"`);
+    await sendRunbookRunsCsv(db, res, loadRunbook(db, req.params.slug));
+  });
+
+  router.put('/runs/:id/fields/:name', (req, res) => {
+    const actor = requireActor(req);
+    const runId = idParam(req.params.id);
+    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+    const { value } = validate(fieldBody, req.body);
+    const field = fillField(db, runId, req.params.name, value, actor);
+    res.json({ name: field.name, value: field.value });
+  });
+
+  router.post('/runs/:id/steps/:position/approve', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    approveStep(db, runId, position, { actor, rule: 'step.approve' });
+    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
+  });
+
+  router.post('/runs/:id/steps/:position/reject', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    const { reason } = validate(rejectBody, req.body);
+    rejectStep(db, runId, position, { actor, rule: 'step.approve' }, reason);
+    sendJson(res, stepResultJson(db, runId, position), `Step ${position} of run ${runId}`);
   });
 
   router.post('/runs/:id/steps/:position/reassign', (req, res) => {

@@ -77,7 +77,7 @@ export function listRuns(db: Db, filters: RunFilters, viewer: number | null, pag
     db,
     `SELECT r.id, r.title, r.status, r.started_at, r.completed_at, b.slug AS runbook_slug, v.title AS runbook_title,
             (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id ${mine}) AS step_count,
-            (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status != 'open' ${mine}) AS done_count,
+            (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('complete', 'skipped', 'not-needed') ${mine}) AS done_count,
             (SELECT min(s.due_at) FROM run_steps s WHERE s.run_id = r.id AND s.status = 'open' ${mine}) AS next_due_at
        FROM runs r JOIN runbooks b ON b.id = r.runbook_id JOIN runbook_versions v ON v.id = r.version_id
       WHERE ${where.join('\n        AND ')}

@@ -1,5 +1,7 @@
 import type { Actor } from '../access/actor';
 import { can } from '../access/policy';
+import { type FieldType, type FieldValue, fieldValueText } from '../runbooks/format/fields';
+import { fieldView } from '../runbooks/field-view';
 import type { HandOffRow } from './events';
 
 /** The run as GET /api/runs/:id gives it (server/runs/read.ts). */
@@ -12,6 +14,7 @@ export interface RunDoc {
   startedBy: Ref | null;
   completedAt: string | null;
   progress: { steps: number; done: number; required: number; requiredDone: number };
+  fields: FieldDoc[];
   steps: StepDoc[];
   /** The newest events (server/runs/read.ts), oldest of them first. */
   events: RunEvent[];
@@ -30,6 +33,15 @@ interface Ref {
   id: number;
   name: string;
 }
+export interface FieldDoc {
+  name: string;
+  type: FieldType;
+  required: boolean;
+  options: string[];
+  value: FieldValue | null;
+  setBy: Ref | null;
+  setAt: string | null;
+}
 interface StepDoc {
   position: number;
   title: string;
@@ -40,15 +52,38 @@ interface StepDoc {
   estimateMinutes: number | null;
   dueAt: string | null;
   overdue: boolean;
-  status: 'open' | 'complete' | 'skipped';
+  status: 'open' | 'complete' | 'skipped' | 'not-needed' | 'awaiting-approval';
   completedBy: Ref | null;
   completedAt: string | null;
   note: string | null;
+  dueFrom: { field: string; minutes: number } | null;
+  condition: string | null;
+  approval: { by: string; approvedBy: Ref | null; approvedAt: string | null } | null;
+  fields: FieldDoc[];
   bodyHtml: string;
   checks: { index: number; text: string; html: string; ticked: boolean; tickedBy: Ref | null; tickedAt: string | null }[];
 }
 
-const STATUS_LABELS = { open: 'To do', complete: 'Done', skipped: 'Skipped' } as const;
+const STATUS_LABELS = {
+  open: 'To do',
+  complete: 'Done',
+  skipped: 'Skipped',
+  'not-needed': 'Not needed',
+  'awaiting-approval': 'Waiting for approval',
+} as const;
+
+/** "due once Order date is set", "due 2 days after Order date": a due time counted from a date field. */
+function dueFromLabel(dueFrom: NonNullable<StepDoc['dueFrom']>): string {
+  const days = Math.round(Math.abs(dueFrom.minutes) / 1440);
+  const hours = Math.round(Math.abs(dueFrom.minutes) / 60);
+  const amount =
+    dueFrom.minutes === 0
+      ? ''
+      : days >= 1 && dueFrom.minutes % 1440 === 0
+        ? `${days} day${days === 1 ? '' : 's'}`
+        : `${hours} hour${hours === 1 ? '' : 's'}`;
+  return amount === '' ? `on ${dueFrom.field}` : `${amount} ${dueFrom.minutes < 0 ? 'before' : 'after'} ${dueFrom.field}`;
+}
 
 /** "from Sam to Vera", with the names as they were at the hand-off (older events had ids only). */
 function handOffPeople(data: Record<string, unknown>): string {
@@ -101,6 +136,19 @@ export function describe(event: RunEvent, steps: Map<number, string>): string {
     case 'check.ticked':
     case 'check.unticked':
       return checkChange(event, step);
+    case 'field.set': {
+      const type = typeof data.type === 'string' ? (data.type as FieldType) : 'text';
+      const value = data.value as FieldValue | null;
+      return value === null ? `emptied ${String(data.name)}` : `set ${String(data.name)} to “${fieldValueText({ type }, value)}”`;
+    }
+    case 'step.approved':
+      return `approved ${step}`;
+    case 'step.rejected':
+      return `sent ${step} back${data.reason ? `: ${String(data.reason)}` : ''}`;
+    case 'step.not-needed':
+      return `made ${step} not needed (its condition no longer holds)`;
+    case 'step.needed':
+      return `made ${step} needed again`;
     default:
       return `${event.kind} ${step}`;
   }
@@ -110,27 +158,47 @@ export function describe(event: RunEvent, steps: Map<number, string>): string {
  * What the run page shows a viewer: each step with the actions they may take on it (the same
  * policy as the API), a progress figure, and the activity newest first.
  */
-export function runPageModel(run: RunDoc, actor: Actor, people: Ref[], handOffs: HandOffRow[]) {
+export function runPageModel(
+  run: RunDoc,
+  actor: Actor,
+  people: Ref[],
+  handOffs: HandOffRow[],
+  approverOf: ReadonlySet<number> = new Set(),
+) {
   const titles = new Map(run.steps.map((s) => [s.position, s.title]));
   const open = run.status === 'open';
   const percent = run.progress.steps === 0 ? 0 : Math.round((100 * run.progress.done) / run.progress.steps);
+  const hasStep = run.steps.some((s) => s.assignee?.id === actor.id);
+  const mayFillRecord = open && can(actor, { action: 'run.fill-fields', startedBy: run.startedBy?.id ?? null, hasStep });
   return {
     run,
     open,
     percent,
     canStartAnother: can(actor, { action: 'run.start' }),
+    record: run.fields.length > 0 ? { fields: run.fields.map((f) => fieldView(f)), mayFill: mayFillRecord } : null,
     steps: run.steps.map((step) => {
       const mayWork = open && can(actor, { action: 'step.work', assigneeId: step.assignee?.id ?? null });
       const mayReassign = open && step.status === 'open' && can(actor, { action: 'step.reassign', assigneeId: step.assignee?.id ?? null });
+      const awaiting = step.status === 'awaiting-approval';
       return {
         ...step,
-        statusLabel: STATUS_LABELS[step.status],
+        statusLabel: awaiting && step.approval ? `Waiting for approval by ${step.approval.by}` : STATUS_LABELS[step.status],
+        notNeeded: step.status === 'not-needed',
+        awaiting,
+        mayApprove:
+          open &&
+          awaiting &&
+          can(actor, { action: 'step.approve', isApprover: approverOf.has(step.position) }) &&
+          step.completedBy?.id !== actor.id,
+        fieldViews: step.fields.map((f) => fieldView(f)),
+        mayFill: mayWork && step.status === 'open',
+        dueFromLabel: step.dueFrom ? dueFromLabel(step.dueFrom) : null,
         done: step.status !== 'open',
         mine: step.assignee?.id === actor.id,
         mayTick: mayWork && step.status === 'open',
         mayComplete: mayWork && step.status === 'open',
         maySkip: mayWork && step.status === 'open' && step.optional,
-        mayReopen: mayWork && step.status !== 'open',
+        mayReopen: mayWork && step.status !== 'open' && step.status !== 'not-needed',
         mayNote: can(actor, { action: 'step.comment', assigneeId: step.assignee?.id ?? null }),
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],

@@ -2,26 +2,41 @@ import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { formPage } from '../http/forms';
+import { beside, formPage } from '../http/forms';
 import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
 import { AppError, NotFoundError } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import type { Paging } from '../http/paging';
 import { requireActor, type Actor } from '../access/actor';
-import { addNote, completeStep, reassignStep, reopenStep, setCheck, skipStep, type StepActor } from './actions';
+import {
+  addNote,
+  approveStep,
+  completeStep,
+  fillField,
+  reassignStep,
+  rejectStep,
+  reopenStep,
+  setCheck,
+  skipStep,
+  type StepActor,
+} from './actions';
 import { cachedForRun, pageBytes } from './cache';
 import { activityLines, pageVariant, runPageModel, type RunDoc, type RunEvent } from './page-model';
 import { runJson } from './read';
+import { approvableSteps } from './repo';
 import { EVENT_LIST, listEvents, listHandOffs, runVisible } from './events';
 import { runListPage } from './list-page';
 import { startRun } from './start';
 import { readableBy } from '../runbooks/access';
 import { loadRunbook } from '../runbooks/slugs';
-import { runbookPage } from '../runbooks/page-model';
+import { runbookPage, runFieldDefs } from '../runbooks/page-model';
 import { authorize, runViewer } from '../access/policy';
 
-const startForm = z.object({ title: z.string().trim().min(1, 'give the run a name, such as the order or the month').max(200) });
+// Without a name the run is named by the runbook's run-title, or its title and the date.
+const startForm = z.object({ title: z.string().trim().max(200, 'keep the name under 200 characters').optional() });
+const fieldForm = z.object({ name: z.string().max(100), value: z.string().max(20_000, 'that is too long for a field').default('') });
+const rejectForm = z.object({ reason: z.string().trim().min(1, 'say why it goes back').max(2000) });
 const noteForm = z.object({ note: z.string().trim().max(5000).optional() });
 const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note first').max(5000) });
 const reassignForm = z.object({
@@ -45,7 +60,7 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
     const json = runJson(db, runId, viewer, now);
     if (json === undefined) throw new NotFoundError(`Run ${runId}`);
     const run = JSON.parse(json) as RunDoc;
-    const model = runPageModel(run, actor, activePeople(), listHandOffs(db, runId, viewer));
+    const model = runPageModel(run, actor, activePeople(), listHandOffs(db, runId, viewer), approvableSteps(db, runId, actor.id));
     return { html: views.fragment('runs/show', { ...model, csrfToken }), title: run.title };
   };
 
@@ -161,9 +176,32 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
   stepForm('skip', (req, runId, position, by) => skipStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
   stepForm('reopen', (_req, runId, position, by) => reopenStep(db, runId, position, by('step.work'), null));
   stepForm('note', (req, runId, position, by) => addNote(db, runId, position, by('step.comment'), validate(noteRequired, req.body).note));
+  stepForm('approve', (_req, runId, position, by) => approveStep(db, runId, position, by('step.approve')));
+  stepForm('reject', (req, runId, position, by) =>
+    rejectStep(db, runId, position, by('step.approve'), validate(rejectForm, req.body).reason),
+  );
   stepForm('reassign', (req, runId, position, by) => {
     const input = validate(reassignForm, req.body);
     reassignStep(db, runId, position, by('step.reassign'), input.to, input.reason);
+  });
+
+  // A field of the run or of a step, from the run page: like a step action, a refusal shows the
+  // run as it stands with the reason on top.
+  router.post('/runs/:id/fields', (req, res) => {
+    const actor = requireActor(req);
+    const runId = idParam(req.params.id as string);
+    if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
+    const input = validate(fieldForm, req.body);
+    try {
+      fillField(db, runId, input.name, input.value, actor);
+    } catch (error) {
+      if (error instanceof AppError && error.status !== 404 && error.status < 500) {
+        return sendRun(req, res, runId, { notice: error.message, status: error.status });
+      }
+      throw error;
+    }
+    if (fromScript(req)) return sendRun(req, res, runId);
+    res.redirect(303, `/runs/${runId}`);
   });
 
   // The runbook page's Start a run form (it shows again, with the error, when the title is missing).
@@ -171,9 +209,23 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
     const actor = readableBy(req, req.params.slug);
     authorize(actor, { action: 'run.start' });
     const row = loadRunbook(db, req.params.slug);
-    formPage(res, 'runbooks/runbook', () => runbookPage(db, actor, row));
+    formPage(res, 'runbooks/runbook', () => runbookPage(db, actor, row, req.body));
     const { title } = validate(startForm, req.body);
-    const runId = startRun(db, { runbook: row.slug, title, startedBy: actor.id });
+    // The run fields come as field-0, field-1, … in the runbook's order (see field-view.ts).
+    const defs = runFieldDefs(db, row);
+    const fields = Object.fromEntries(defs.map((def, i) => [def.name, (req.body as Record<string, unknown>)[`field-${i}`] ?? '']));
+    const runId = beside('form', () => {
+      try {
+        return startRun(db, { runbook: row.slug, title: title || null, fields, startedBy: actor.id });
+      } catch (error) {
+        // "fields.Amount: …" is shown beside the Amount input, in the words of the field.
+        if (error instanceof AppError && error.field?.startsWith('fields.')) {
+          const index = defs.findIndex((d) => `fields.${d.name}` === error.field);
+          throw new AppError(error.status, error.code, error.message.replace(/^fields: /, ''), `field-${index}`, error.details);
+        }
+        throw error;
+      }
+    });
     res.redirect(303, `/runs/${runId}`);
   });
 

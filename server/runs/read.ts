@@ -3,6 +3,20 @@ import { value } from '../db/statements';
 import { bufferBytes, cachedForRun } from './cache';
 
 /**
+ * One field of a run as the API shows it (alias f: run_field_values): its value as stored —
+ * text, a number, cents for money, "YYYY-MM-DD" for a date, true/false for yes/no — and who
+ * set it when.
+ */
+const FIELD_OBJECT = `json_object(
+  'name', f.name,
+  'type', json_extract(f.definition, '$.type'),
+  'required', CASE WHEN json_extract(f.definition, '$.required') THEN json('true') ELSE json('false') END,
+  'options', json(json_extract(f.definition, '$.options')),
+  'value', json(f.value),
+  'setBy', CASE WHEN f.set_by IS NULL THEN NULL ELSE json_object('id', f.set_by, 'name', (SELECT name FROM people WHERE id = f.set_by)) END,
+  'setAt', f.set_at)`;
+
+/**
  * One run step as the API shows it; needs the aliases of STEP_JOINS (and, with text, rs for
  * its runbook step) and @now. Without text,
  * it is the step's state only (what an action answers: the client already has the text).
@@ -16,11 +30,18 @@ const stepObject = (withText: boolean) => `json_object(
   'optional', CASE WHEN s.optional = 1 THEN json('true') ELSE json('false') END,
   'estimateMinutes', s.estimate_minutes,
   'dueAt', s.due_at,
+  'dueFrom', CASE WHEN s.due_field IS NULL THEN NULL ELSE json_object('field', s.due_field, 'minutes', s.due_field_minutes) END,
   'overdue', CASE WHEN s.status = 'open' AND s.due_at < @now THEN json('true') ELSE json('false') END,
   'status', s.status,
   'completedBy', CASE WHEN s.completed_by IS NULL THEN NULL ELSE json_object('id', s.completed_by, 'name', c.name) END,
   'completedAt', s.completed_at,
   'note', s.note,
+  'condition', s.condition,
+  'approval', CASE WHEN s.approval IS NULL THEN NULL ELSE json_object(
+    'by', s.approval,
+    'approvedBy', CASE WHEN s.approved_by IS NULL THEN NULL ELSE json_object('id', s.approved_by, 'name', (SELECT name FROM people WHERE id = s.approved_by)) END,
+    'approvedAt', s.approved_at) END,
+  'fields', (SELECT json_group_array(${FIELD_OBJECT} ORDER BY f.position) FROM run_field_values f WHERE f.run_id = s.run_id AND f.run_step_id = s.id),
   ${withText ? "'body', rs.body, 'bodyHtml', rs.body_html," : ''}
   'checks', (
     SELECT json_group_array(json_object(
@@ -40,8 +61,8 @@ const STEP_JOINS = `FROM run_steps s
       LEFT JOIN people c ON c.id = s.completed_by`;
 
 /** Counts for the progress bar of run `r` (of the viewer's own steps, when @viewer is set). */
-const PROGRESS = `(SELECT json_object('steps', count(*), 'done', count(*) FILTER (WHERE status != 'open'),
-                                  'required', count(*) FILTER (WHERE optional = 0),
+const PROGRESS = `(SELECT json_object('steps', count(*), 'done', count(*) FILTER (WHERE status IN ('complete', 'skipped', 'not-needed')),
+                                  'required', count(*) FILTER (WHERE optional = 0 AND status != 'not-needed'),
                                   'requiredDone', count(*) FILTER (WHERE optional = 0 AND status = 'complete'))
                  FROM run_steps WHERE run_id = r.id AND (@viewer IS NULL OR assignee_id = @viewer))`;
 
@@ -82,6 +103,12 @@ SELECT json_object(
   'completedAt', r.completed_at,
   'scheduledFor', r.scheduled_for,
   'progress', ${PROGRESS},
+  -- Run fields; to an outsourcer only those their own steps' conditions name.
+  'fields', (
+    SELECT json_group_array(${FIELD_OBJECT} ORDER BY f.position) FROM run_field_values f
+     WHERE f.run_id = r.id AND f.run_step_id IS NULL
+       AND (@viewer IS NULL OR EXISTS (SELECT 1 FROM run_steps o, json_each(o.condition_fields) j
+                                        WHERE o.run_id = r.id AND o.assignee_id = @viewer AND j.value = lower(f.name)))),
   'steps', (
     SELECT json_group_array(${stepObject(true)} ORDER BY s.position)
     ${STEP_JOINS} JOIN runbook_steps rs ON rs.id = s.runbook_step_id

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { sql, value } from '../db/statements';
 
 export interface RunRow {
   id: number;
@@ -25,7 +25,7 @@ export interface RunStepRow {
   optional: number;
   estimate_minutes: number | null;
   due_at: string | null;
-  status: 'open' | 'complete' | 'skipped';
+  status: 'open' | 'complete' | 'skipped' | 'not-needed' | 'awaiting-approval';
   completed_by: number | null;
   completed_at: string | null;
   note: string | null;
@@ -59,4 +59,36 @@ export function recordEvent(
     event.at,
     JSON.stringify(event.data ?? {}),
   );
+}
+
+/**
+ * Closes the run once every required step that applies is complete (an all-optional run once
+ * nothing is open). A step that is not needed holds nothing open; one awaiting approval does.
+ */
+export function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number | null, at: string): void {
+  const stillOpen = value(
+    db,
+    `SELECT 1 FROM run_steps WHERE run_id = @id
+        AND (status = 'awaiting-approval'
+          OR (status = 'open' AND optional = 0)
+          OR (status = 'open' AND NOT EXISTS (SELECT 1 FROM run_steps WHERE run_id = @id AND optional = 0 AND status != 'not-needed')))
+      LIMIT 1`,
+  ).get({ id: run.id });
+  if (stillOpen) return;
+  sql(db, "UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
+  recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
+}
+
+/**
+ * The steps of a run this person may approve: those waiting whose Approval: names them or a
+ * role they are in. (Approving one's own completed step is refused separately.)
+ */
+export function approvableSteps(db: Db, runId: number, personId: number): Set<number> {
+  const positions = value(
+    db,
+    `SELECT s.position FROM run_steps s
+      WHERE s.run_id = @run AND s.status = 'awaiting-approval'
+        AND (s.approver_id = @person OR EXISTS (SELECT 1 FROM role_members m WHERE m.role_id = s.approver_role_id AND m.person_id = @person))`,
+  ).all({ run: runId, person: personId }) as number[];
+  return new Set(positions);
 }

@@ -1,7 +1,11 @@
 /** Generated runbooks for the benchmark: realistic length, every attribute used. */
 const OWNERS = ['Fulfillment VA', 'Bookkeeper', 'Operations lead', 'Content VA'];
 
-export function generateRunbook(n: number, steps: number, options: { checks?: boolean; optional?: boolean } = {}): string {
+export function generateRunbook(
+  n: number,
+  steps: number,
+  options: { checks?: boolean; optional?: boolean; fields?: boolean } = {},
+): string {
   const withChecks = options.checks ?? true;
   const withOptional = options.optional ?? true;
   const blocks = Array.from({ length: steps }, (_, i) => {
@@ -12,6 +16,8 @@ export function generateRunbook(n: number, steps: number, options: { checks?: bo
       `Due: +${1 + (i % 3)}d`,
     ];
     if (withOptional && i % 7 === 6) head.push('Optional: yes');
+    // A step field for each step, to measure filling one against ticking a check.
+    if (options.fields) head.push(`Field: Reference ${i + 1} (text)`);
     const body = [
       `Open the order screen and follow the house rules for item ${i + 1}. Keep the customer informed and write down anything unusual in the run note.`,
       '| Item | Qty |\n| --- | --- |\n| Binder | 1 |\n| Welcome letter | 1 |',

@@ -88,6 +88,7 @@ function seedHttpDatabase(file: string) {
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'forty-steps.md'), generateRunbook(40, 40));
   fs.writeFileSync(path.join(dir, 'forty-plain-steps.md'), generateRunbook(41, 40, { checks: false, optional: false }));
+  fs.writeFileSync(path.join(dir, 'forty-field-steps.md'), generateRunbook(42, 40, { optional: false, fields: true }));
   importDirectory(db, dir);
   const readRunId = startRun(db, { runbook: 'forty-steps', title: 'Order #1042', startedBy: person.id });
   // More runs than the run cache holds, so that cycling through them reads each one cold, and
@@ -97,8 +98,15 @@ function seedHttpDatabase(file: string) {
   const completionRuns = db.transaction(() =>
     Array.from({ length: runCount }, (_, i) => startRun(db, { runbook: 'forty-plain-steps', title: `Order #${i}`, startedBy: person.id })),
   )();
+  // Ticks and field fills each take a check or a field nobody has touched: 80 checks and 40
+  // fields a run, so these runs are enough for both.
+  const fieldRuns = db.transaction(() =>
+    Array.from({ length: Math.ceil(runCount / 2) }, (_, i) =>
+      startRun(db, { runbook: 'forty-field-steps', title: `Order #F${i}`, startedBy: person.id }),
+    ),
+  )();
   db.close();
-  return { token, cookie, readRunId, completionRuns };
+  return { token, cookie, readRunId, completionRuns, fieldRuns };
 }
 
 async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
@@ -224,6 +232,48 @@ async function main() {
       ],
     }),
   );
+  // Ticking a check and filling a step field, each on a check or field not touched before.
+  let nextTick = 0;
+  const tick = await paired(baseline, () =>
+    measure({
+      url: `http://127.0.0.1:${app.port}`,
+      requests: [
+        {
+          method: 'POST',
+          headers: auth,
+          setupRequest: (request) => {
+            const run = seeded.fieldRuns[Math.floor(nextTick / 80)];
+            const position = Math.floor((nextTick % 80) / 2) + 1;
+            const index = nextTick % 2;
+            nextTick++;
+            return { ...request, path: `/api/runs/${run}/steps/${position}/checks/${index}/tick` };
+          },
+        },
+      ],
+    }),
+  );
+  let nextFill = 0;
+  const fill = await paired(baseline, () =>
+    measure({
+      url: `http://127.0.0.1:${app.port}`,
+      requests: [
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...auth },
+          setupRequest: (request) => {
+            const run = seeded.fieldRuns[Math.floor(nextFill / 40) % seeded.fieldRuns.length];
+            const position = (nextFill % 40) + 1;
+            nextFill++;
+            return {
+              ...request,
+              path: `/api/runs/${run}/fields/${encodeURIComponent(`Reference ${position}`)}`,
+              body: JSON.stringify({ value: `1Z999AA1${String(nextFill).padStart(10, '0')}` }),
+            };
+          },
+        },
+      ],
+    }),
+  );
   // One connection: a single request's own time is what an owner waits for.
   const signedIn = { cookie: `${SESSION_COOKIE}=${workload.cookie}`, accept: 'text/html', 'accept-encoding': 'gzip' };
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -233,7 +283,7 @@ async function main() {
   );
   for (const server of [hello, helloAsApp, app, big]) server.child.kill();
 
-  const all = [asApp, read, coldRead, page, completion, dependence, stepAway];
+  const all = [asApp, read, coldRead, page, completion, tick, fill, dependence, stepAway];
   const helloRps = median(all.flatMap((p) => p.baselines.map((f) => f.rps)));
   const helloP99 = median(all.flatMap((p) => p.baselines.map((f) => f.p99)));
   const row = (name: string, p: Paired, target?: number) => {
@@ -268,6 +318,12 @@ async function main() {
   console.log(row('  same, first read after a change', coldRead));
   console.log(row('GET /runs/:id page, signed in', page, 0.4));
   console.log(row('POST .../steps/:n/complete', completion, 0.5));
+  console.log(row('POST .../checks/:i/tick', tick));
+  console.log(row('PUT /api/runs/:id/fields/:name', fill));
+  const fillAgainstTick = median(fill.ratios) / median(tick.ratios);
+  console.log(
+    `${'  filling a field against ticking'.padEnd(34)} ${fillAgainstTick.toFixed(2)}  (target >= 0.9, costs no more than a tick: ${fillAgainstTick >= 0.9 ? 'met' : 'MISSED'})`,
+  );
   console.log(row('GET /hello served as the app is', asApp));
   const latency = (name: string, p: Paired) => {
     const p50 = median(p.figures.map((f) => f.p50));

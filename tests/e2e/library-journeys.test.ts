@@ -86,7 +86,7 @@ test('an edit with a mistake shows the line and reason, keeps the text, and save
   await text.fill(broken);
   await owner.getByRole('button', { name: 'Save as a new version' }).click();
   await owner.getByText('Estimate "soon" is not a duration').waitFor();
-  expect(await owner.locator('.lib-problems').innerText()).toMatch(/line 18:\s*Estimate "soon" is not a duration/);
+  expect(await owner.locator('.lib-problems').innerText()).toMatch(/line 22:\s*Estimate "soon" is not a duration/);
   expect(await owner.getByLabel('Markdown').inputValue()).toBe(broken);
   await snap(owner, 'editor-error');
   await owner.getByLabel('Markdown').fill(broken.replace('Estimate: soon', 'Estimate: 10m'));
@@ -97,10 +97,11 @@ test('an edit with a mistake shows the line and reason, keeps the text, and save
 
 test('a run is started from the runbook page and opens as a checklist', async () => {
   await owner.goto(`${server.url}/runbooks/ship-physical-order`);
-  await owner.getByLabel('Name of the run').fill('Order #2001');
+  // The shipped runbook asks for the order number, and names the run from it.
+  await owner.getByLabel('Order number').fill('2001');
   await owner.getByRole('button', { name: 'Start a run' }).click();
   await owner.waitForURL(/\/runs\/\d+$/);
-  await owner.getByRole('heading', { name: 'Order #2001' }).waitFor();
+  await owner.getByRole('heading', { name: 'Ship order 2001' }).waitFor();
   expect(await owner.locator('.step').count()).toBeGreaterThan(3);
   await snap(owner, 'run-desktop');
 });

@@ -302,7 +302,20 @@ export function generate(seed: number): Generated {
   if (g.chance(0.1)) source = source.replace(/\r?\n$/, '');
   return {
     source,
-    expected: { title: runbookTitle, category, owner, tags, income, schedule, review, escalate, steps, unknownKey },
+    expected: {
+      title: runbookTitle,
+      category,
+      owner,
+      tags,
+      income,
+      schedule,
+      review,
+      escalate,
+      fields: [],
+      runTitle: null,
+      steps,
+      unknownKey,
+    },
     features,
   };
 }

@@ -5,6 +5,7 @@ import { apiRows } from './access-rows-api';
 import { pageRows } from './access-rows-pages';
 import { printRows } from './access-rows-print';
 import { dependenceRows } from './access-rows-dependence';
+import { recordRows } from './access-rows-records';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
 
@@ -13,7 +14,7 @@ import { createAccessLink } from '../../server/auth/links';
  * every kind of visitor: anonymous, and the owner, an editor, a member and an outsourcer, each
  * in by password (a browser session), by API token and by personal link, with the status each
  * must get. Object-level rules are exercised with real ids (access-fixture.ts); the rows are
- * in access-rows-api.ts, access-rows-pages.ts, access-rows-print.ts and access-rows-dependence.ts.
+ * in access-rows-api.ts, access-rows-pages.ts, access-rows-print.ts, access-rows-dependence.ts and access-rows-records.ts.
  *
  * Every request comes with fresh credentials of its kind (a new session, token or link), so a
  * row that ends the caller's sessions or tokens (signing out everywhere) affects no other row.
@@ -28,7 +29,7 @@ afterEach(() => expect(t.errors.splice(0)).toEqual([]));
 // Thirteen callers a route, PDFs among them, on a machine shared with other work.
 jest.setTimeout(30_000);
 
-const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows];
+const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...recordRows];
 
 const isApi = (route: string) => route === '/api' || route.startsWith('/api/');
 const key = (method: string, route: string) => `${method} ${route}`;
@@ -100,6 +101,9 @@ const OWN_WORK = new Set([
   'POST /api/runs/:id/steps/:position/checks/:index/untick',
   'POST /api/runs/:id/steps/:position/note',
   'POST /api/runs/:id/steps/:position/reassign',
+  // Filling the fields of one's own step, and the run fields its condition names.
+  'PUT /api/runs/:id/fields/:name',
+  'POST /runs/:id/fields',
   'GET /api/people/:id',
   'GET /api/people/:id/assignments',
   'GET /api/people/:id/away',
@@ -141,7 +145,8 @@ const OWN_WORK = new Set([
 
 const refusal = (outcome: Outcome) => {
   const [status, location] = typeof outcome === 'number' ? [outcome, undefined] : outcome;
-  return status === 403 || status === 404 || (status === 303 && location === '/my-work');
+  // 422: nothing was done either (a field the caller may not see answers as one that does not exist).
+  return status === 403 || status === 404 || status === 422 || (status === 303 && location === '/my-work');
 };
 
 describe('the access table', () => {

@@ -121,12 +121,19 @@ describe('starting a run from the runbook page', () => {
     expect(run).toMatchObject({ title: 'Order #1042', started_by: bea.id });
   });
 
-  test('without a name shows the error beside the field and starts nothing', async () => {
-    const before = t.db.prepare('SELECT count(*) AS n FROM runs').get();
+  test('without a name is named after the runbook and the day it starts', async () => {
     const res = await post('/runbooks/ship-order/runs', { title: '  ' }, bea);
+    expect(res.status).toBe(303);
+    const run = t.db.prepare('SELECT title FROM runs ORDER BY id DESC LIMIT 1').get() as { title: string };
+    expect(run.title).toMatch(/^Ship a physical order \(\d{1,2} [A-Z][a-z]{2} \d{4}\)$/);
+  });
+
+  test('with a name too long shows the error beside the field and starts nothing', async () => {
+    const before = t.db.prepare('SELECT count(*) AS n FROM runs').get();
+    const res = await post('/runbooks/ship-order/runs', { title: 'x'.repeat(201) }, bea);
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="f-title-error"');
-    expect(res.text).toContain('give the run a name');
+    expect(res.text).toContain('keep the name under 200 characters');
     expect(text(res.text)).toContain('1. Confirm payment');
     expect(t.db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual(before);
   });

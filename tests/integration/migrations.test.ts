@@ -102,6 +102,59 @@ describe('a tampered history is refused, naming the file', () => {
   });
 });
 
+test('rebuilding run_steps for the new step states keeps every run, step, check and event, and every reference', () => {
+  const db = open();
+  // Every migration before the rebuild, then a run made the way the app made them then.
+  const before = fs
+    .readdirSync(migrationsDir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .filter((f) => f < '20261205-0600');
+  const early = path.join(dir, 'early');
+  fs.mkdirSync(early);
+  for (const f of before) fs.copyFileSync(path.join(migrationsDir, f), path.join(early, f));
+  migrate(db, early);
+  db.exec(`
+    INSERT INTO people (id, name, email, kind, access_level, created_at) VALUES (1, 'Vera', 'v@example.com', 'team', 'owner', '2026-01-01');
+    INSERT INTO runbooks (id, slug, created_at) VALUES (1, 'ship', '2026-01-01');
+    INSERT INTO runbook_versions (id, runbook_id, number, source, source_hash, front_matter, title, intro, origin, created_at)
+      VALUES (1, 1, 1, 's', 'h', 'title: Ship', 'Ship', '', 'import', '2026-01-01');
+    UPDATE runbooks SET current_version_id = 1 WHERE id = 1;
+    INSERT INTO runbook_steps (id, version_id, position, title, body) VALUES (1, 1, 1, 'Pack', ''), (2, 1, 2, 'Post', '');
+    INSERT INTO runs (id, runbook_id, version_id, title, status, started_at) VALUES (1, 1, 1, 'Order 1', 'open', '2026-01-02');
+    INSERT INTO run_steps (id, run_id, position, runbook_step_id, title, assignee_id, optional, status, completed_by, completed_at, due_at)
+      VALUES (10, 1, 1, 1, 'Pack', 1, 0, 'complete', 1, '2026-01-02T10:00:00Z', '2026-01-02T12:00:00Z'),
+             (11, 1, 2, 2, 'Post', 1, 0, 'open', NULL, NULL, '2026-01-03T12:00:00Z');
+    INSERT INTO run_checks (run_step_id, idx, text, ticked_by, ticked_at) VALUES (10, 0, 'Binder', 1, '2026-01-02T09:00:00Z');
+    INSERT INTO run_events (run_id, run_step_id, kind, actor_id, at) VALUES (1, 10, 'step.completed', 1, '2026-01-02T10:00:00Z');
+  `);
+  const steps = db
+    .prepare('SELECT id, run_id, position, title, assignee_id, status, completed_by, completed_at, due_at FROM run_steps ORDER BY id')
+    .all();
+  const columns = () => (db.prepare('PRAGMA table_info(run_steps)').all() as { name: string }[]).map((c) => c.name);
+  const indexes = () =>
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run_steps'").pluck().all() as string[];
+  const [columnsBefore, indexesBefore] = [columns(), indexes()];
+  migrate(db, migrationsDir);
+  // Nothing the table had is lost in the rebuild: every column and every index is still there.
+  expect(columns()).toEqual(expect.arrayContaining(columnsBefore));
+  expect(indexes()).toEqual(expect.arrayContaining(indexesBefore));
+  expect(
+    db
+      .prepare('SELECT id, run_id, position, title, assignee_id, status, completed_by, completed_at, due_at FROM run_steps ORDER BY id')
+      .all(),
+  ).toEqual(steps);
+  expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+  expect(db.prepare("SELECT count(*) AS n FROM run_checks JOIN run_steps s ON s.id = run_step_id WHERE s.title = 'Pack'").get()).toEqual({
+    n: 1,
+  });
+  // The new states are allowed, and the open-steps index is back.
+  db.prepare("UPDATE run_steps SET status = 'awaiting-approval' WHERE id = 11").run();
+  expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'run_steps_open_by_assignee'").get()).toBeDefined();
+  expect(() => db.prepare("UPDATE run_steps SET status = 'lost' WHERE id = 11").run()).toThrow(/CHECK constraint/);
+  db.close();
+});
+
 test('the one-link-per-person migration ends the links the rules never allowed and the visitors’ sessions', () => {
   const mine = '20261205-0100-one-link-per-person.sql';
   const later = fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql') && f >= mine);

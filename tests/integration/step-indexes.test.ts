@@ -3,6 +3,7 @@ import { fullScans } from '../helpers/query-plan';
 import { OVERDUE_STEPS } from '../../server/notify/sweep';
 import { ONLY_OWNERS_COMPLETE, OWNER_COMPLETED_MINUTES, RUNS_STARTED_SINCE } from '../../server/dependence/repo';
 import { OPEN_STEPS_DUE } from '../../server/dependence/step-away';
+import { APPROVALS } from '../../server/people/assignments';
 
 /**
  * Completing a step updates every index on run_steps and run_events, so they hold only what
@@ -34,14 +35,27 @@ test('the open-steps index holds only open steps, the completed-steps index only
   expect(byName.run_steps_completed).toMatch(/WHERE status = 'complete'$/);
   expect(byName.run_steps_unassigned).toMatch(/WHERE status = 'open' AND assignee_id IS NULL$/);
   expect(byName.run_events_handoffs).toMatch(/WHERE kind = 'step.reassigned'$/);
+  expect(byName.run_steps_awaiting_role).toMatch(/WHERE status = 'awaiting-approval'$/);
+  expect(byName.run_steps_awaiting_person).toMatch(/WHERE status = 'awaiting-approval'$/);
   expect(Object.keys(byName).sort()).toEqual([
     'run_events_handoffs',
     'run_events_run',
+    'run_steps_awaiting_person',
+    'run_steps_awaiting_role',
     'run_steps_completed',
     'run_steps_open_by_assignee',
     'run_steps_people',
     'run_steps_unassigned',
   ]);
+});
+
+test("the steps waiting for someone's approval are found from the awaiting indexes, not by reading every step", () => {
+  const steps = (db.prepare(`EXPLAIN QUERY PLAN ${APPROVALS}`).all({ person: 1, limit: 50 }) as { detail: string }[]).map(
+    (row) => row.detail,
+  );
+  expect(steps.join('\n')).toMatch(/USING (COVERING )?INDEX run_steps_awaiting_person/);
+  expect(steps.join('\n')).toMatch(/USING (COVERING )?INDEX run_steps_awaiting_role/);
+  expect(fullScans(db, APPROVALS, { person: 1, limit: 50 })).toEqual([]);
 });
 
 describe('the workload queries read only the range they need, never a whole table of runs or steps', () => {

@@ -200,6 +200,9 @@ describe('step attributes', () => {
       optional: true,
       body: 'Body.',
       checks: [],
+      fields: [],
+      when: null,
+      approval: null,
     });
   });
 

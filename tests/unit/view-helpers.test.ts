@@ -6,6 +6,7 @@ import { json } from '../../server/views/helpers/json';
 import { minutes } from '../../server/views/helpers/minutes';
 import { plural } from '../../server/views/helpers/plural';
 import { or } from '../../server/views/helpers/or';
+import { concat } from '../../server/views/helpers/concat';
 import { registerHelpers } from '../../server/views/helpers';
 
 describe('eq', () => {
@@ -104,4 +105,11 @@ test('every helper file is registered by its name', () => {
   registerHelpers(hbs);
   expect(Object.keys(hbs.helpers)).toEqual(expect.arrayContaining(['eq', 'formatDate', 'highlight', 'json', 'minutes', 'plural']));
   expect(hbs.compile('{{plural n "run"}} · {{minutes m}}')({ n: 2, m: 75 })).toBe('2 runs · 1 h 15 min');
+});
+
+describe('concat', () => {
+  test('joins its parts, leaving out the options Handlebars passes last', () => {
+    expect(concat('field-', 3, '-', 0, { hash: {} })).toBe('field-3-0');
+    expect(concat('a', undefined, null, 'b', {})).toBe('ab');
+  });
 });

@@ -1,4 +1,4 @@
-import type { PrintDocument, PrintGroup, PrintStep } from '../model';
+import type { PrintDocument, PrintField, PrintGroup, PrintStep } from '../model';
 import type { Qr } from '../qr';
 import { drawBlock, drawCheckRow, INDENT, SIGN_WIDTH, type Column } from './blocks';
 import { drawBox, drawRule, drawRuns, drawSignBlanks, INK, LINE_GAP, MUTED, SIZE, type Frame } from './frame';
@@ -24,6 +24,12 @@ function checkRuns(text: string): Run[] {
     return [{ text }];
   }
 }
+
+/** "Order number: 1042", or the name and a line to write on. */
+const fieldRuns = (field: PrintField): Run[] => [
+  { text: `${field.name}: `, muted: true },
+  field.value === null ? { text: '______________________________' } : { text: field.value, bold: true },
+];
 
 function stepHead(step: PrintStep, col: Column, underHeading: boolean): Piece {
   return (f) => {
@@ -61,6 +67,27 @@ function stepHead(step: PrintStep, col: Column, underHeading: boolean): Piece {
     if (step.overdue) meta.push({ text: ' (overdue)', bold: true });
     if (step.estimate) meta.push({ text: '     Estimate: ', muted: true }, { text: step.estimate });
     drawRuns(f, meta, col.left + TITLE_X, col.width - TITLE_X, SIZE.meta);
+    if (step.notNeeded) {
+      doc.y += 1;
+      drawRuns(f, [{ text: step.notNeeded, italic: true, muted: true }], col.left + TITLE_X, col.width - TITLE_X, SIZE.meta);
+    }
+    for (const field of step.fields) {
+      doc.y += 1;
+      drawRuns(f, fieldRuns(field), col.left + TITLE_X, col.width - TITLE_X, SIZE.meta);
+    }
+    if (step.approval) {
+      doc.y += 1;
+      drawRuns(
+        f,
+        [
+          { text: 'Approval: ', muted: true },
+          { text: step.approval, bold: true },
+        ],
+        col.left + TITLE_X,
+        col.width - TITLE_X,
+        SIZE.meta,
+      );
+    }
     if (step.note) {
       doc.y += 1;
       drawRuns(f, [{ text: `Note: ${step.note}`, italic: true }], col.left + TITLE_X, col.width - TITLE_X, SIZE.meta);
@@ -122,6 +149,10 @@ export function titlePiece(d: PrintDocument, col: Column): Piece {
       { text: fact.value, bold: true },
     ]);
     drawRuns(f, facts, col.left, textWidth, SIZE.meta);
+    for (const field of d.record) {
+      doc.y += 2;
+      drawRuns(f, fieldRuns(field), col.left, textWidth, SIZE.meta);
+    }
     if (d.fillIn.length > 0) {
       doc.y += 8;
       const each = textWidth / d.fillIn.length;

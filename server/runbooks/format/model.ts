@@ -1,4 +1,6 @@
-/** A runbook as the Markdown file describes it (see ../shared/runbook-format.md). */
+import type { FieldDef } from './fields';
+
+/** A runbook as the Markdown file describes it (see docs/runbook-format.md). */
 
 export const INCOMES = ['direct', 'indirect', 'none'] as const;
 export type Income = (typeof INCOMES)[number];
@@ -16,6 +18,12 @@ export interface RunbookStep {
   body: string;
   /** Task-list items of the body, in order, as Markdown inline text. */
   checks: string[];
+  /** `Field:` lines: what the step records, filled while it is open. */
+  fields: FieldDef[];
+  /** `When:` as written: the step applies only while it holds (see conditions.ts). */
+  when: string | null;
+  /** `Approval:` the role or person who must approve the step once it is completed. */
+  approval: string | null;
 }
 
 export interface Runbook {
@@ -32,6 +40,10 @@ export interface Runbook {
   escalate: string | null;
   intro: string;
   steps: RunbookStep[];
+  /** Front matter `fields:`: asked when a run starts. */
+  fields: FieldDef[];
+  /** Front matter `run-title`: a new run's title, with `{Field}` replaced by run fields' values. */
+  runTitle: string | null;
 }
 
 export interface ParseProblem {

@@ -1,8 +1,11 @@
-import { LineCounter, parseDocument, isMap, isScalar, type Pair } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Pair } from 'yaml';
 import { INCOMES, type Income, type ParseProblem, type Runbook, type RunbookStep } from './model';
-import { parseDue, parseEscalate, parseEstimate, parseReviewInterval } from './durations';
+import { parseEscalate, parseEstimate, parseReviewInterval } from './durations';
 import { cronProblem } from './schedule';
 import { extractChecks } from './checks';
+import { fieldKey, parseFieldDef, type FieldDef } from './fields';
+import { parseCondition } from './conditions';
+import { parseStepDue } from './due';
 
 export type ParseResult = { ok: true; runbook: Runbook } | { ok: false; problems: ParseProblem[] };
 
@@ -12,7 +15,9 @@ const EMPTY_STEP_HEADING = /^ {0,3}##(?:[ \t]+#*)?[ \t]*$/;
 // A backtick fence's info string has no backtick: "```npm i```" is inline code, not a fence.
 const FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
 const ATTRIBUTE = /^([A-Za-z]+)[ \t]*:[ \t]*(.*?)[ \t]*$/;
-const ATTRIBUTE_KEYS = ['owner', 'estimate', 'due', 'income', 'optional'] as const;
+const ATTRIBUTE_KEYS = ['owner', 'estimate', 'due', 'income', 'optional', 'field', 'when', 'approval'] as const;
+/** Attributes a step may have several of. */
+const REPEATABLE = new Set<string>(['field']);
 type AttributeKey = (typeof ATTRIBUTE_KEYS)[number];
 /**
  * The writer's own numbering: "1. ", "1) ", "Step 1: " (not part of the title). "Step 1"
@@ -60,11 +65,55 @@ export function parseRunbook(source: string): ParseResult {
   if (body.steps.length === 0) {
     problems.push({ line: Math.min(close + 2, lines.length), message: 'no step: a runbook needs at least one "## " heading' });
   }
+  if (meta) checkFields(meta, body.steps, body.lines, problems);
   if (problems.length > 0 || !meta) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
-  return { ok: true, runbook: { frontMatter, ...meta, intro: body.intro, steps: body.steps } };
+  const { runFieldLines: _lines, runTitleLine: _titleLine, ...runbookMeta } = meta;
+  return { ok: true, runbook: { frontMatter, ...runbookMeta, intro: body.intro, steps: body.steps } };
 }
 
-type Meta = Omit<Runbook, 'frontMatter' | 'intro' | 'steps'>;
+/**
+ * What fields make possible is checked once every field is known: names unique in the runbook,
+ * `{Field}` in run-title naming run fields, `When:` naming earlier fields with fitting
+ * operators and values, `Due:` counted from a date field.
+ */
+function checkFields(meta: Meta, steps: RunbookStep[], stepLines: StepLines[], problems: ParseProblem[]) {
+  const all: FieldDef[] = [];
+  const seen = new Map<string, FieldDef>();
+  const define = (field: FieldDef, line: number) => {
+    const earlier = seen.get(fieldKey(field.name));
+    if (earlier) problems.push({ line, message: `field "${field.name}" is defined twice (names are compared without case)` });
+    else seen.set(fieldKey(field.name), field);
+    all.push(field);
+  };
+  meta.fields.forEach((field, i) => define(field, meta.runFieldLines[i] ?? 1));
+  steps.forEach((step, i) => step.fields.forEach((field, j) => define(field, stepLines[i]?.fields[j] ?? 1)));
+
+  if (meta.runTitle !== null) {
+    const runKeys = new Set(meta.fields.map((f) => fieldKey(f.name)));
+    for (const [, name] of meta.runTitle.matchAll(/\{([^{}]*)\}/g)) {
+      if (!runKeys.has(fieldKey(name as string))) {
+        problems.push({ line: meta.runTitleLine, message: `run-title names {${name}}, which is not a run field (listed under fields:)` });
+      }
+    }
+  }
+
+  const visible = [...meta.fields];
+  steps.forEach((step, i) => {
+    const at = stepLines[i];
+    if (step.when !== null && at?.when) {
+      const parsed = parseCondition(step.when, visible, all);
+      if (!parsed.ok) problems.push({ line: at.when, message: parsed.message });
+    }
+    if (step.due !== null && at?.due) {
+      const dateFields = [...visible, ...step.fields].filter((f) => f.type === 'date');
+      const parsed = parseStepDue(step.due, dateFields);
+      if (!parsed.ok) problems.push({ line: at.due, message: parsed.message });
+    }
+    visible.push(...step.fields);
+  });
+}
+
+type Meta = Omit<Runbook, 'frontMatter' | 'intro' | 'steps'> & { runFieldLines: number[]; runTitleLine: number };
 
 function readFrontMatter(text: string, firstLine: number, problems: ParseProblem[]): Meta | null {
   const lineCounter = new LineCounter();
@@ -119,7 +168,12 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
     schedule: text_('schedule'),
     review: text_('review'),
     escalate: text_('escalate'),
+    fields: [],
+    runFieldLines: [],
+    runTitle: text_('run-title'),
+    runTitleLine: pairs.has('run-title') ? lineOf('run-title') : firstLine,
   };
+  readRunFields(text, pairs.get('fields'), data.fields, lineAt, meta, problems);
   const income = text_('income');
   if (income !== null) {
     // Any case, as for a step's Income: ("Direct" means direct).
@@ -139,6 +193,39 @@ function readFrontMatter(text: string, firstLine: number, problems: ParseProblem
   return meta;
 }
 
+/** Front matter `fields:`, a list of `Name (type)` items, each checked at its own line. */
+function readRunFields(
+  source: string,
+  pair: Pair | undefined,
+  value: unknown,
+  lineAt: (offset: number | undefined) => number,
+  meta: Meta,
+  problems: ParseProblem[],
+) {
+  if (value === undefined || value === null || !pair) return;
+  const keyLine = lineAt((pair.key as { range?: [number] }).range?.[0]);
+  if (!isSeq(pair.value) || !Array.isArray(value)) {
+    problems.push({ line: keyLine, message: 'fields must be a list, one field a line: "- Order number (text, required)"' });
+    return;
+  }
+  pair.value.items.forEach((item, i) => {
+    const range = (item as { range?: [number, number] }).range;
+    const line = lineAt(range?.[0]);
+    // "Reason (one of: Card | PayPal)" unquoted is a YAML mapping (the colon): read it as written.
+    const text = typeof value[i] === 'string' ? value[i] : isMap(item) && range ? source.slice(range[0], range[1]).trim() : value[i];
+    if (typeof text !== 'string') {
+      problems.push({ line, message: 'each item of fields must be text such as "Order number (text, required)"' });
+      return;
+    }
+    const parsed = parseFieldDef(text);
+    if (!parsed.ok) problems.push({ line, message: parsed.message });
+    else {
+      meta.fields.push(parsed.field);
+      meta.runFieldLines.push(line);
+    }
+  });
+}
+
 /** What to do about the commonest YAML mistake: a value with ": " in it ("title: Refunds: the policy"). */
 function yamlAdvice(line: string | undefined): string | null {
   const match = /^([A-Za-z][\w-]*):[ \t]+([^'"\s][^\n]*:[ \t][^\n]*?)[ \t]*$/.exec(line ?? '');
@@ -154,6 +241,13 @@ function readTags(value: unknown, line: () => number, problems: ParseProblem[]):
     return [];
   }
   return list.map((tag) => String(tag).trim()).filter((tag) => tag !== '');
+}
+
+/** Where a step's attributes stand in the file, for the problems found once every field is known. */
+interface StepLines {
+  due?: number;
+  when?: number;
+  fields: number[];
 }
 
 interface Section {
@@ -184,13 +278,13 @@ function splitSteps(lines: string[], from: number, problems: ParseProblem[]) {
       introLines.push(text);
     }
   }
-  const steps = sections.map((section) => readStep(section, problems));
+  const read = sections.map((section) => readStep(section, problems));
   const intro = trimBlankLines(introLines);
   readChecks(intro, from + 1, problems);
-  return { intro, steps };
+  return { intro, steps: read.map((r) => r.step), lines: read.map((r) => r.lines) };
 }
 
-function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
+function readStep(section: Section, problems: ParseProblem[]): { step: RunbookStep; lines: StepLines } {
   const rawTitle = EMPTY_STEP_HEADING.test(section.heading) ? '' : (STEP_HEADING.exec(section.heading)?.[1] ?? '');
   // A heading that is only a number ("## 3.") keeps it rather than lose its only words.
   const title = rawTitle.replace(STEP_NUMBERING, '').trim() || rawTitle.trim();
@@ -206,7 +300,11 @@ function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
     optional: null,
     body: '',
     checks: [],
+    fields: [],
+    when: null,
+    approval: null,
   };
+  const at: StepLines = { fields: [] };
   const seen = new Set<AttributeKey>();
   let bodyStart = 0;
   for (const { text, line } of section.lines) {
@@ -216,7 +314,7 @@ function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
     bodyStart++;
     const label = key[0]?.toUpperCase() + key.slice(1);
     const value = match[2] as string;
-    if (seen.has(key)) {
+    if (seen.has(key) && !REPEATABLE.has(key)) {
       problems.push({ line, message: `${label} is given twice in step "${title}"` });
       continue;
     }
@@ -225,11 +323,21 @@ function readStep(section: Section, problems: ParseProblem[]): RunbookStep {
       problems.push({ line, message: `${label} has no value` });
       continue;
     }
+    if (key === 'due' || key === 'when') at[key] = line;
+    if (key === 'field') {
+      const parsed = parseFieldDef(value);
+      if (!parsed.ok) problems.push({ line, message: parsed.message });
+      else {
+        step.fields.push(parsed.field);
+        at.fields.push(line);
+      }
+      continue;
+    }
     readAttribute(step, key, value, line, problems);
   }
   step.body = trimBlankLines(section.lines.slice(bodyStart).map((l) => l.text));
   step.checks = readChecks(step.body, section.line, problems);
-  return step;
+  return { step, lines: at };
 }
 
 /** The body's checks; Markdown nested too deep for the Markdown parser's stack is a problem. */
@@ -256,8 +364,16 @@ function readAttribute(step: RunbookStep, key: AttributeKey, value: string, line
       }
       return;
     case 'due':
+      // Checked once the fields are known: it may be counted from a date field.
       step.due = value;
-      if (!parseDue(value)) problems.push({ line, message: `Due "${value}" is not an offset (e.g. same day, +2h, +1d, 3 days)` });
+      return;
+    case 'when':
+      step.when = value;
+      return;
+    case 'approval':
+      step.approval = value;
+      return;
+    case 'field':
       return;
     case 'income':
       if ((INCOMES as readonly string[]).includes(value.toLowerCase())) step.income = value.toLowerCase() as Income;

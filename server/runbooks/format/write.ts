@@ -24,6 +24,9 @@ function writeStep(step: RunbookStep, position: number): string {
   if (step.due !== null) lines.push(`Due: ${step.due}`);
   if (step.income !== null) lines.push(`Income: ${step.income}`);
   if (step.optional !== null) lines.push(`Optional: ${step.optional ? 'yes' : 'no'}`);
+  if (step.when !== null) lines.push(`When: ${step.when}`);
+  if (step.approval !== null) lines.push(`Approval: ${step.approval}`);
+  for (const field of step.fields) lines.push(`Field: ${field.source}`);
   const head = lines.join('\n');
   return step.body === '' ? head : `${head}\n\n${step.body}`;
 }

@@ -6,6 +6,7 @@ import { plural } from './plural';
 import { json } from './json';
 import { highlight } from './highlight';
 import { or } from './or';
+import { concat } from './concat';
 import { tally } from './tally';
 
 /** Every helper the templates may use, registered by name. One helper per file. */
@@ -17,5 +18,6 @@ export function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('json', json);
   hbs.registerHelper('highlight', highlight);
   hbs.registerHelper('or', or);
+  hbs.registerHelper('concat', concat);
   hbs.registerHelper('tally', tally);
 }
