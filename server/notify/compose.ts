@@ -218,3 +218,30 @@ export function tellEscalated(
     now,
   );
 }
+
+/**
+ * A run was finished while optional steps of this person were still open: they were closed as
+ * "not done" (server/runs/close-optional.ts), and the person hears so, rather than seeing them
+ * silently leave their work.
+ */
+export function tellNotDone(db: Db, change: { person: Named; finishedBy: Named | null; steps: StepRef[] }, now: Date): void {
+  const { person, finishedBy, steps } = change;
+  const first = steps[0];
+  if (!first) return;
+  const who = finishedBy ? finishedBy.name : 'Someone';
+  const these = steps.length === 1 ? 'this optional step of yours was' : `these ${steps.length} optional steps of yours were`;
+  notify(
+    db,
+    {
+      personId: person.id,
+      kind: 'handed-off',
+      subject: text`${first.runTitle} is finished: ${steps.length === 1 ? `"${first.title}" was` : `${steps.length} of your steps were`} not done`,
+      body:
+        text`${greet(person.name)}${who} finished "${first.runTitle}", and ${these} closed as not done; there is nothing more to do for ${steps.length === 1 ? 'it' : 'them'}:\n\n` +
+        text`${steps.map((s) => stepLine(s, false)).join('\n')}\n\nThe run: {link}\n`,
+      linkPath: stepPath(first),
+      runId: first.runId,
+    },
+    now,
+  );
+}

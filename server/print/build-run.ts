@@ -34,13 +34,17 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
     position: step.position,
     title: step.title,
     optional: step.optional,
-    state: step.status === 'complete' ? 'done' : step.status,
+    state: step.status === 'complete' ? 'done' : step.status === 'not-done' ? 'skipped' : step.status,
     owner: assigneeText(step),
     due: step.dueAt ? when(step.dueAt) : null,
     overdue: step.overdue,
     estimate: minutes(step.estimateMinutes) || null,
     finished:
-      step.status === 'open' ? null : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
+      step.status === 'open'
+        ? null
+        : step.status === 'not-done'
+          ? { by: 'Not done: the run was finished without it', at: when(step.completedAt) }
+          : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
     note: step.note,
     body,
     checks,

@@ -7,6 +7,7 @@ import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from
 import { sql, transaction, value } from '../db/statements';
 import { stepRecipient } from '../people/owners';
 import { tellReassigned } from '../notify/compose';
+import { closeOptionalSteps } from './close-optional';
 
 /**
  * What people do to a run. Each action runs in one transaction, checks the current state
@@ -89,6 +90,7 @@ function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number, at:
   ).get({ id: run.id });
   if (stillOpen) return;
   sql(db, "UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
+  closeOptionalSteps(db, run.id, actorId, at);
   recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
 }
 

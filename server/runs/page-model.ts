@@ -40,7 +40,7 @@ interface StepDoc {
   estimateMinutes: number | null;
   dueAt: string | null;
   overdue: boolean;
-  status: 'open' | 'complete' | 'skipped';
+  status: 'open' | 'complete' | 'skipped' | 'not-done';
   completedBy: Ref | null;
   completedAt: string | null;
   note: string | null;
@@ -48,7 +48,7 @@ interface StepDoc {
   checks: { index: number; text: string; html: string; ticked: boolean; tickedBy: Ref | null; tickedAt: string | null }[];
 }
 
-const STATUS_LABELS = { open: 'To do', complete: 'Done', skipped: 'Skipped' } as const;
+const STATUS_LABELS = { open: 'To do', complete: 'Done', skipped: 'Skipped', 'not-done': 'Not done' } as const;
 
 /** "from Sam to Vera", with the names as they were at the hand-off (older events had ids only). */
 function handOffPeople(data: Record<string, unknown>): string {
@@ -92,6 +92,8 @@ export function describe(event: RunEvent, steps: Map<number, string>): string {
       return `completed ${step}${data.note ? `: ${String(data.note)}` : ''}`;
     case 'step.skipped':
       return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
+    case 'step.not-done':
+      return `closed ${step} as not done: the run was finished without it`;
     case 'step.reopened':
       return `reopened ${step}`;
     case 'step.noted':
@@ -131,6 +133,7 @@ export function runPageModel(run: RunDoc, actor: Actor, people: Ref[], handOffs:
         mayComplete: mayWork && step.status === 'open',
         maySkip: mayWork && step.status === 'open' && step.optional,
         mayReopen: mayWork && step.status !== 'open',
+        notDone: step.status === 'not-done',
         mayNote: can(actor, { action: 'step.comment', assigneeId: step.assignee?.id ?? null }),
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],
