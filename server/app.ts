@@ -34,6 +34,7 @@ import { homePages } from './home/pages';
 import { accountPages } from './auth/account-pages';
 import { runPages } from './runs/pages';
 import { libraryPages } from './runbooks/pages';
+import { filePages } from './runbooks/file-pages';
 import { peoplePages } from './people/pages';
 import { accessPages } from './people/access-pages';
 import { rolePages } from './people/roles-pages';
@@ -151,6 +152,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(homePages({ db, views, paging }));
   app.use(runPages({ db, views, paging }));
   app.use(importPages({ db, views }));
+  app.use(filePages({ db, views, runbooksDir: config.runbooksDir }));
   app.use(libraryPages({ db, views, paging }));
   app.use(peoplePages({ db, views, site, paging }));
   app.use(accessPages({ db, views, site }));

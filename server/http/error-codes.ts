@@ -79,6 +79,10 @@ export const ERROR_CODES = {
   'empty-document': { status: [400, 422], meaning: 'The document to import has no text' },
   'unreadable-document': { status: [422], meaning: 'The document is not what its type says (a broken Word file, a binary)' },
   'not-a-directory': { status: [400], meaning: 'The command line was given a folder that does not exist (the CLI only)' },
+  'changed-in-app': {
+    status: [409],
+    meaning: 'The runbook was changed in the app since the last import (`version` is that change); nothing was imported unless forced',
+  },
   // The server
   'not-saved': { status: [500], meaning: 'The change could not be written to the database; nothing changed, try again' },
   internal: { status: [500], meaning: 'A fault on the server (it is logged); nothing was changed' },
