@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { notify } from './outbox';
+import { notify, notifyNow } from './outbox';
 import { plain } from './links';
 
 /**
@@ -241,6 +241,46 @@ export function tellNotDone(db: Db, change: { person: Named; finishedBy: Named |
         text`${steps.map((s) => stepLine(s, false)).join('\n')}\n\nThe run: {link}\n`,
       linkPath: stepPath(first),
       runId: first.runId,
+    },
+    now,
+  );
+}
+
+/**
+ * An invitation by email (issue 13 item 8): sent as soon as it is made, to whoever has an
+ * address, with the working link (`{invitation:ID}`, filled in by links.ts while it is open).
+ */
+export function tellInvited(db: Db, invite: { person: Named; by: Named; invitationId: number }, now = new Date()): void {
+  const { person, by, invitationId } = invite;
+  notifyNow(
+    db,
+    {
+      personId: person.id,
+      topic: 'invitation',
+      subject: text`${by.name} invited you to your team's runbooks`,
+      body:
+        text`${greet(person.name)}${by.name} invited you to the team's runbooks: the checklists of how the work is done, and the steps that are yours.\n\n` +
+        `Choose a password to get in (the link works once, within 7 days):\n\n{invitation:${invitationId}}\n`,
+      linkPath: '/',
+      runId: null,
+    },
+    now,
+  );
+}
+
+/** A "forgot password" link (issue 13 item 9), sent at once; `{reset:ID}` is filled in by links.ts while it is open. */
+export function tellPasswordReset(db: Db, reset: { person: Named; resetId: number }, now = new Date()): void {
+  notifyNow(
+    db,
+    {
+      personId: reset.person.id,
+      topic: 'password-reset',
+      subject: 'Choose a new password',
+      body:
+        text`${greet(reset.person.name)}Someone, we hope you, asked for a new password for your account. Choose one here (the link works once, within 30 minutes):\n\n` +
+        `{reset:${reset.resetId}}\n\nIf it was not you, ignore this email: your password stays as it is.\n`,
+      linkPath: '/',
+      runId: null,
     },
     now,
   );

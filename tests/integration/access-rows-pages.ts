@@ -35,6 +35,16 @@ import {
   type Row,
 } from './access-fixture';
 import { addAwayPeriod } from '../../server/people/absences';
+import { requestPasswordReset, resetSecret } from '../../server/auth/resets';
+
+/** A throwaway member's open "forgot password" link. */
+const resetLink = () => {
+  let id = 0;
+  requestPasswordReset(t.db, t.links.key, { email: throwaway('member').email, address: 'table' }, (_person, resetId) => {
+    id = resetId;
+  });
+  return resetSecret(t.db, t.links.key, id);
+};
 
 /** ops.md in the app's runbook folder, holding the runbook's current text (the file pages need a file). */
 const opsFile = () => {
@@ -113,6 +123,41 @@ export const pageRows: Row[] = [
       url: `/invite/${createInvitation(t.db, throwaway('member').id, owner.id).token}`,
       body: { password: 'a long enough passphrase' },
     }),
+    expected: expected([303, '/'], [303, '/'], [303, '/'], [303, '/'], [303, '/']),
+    link: everyLink([303, '/']),
+  },
+  {
+    method: 'GET',
+    route: '/forgot-password',
+    call: () => ({ url: '/forgot-password' }),
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    // The same answer for anyone, whether or not the address is someone's (the limiter is
+    // cleared each time: every caller in the table asks from one address).
+    method: 'POST',
+    route: '/forgot-password',
+    call: () => {
+      t.db.prepare('DELETE FROM password_reset_requests').run();
+      return { url: '/forgot-password', body: { email: throwaway('member').email } };
+    },
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    method: 'GET',
+    route: '/reset-password/:token',
+    what: 'an open reset link',
+    call: () => ({ url: `/reset-password/${resetLink()}` }),
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    method: 'POST',
+    route: '/reset-password/:token',
+    what: 'an open reset link',
+    call: () => ({ url: `/reset-password/${resetLink()}`, body: { password: 'a long enough passphrase' } }),
     expected: expected([303, '/'], [303, '/'], [303, '/'], [303, '/'], [303, '/']),
     link: everyLink([303, '/']),
   },
