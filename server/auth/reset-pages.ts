@@ -38,7 +38,8 @@ export function resetPages({ db, views, key, tell }: { db: Db; views: Views; key
     next();
   };
   const minutes = RESET_MS / 60_000;
-  const askPage = { title: 'Forgot your password?', narrow: true, minutes };
+  // Not `minutes`: that name is a template helper.
+  const askPage = { title: 'Forgot your password?', narrow: true, validMinutes: minutes };
 
   router.get('/forgot-password', formToken, (_req, res) => {
     views.render(res, 'auth/forgot', askPage);
@@ -57,7 +58,7 @@ export function resetPages({ db, views, key, tell }: { db: Db; views: Views; key
     }
     requestPasswordReset(db, key, { email, address }, (person, resetId) => tell(db, { person, resetId }));
     // The same answer whether or not the address has an account.
-    views.render(res, 'auth/forgot-sent', { title: 'Check your email', narrow: true, email, minutes });
+    views.render(res, 'auth/forgot-sent', { title: 'Check your email', narrow: true, email, validMinutes: minutes });
   });
 
   const openReset = (token: string) => {

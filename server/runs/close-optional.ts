@@ -29,7 +29,7 @@ export function closeOptionalSteps(db: Db, runId: number, actorId: number, at: s
   const close = sql(db, "UPDATE run_steps SET status = 'skipped', completed_by = NULL, completed_at = ? WHERE id = ?");
   for (const step of open) {
     close.run(at, step.id);
-    recordEvent(db, { runId, runStepId: step.id, kind: 'step.not-done', actorId: null, at });
+    recordEvent(db, { runId, runStepId: step.id, kind: 'step.not-done', actorId, at });
   }
   const finisher = (sql(db, 'SELECT id, name FROM people WHERE id = ?').get(actorId) as { id: number; name: string } | undefined) ?? null;
   const byPerson = new Map<number, typeof open>();

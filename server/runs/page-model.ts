@@ -93,7 +93,7 @@ export function describe(event: RunEvent, steps: Map<number, string>): string {
     case 'step.skipped':
       return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
     case 'step.not-done':
-      return `closed ${step} as not done: the run was finished without it`;
+      return `closed ${step} as not done when finishing the run`;
     case 'step.reopened':
       return `reopened ${step}`;
     case 'step.noted':

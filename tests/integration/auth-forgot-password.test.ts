@@ -57,6 +57,7 @@ test('the sign-in page links to it', async () => {
   const form = await request(t.app).get('/forgot-password').expect(200);
   expect(form.text).toContain('action="/forgot-password"');
   expect(form.text).toContain('user set-password');
+  expect(form.text).toContain('it works once, within 30 minutes');
 });
 
 test('answers the same page whether or not the address has an account; only an account gets an email', async () => {
@@ -67,7 +68,7 @@ test('answers the same page whether or not the address has an account; only an a
   expect(unknown.status).toBe(200);
   const strip = (html: string) => html.replace(/sam@example\.com|nobody-here@example\.com/g, 'EMAIL').replace(/value="[^"]*"/g, '');
   expect(strip(known.text)).toBe(strip(unknown.text));
-  expect(known.text).toContain('a link to choose a new password is on its way');
+  expect(known.text).toContain('a link to choose a new password is on its way. It works once, within 30 minutes.');
   expect(resetMessages(sam.id)).toHaveLength(1);
   expect(t.db.prepare("SELECT count(*) AS n FROM notifications WHERE topic = 'password-reset'").get()).toEqual({ n: 1 });
 });

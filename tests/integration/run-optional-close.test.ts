@@ -68,7 +68,7 @@ test('the run page shows the state "Not done" and offers no action on it', async
   const page = await app.http().get(`/runs/${run.id}`).expect(200);
   expect(page.text).toContain('step--not-done');
   expect(page.text).toContain('Not done: the run was finished on');
-  expect(page.text).toContain('closed “Post a photo of the parcel” as not done');
+  expect(page.text).toContain('closed “Post a photo of the parcel” as not done when finishing the run');
   expect(page.text).not.toContain(`/runs/${run.id}/steps/2/skip`);
 });
 
