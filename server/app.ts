@@ -34,6 +34,7 @@ import { homePages } from './home/pages';
 import { accountPages } from './auth/account-pages';
 import { runPages } from './runs/pages';
 import { libraryPages } from './runbooks/pages';
+import { filePages } from './runbooks/file-pages';
 import { peoplePages } from './people/pages';
 import { accessPages } from './people/access-pages';
 import { rolePages } from './people/roles-pages';
@@ -41,6 +42,8 @@ import { auditPages } from './audit/pages';
 import { printPages } from './print/pages';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
+import { tellInvited, tellPasswordReset } from './notify/compose';
+import { resetPages } from './auth/reset-pages';
 import { dependenceRoutes } from './dependence/api';
 import { forgetCatalog } from './dependence/repo';
 import { dependencePages } from './dependence/pages';
@@ -71,7 +74,8 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   const key = config.key ?? crypto.randomBytes(32);
   const links: LinkSettings = { key, days: config.linkDays ?? DEFAULT_LINK_DAYS };
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
-  const site = { baseUrl, links };
+  // Invitations are emailed through the outbox: people/ gets the function (it does not import notify/).
+  const site = { baseUrl, links, invited: tellInvited, emailConfigured: Boolean(config.smtpUrl) };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -123,14 +127,14 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(runbookRoutes({ db, runbooksDir: config.runbooksDir, paging }));
   api.use(importRoutes({ db }));
   api.use(peopleRoutes({ db, paging }));
-  api.use(accessRoutes({ db, baseUrl, links }));
+  api.use(accessRoutes({ db, baseUrl, links, invited: tellInvited }));
   api.use(roleRoutes({ db, paging }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
   api.use(auditRoutes({ db, paging }));
   api.use(delegationRoutes({ db }));
   api.use(dependenceRoutes({ db }));
-  api.use(notifyRoutes({ db, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
+  api.use(notifyRoutes({ db, site, emailConfigured: Boolean(config.smtpUrl), paging }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
@@ -148,9 +152,11 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(csrfProtection({ api: false, key }), linkUse);
   app.use(pageLocals({ linkDays: links.days }));
   app.use(authPages({ db, views, key, links }));
+  app.use(resetPages({ db, views, key, tell: tellPasswordReset }));
   app.use(homePages({ db, views, paging }));
   app.use(runPages({ db, views, paging }));
   app.use(importPages({ db, views }));
+  app.use(filePages({ db, views, runbooksDir: config.runbooksDir }));
   app.use(libraryPages({ db, views, paging }));
   app.use(peoplePages({ db, views, site, paging }));
   app.use(accessPages({ db, views, site }));
@@ -158,7 +164,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(absencePages({ db }));
   app.use(auditPages({ db, views, paging }));
   app.use(delegationPages({ db, views }));
-  app.use(notifyPages({ db, views, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
+  app.use(notifyPages({ db, views, site, emailConfigured: Boolean(config.smtpUrl), paging }));
   app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
   app.use(printPages({ db, views, baseUrl }));

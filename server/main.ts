@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';
 import { migrate, MigrationError } from './db/migrate';
-import { formatProblem, importDirectory } from './runbooks/import';
+import { formatChangedInApp, formatProblem, importDirectory } from './runbooks/import';
 import { startScheduler } from './runs/scheduler';
 import { refreshStoredHtml } from './markdown/stored';
 import { issueSetupToken } from './auth/setup';
@@ -45,8 +45,12 @@ async function main() {
   const report = importDirectory(db, config.runbooksDir);
   log.info(
     `Runbooks from ${config.runbooksDir}: ${report.created.length} new, ${report.updated.length} updated, ` +
-      `${report.unchanged.length} unchanged, ${report.problems.length} problem(s)`,
+      `${report.unchanged.length} unchanged, ` +
+      (report.changedInApp.length > 0 ? `${report.changedInApp.length} changed in the app and kept as they are, ` : '') +
+      `${report.problems.length} problem(s)`,
   );
+  // The start-up import never forces: an upgrade's runbook files never revert an owner's edits.
+  for (const kept of report.changedInApp) log.warn(formatChangedInApp(kept));
   for (const problem of report.problems) log.warn(formatProblem(problem));
 
   const port = await choosePort(config.port);

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { purgeExpiredSessions } from './auth/sessions';
 import { purgeEndedLinks, purgeExpiredInvitations } from './auth/links';
 import { purgeSignInFailures } from './auth/limiter';
+import { purgePasswordResets } from './auth/resets';
 import { purgeSentNotifications } from './notify/outbox';
 
 /**
@@ -17,6 +18,7 @@ export function purgeOldRecords(db: Db, config: Pick<Config, 'outboxKeepDays'>, 
     links: purgeEndedLinks(db, now),
     invitations: purgeExpiredInvitations(db, now),
     failures: purgeSignInFailures(db, now),
+    resets: purgePasswordResets(db, now),
     emails: purgeSentNotifications(db, config.outboxKeepDays, now),
   };
 }

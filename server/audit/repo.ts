@@ -21,6 +21,7 @@ export type AuditAction =
   | 'link.opened'
   | 'link.used'
   | 'password.changed'
+  | 'password-reset.requested'
   | 'steps.handed-off'
   | 'person.offboarded'
   | 'away.planned'
@@ -47,6 +48,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'link.opened': 'Personal link opened',
   'link.used': 'Change made through a personal link',
   'password.changed': 'Password set',
+  'password-reset.requested': 'Password reset link asked for (by email)',
   'steps.handed-off': 'Steps handed off',
   'person.offboarded': 'Offboarded',
   'away.planned': 'Absence planned',

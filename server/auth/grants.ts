@@ -26,11 +26,14 @@ interface By {
   address: string | null;
 }
 
-/** An invitation link's secret, recorded in the audit log; the API and the people pages both use it. */
-export function inviteWithAudit(db: Db, personId: number, by: By): { token: string; expiresAt: string } {
-  const { token, id } = createInvitation(db, personId, by.actorId);
+/**
+ * An invitation link's secret, recorded in the audit log; the API and the people pages both use
+ * it. With the server's `key` its secret can be made again for the email and the outbox.
+ */
+export function inviteWithAudit(db: Db, personId: number, by: By, key?: Buffer): { token: string; id: number; expiresAt: string } {
+  const { token, id } = createInvitation(db, personId, by.actorId, new Date(), key);
   audit(db, { action: 'invitation.created', actorId: by.actorId, subjectId: personId, address: by.address, data: { invitation: id } });
-  return { token, expiresAt: new Date(Date.now() + INVITATION_MS).toISOString() };
+  return { token, id, expiresAt: new Date(Date.now() + INVITATION_MS).toISOString() };
 }
 
 /**

@@ -41,8 +41,20 @@ export interface AccessLinkRow extends LinkRow {
 const LINK_PURPOSE = 'personal-link';
 const plusDays = (now: Date, days: number) => new Date(now.getTime() + days * DAY_MS).toISOString();
 
-export function createInvitation(db: Db, personId: number, createdBy: number | null, now = new Date()): { token: string; id: number } {
-  const token = newSecret();
+/**
+ * A new invitation (single use, 7 days). With the server's `key`, its secret is made from a
+ * stored salt and the key (as a personal link's is), so that the outbox can show the emailed
+ * link again (invitationSecret); the database holds only its hash either way.
+ */
+export function createInvitation(
+  db: Db,
+  personId: number,
+  createdBy: number | null,
+  now = new Date(),
+  key?: Buffer,
+): { token: string; id: number } {
+  const salt = key ? newSecret() : null;
+  const token = key && salt ? derivedSecret(key, INVITATION_PURPOSE, salt) : newSecret();
   // A new invitation replaces any earlier one still open for the same person.
   sql(db, 'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(
     now.toISOString(),
@@ -50,9 +62,22 @@ export function createInvitation(db: Db, personId: number, createdBy: number | n
   );
   const { lastInsertRowid } = sql(
     db,
-    'INSERT INTO invitations (person_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-  ).run(personId, hashSecret(token), createdBy, now.toISOString(), new Date(now.getTime() + INVITATION_MS).toISOString());
+    'INSERT INTO invitations (person_id, token_hash, salt, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(personId, hashSecret(token), salt, createdBy, now.toISOString(), new Date(now.getTime() + INVITATION_MS).toISOString());
   return { token, id: Number(lastInsertRowid) };
+}
+
+const INVITATION_PURPOSE = 'invitation';
+
+/** The secret of invitation `id` made again, while it is open (not used, revoked or expired); else null. */
+export function invitationSecret(db: Db, key: Buffer, id: number, now = new Date()): string | null {
+  const row = sql(
+    db,
+    'SELECT salt, token_hash FROM invitations WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
+  ).get(id, now.toISOString()) as { salt: string | null; token_hash: string } | undefined;
+  if (!row?.salt) return null;
+  const token = derivedSecret(key, INVITATION_PURPOSE, row.salt);
+  return hashSecret(token) === row.token_hash ? token : null;
 }
 
 /** The open invitation behind a link: not used, not revoked, not expired. */
@@ -178,9 +203,13 @@ export function revokeAccessLink(db: Db, linkId: number, personId: number): bool
   })();
 }
 
-/** Revokes every link and open invitation of a person (deactivation, a new password, signing out everywhere). */
+/** Revokes every link, open invitation and password reset of a person (deactivation, a new password, signing out everywhere). */
 export function revokeAllLinks(db: Db, personId: number, now = new Date()): { links: number; invitations: number } {
   const links = endAccessLinks(db, personId, now);
+  sql(db, 'UPDATE password_resets SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL').run(
+    now.toISOString(),
+    personId,
+  );
   const invitations = sql(
     db,
     'UPDATE invitations SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',

@@ -8,7 +8,7 @@ import { revokeAllLinks } from './links';
 import { revokeAllApiTokens } from './tokens';
 
 /** Where a password was set, for the audit log. */
-export type PasswordDoor = 'setup' | 'invitation' | 'account' | 'cli';
+export type PasswordDoor = 'setup' | 'invitation' | 'account' | 'cli' | 'reset';
 
 /**
  * A new password as it will be stored, or a 422 naming the field when the policy refuses it.

@@ -11,7 +11,7 @@ import { createSession, destroySession } from './sessions';
 const WRONG = 'That email and password do not match an account';
 
 /** "in 4 seconds", "in 2 minutes": how long a slowed sign-in must wait, as people say it. */
-function waitText(ms: number): string {
+export function waitText(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
   const minutes = Math.ceil(seconds / 60);

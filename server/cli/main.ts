@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/open';
 import { migrate, MigrationError, pendingMigrations } from '../db/migrate';
 import { backupDatabase, BackupError, restoreDatabase } from '../db/backup';
-import { checkDirectory, formatProblem, importDirectory } from '../runbooks/import';
+import { checkDirectory, formatChangedInApp, formatProblem, importDirectory } from '../runbooks/import';
 import { findVersion, listRunbooks, listVersionSteps, toRunbook } from '../runbooks/repo';
 import { writeRunbook } from '../runbooks/format/write';
 import { CliInputError, createToken, createUser, setUserPassword } from './accounts';
@@ -14,9 +14,11 @@ import { AppError } from '../http/errors';
 const USAGE = `Usage: npm run cli -- <command>
 
   lint DIR     check every runbook file in DIR; prints path:line: reason, exits 1 on any problem
-  import DIR   import DIR into the database (DATABASE_PATH); new files create runbooks,
-               changed files add versions
-  import --convert DIR
+  import DIR [--force]
+               import DIR into the database (DATABASE_PATH); new files create runbooks,
+               changed files add versions; a runbook changed in the app since its last
+               import is left as it is and named (exit 1), unless --force
+  import --convert DIR [--force]
                bring in every document of DIR and its subfolders (Word, HTML, Markdown,
                plain text), converting what is not yet a runbook file; reports each file
   export DIR   write every runbook's current version to DIR/<slug>.md, archived ones to
@@ -126,11 +128,13 @@ export async function runCli(
         return problems.length > 0 ? 1 : 0;
       }
       case 'import': {
+        const force = args.includes('--force');
+        const dirArg = args.slice(1).find((a) => a !== '--convert' && a !== '--force');
         if (args.includes('--convert')) {
-          const dir = userPath(args.slice(1).find((a) => a !== '--convert'));
+          const dir = userPath(dirArg);
           const db = openStore();
           try {
-            const files = await convertDirectory(db, dir);
+            const files = await convertDirectory(db, dir, { force });
             for (const file of files) for (const line of describeFile(file)) out(line);
             const count = (outcome: string) => files.filter((f) => f.outcome === outcome).length;
             err(`${count('imported')} imported as they were, ${count('converted')} converted, ${count('skipped')} skipped`);
@@ -141,15 +145,19 @@ export async function runCli(
             db.close();
           }
         }
-        const dir = userPath(arg);
+        const dir = userPath(dirArg);
         const db = openStore();
         try {
-          const report = importDirectory(db, dir);
+          const report = importDirectory(db, dir, { force });
+          for (const kept of report.changedInApp) out(formatChangedInApp(kept));
           for (const problem of report.problems) out(formatProblem(problem));
+          const kept = report.changedInApp.length;
           err(
-            `${report.created.length} new, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.problems.length} problem(s)`,
+            `${report.created.length} new, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ` +
+              (kept > 0 ? `${kept} changed in the app and not imported (import again with --force to replace them), ` : '') +
+              `${report.problems.length} problem(s)`,
           );
-          return report.problems.length > 0 ? 1 : 0;
+          return report.problems.length > 0 || kept > 0 ? 1 : 0;
         } finally {
           db.close();
         }

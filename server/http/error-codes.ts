@@ -29,12 +29,13 @@ export const ERROR_CODES = {
   'sign-in-failed': { status: [401], meaning: 'Wrong email or password (which one is never said)' },
   'too-many-attempts': {
     status: [429],
-    meaning: 'Too many failed sign-ins for this account or address; the `Retry-After` header says how many seconds to wait',
+    meaning:
+      'Too many failed sign-ins, or requests for a new password, for this account or address; the `Retry-After` header says how many seconds to wait',
   },
   forbidden: { status: [403], meaning: 'Signed in, but the access level (or an API token, for token management) does not allow this' },
   'csrf-invalid': { status: [403], meaning: 'A browser session’s form or request lacked its CSRF token, or it was stale' },
   'setup-required': { status: [503], meaning: 'The server has no owner yet: every address answers this until the set-up link is used' },
-  'link-expired': { status: [404], meaning: 'An invitation or personal link expired, was used, or was revoked' },
+  'link-expired': { status: [404], meaning: 'An invitation, personal link or password reset link expired, was used, or was revoked' },
   'weak-password': { status: [422], meaning: 'The password is too short, too long or too common' },
   'wrong-password': { status: [422], meaning: 'Changing a password needs the current one, and the one given is not it' },
   'already-has-account': { status: [409], meaning: 'Only an owner can invite again someone who already has a password' },
@@ -95,6 +96,10 @@ export const ERROR_CODES = {
   'empty-document': { status: [400, 422], meaning: 'The document to import has no text' },
   'unreadable-document': { status: [422], meaning: 'The document is not what its type says (a broken Word file, a binary)' },
   'not-a-directory': { status: [400], meaning: 'The command line was given a folder that does not exist (the CLI only)' },
+  'changed-in-app': {
+    status: [409],
+    meaning: 'The runbook was changed in the app since the last import (`version` is that change); nothing was imported unless forced',
+  },
   // The server
   'not-saved': { status: [500], meaning: 'The change could not be written to the database; nothing changed, try again' },
   internal: { status: [500], meaning: 'A fault on the server (it is logged); nothing was changed' },

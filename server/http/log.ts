@@ -15,7 +15,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 // Addresses whose second part is a secret: an outsourcer's personal link, an invitation, the
 // set-up link. Express matches paths regardless of case, so these are matched the same way.
-const SECRET_PATH = /^(\/+(?:l|invite|setup))\/[^/?#]+/i;
+const SECRET_PATH = /^(\/+(?:l|invite|setup|reset-password))\/[^/?#]+/i;
 
 /**
  * A request's address as it may be logged: the path only (a query can carry a search, a `next`

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Db } from '../db/open';
 import { AppError } from '../http/errors';
 import { parseRunbook } from '../runbooks/format/parse';
-import { RESERVED_SLUGS, saveVersion, SLUG, type SaveOutcome } from '../runbooks/repo';
+import { hashSource, RESERVED_SLUGS, saveVersion, SLUG, type SaveOutcome } from '../runbooks/repo';
+import { appEditMessage, appEditSinceImport } from '../runbooks/import-guard';
 import { slugFromTitle } from '../runbooks/slugs';
 import { draftOf } from './convert';
 import { IMPORT_LIMIT_BYTES, IMPORTABLE_EXTENSIONS, readDocument } from './source';
@@ -46,7 +47,8 @@ export function slugForFile(file: string, root: string): string {
   return RESERVED_SLUGS.has(slug) ? `${slug}-runbook` : slug;
 }
 
-export async function convertDirectory(db: Db, dir: string): Promise<ConvertedFile[]> {
+/** A runbook changed in the app since its last import is skipped (the file's line says so) unless `force`. */
+export async function convertDirectory(db: Db, dir: string, { force = false }: { force?: boolean } = {}): Promise<ConvertedFile[]> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new AppError(400, 'not-a-directory', `${dir} is not a directory`);
   const results: (ConvertedFile & { markdown?: string })[] = [];
   const taken = new Map<string, string>();
@@ -124,6 +126,12 @@ export async function convertDirectory(db: Db, dir: string): Promise<ConvertedFi
       if (!parsed.ok) {
         result.outcome = 'skipped';
         result.reason = `could not be read back (${parsed.problems[0]?.message})`;
+        continue;
+      }
+      const edit = force ? null : appEditSinceImport(db, result.slug, hashSource(result.markdown));
+      if (edit) {
+        result.outcome = 'skipped';
+        result.reason = appEditMessage(edit);
         continue;
       }
       result.saved = saveVersion(db, result.slug, result.markdown, parsed.runbook, { origin: 'import', createdBy: null }).outcome;

@@ -8,7 +8,7 @@ import { authorize, can } from '../access/policy';
 import { loadPerson } from '../people/load';
 import { sql } from '../db/statements';
 import { countNotifications, listNotifications, OUTBOX_LIST } from './outbox';
-import { fillLinks, outboxUrl } from './links';
+import { bodyForOutbox, type Site } from './links';
 
 export const notifyBody = z.object({ notify: z.enum(['each', 'digest']) });
 export const outboxQuery = z.object({
@@ -16,8 +16,8 @@ export const outboxQuery = z.object({
   person: z.coerce.number().int().positive().optional(),
 });
 
-/** A page of the messages as owners read them in the outbox, links filled in where they can be. */
-export function readOutbox(db: Db, baseUrl: string, filter: z.infer<typeof outboxQuery>, page: PageRequest) {
+/** A page of the messages as owners read them in the outbox, with working links (see bodyForOutbox). */
+export function readOutbox(db: Db, site: Site, filter: z.infer<typeof outboxQuery>, page: PageRequest) {
   const rows = listNotifications(db, {
     status: filter.status,
     personId: filter.person,
@@ -27,9 +27,9 @@ export function readOutbox(db: Db, baseUrl: string, filter: z.infer<typeof outbo
   return rows.map((n) => ({
     id: n.id,
     to: { id: n.person_id, name: n.person_name, email: n.person_email },
-    kind: n.kind,
+    kind: n.topic ?? n.kind,
     subject: n.subject,
-    body: fillLinks(n.body, n.link_path, outboxUrl(baseUrl, n.person_level)),
+    body: bodyForOutbox(db, n, { access_level: n.person_level }, site),
     status: n.status,
     createdAt: n.created_at,
     sentAt: n.sent_at,
@@ -49,12 +49,12 @@ export function setNotifyChoice(db: Db, personId: number, notify: 'each' | 'dige
 
 export function notifyRoutes({
   db,
-  baseUrl,
+  site,
   emailConfigured,
   paging,
 }: {
   db: Db;
-  baseUrl: string;
+  site: Site;
   emailConfigured: boolean;
   paging: Paging;
 }): Router {
@@ -73,7 +73,7 @@ export function notifyRoutes({
     authorize(requireActor(req), { action: 'outbox.read' });
     const filter = validate(outboxQuery, withoutBlanks(req.query), 'query');
     const request = paging.read(req.query, OUTBOX_LIST, filter);
-    const rows = readOutbox(db, baseUrl, filter, request);
+    const rows = readOutbox(db, site, filter, request);
     const { items, next } = paging.page(rows, request, { ...OUTBOX_LIST, keyOf: (m) => [m.id] }, { path: '/api/outbox', filters: filter });
     paging.linkHeader(res, next);
     res.json({ emailConfigured, counts: countNotifications(db), messages: items, next });

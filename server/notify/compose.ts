@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { notify } from './outbox';
+import { notify, notifyNow } from './outbox';
 import { plain } from './links';
 
 /**
@@ -283,6 +283,73 @@ export function tellNeededAgain(db: Db, runId: number, position: number, personI
       body: text`${greet(row.name)}"${row.title}" in "${row.run_title}" was not needed, and now is: a field it depends on changed.\n\nOpen the step: {link}\n`,
       linkPath: stepPath(step),
       runId,
+    },
+    now,
+  );
+}
+
+/**
+ * A run was finished while optional steps of this person were still open: they were closed as
+ * "not done" (server/runs/complete-run.ts), and the person hears so, rather than seeing them
+ * silently leave their work.
+ */
+export function tellNotDone(db: Db, change: { person: Named; finishedBy: Named | null; steps: StepRef[] }, now: Date): void {
+  const { person, finishedBy, steps } = change;
+  const first = steps[0];
+  if (!first) return;
+  const who = finishedBy ? finishedBy.name : 'Someone';
+  const these = steps.length === 1 ? 'this optional step of yours was' : `these ${steps.length} optional steps of yours were`;
+  notify(
+    db,
+    {
+      personId: person.id,
+      kind: 'handed-off',
+      subject: text`${first.runTitle} is finished: ${steps.length === 1 ? `"${first.title}" was` : `${steps.length} of your steps were`} not done`,
+      body:
+        text`${greet(person.name)}${who} finished "${first.runTitle}", and ${these} closed as not done; there is nothing more to do for ${steps.length === 1 ? 'it' : 'them'}:\n\n` +
+        text`${steps.map((s) => stepLine(s, false)).join('\n')}\n\nThe run: {link}\n`,
+      linkPath: stepPath(first),
+      runId: first.runId,
+    },
+    now,
+  );
+}
+
+/**
+ * An invitation by email (issue 13 item 8): sent as soon as it is made, to whoever has an
+ * address, with the working link (`{invitation:ID}`, filled in by links.ts while it is open).
+ */
+export function tellInvited(db: Db, invite: { person: Named; by: Named; invitationId: number }, now = new Date()): void {
+  const { person, by, invitationId } = invite;
+  notifyNow(
+    db,
+    {
+      personId: person.id,
+      topic: 'invitation',
+      subject: text`${by.name} invited you to your team's runbooks`,
+      body:
+        text`${greet(person.name)}${by.name} invited you to the team's runbooks: the checklists of how the work is done, and the steps that are yours.\n\n` +
+        `Choose a password to get in (the link works once, within 7 days):\n\n{invitation:${invitationId}}\n`,
+      linkPath: '/',
+      runId: null,
+    },
+    now,
+  );
+}
+
+/** A "forgot password" link (issue 13 item 9), sent at once; `{reset:ID}` is filled in by links.ts while it is open. */
+export function tellPasswordReset(db: Db, reset: { person: Named; resetId: number }, now = new Date()): void {
+  notifyNow(
+    db,
+    {
+      personId: reset.person.id,
+      topic: 'password-reset',
+      subject: 'Choose a new password',
+      body:
+        text`${greet(reset.person.name)}Someone, we hope you, asked for a new password for your account. Choose one here (the link works once, within 30 minutes):\n\n` +
+        `{reset:${reset.resetId}}\n\nIf it was not you, ignore this email: your password stays as it is.\n`,
+      linkPath: '/',
+      runId: null,
     },
     now,
   );

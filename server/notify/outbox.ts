@@ -8,6 +8,8 @@ import { countUpTo, deleteInBatches, sql } from '../db/statements';
  * the digest gathers 'digest' rows once a day.
  */
 export type NotificationKind = 'assigned' | 'handed-off' | 'overdue' | 'digest';
+/** What an invitation or a password reset email is (stored as kind 'assigned' with this topic; see the migration). */
+export type NotificationTopic = 'invitation' | 'password-reset';
 export type NotificationStatus = 'pending' | 'digest' | 'digested' | 'sent' | 'failed';
 
 export interface Message {
@@ -29,6 +31,7 @@ export interface NotificationRow {
   link_path: string;
   run_id: number | null;
   status: NotificationStatus;
+  topic: NotificationTopic | null;
   created_at: string;
   attempts: number;
   next_attempt_at: string | null;
@@ -48,6 +51,20 @@ export function notify(db: Db, message: Message, now: Date = new Date()): void {
      SELECT id, @kind, @subject, @body, @linkPath, @runId,
             CASE WHEN notify = 'digest' AND @kind != 'digest' THEN 'digest' ELSE 'pending' END, @now
        FROM people WHERE id = @personId AND active = 1`,
+  ).run({ ...message, now: now.toISOString() });
+}
+
+/**
+ * Queues a message that opens someone's account (an invitation, a password reset): sent at
+ * once, never kept for a digest (a link that works for 30 minutes cannot wait for tomorrow),
+ * and only to someone with an address.
+ */
+export function notifyNow(db: Db, message: Omit<Message, 'kind'> & { topic: NotificationTopic }, now: Date = new Date()): void {
+  sql(
+    db,
+    `INSERT INTO notifications (person_id, kind, topic, subject, body, link_path, run_id, status, created_at)
+     SELECT id, 'assigned', @topic, @subject, @body, @linkPath, @runId, 'pending', @now
+       FROM people WHERE id = @personId AND active = 1 AND email != ''`,
   ).run({ ...message, now: now.toISOString() });
 }
 

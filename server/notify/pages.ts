@@ -10,6 +10,7 @@ import { loadPerson } from '../people/load';
 import { readForm } from '../http/forms';
 import { countNotifications, OUTBOX_LIST } from './outbox';
 import { authorizeNotifyChoice, readOutbox, setNotifyChoice } from './api';
+import type { Site } from './links';
 
 const notifyForm = z.object({ notify: z.enum(['each', 'digest'], 'Choose how often to be emailed.') });
 const statusQuery = z.object({
@@ -28,13 +29,13 @@ const STATUS_LABELS = {
 export function notifyPages({
   db,
   views,
-  baseUrl,
+  site,
   emailConfigured,
   paging,
 }: {
   db: Db;
   views: Views;
-  baseUrl: string;
+  site: Site;
   emailConfigured: boolean;
   paging: Paging;
 }): Router {
@@ -53,7 +54,7 @@ export function notifyPages({
     authorize(requireActor(req), { action: 'outbox.read' });
     const { status } = readForm(statusQuery, withoutBlanks(req.query));
     const request = paging.read(req.query, OUTBOX_LIST, { status });
-    const rows = readOutbox(db, baseUrl, { status }, request);
+    const rows = readOutbox(db, site, { status }, request);
     const { items, next, first } = paging.page(
       rows,
       request,

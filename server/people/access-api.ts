@@ -5,7 +5,8 @@ import { idParam } from '../http/validate';
 import { requireActor } from '../access/actor';
 import { listAccessLinks, type LinkSettings } from '../auth/links';
 import { authorize } from '../access/policy';
-import { inviteWithAudit, linkWithAudit, refuseReinvite, revokeLinkWithAudit, signOutEverywhere } from '../auth/grants';
+import { linkWithAudit, refuseReinvite, revokeLinkWithAudit, signOutEverywhere } from '../auth/grants';
+import { inviteAndEmail, type InvitationMail } from './pages';
 import { loadPerson } from './load';
 
 /**
@@ -14,7 +15,17 @@ import { loadPerson } from './load';
  * the caller may not know of is not found (loadPerson); someone they know of but may not give
  * access to is refused (403).
  */
-export function accessRoutes({ db, baseUrl, links }: { db: Db; baseUrl: string; links: LinkSettings }): Router {
+export function accessRoutes({
+  db,
+  baseUrl,
+  links,
+  invited,
+}: {
+  db: Db;
+  baseUrl: string;
+  links: LinkSettings;
+  invited?: InvitationMail;
+}): Router {
   const router = Router();
 
   router.post('/people/:id/invitation', (req, res) => {
@@ -23,8 +34,12 @@ export function accessRoutes({ db, baseUrl, links }: { db: Db; baseUrl: string; 
     authorize(actor, { action: 'person.invite', level: target.access_level });
     if (!target.active) throw new UnprocessableError('inactive-person', `${target.name} is inactive; reactivate them first`, 'person');
     refuseReinvite(db, actor, target);
-    const { token } = inviteWithAudit(db, target.id, { actorId: actor.id, address: req.ip ?? null });
-    res.status(201).json({ url: `${baseUrl}/invite/${token}`, expiresInDays: 7 });
+    const { token, emailedTo } = inviteAndEmail(db, { links, invited }, target, {
+      id: actor.id,
+      name: actor.name,
+      address: req.ip ?? null,
+    });
+    res.status(201).json({ url: `${baseUrl}/invite/${token}`, expiresInDays: 7, emailedTo: emailedTo ?? null });
   });
 
   router.get('/people/:id/links', (req, res) => {

@@ -35,7 +35,10 @@ export function accessPages({ db, views, site }: { db: Db; views: Views; site: S
     formPage(res, 'people/person', () => personData(db, actor, person));
     mustBeActive(person, 'invitation');
     beside('invitation', () => refuseReinvite(db, actor, person));
-    renderWithSecret(views, res, db, actor, person, issueSecret(db, req, actor, person, 'invitation', site));
+    renderWithSecret(views, res, db, actor, person, {
+      ...issueSecret(db, req, actor, person, 'invitation', site),
+      emailConfigured: site.emailConfigured ?? false,
+    });
   });
 
   router.post('/people/:id/links', (req, res) => {

@@ -19,14 +19,27 @@ export interface NewSecret {
   kind: 'invitation' | 'link';
   url: string;
   expiresAt: string;
+  /** The address an invitation was emailed to (through the outbox). */
+  emailedTo?: string;
 }
 
 /** Renders a person's page with a new link on it (never cached, as every signed-in page): reloading must not show it again. */
-export function renderWithSecret(views: Views, res: Response, db: Db, actor: Actor, person: PersonRow, secret: NewSecret) {
+export function renderWithSecret(
+  views: Views,
+  res: Response,
+  db: Db,
+  actor: Actor,
+  person: PersonRow,
+  secret: NewSecret & { emailConfigured?: boolean },
+) {
   views.render(
     res,
     'people/person',
-    { ...personData(db, actor, person), newSecret: { ...secret, invitation: secret.kind === 'invitation' } },
+    {
+      ...personData(db, actor, person),
+      newSecret: { ...secret, invitation: secret.kind === 'invitation' },
+      emailConfigured: secret.emailConfigured ?? false,
+    },
     { status: 201 },
   );
 }
@@ -35,13 +48,33 @@ export function renderWithSecret(views: Views, res: Response, db: Db, actor: Act
 export interface SiteSettings {
   baseUrl: string;
   links: LinkSettings;
+  /** Emails an invitation through the outbox (server/notify/compose.ts, wired by app.ts: people/ does not import notify/). */
+  invited?: InvitationMail;
+  emailConfigured?: boolean;
+}
+
+export type InvitationMail = (
+  db: Db,
+  invite: { person: { id: number; name: string }; by: { id: number; name: string }; invitationId: number },
+) => void;
+
+/** Makes an invitation, records it and emails it to the person (they always have an address). */
+export function inviteAndEmail(
+  db: Db,
+  site: Pick<SiteSettings, 'links' | 'invited'>,
+  person: Pick<PersonRow, 'id' | 'name' | 'email'>,
+  by: { id: number; name: string; address: string | null },
+) {
+  const invitation = inviteWithAudit(db, person.id, { actorId: by.id, address: by.address }, site.links.key);
+  site.invited?.(db, { person: { id: person.id, name: person.name }, by: { id: by.id, name: by.name }, invitationId: invitation.id });
+  return { ...invitation, emailedTo: site.invited && person.email ? person.email : undefined };
 }
 
 /** Makes the invitation or personal link and records it, as the API does (the caller checks the policy). */
 export function issueSecret(db: Db, req: Request, actor: Actor, person: PersonRow, kind: NewSecret['kind'], site: SiteSettings): NewSecret {
   if (kind === 'invitation') {
-    const { token, expiresAt } = inviteWithAudit(db, person.id, { actorId: actor.id, address: req.ip ?? null });
-    return { kind, url: `${site.baseUrl}/invite/${token}`, expiresAt };
+    const { token, expiresAt, emailedTo } = inviteAndEmail(db, site, person, { id: actor.id, name: actor.name, address: req.ip ?? null });
+    return { kind, url: `${site.baseUrl}/invite/${token}`, expiresAt, ...(emailedTo ? { emailedTo } : {}) };
   }
   const { token, expiresAt } = linkWithAudit(db, site.links, person.id, { actorId: actor.id, address: req.ip ?? null });
   return { kind, url: `${site.baseUrl}/l/${token}`, expiresAt };
@@ -74,7 +107,7 @@ export function peoplePages({ db, views, site, paging }: { db: Db; views: Views;
       return { person, secret };
     })();
     if (!secret) return res.redirect(303, `/people/${person.id}?done=added`);
-    renderWithSecret(views, res, db, actor, person, secret);
+    renderWithSecret(views, res, db, actor, person, { ...secret, emailConfigured: site.emailConfigured ?? false });
   });
 
   router.get('/people/:id', (req, res) => {

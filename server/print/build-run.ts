@@ -43,7 +43,14 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
     position: step.position,
     title: step.title,
     optional: step.optional,
-    state: step.status === 'complete' ? 'done' : step.status === 'awaiting-approval' ? 'awaiting' : step.status,
+    state:
+      step.status === 'complete'
+        ? 'done'
+        : step.status === 'awaiting-approval'
+          ? 'awaiting'
+          : step.status === 'not-done'
+            ? 'skipped'
+            : step.status,
     owner: assigneeText(step),
     due: step.dueAt ? when(step.dueAt) : null,
     overdue: step.overdue,
@@ -51,7 +58,9 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
     finished:
       step.status === 'open' || step.status === 'not-needed'
         ? null
-        : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
+        : step.status === 'not-done'
+          ? { by: 'Not done: the run was finished without it', at: when(step.completedAt) }
+          : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
     note: step.note,
     fields: step.fields.map((field) => ({ name: field.name, value: field.value === null ? null : fieldValueText(field, field.value) })),
     approval: approvalText(step),

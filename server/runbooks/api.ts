@@ -49,6 +49,9 @@ function loadCurrent(db: Db, slug: string) {
   return { runbook, version };
 }
 
+/** `force`: replace runbooks changed in the app since their last import too (see import-guard.ts). */
+const importBody = z.object({ force: z.boolean().optional() });
+
 export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir: string; paging: Paging }): Router {
   const router = Router();
 
@@ -153,7 +156,8 @@ export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir
 
   router.post('/import', (req, res) => {
     authorize(requireActor(req), { action: 'runbook.write' });
-    res.json(importDirectory(db, runbooksDir));
+    const { force } = validate(importBody, req.body ?? {});
+    res.json(importDirectory(db, runbooksDir, { force: force ?? false }));
   });
 
   return router;

@@ -45,6 +45,8 @@ const NOTICES: Record<string, (version: number) => string> = {
   unchanged: (n) => `Nothing to save: the text is the same as version ${n}, so no version was added.`,
   archived: () => 'Archived: it has left the library. Its page, history and runs stay.',
   restored: () => 'Restored: it is back in the library.',
+  'file-imported': (n) => `Replaced with its file: version ${n}. The version made in the app stays in its history.`,
+  'file-unchanged': (n) => `The file holds the same text as version ${n}: nothing changed.`,
 };
 
 export function libraryPages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {

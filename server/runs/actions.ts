@@ -3,7 +3,8 @@ import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../h
 import { findPerson } from '../people/repo';
 import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
-import { completeRunIfDone, findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
+import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
+import { completeRunIfDone } from './complete-run';
 import { missingRequiredFields, setFieldValue, type RunField } from './fields';
 import { tellApprovalNeeded, tellReassigned, tellRejected } from '../notify/compose';
 import { sql, transaction } from '../db/statements';

@@ -52,7 +52,7 @@ interface StepDoc {
   estimateMinutes: number | null;
   dueAt: string | null;
   overdue: boolean;
-  status: 'open' | 'complete' | 'skipped' | 'not-needed' | 'awaiting-approval';
+  status: 'open' | 'complete' | 'skipped' | 'not-done' | 'not-needed' | 'awaiting-approval';
   completedBy: Ref | null;
   completedAt: string | null;
   note: string | null;
@@ -68,6 +68,7 @@ const STATUS_LABELS = {
   open: 'To do',
   complete: 'Done',
   skipped: 'Skipped',
+  'not-done': 'Not done',
   'not-needed': 'Not needed',
   'awaiting-approval': 'Waiting for approval',
 } as const;
@@ -127,6 +128,8 @@ export function describe(event: RunEvent, steps: Map<number, string>): string {
       return `completed ${step}${data.note ? `: ${String(data.note)}` : ''}`;
     case 'step.skipped':
       return `skipped ${step}${data.note ? `: ${String(data.note)}` : ''}`;
+    case 'step.not-done':
+      return `closed ${step} as not done when finishing the run`;
     case 'step.reopened':
       return `reopened ${step}`;
     case 'step.noted':
@@ -199,6 +202,7 @@ export function runPageModel(
         mayComplete: mayWork && step.status === 'open',
         maySkip: mayWork && step.status === 'open' && step.optional,
         mayReopen: mayWork && step.status !== 'open' && step.status !== 'not-needed',
+        notDone: step.status === 'not-done',
         mayNote: can(actor, { action: 'step.comment', assigneeId: step.assignee?.id ?? null }),
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],

@@ -32,7 +32,8 @@ const stepObject = (withText: boolean) => `json_object(
   'dueAt', s.due_at,
   'dueFrom', CASE WHEN s.due_field IS NULL THEN NULL ELSE json_object('field', s.due_field, 'minutes', s.due_field_minutes) END,
   'overdue', CASE WHEN s.status = 'open' AND s.due_at < @now THEN json('true') ELSE json('false') END,
-  'status', s.status,
+  -- A step closed when its run was finished is skipped by nobody: "not done" (server/runs/complete-run.ts).
+  'status', CASE WHEN s.status = 'skipped' AND s.completed_by IS NULL THEN 'not-done' ELSE s.status END,
   'completedBy', CASE WHEN s.completed_by IS NULL THEN NULL ELSE json_object('id', s.completed_by, 'name', c.name) END,
   'completedAt', s.completed_at,
   'note', s.note,

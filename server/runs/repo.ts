@@ -62,24 +62,6 @@ export function recordEvent(
 }
 
 /**
- * Closes the run once every required step that applies is complete (an all-optional run once
- * nothing is open). A step that is not needed holds nothing open; one awaiting approval does.
- */
-export function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: number | null, at: string): void {
-  const stillOpen = value(
-    db,
-    `SELECT 1 FROM run_steps WHERE run_id = @id
-        AND (status = 'awaiting-approval'
-          OR (status = 'open' AND optional = 0)
-          OR (status = 'open' AND NOT EXISTS (SELECT 1 FROM run_steps WHERE run_id = @id AND optional = 0 AND status != 'not-needed')))
-      LIMIT 1`,
-  ).get({ id: run.id });
-  if (stillOpen) return;
-  sql(db, "UPDATE runs SET status = 'complete', completed_at = ? WHERE id = ?").run(at, run.id);
-  recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
-}
-
-/**
  * The steps of a run this person may approve: those waiting whose Approval: names them or a
  * role they are in. (Approving one's own completed step is refused separately.)
  */

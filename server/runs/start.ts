@@ -9,7 +9,8 @@ import { findRunbook, findVersion, listVersionSteps, toRunbook } from '../runboo
 import { resolveOwner } from '../people/owners';
 import { today } from '../people/absences';
 import { ensureVersionHtml } from '../markdown/stored';
-import { completeRunIfDone, recordEvent } from './repo';
+import { recordEvent } from './repo';
+import { completeRunIfDone } from './complete-run';
 import { applyFieldValues, readStartFields, titleFromPattern } from './fields';
 import { sql } from '../db/statements';
 import { findPerson } from '../people/repo';

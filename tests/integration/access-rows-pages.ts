@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { runbookMarkdown } from '../helpers/factories';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink, createInvitation } from '../../server/auth/links';
@@ -33,6 +35,22 @@ import {
   type Row,
 } from './access-fixture';
 import { addAwayPeriod } from '../../server/people/absences';
+import { requestPasswordReset, resetSecret } from '../../server/auth/resets';
+
+/** A throwaway member's open "forgot password" link. */
+const resetLink = () => {
+  let id = 0;
+  requestPasswordReset(t.db, t.links.key, { email: throwaway('member').email, address: 'table' }, (_person, resetId) => {
+    id = resetId;
+  });
+  return resetSecret(t.db, t.links.key, id);
+};
+
+/** ops.md in the app's runbook folder, holding the runbook's current text (the file pages need a file). */
+const opsFile = () => {
+  fs.writeFileSync(path.join(t.runbooksDir, 'ops.md'), opsSource());
+  return 'ops';
+};
 
 /** Rows of the access table for the pages. */
 export const pageRows: Row[] = [
@@ -105,6 +123,41 @@ export const pageRows: Row[] = [
       url: `/invite/${createInvitation(t.db, throwaway('member').id, owner.id).token}`,
       body: { password: 'a long enough passphrase' },
     }),
+    expected: expected([303, '/'], [303, '/'], [303, '/'], [303, '/'], [303, '/']),
+    link: everyLink([303, '/']),
+  },
+  {
+    method: 'GET',
+    route: '/forgot-password',
+    call: () => ({ url: '/forgot-password' }),
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    // The same answer for anyone, whether or not the address is someone's (the limiter is
+    // cleared each time: every caller in the table asks from one address).
+    method: 'POST',
+    route: '/forgot-password',
+    call: () => {
+      t.db.prepare('DELETE FROM password_reset_requests').run();
+      return { url: '/forgot-password', body: { email: throwaway('member').email } };
+    },
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    method: 'GET',
+    route: '/reset-password/:token',
+    what: 'an open reset link',
+    call: () => ({ url: `/reset-password/${resetLink()}` }),
+    expected: expected(200, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
+  {
+    method: 'POST',
+    route: '/reset-password/:token',
+    what: 'an open reset link',
+    call: () => ({ url: `/reset-password/${resetLink()}`, body: { password: 'a long enough passphrase' } }),
     expected: expected([303, '/'], [303, '/'], [303, '/'], [303, '/'], [303, '/']),
     link: everyLink([303, '/']),
   },
@@ -265,6 +318,36 @@ export const pageRows: Row[] = [
     route: '/runbooks/:slug/edit',
     call: () => ({ url: '/runbooks/ops/edit', body: { source: opsSource(), action: 'save' } }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/ops?done=unchanged'], [303, '/runbooks/ops?done=unchanged']),
+    link: everyLink(404),
+  },
+  {
+    method: 'GET',
+    route: '/runbooks/import/files',
+    call: () => ({ url: '/runbooks/import/files' }),
+    expected: expected(SIGN_IN, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    // The folder holds ops.md with the runbook's own text at most: importing changes nothing.
+    method: 'POST',
+    route: '/runbooks/import/files',
+    call: () => ({ url: '/runbooks/import/files', body: {} }),
+    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/import/files?done=imported'], [303, '/runbooks/import/files?done=imported']),
+    link: everyLink(403),
+  },
+  {
+    method: 'GET',
+    route: '/runbooks/:slug/file',
+    call: () => ({ url: `/runbooks/${opsFile()}/file` }),
+    expected: expected(SIGN_IN, 404, 403, 200, 200),
+    link: everyLink(404),
+  },
+  {
+    // The file holds the runbook's current text: replacing saves nothing new.
+    method: 'POST',
+    route: '/runbooks/:slug/file',
+    call: () => ({ url: `/runbooks/${opsFile()}/file`, body: {} }),
+    expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/ops?done=file-unchanged'], [303, '/runbooks/ops?done=file-unchanged']),
     link: everyLink(404),
   },
   {

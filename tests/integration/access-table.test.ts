@@ -139,6 +139,10 @@ const OWN_WORK = new Set([
   'GET /invite/:token',
   'POST /invite/:token',
   'GET /l/:token',
+  'GET /forgot-password',
+  'POST /forgot-password',
+  'GET /reset-password/:token',
+  'POST /reset-password/:token',
   // Home sends them to My work.
   'GET /',
 ]);
@@ -160,8 +164,17 @@ describe('the access table', () => {
     });
   });
 
-  test('refuses anonymous API requests with 401 and sends anonymous page visits to sign in, bar the sign-in, set-up, invitation and link pages and /healthz', () => {
-    const open = new Set(['/sign-in', '/sign-out', '/setup/:token', '/invite/:token', '/l/:token', '/healthz']);
+  test('refuses anonymous API requests with 401 and sends anonymous page visits to sign in, bar the sign-in, set-up, invitation, password reset and link pages and /healthz', () => {
+    const open = new Set([
+      '/sign-in',
+      '/sign-out',
+      '/setup/:token',
+      '/invite/:token',
+      '/l/:token',
+      '/healthz',
+      '/forgot-password',
+      '/reset-password/:token',
+    ]);
     for (const row of rows) {
       const outcome = row.expected.anonymous;
       if (isApi(row.route)) expect([key(row.method, row.route), outcome]).toEqual([key(row.method, row.route), 401]);

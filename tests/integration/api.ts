@@ -94,7 +94,7 @@ export interface RunJson {
     estimateMinutes: number | null;
     dueAt: string | null;
     overdue: boolean;
-    status: 'open' | 'complete' | 'skipped';
+    status: 'open' | 'complete' | 'skipped' | 'not-done';
     completedBy: { id: number; name: string } | null;
     completedAt: string | null;
     note: string | null;

@@ -96,7 +96,11 @@ describe('invitations', () => {
     const ivy = makePerson(t.db, { name: 'Ivy Invitee', email: 'ivy@example.com' });
     const res = await t.http().post(`/api/people/${ivy.id}/invitation`);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ url: expect.stringMatching(new RegExp(`^${BASE_URL}/invite/[\\w-]{40,}$`)), expiresInDays: 7 });
+    expect(res.body).toEqual({
+      url: expect.stringMatching(new RegExp(`^${BASE_URL}/invite/[\\w-]{40,}$`)),
+      expiresInDays: 7,
+      emailedTo: 'ivy@example.com',
+    });
     const token = keep(res.body.url.split('/invite/')[1]);
     const row = t.db.prepare('SELECT token_hash, created_at, expires_at, created_by FROM invitations WHERE person_id = ?').get(ivy.id) as {
       token_hash: string;

@@ -47,14 +47,14 @@ async function imported() {
 
 describe('POST /api/import', () => {
   test('answers an empty report for an empty folder', async () => {
-    expect(await runImport()).toEqual({ created: [], updated: [], unchanged: [], problems: [] });
+    expect(await runImport()).toEqual({ created: [], updated: [], unchanged: [], changedInApp: [], problems: [] });
   });
 
   test('creates a runbook for each new file and reports them', async () => {
     write('invoices.md', invoices);
     write('payroll.md', payroll);
     write('notes.txt', 'not a runbook');
-    expect(await runImport()).toEqual({ created: ['invoices', 'payroll'], updated: [], unchanged: [], problems: [] });
+    expect(await runImport()).toEqual({ created: ['invoices', 'payroll'], updated: [], unchanged: [], changedInApp: [], problems: [] });
     expect(await current('invoices')).toMatchObject({ title: 'Send invoices', category: 'invoicing', version: 1 });
     const versions = (await app.http().get('/api/runbooks/invoices/versions')).body.versions;
     expect(versions).toEqual([expect.objectContaining({ number: 1, origin: 'import', createdBy: null })]);
@@ -62,14 +62,14 @@ describe('POST /api/import', () => {
 
   test('reports unchanged files and adds no version for them', async () => {
     await imported();
-    expect(await runImport()).toEqual({ created: [], updated: [], unchanged: ['invoices', 'payroll'], problems: [] });
+    expect(await runImport()).toEqual({ created: [], updated: [], unchanged: ['invoices', 'payroll'], changedInApp: [], problems: [] });
     expect(await versionCount('invoices')).toBe(1);
   });
 
   test('adds a version for a changed file, keeping the earlier one', async () => {
     await imported();
     write('invoices.md', invoices.replace('Export hours', 'Export billable hours'));
-    expect(await runImport()).toEqual({ created: [], updated: ['invoices'], unchanged: ['payroll'], problems: [] });
+    expect(await runImport()).toEqual({ created: [], updated: ['invoices'], unchanged: ['payroll'], changedInApp: [], problems: [] });
     expect((await current('invoices')).steps[0].title).toBe('Export billable hours');
     expect(await versionCount('invoices')).toBe(2);
     expect((await app.http().get('/api/runbooks/invoices/versions/1')).body.steps[0].title).toBe('Export hours');
@@ -85,6 +85,7 @@ describe('POST /api/import', () => {
       created: ['welcome'],
       updated: ['payroll'],
       unchanged: ['invoices'],
+      changedInApp: [],
       problems: [
         { path: path.join(app.runbooksDir, 'stock.md'), line: 6, message: expect.stringContaining('Estimate "soon" is not a duration') },
       ],

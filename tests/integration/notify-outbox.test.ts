@@ -174,7 +174,7 @@ describe('a daily digest instead', () => {
 });
 
 describe('the outbox', () => {
-  it("shows owners every message, with teammates' links filled in and where an outsourcer's personal link will go", async () => {
+  it("shows owners every message with working links: teammates' pages, an outsourcer's personal link (issue 13 item 8)", async () => {
     const run = await startRun(app, 'ship', app.owner, 'Order #outbox');
     const res = await app.http().get('/api/outbox').expect(200);
     expect(res.body.emailConfigured).toBe(false);
@@ -182,7 +182,12 @@ describe('the outbox', () => {
     const toVera = res.body.messages.find((m: { to: { id: number } }) => m.to.id === vera.id);
     expect(toVera.body).toContain(`Open the run: ${BASE_URL}/runs/${run.id}#step-1`);
     const toOtto = res.body.messages.find((m: { to: { id: number } }) => m.to.id === otto.id);
-    expect(toOtto.body).toContain(`[their personal link to /runs/${run.id}#step-3, filled in when the email is sent]`);
+    // No placeholder: the link they will get, which works while the message waits to be forwarded.
+    const link = new RegExp(`Open the run: ${BASE_URL}(/l/[\\w-]+\\?to=%2Fruns%2F${run.id}%23step-3)`).exec(toOtto.body)?.[1];
+    expect(link).toBeDefined();
+    expect(toOtto.body).not.toContain('[their personal link');
+    const opened = await app.anonymous().get(link as string);
+    expect({ status: opened.status, to: opened.headers.location }).toEqual({ status: 303, to: `/runs/${run.id}#step-3` });
     // A step title cannot smuggle a link placeholder in.
     expect(toOtto.body).toContain('Edit { link:/evil} the note');
     expectError(await app.http().get('/api/outbox?status=lost'), 400, 'invalid-input', 'status');

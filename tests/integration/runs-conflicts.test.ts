@@ -130,14 +130,14 @@ describe('optional and required steps', () => {
     expect((await stepAction(app, run.id, 3, 'complete', ann)).body.step.status).toBe('complete');
   });
 
-  test('completes the run when every required step is complete, even with the optional one open', async () => {
+  test('completes the run when every required step is complete, closing the open optional one as not done', async () => {
     const run = await startRun(app, 'close-month', ann);
     await checkAction(app, run.id, 1, 0, 'tick', ann).expect(200);
     await checkAction(app, run.id, 1, 1, 'tick', ann).expect(200);
     await stepAction(app, run.id, 1, 'complete', ann).expect(200);
     const last = await stepAction(app, run.id, 2, 'complete', ann);
     expect(last.body.run.status).toBe('complete');
-    expect((await getRun(app, run.id)).steps[2]!.status).toBe('open');
+    expect((await getRun(app, run.id)).steps[2]!.status).toBe('not-done');
   });
 });
 
