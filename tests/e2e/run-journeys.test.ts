@@ -128,3 +128,34 @@ describe('a run worked by a team at phone width', () => {
     await page.close();
   });
 });
+
+test("a step's checks are shown once, as the live ones, even when a bullet list stands just before them", async () => {
+  const olive = makePerson(server.db, { name: 'Olive Twice', email: 'olive.twice@example.com' });
+  await givePassword(server.db, olive.id, 'olive walks by the river');
+  makeRole(server.db, 'Shipper', [olive]);
+  // marked reads the bullets and the checks as one loose list: the boxes land inside paragraphs.
+  makeRunbook(
+    server.db,
+    'label',
+    runbookMarkdown('Buy the label', [
+      {
+        title: 'Buy the label',
+        owner: 'Shipper',
+        body: '- Domestic: Ground Advantage.\n- International: First-Class.\n\n- [ ] Service chosen\n- [ ] Label attached',
+      },
+    ]),
+  );
+  const page = await browser.newPage({ viewport: PHONE });
+  await signIn(page, server.url, 'olive.twice@example.com', 'olive walks by the river');
+  const started = await page.request.post(`${server.url}/api/runs`, {
+    data: { runbook: 'label', title: 'Order #7' },
+    headers: { 'x-csrf-token': await page.locator('input[name=_csrf]').first().inputValue() },
+  });
+  await page.goto(`${server.url}/runs/${(await started.json()).id}`);
+  const step = page.locator('#step-1');
+  await step.getByRole('button', { name: 'Service chosen' }).waitFor();
+  expect(await step.locator('.step-body input[type=checkbox]:visible').count()).toBe(0);
+  expect(await step.locator('.step-body li:visible').allInnerTexts()).toEqual(['Domestic: Ground Advantage.', 'International: First-Class.']);
+  await snap(page, 'run-checks-once-phone');
+  await page.close();
+});
