@@ -46,8 +46,10 @@ import { forgetCatalog } from './dependence/repo';
 import { dependencePages } from './dependence/pages';
 import { importRoutes } from './imports/api';
 import { importBodies, importPages } from './imports/pages';
+import { webhookRoutes } from './webhooks/api';
+import { webhookPages } from './webhooks/pages';
 
-export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays'>> {
+export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
   /**
    * The address every link the app makes starts with (answers, pages, QR codes): PUBLIC_URL,
    * or the address the server listens on. Never taken from a request's Host header.
@@ -72,6 +74,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   const links: LinkSettings = { key, days: config.linkDays ?? DEFAULT_LINK_DAYS };
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
   const site = { baseUrl, links };
+  const allowPrivate = config.webhooksAllowPrivate ?? false;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -131,6 +134,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(delegationRoutes({ db }));
   api.use(dependenceRoutes({ db }));
   api.use(notifyRoutes({ db, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
+  api.use(webhookRoutes({ db, paging, allowPrivate }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
@@ -159,6 +163,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(auditPages({ db, views, paging }));
   app.use(delegationPages({ db, views }));
   app.use(notifyPages({ db, views, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
+  app.use(webhookPages({ db, views, paging, allowPrivate }));
   app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
   app.use(printPages({ db, views, baseUrl }));

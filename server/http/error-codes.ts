@@ -79,6 +79,14 @@ export const ERROR_CODES = {
   'empty-document': { status: [400, 422], meaning: 'The document to import has no text' },
   'unreadable-document': { status: [422], meaning: 'The document is not what its type says (a broken Word file, a binary)' },
   'not-a-directory': { status: [400], meaning: 'The command line was given a folder that does not exist (the CLI only)' },
+  // Webhooks
+  'webhook-url-invalid': { status: [422], meaning: 'A webhook `url` is not a web address, not https://, or holds a user name or password' },
+  'webhook-url-unresolved': { status: [422], meaning: 'A webhook `url`’s host name does not resolve to an address' },
+  'webhook-url-private': {
+    status: [422],
+    meaning: 'A webhook `url` resolves to a loopback, private or link-local address (allowed only with WEBHOOKS_ALLOW_PRIVATE=true)',
+  },
+  'too-many-webhooks': { status: [409], meaning: 'The workspace has the most webhooks it may have (50); delete one first' },
   // The server
   'not-saved': { status: [500], meaning: 'The change could not be written to the database; nothing changed, try again' },
   internal: { status: [500], meaning: 'A fault on the server (it is logged); nothing was changed' },

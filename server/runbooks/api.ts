@@ -144,10 +144,11 @@ export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir
 
   router.post('/runbooks/:slug/archive', (req, res) => {
     readable(req, req.params.slug);
-    authorize(requireActor(req), { action: 'runbook.write' });
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.write' });
     const { runbook } = loadCurrent(db, req.params.slug);
     const { archived } = validate(archiveBody, req.body ?? { archived: true });
-    setArchived(db, runbook.id, archived);
+    setArchived(db, runbook.id, archived, actor.id);
     res.json({ slug: runbook.slug, archived });
   });
 

@@ -5,6 +5,7 @@ import { apiRows } from './access-rows-api';
 import { pageRows } from './access-rows-pages';
 import { printRows } from './access-rows-print';
 import { dependenceRows } from './access-rows-dependence';
+import { webhookRows } from './access-rows-webhooks';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
 
@@ -28,7 +29,7 @@ afterEach(() => expect(t.errors.splice(0)).toEqual([]));
 // Thirteen callers a route, PDFs among them, on a machine shared with other work.
 jest.setTimeout(30_000);
 
-const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows];
+const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...webhookRows];
 
 const isApi = (route: string) => route === '/api' || route.startsWith('/api/');
 const key = (method: string, route: string) => `${method} ${route}`;
