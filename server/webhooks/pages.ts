@@ -107,6 +107,7 @@ export function webhookPages({ db, views, paging, allowPrivate }: { db: Db; view
         eventLabel: EVENT_LABELS[d.event as keyof typeof EVENT_LABELS] ?? d.event,
         answered: d.lastStatus !== null,
         ok: d.status === 'delivered',
+        subject: subjectOf(d.body),
         body: prettyJson(d.body),
       })),
       next,
@@ -132,6 +133,18 @@ export function webhookPages({ db, views, paging, allowPrivate }: { db: Db; view
   });
 
   return router;
+}
+
+/** What a delivery is about, in a few words: the run (and step) or the runbook it names. */
+function subjectOf(body: string): string | null {
+  try {
+    const { data } = JSON.parse(body) as { data?: { run?: { title?: string }; step?: { title?: string }; runbook?: { title?: string } } };
+    const about = data?.run?.title ?? data?.runbook?.title;
+    if (!about) return null;
+    return data?.step?.title ? `${about}, “${data.step.title}”` : about;
+  } catch {
+    return null;
+  }
 }
 
 function prettyJson(body: string): string {
