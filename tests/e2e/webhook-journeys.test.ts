@@ -76,10 +76,10 @@ test('deliveries show their status and the last answer, at phone and desktop wid
   await owner.reload();
   for (const summary of await owner.locator('.webhook-delivery summary').all()) await summary.click();
   // Nothing wider than the phone: long addresses wrap.
-  expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  expect(Number(await owner.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
   await snap(owner, 'webhook-phone');
   await owner.goto(`${server.url}/webhooks`);
-  expect(await owner.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  expect(Number(await owner.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(PHONE.width);
   await snap(owner, 'webhooks-phone');
   await owner.setViewportSize(DESKTOP);
   await owner.reload();
