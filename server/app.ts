@@ -48,6 +48,7 @@ import { importRoutes } from './imports/api';
 import { importBodies, importPages } from './imports/pages';
 import { webhookRoutes } from './webhooks/api';
 import { webhookPages } from './webhooks/pages';
+import { openApiRoutes } from './openapi/api';
 
 export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
   /**
@@ -135,6 +136,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(dependenceRoutes({ db }));
   api.use(notifyRoutes({ db, baseUrl, emailConfigured: Boolean(config.smtpUrl), paging }));
   api.use(webhookRoutes({ db, paging, allowPrivate }));
+  api.use(openApiRoutes({ baseUrl }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });

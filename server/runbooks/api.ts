@@ -25,7 +25,7 @@ import {
   toRunbook,
 } from './repo';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   category: z.string().trim().min(1).max(100).optional(),
   tag: z.string().trim().min(1).max(100).optional(),
   owner: z.string().trim().min(1).max(200).optional(),
@@ -33,7 +33,7 @@ const listQuery = z.object({
   income: z.enum(INCOMES).optional(),
   archived: z.enum(['exclude', 'include', 'only']).optional(),
 });
-const archiveBody = z.object({ archived: z.boolean().default(true) });
+export const archiveBody = z.object({ archived: z.boolean().default(true) });
 
 export const MARKDOWN_LIMIT = '512kb';
 

@@ -12,13 +12,13 @@ import { runFilters, runPage } from './list';
 import { eventPageJson } from './events';
 import { runJson, runJsonBytes, stepResultJson } from './read';
 
-const startBody = z.object({
+export const startBody = z.object({
   runbook: z.string().trim().min(1).max(100),
   title: z.string().trim().min(1, 'must not be empty').max(200),
 });
-const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
-const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
-const reassignBody = z.object({
+export const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
+export const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
+export const reassignBody = z.object({
   to: z.number().int().positive(),
   reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
 });

@@ -1,7 +1,7 @@
 import { expected, everyLink, SIGN_IN, t, owner, type Row } from './access-fixture';
 import { createWebhook } from '../../server/webhooks/repo';
 
-/** Rows of the access table for webhooks: owners only, never through a personal link. */
+/** Rows of the access table for webhooks (owners only, never through a personal link) and the API's description (anyone signed in). */
 
 // A public address written as digits: registering it needs no DNS answer in the test.
 const PUBLIC_URL = 'https://93.184.215.14/hook';
@@ -19,6 +19,14 @@ const delivery = () =>
   );
 
 export const webhookRows: Row[] = [
+  // The API's description: for anyone signed in, by any way in (it names routes, never data).
+  {
+    method: 'GET',
+    route: '/api/openapi.json',
+    call: () => ({ url: '/api/openapi.json' }),
+    expected: expected(401, 200, 200, 200, 200),
+    link: everyLink(200),
+  },
   {
     method: 'GET',
     route: '/api/webhooks',

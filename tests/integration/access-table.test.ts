@@ -89,6 +89,8 @@ const OWN_WORK = new Set([
   // Public: answers the same to everyone, with nothing about anyone.
   'GET /healthz',
   'GET /api/me',
+  // The API's description: routes and shapes, nothing about anyone.
+  'GET /api/openapi.json',
   'GET /api/runs/:id',
   // The run's older activity, as much of it as its page shows this person (their own steps' only,
   // for someone who sees only their own steps).
