@@ -50,7 +50,8 @@ import { webhookRoutes } from './webhooks/api';
 import { webhookPages } from './webhooks/pages';
 import { openApiRoutes } from './openapi/api';
 
-export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
+export interface AppConfig
+  extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
   /**
    * The address every link the app makes starts with (answers, pages, QR codes): PUBLIC_URL,
    * or the address the server listens on. Never taken from a request's Host header.

@@ -68,7 +68,8 @@ async function main() {
   const stopRetention = startRetention(db, config, (message) => log.info(message));
   let stopNotifier = async () => {};
   let stopWebhooks = async () => {};
-  if (config.webhooksAllowPrivate) log.warn('WEBHOOKS_ALLOW_PRIVATE=true: webhooks may go to http:// and local addresses (for development only)');
+  if (config.webhooksAllowPrivate)
+    log.warn('WEBHOOKS_ALLOW_PRIVATE=true: webhooks may go to http:// and local addresses (for development only)');
   const app = createApp({
     db,
     config: { ...config, baseUrl, key },

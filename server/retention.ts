@@ -15,7 +15,11 @@ const DEFAULT_WEBHOOKS_KEEP_DAYS = 30;
  * sign-ins for the limiter's window, sent emails for OUTBOX_KEEP_DAYS, webhook deliveries (delivered or given up) for WEBHOOKS_KEEP_DAYS. Nothing a person made (runbooks, runs, their events, notes, people, the
  * audit log) is ever purged. One function per table, each in its own domain.
  */
-export function purgeOldRecords(db: Db, config: Pick<Config, 'outboxKeepDays'> & Partial<Pick<Config, 'webhooksKeepDays'>>, now = new Date()) {
+export function purgeOldRecords(
+  db: Db,
+  config: Pick<Config, 'outboxKeepDays'> & Partial<Pick<Config, 'webhooksKeepDays'>>,
+  now = new Date(),
+) {
   return {
     sessions: purgeExpiredSessions(db, now),
     links: purgeEndedLinks(db, now),

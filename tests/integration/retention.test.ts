@@ -97,8 +97,22 @@ test('purges dead sessions, expired links and invitations and old sent emails, a
   void [idle, ended, oldSent];
 
   // Keeping emails longer keeps the recent one past 10 days; nothing left to purge the second time.
-  expect(purgeOldRecords(db, { outboxKeepDays: 9 }, now)).toEqual({ sessions: 0, links: 0, invitations: 0, failures: 0, emails: 1, webhookDeliveries: 0 });
-  expect(purgeOldRecords(db, { outboxKeepDays: 9 }, now)).toEqual({ sessions: 0, links: 0, invitations: 0, failures: 0, emails: 0, webhookDeliveries: 0 });
+  expect(purgeOldRecords(db, { outboxKeepDays: 9 }, now)).toEqual({
+    sessions: 0,
+    links: 0,
+    invitations: 0,
+    failures: 0,
+    emails: 1,
+    webhookDeliveries: 0,
+  });
+  expect(purgeOldRecords(db, { outboxKeepDays: 9 }, now)).toEqual({
+    sessions: 0,
+    links: 0,
+    invitations: 0,
+    failures: 0,
+    emails: 0,
+    webhookDeliveries: 0,
+  });
 });
 
 test('purges a backlog larger than one batch', () => {
