@@ -145,3 +145,57 @@ export const webhookAnswer = z.object({
 });
 export const deliveriesAnswer = z.object({ deliveries: z.array(delivery), next });
 export const deliveryAnswer = z.object({ delivery });
+
+const ref = z.looseObject({ id, name: z.string() });
+const progress = z.looseObject({
+  steps: z.number().int(),
+  done: z.number().int(),
+  required: z.number().int(),
+  requiredDone: z.number().int(),
+});
+const check = z.looseObject({
+  index: z.number().int(),
+  text: z.string(),
+  html: z.string().nullable().optional().describe('in a run’s JSON; not in a step action’s answer'),
+  ticked: z.boolean(),
+  tickedBy: ref.nullable(),
+  tickedAt: time.nullable(),
+});
+const runStep = z.looseObject({
+  position: z.number().int(),
+  title: z.string(),
+  owner: z.string().nullable(),
+  role: ref.nullable(),
+  assignee: ref.nullable(),
+  optional: z.boolean(),
+  estimateMinutes: z.number().int().nullable(),
+  dueAt: time.nullable(),
+  overdue: z.boolean(),
+  status: z.enum(['open', 'complete', 'skipped']),
+  completedBy: ref.nullable(),
+  completedAt: time.nullable(),
+  note: z.string().nullable(),
+  checks: z.array(check),
+});
+
+export const runAnswer = z.looseObject({
+  id,
+  title: z.string(),
+  status: z.enum(['open', 'complete']),
+  runbook: z.looseObject({ slug: z.string(), title: z.string(), version: z.number().int() }),
+  startedAt: time,
+  startedBy: ref.nullable(),
+  completedAt: time.nullable(),
+  scheduledFor: time.nullable(),
+  progress,
+  steps: z.array(runStep.extend({ body: z.string().optional(), bodyHtml: z.string().nullable().optional() })),
+  events: z.array(
+    z.looseObject({ id, kind: z.string(), at: time, actor: ref.nullable(), step: z.number().int().nullable(), data: z.looseObject({}) }),
+  ),
+  olderEvents: z.string().nullable().describe('the address of the older events, or null'),
+});
+
+export const stepAnswer = z.looseObject({
+  run: z.looseObject({ id, status: z.enum(['open', 'complete']), completedAt: time.nullable(), progress }),
+  step: runStep,
+});

@@ -132,6 +132,24 @@ describe('real answers match the described schemas', () => {
     expectDescribed(method, route, res);
   });
 
+  it('a run and step actions: started, a check ticked, the step completed, the run read, a refused reopen', async () => {
+    const started = await t.http().post('/api/runs').send({ runbook: 'ship', title: 'Order #3' });
+    expect(started.status).toBe(201);
+    expectDescribed('POST', '/api/runs', started);
+    const id = started.body.id as number;
+    const tick = await t.http().post(`/api/runs/${id}/steps/1/checks/0/tick`).send({});
+    expect(tick.status).toBe(200);
+    expectDescribed('POST', '/api/runs/:id/steps/:position/checks/:index/tick', tick);
+    const done = await t.http().post(`/api/runs/${id}/steps/1/complete`).send({ note: 'Sent' });
+    expect(done.status).toBe(200);
+    expectDescribed('POST', '/api/runs/:id/steps/:position/complete', done);
+    expectDescribed('GET', '/api/runs/:id', await t.http().get(`/api/runs/${id}`));
+    // The run is complete now: a step of it no longer changes (409, the described error answer).
+    const conflict = await t.http().post(`/api/runs/${id}/steps/1/reopen`).send({});
+    expect(conflict.status).toBe(409);
+    expectDescribed('POST', '/api/runs/:id/steps/:position/reopen', conflict);
+  });
+
   it('the webhook answers: registered, one, its deliveries, one sent again', async () => {
     const created = await t
       .http()
