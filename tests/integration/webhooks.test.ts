@@ -10,6 +10,7 @@ import { recordEvent } from '../../server/runs/repo';
 import { notifyOverdueSteps } from '../../server/notify/sweep';
 import { purgeOldDeliveries } from '../../server/webhooks/repo';
 import type { PersonRow } from '../../server/people/repo';
+import { fullScans } from '../helpers/query-plan';
 
 /** A real HTTP receiver, as a customer's would be: it checks each delivery's signature. */
 interface Received {
@@ -366,5 +367,25 @@ describe('the webhooks page', () => {
     expect(res.status).toBe(422);
     expect(res.text).toMatch(/class="error" id="f-url-error">Is not a web address/);
     expect(res.text).toMatch(/value="step.overdue" checked/);
+  });
+});
+
+describe('reads that grow with history', () => {
+  it('read deliveries through their indexes: the page of a webhook, the sweep’s due ones, the retention purge', () => {
+    const plans = [
+      ['SELECT * FROM webhook_deliveries WHERE webhook_id = ? AND id < ? ORDER BY id DESC LIMIT ?', [1, 100, 51]],
+      [
+        `SELECT d.*, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+        ['2026-12-06T00:00:00Z', 20],
+      ],
+      [
+        `SELECT id FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < @before ORDER BY id LIMIT @batch`,
+        { before: '2026-12-06', batch: 1000 },
+      ],
+    ] as const;
+    for (const [text, params] of plans) {
+      expect({ text, scans: fullScans(t.db, text, params as never, ['webhook_deliveries']) }).toEqual({ text, scans: [] });
+    }
   });
 });
