@@ -49,8 +49,12 @@ import { forgetCatalog } from './dependence/repo';
 import { dependencePages } from './dependence/pages';
 import { importRoutes } from './imports/api';
 import { importBodies, importPages } from './imports/pages';
+import { webhookRoutes } from './webhooks/api';
+import { webhookPages } from './webhooks/pages';
+import { openApiRoutes } from './openapi/api';
 
-export interface AppConfig extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays'>> {
+export interface AppConfig
+  extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
   /**
    * The address every link the app makes starts with (answers, pages, QR codes): PUBLIC_URL,
    * or the address the server listens on. Never taken from a request's Host header.
@@ -76,6 +80,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
   // Invitations are emailed through the outbox: people/ gets the function (it does not import notify/).
   const site = { baseUrl, links, invited: tellInvited, emailConfigured: Boolean(config.smtpUrl) };
+  const allowPrivate = config.webhooksAllowPrivate ?? false;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -135,6 +140,8 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(delegationRoutes({ db }));
   api.use(dependenceRoutes({ db }));
   api.use(notifyRoutes({ db, site, emailConfigured: Boolean(config.smtpUrl), paging }));
+  api.use(webhookRoutes({ db, paging, allowPrivate }));
+  api.use(openApiRoutes({ baseUrl }));
   api.use((req) => {
     throw new NotFoundError(`${req.method} /api${req.path}`);
   });
@@ -165,6 +172,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(auditPages({ db, views, paging }));
   app.use(delegationPages({ db, views }));
   app.use(notifyPages({ db, views, site, emailConfigured: Boolean(config.smtpUrl), paging }));
+  app.use(webhookPages({ db, views, paging, allowPrivate }));
   app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
   app.use(printPages({ db, views, baseUrl }));

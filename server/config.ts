@@ -32,6 +32,13 @@ export interface Config {
   logLevel: LogLevel;
   /** Days a sent email stays in the outbox before it is purged. */
   outboxKeepDays: number;
+  /**
+   * Webhooks may go to http:// and to loopback, private and link-local addresses: for
+   * development and tests only (otherwise only public https:// addresses).
+   */
+  webhooksAllowPrivate: boolean;
+  /** Days a webhook delivery (delivered or given up) is kept before it is purged. */
+  webhooksKeepDays: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -77,6 +84,8 @@ const envSchema = z.object({
   TZ: z.string().refine(isTimeZone, 'must be a time zone name such as Europe/London or America/New_York').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   OUTBOX_KEEP_DAYS: wholeNumber(1, 3650).default(90),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  WEBHOOKS_KEEP_DAYS: wholeNumber(1, 3650).default(30),
 });
 
 /** Every environment variable the server reads (the README's configuration table lists each). */
@@ -109,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: parsed.data.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: parsed.data.LOG_LEVEL,
     outboxKeepDays: parsed.data.OUTBOX_KEEP_DAYS,
+    webhooksAllowPrivate: parsed.data.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    webhooksKeepDays: parsed.data.WEBHOOKS_KEEP_DAYS,
   };
 }
 

@@ -14,6 +14,7 @@ import { loadKeyFile } from './auth/secrets';
 import { startRetention } from './retention';
 import { smtpMailer } from './notify/mailer';
 import { startNotifier } from './notify/worker';
+import { startWebhooks } from './webhooks/worker';
 import { createServer } from './http/server';
 import { createLogger } from './http/log';
 
@@ -70,6 +71,9 @@ async function main() {
   const links = { key, days: config.linkDays };
   const stopRetention = startRetention(db, config, (message) => log.info(message));
   let stopNotifier = async () => {};
+  let stopWebhooks = async () => {};
+  if (config.webhooksAllowPrivate)
+    log.warn('WEBHOOKS_ALLOW_PRIVATE=true: webhooks may go to http:// and local addresses (for development only)');
   const app = createApp({
     db,
     config: { ...config, baseUrl, key },
@@ -90,6 +94,7 @@ async function main() {
     server.off('error', cannotListen);
     log.info({ port }, `Runbook manager is running: open ${baseUrl}/`);
     stopNotifier = startNotifier(db, { mailer, baseUrl, links, digestHour: config.digestHour, log: (message) => log.info(message) });
+    stopWebhooks = startWebhooks(db, { allowPrivate: config.webhooksAllowPrivate, log: (message) => log.info(message) });
     const setupToken = issueSetupToken(db);
     if (setupToken) {
       // The one way in on a fresh install, so it is printed (once, at start) although it is a
@@ -141,6 +146,7 @@ async function main() {
     await closed;
     clearTimeout(grace);
     await stopNotifier();
+    await stopWebhooks();
     // A batch a vanished client left open is committed or rolled back in the next turn.
     while (db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
     db.close();

@@ -5,14 +5,22 @@ import { purgeEndedLinks, purgeExpiredInvitations } from './auth/links';
 import { purgeSignInFailures } from './auth/limiter';
 import { purgePasswordResets } from './auth/resets';
 import { purgeSentNotifications } from './notify/outbox';
+import { purgeOldDeliveries } from './webhooks/repo';
+
+/** WEBHOOKS_KEEP_DAYS's default, for callers (tests) that do not say. */
+const DEFAULT_WEBHOOKS_KEEP_DAYS = 30;
 
 /**
  * What is kept and for how long (the README's Retention says the same): sessions until they
  * can no longer be used, personal links until they end, invitations until they expire, failed
- * sign-ins for the limiter's window, sent emails for OUTBOX_KEEP_DAYS. Nothing a person made (runbooks, runs, their events, notes, people, the
+ * sign-ins for the limiter's window, sent emails for OUTBOX_KEEP_DAYS, webhook deliveries (delivered or given up) for WEBHOOKS_KEEP_DAYS. Nothing a person made (runbooks, runs, their events, notes, people, the
  * audit log) is ever purged. One function per table, each in its own domain.
  */
-export function purgeOldRecords(db: Db, config: Pick<Config, 'outboxKeepDays'>, now = new Date()) {
+export function purgeOldRecords(
+  db: Db,
+  config: Pick<Config, 'outboxKeepDays'> & Partial<Pick<Config, 'webhooksKeepDays'>>,
+  now = new Date(),
+) {
   return {
     sessions: purgeExpiredSessions(db, now),
     links: purgeEndedLinks(db, now),
@@ -20,13 +28,14 @@ export function purgeOldRecords(db: Db, config: Pick<Config, 'outboxKeepDays'>, 
     failures: purgeSignInFailures(db, now),
     resets: purgePasswordResets(db, now),
     emails: purgeSentNotifications(db, config.outboxKeepDays, now),
+    webhookDeliveries: purgeOldDeliveries(db, config.webhooksKeepDays ?? DEFAULT_WEBHOOKS_KEEP_DAYS, now),
   };
 }
 
 /** Purges at start and then every `intervalMs` (an hour) until stopped; a failure is logged, never fatal. */
 export function startRetention(
   db: Db,
-  config: Pick<Config, 'outboxKeepDays'>,
+  config: Pick<Config, 'outboxKeepDays'> & Partial<Pick<Config, 'webhooksKeepDays'>>,
   log: (message: string) => void = console.log,
   intervalMs = 3600_000,
 ): () => void {

@@ -51,6 +51,8 @@ export type Rule =
   | { action: 'steps.handoff'; fromId: number }
   | { action: 'notify.choose'; personId: number }
   | { action: 'outbox.read' }
+  /** Registering webhooks and reading their deliveries: they send the workspace's events out. */
+  | { action: 'webhooks.manage' }
   | { action: 'dependence.read' }
   | { action: 'step-away.simulate'; personId: number };
 
@@ -109,6 +111,7 @@ export function can(actor: Actor, rule: Rule): boolean {
     case 'person.manage':
     case 'audit.read':
     case 'outbox.read':
+    case 'webhooks.manage':
       return false;
     case 'person.see-costs':
       return rule.personId === actor.id;

@@ -7,7 +7,7 @@ import { authorize } from '../access/policy';
 import { requireActor } from '../access/actor';
 import { issueApiToken, listApiTokens, revokeApiTokenWithAudit } from './tokens';
 
-const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100) });
+export const tokenBody = z.object({ name: z.string().trim().min(1, 'name the token after what uses it').max(100) });
 
 /** Who you are signed in as, and your own API tokens (JSON). */
 export function meRoutes({ db }: { db: Db }): Router {

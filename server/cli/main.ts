@@ -5,8 +5,10 @@ import { openDatabase } from '../db/open';
 import { migrate, MigrationError, pendingMigrations } from '../db/migrate';
 import { backupDatabase, BackupError, restoreDatabase } from '../db/backup';
 import { checkDirectory, formatChangedInApp, formatProblem, importDirectory } from '../runbooks/import';
-import { findVersion, listRunbooks, listVersionSteps, toRunbook } from '../runbooks/repo';
-import { writeRunbook } from '../runbooks/format/write';
+import { writeRunbookFiles } from '../runbooks/export';
+import { exportWorkspace } from '../workspace/export';
+import { importWorkspace } from '../workspace/import';
+import { WorkspaceError } from '../workspace/lines';
 import { CliInputError, createToken, createUser, setUserPassword } from './accounts';
 import { convertDirectory, describeFile } from '../imports/directory';
 import { AppError } from '../http/errors';
@@ -23,6 +25,13 @@ const USAGE = `Usage: npm run cli -- <command>
                plain text), converting what is not yet a runbook file; reports each file
   export DIR   write every runbook's current version to DIR/<slug>.md, archived ones to
                DIR/archived/<slug>.md
+  export-all DIR
+               write the whole workspace to DIR: runbooks as Markdown (as export does, in
+               DIR/runbooks, with every version in DIR/runbooks/history), people, roles and
+               runs as JSON lines
+  import-all DIR
+               restore a workspace written by export-all into an empty database (refused
+               when the database holds anything); passwords are not part of it
   user create --email E --name N [--level owner|editor|member|outsourcer]
                create an account (refused if the email has one); the password is read from
                standard input
@@ -166,23 +175,39 @@ export async function runCli(
         const dir = userPath(arg);
         const db = openStore();
         try {
-          fs.mkdirSync(dir, { recursive: true });
-          let current = 0;
-          let archived = 0;
-          for (const row of listRunbooks(db, { archived: 'include' })) {
-            const version = findVersion(db, row.current_version_id);
-            if (!version) continue;
-            // Archived runbooks apart, so that pointing RUNBOOKS_DIR at the export does not
-            // mix them with the live ones unnoticed.
-            const into = row.archived_at ? path.join(dir, 'archived') : dir;
-            fs.mkdirSync(into, { recursive: true });
-            fs.writeFileSync(path.join(into, `${row.slug}.md`), writeRunbook(toRunbook(version, listVersionSteps(db, version.id))));
-            if (row.archived_at) archived++;
-            else current++;
-          }
+          const { current, archived } = writeRunbookFiles(db, dir);
           err(
             `${current + archived} runbook(s) written to ${dir}: ${current} current` +
               (archived > 0 ? `, ${archived} archived (in ${path.join(dir, 'archived')})` : ', none archived'),
+          );
+          return 0;
+        } finally {
+          db.close();
+        }
+      }
+      case 'export-all': {
+        const dir = userPath(arg);
+        const db = openStore();
+        try {
+          const { counts } = exportWorkspace(db, dir);
+          err(
+            `Workspace written to ${dir}: ${counts.runbooks} runbook(s) with ${counts.versions} version(s), ` +
+              `${counts.people} people, ${counts.roles} role(s), ${counts.runs} run(s)`,
+          );
+          return 0;
+        } finally {
+          db.close();
+        }
+      }
+      case 'import-all': {
+        const dir = userPath(arg);
+        const db = openStore();
+        try {
+          const { counts } = importWorkspace(db, dir);
+          err(
+            `Workspace restored from ${dir}: ${counts.runbooks} runbook(s) with ${counts.versions} version(s), ` +
+              `${counts.people} people, ${counts.roles} role(s), ${counts.runs} run(s). ` +
+              'Passwords are not part of an export: give an owner one with "npm run cli -- user set-password --email …".',
           );
           return 0;
         } finally {
@@ -203,6 +228,10 @@ export async function runCli(
       return 2;
     }
     if (error instanceof AppError && error.code === 'not-a-directory') {
+      err(`${command}: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof WorkspaceError) {
       err(`${command}: ${error.message}`);
       return 1;
     }

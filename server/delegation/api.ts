@@ -17,7 +17,7 @@ export const handOffBody = z.object({
   offboard: z.boolean().default(false),
   giveRoles: z.boolean().default(false),
 });
-const previewQuery = z.object({
+export const previewQuery = z.object({
   to: z.coerce.number().int().positive().optional(),
   role: z.coerce.number().int().positive().optional(),
 });

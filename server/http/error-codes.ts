@@ -100,6 +100,14 @@ export const ERROR_CODES = {
     status: [409],
     meaning: 'The runbook was changed in the app since the last import (`version` is that change); nothing was imported unless forced',
   },
+  // Webhooks
+  'webhook-url-invalid': { status: [422], meaning: 'A webhook `url` is not a web address, not https://, or holds a user name or password' },
+  'webhook-url-unresolved': { status: [422], meaning: 'A webhook `url`’s host name does not resolve to an address' },
+  'webhook-url-private': {
+    status: [422],
+    meaning: 'A webhook `url` resolves to a loopback, private or link-local address (allowed only with WEBHOOKS_ALLOW_PRIVATE=true)',
+  },
+  'too-many-webhooks': { status: [409], meaning: 'The workspace has the most webhooks it may have (50); delete one first' },
   // The server
   'not-saved': { status: [500], meaning: 'The change could not be written to the database; nothing changed, try again' },
   internal: { status: [500], meaning: 'A fault on the server (it is logged); nothing was changed' },

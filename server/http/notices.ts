@@ -15,6 +15,9 @@ const NOTICES = {
   'handed-off': 'Handed off. Both people have been told.',
   offboarded: 'Offboarded: their steps are now here, and their access has ended.',
   'notify-saved': 'Email choice saved.',
+  'webhook-added': 'Webhook added. Events from now on are sent to it; its deliveries show below.',
+  'webhook-deleted': 'Webhook deleted, with its deliveries.',
+  'delivery-retried': 'The delivery will be sent again within a few seconds.',
   'password-changed': 'Password changed. Your other sessions, personal links and API tokens have ended.',
   'signed-out-everywhere': 'Signed out everywhere: their sessions, personal links and API tokens have ended.',
 } as const;

@@ -5,6 +5,7 @@ import { resolveOwner } from '../people/owners';
 import { today } from '../people/absences';
 import { notify, type NotificationRow } from './outbox';
 import { plain } from './links';
+import { queueWebhookEvent, runEventData } from '../webhooks/events';
 
 /**
  * Open steps due by @now whose assignee has not been told yet. Person by person (CROSS JOIN
@@ -49,6 +50,9 @@ export function notifyOverdueSteps(db: Db, now: Date = new Date()): number {
         now,
       );
       mark.run(now.toISOString(), row.id);
+      queueWebhookEvent(db, 'step.overdue', now.toISOString(), () =>
+        runEventData(db, { runId: row.run_id, runStepId: row.id, actorId: null }),
+      );
     }
     return rows.length;
   })();

@@ -8,7 +8,7 @@ import { authorize } from '../access/policy';
 import { loadPerson } from './load';
 import { cancelAbsence, listAwayPeriods, planAbsence, presentAway } from './absences';
 
-const awayBody = z.object({
+export const awayBody = z.object({
   from: isoDay,
   to: isoDay,
   note: z.string().trim().max(500).default(''),

@@ -20,7 +20,7 @@ const personFields = {
   active: z.boolean(),
   level: z.enum(LEVELS),
 };
-const personBody = z.object({
+export const personBody = z.object({
   ...personFields,
   kind: personFields.kind.default('team'),
   hourlyCost: personFields.hourlyCost.optional(),
@@ -28,7 +28,7 @@ const personBody = z.object({
   level: personFields.level.optional(),
 });
 // A patch changes only what it names: no defaults here.
-const personPatch = z.object(personFields).partial().strict();
+export const personPatch = z.object(personFields).partial().strict();
 
 const toCents = (cost: number | null | undefined) => (cost === undefined ? undefined : cost === null ? null : Math.round(cost * 100));
 

@@ -21,11 +21,11 @@ import { GAP_LISTS, gapPage, gapSummary, type GapList } from './gaps';
 
 const ROLE_LIST = { name: 'roles', key: ['text'] } as const;
 
-const roleBody = z.object({
+export const roleBody = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200),
   description: z.string().trim().max(2000).default(''),
 });
-const memberBody = z.object({ person: z.number().int().positive(), primary: z.boolean().optional() });
+export const memberBody = z.object({ person: z.number().int().positive(), primary: z.boolean().optional() });
 
 /** Roles and who fills them (JSON), and the gaps: work that depends on nobody. */
 export function roleRoutes({ db, paging }: { db: Db; paging: Paging }): Router {

@@ -25,7 +25,7 @@ import {
   toRunbook,
 } from './repo';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   category: z.string().trim().min(1).max(100).optional(),
   tag: z.string().trim().min(1).max(100).optional(),
   owner: z.string().trim().min(1).max(200).optional(),
@@ -33,7 +33,7 @@ const listQuery = z.object({
   income: z.enum(INCOMES).optional(),
   archived: z.enum(['exclude', 'include', 'only']).optional(),
 });
-const archiveBody = z.object({ archived: z.boolean().default(true) });
+export const archiveBody = z.object({ archived: z.boolean().default(true) });
 
 export const MARKDOWN_LIMIT = '512kb';
 
@@ -147,10 +147,11 @@ export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir
 
   router.post('/runbooks/:slug/archive', (req, res) => {
     readable(req, req.params.slug);
-    authorize(requireActor(req), { action: 'runbook.write' });
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.write' });
     const { runbook } = loadCurrent(db, req.params.slug);
     const { archived } = validate(archiveBody, req.body ?? { archived: true });
-    setArchived(db, runbook.id, archived);
+    setArchived(db, runbook.id, archived, actor.id);
     res.json({ slug: runbook.slug, archived });
   });
 

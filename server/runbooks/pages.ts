@@ -103,7 +103,7 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
       const actor = readableBy(req, req.params.slug);
       authorize(actor, { action: 'runbook.write' });
       const row = loadRunbook(db, req.params.slug);
-      setArchived(db, row.id, archived);
+      setArchived(db, row.id, archived, actor.id);
       res.redirect(303, `/runbooks/${row.slug}?done=${archived ? 'archived' : 'restored'}`);
     });
   }

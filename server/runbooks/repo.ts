@@ -4,6 +4,7 @@ import { effectiveOwner, type Income, type Runbook, type RunbookStep } from './f
 import type { FieldDef } from './format/fields';
 import { ensureOwnerRoles } from '../people/owners';
 import { sql } from '../db/statements';
+import { queueWebhookEvent } from '../webhooks/events';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
@@ -229,7 +230,9 @@ export function saveVersion(
       db,
       runbook.steps.flatMap((step) => [effectiveOwner(runbook, step), step.approval]).filter((name): name is string => name !== null),
     );
-    return { outcome: number === 1 ? ('created' as const) : ('updated' as const), runbook: findRunbook(db, slug) as RunbookRow };
+    const outcome = number === 1 ? ('created' as const) : ('updated' as const);
+    queueWebhookEvent(db, 'runbook.changed', now, () => changedData(db, slug, outcome, meta.createdBy));
+    return { outcome, runbook: findRunbook(db, slug) as RunbookRow };
   })();
 }
 
@@ -283,6 +286,22 @@ export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListR
   }) as RunbookListRow[];
 }
 
-export function setArchived(db: Db, runbookId: number, archived: boolean): void {
-  sql(db, 'UPDATE runbooks SET archived_at = ? WHERE id = ?').run(archived ? new Date().toISOString() : null, runbookId);
+export function setArchived(db: Db, runbookId: number, archived: boolean, by: number | null = null): void {
+  const now = new Date().toISOString();
+  sql(db, 'UPDATE runbooks SET archived_at = ? WHERE id = ?').run(archived ? now : null, runbookId);
+  queueWebhookEvent(db, 'runbook.changed', now, () => {
+    const slug = (sql(db, 'SELECT slug FROM runbooks WHERE id = ?').get(runbookId) as { slug: string }).slug;
+    return changedData(db, slug, archived ? 'archived' : 'restored', by);
+  });
+}
+
+/** What runbook.changed tells: the runbook as it now is, what happened to it, and who did it. */
+function changedData(db: Db, slug: string, change: 'created' | 'updated' | 'archived' | 'restored', by: number | null): object {
+  const runbook = sql(
+    db,
+    `SELECT r.slug, v.title, v.number AS version, v.category, v.owner, r.archived_at AS archivedAt
+       FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id WHERE r.slug = ?`,
+  ).get(slug);
+  const actor = by === null ? null : (sql(db, 'SELECT id, name FROM people WHERE id = ?').get(by) ?? null);
+  return { runbook, change, actor };
 }

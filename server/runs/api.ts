@@ -14,17 +14,17 @@ import { runFilters, runPage } from './list';
 import { eventPageJson } from './events';
 import { runJson, runJsonBytes, stepResultJson } from './read';
 
-const startBody = z.object({
+export const startBody = z.object({
   runbook: z.string().trim().min(1).max(100),
   // Without a title the run is named by the runbook's run-title, or its title and the date.
   title: z.string().trim().min(1, 'must not be empty').max(200).optional(),
   fields: z.record(z.string().max(100), z.unknown()).optional(),
 });
-const fieldBody = z.object({ value: z.unknown() }).strict();
-const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
-const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
-const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
-const reassignBody = z.object({
+export const fieldBody = z.object({ value: z.unknown() }).strict();
+export const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
+export const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
+export const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
+export const reassignBody = z.object({
   to: z.number().int().positive(),
   reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
 });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { sql, value } from '../db/statements';
+import { queueWebhookEvent, runEventData } from '../webhooks/events';
 
 export interface RunRow {
   id: number;
@@ -59,6 +60,8 @@ export function recordEvent(
     event.at,
     JSON.stringify(event.data ?? {}),
   );
+  // Run events webhooks may ask for (run.started, step.completed…) go out in the same transaction.
+  queueWebhookEvent(db, event.kind, event.at, () => runEventData(db, event));
 }
 
 /**

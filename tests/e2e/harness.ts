@@ -12,7 +12,7 @@ export const PHONE = { width: 375, height: 740 };
 export const DESKTOP = { width: 1280, height: 860 };
 
 /** The app on a fresh database (not set up), listening on a free loopback port. */
-export async function startServer() {
+export async function startServer(options: { webhooksAllowPrivate?: boolean } = {}) {
   const { db, dir, cleanup } = freshDb();
   const runbooksDir = path.join(dir, 'runbooks');
   fs.mkdirSync(runbooksDir);
@@ -24,7 +24,7 @@ export async function startServer() {
   await new Promise((resolve) => probe.close(resolve));
   const url = `http://127.0.0.1:${port}`;
   const links = { key: crypto.randomBytes(32), days: 30 };
-  const app = createApp({ db, config: { runbooksDir, baseUrl: url, key: links.key }, log: (error) => errors.push(error) });
+  const app = createApp({ db, config: { runbooksDir, baseUrl: url, key: links.key, ...options }, log: (error) => errors.push(error) });
   // Served as server/main.ts serves it, so the browser journeys run on the production server.
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

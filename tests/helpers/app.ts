@@ -17,7 +17,7 @@ export const BASE_URL = 'https://runbooks.test';
  * an owner (`t.owner`). `t.as(person)` gives the headers that act as that person (a Bearer
  * token made once per person); `t.http()` acts as the owner, `t.anonymous()` as nobody.
  */
-export function testApp() {
+export function testApp(options: { webhooksAllowPrivate?: boolean } = {}) {
   const { db, dir, cleanup } = freshDb();
   const runbooksDir = path.join(dir, 'runbooks');
   fs.mkdirSync(runbooksDir);
@@ -25,7 +25,7 @@ export function testApp() {
   const key = crypto.randomBytes(32);
   /** How this app makes personal links (its key, LINK_DAYS): for tests that make one directly. */
   const links = { key, days: 30 };
-  const app = createApp({ db, config: { runbooksDir, baseUrl: BASE_URL, key }, log: (error) => errors.push(error) });
+  const app = createApp({ db, config: { runbooksDir, baseUrl: BASE_URL, key, ...options }, log: (error) => errors.push(error) });
 
   const owner = makePerson(db, { name: 'Olive Owner', email: 'owner@example.com', level: 'owner' });
   // Set-up is done once an owner has a password; this one is never used to sign in.

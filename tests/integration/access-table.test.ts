@@ -6,6 +6,7 @@ import { pageRows } from './access-rows-pages';
 import { printRows } from './access-rows-print';
 import { dependenceRows } from './access-rows-dependence';
 import { recordRows } from './access-rows-records';
+import { webhookRows } from './access-rows-webhooks';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
 
@@ -29,7 +30,7 @@ afterEach(() => expect(t.errors.splice(0)).toEqual([]));
 // Thirteen callers a route, PDFs among them, on a machine shared with other work.
 jest.setTimeout(30_000);
 
-const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...recordRows];
+const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...recordRows, ...webhookRows];
 
 const isApi = (route: string) => route === '/api' || route.startsWith('/api/');
 const key = (method: string, route: string) => `${method} ${route}`;
@@ -89,6 +90,8 @@ const OWN_WORK = new Set([
   // Public: answers the same to everyone, with nothing about anyone.
   'GET /healthz',
   'GET /api/me',
+  // The API's description: routes and shapes, nothing about anyone.
+  'GET /api/openapi.json',
   'GET /api/runs/:id',
   // The run's older activity, as much of it as its page shows this person (their own steps' only,
   // for someone who sees only their own steps).

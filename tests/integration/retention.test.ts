@@ -81,7 +81,7 @@ test('purges dead sessions, expired links and invitations and old sent emails, a
   const purged = purgeOldRecords(db, loadConfig({}), now);
 
   // Two dead sessions; the one the ended link opened goes with the link.
-  expect(purged).toEqual({ sessions: 2, links: 1, invitations: 2, failures: 0, resets: 0, emails: 3 });
+  expect(purged).toEqual({ sessions: 2, links: 1, invitations: 2, failures: 0, resets: 0, emails: 3, webhookDeliveries: 0 });
   expect(new Set(ids('SELECT id_hash FROM sessions'))).toEqual(new Set([recentSession, live]));
   expect(ids('SELECT id FROM access_links')).toEqual([liveLink.id]);
   expect(ids('SELECT id FROM invitations')).toEqual([open]);
@@ -104,6 +104,7 @@ test('purges dead sessions, expired links and invitations and old sent emails, a
     failures: 0,
     resets: 0,
     emails: 1,
+    webhookDeliveries: 0,
   });
   expect(purgeOldRecords(db, { outboxKeepDays: 9 }, now)).toEqual({
     sessions: 0,
@@ -112,6 +113,7 @@ test('purges dead sessions, expired links and invitations and old sent emails, a
     failures: 0,
     resets: 0,
     emails: 0,
+    webhookDeliveries: 0,
   });
 });
 

@@ -15,6 +15,8 @@ test('defaults to port 3000, a database in data/ and the runbooks folder', () =>
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     logLevel: 'info',
     outboxKeepDays: 90,
+    webhooksAllowPrivate: false,
+    webhooksKeepDays: 30,
   });
 });
 
@@ -33,6 +35,8 @@ test('reads each setting from the environment', () => {
       TZ: 'America/New_York',
       LOG_LEVEL: 'warn',
       OUTBOX_KEEP_DAYS: '30',
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
+      WEBHOOKS_KEEP_DAYS: '7',
     }),
   ).toEqual({
     port: 8080,
@@ -48,11 +52,16 @@ test('reads each setting from the environment', () => {
     timeZone: 'America/New_York',
     logLevel: 'warn',
     outboxKeepDays: 30,
+    webhooksAllowPrivate: true,
+    webhooksKeepDays: 7,
   });
   expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
 });
 
 test.each([
+  ['WEBHOOKS_ALLOW_PRIVATE', 'yes'],
+  ['WEBHOOKS_ALLOW_PRIVATE', ''],
+  ['WEBHOOKS_KEEP_DAYS', '0'],
   ['PORT', 'eighty'],
   ['PORT', '70000'],
   ['PORT', '80.5'],
