@@ -155,7 +155,10 @@ test("a step's checks are shown once, as the live ones, even when a bullet list 
   const step = page.locator('#step-1');
   await step.getByRole('button', { name: 'Service chosen' }).waitFor();
   expect(await step.locator('.step-body input[type=checkbox]:visible').count()).toBe(0);
-  expect(await step.locator('.step-body li:visible').allInnerTexts()).toEqual(['Domestic: Ground Advantage.', 'International: First-Class.']);
+  expect(await step.locator('.step-body li:visible').allInnerTexts()).toEqual([
+    'Domestic: Ground Advantage.',
+    'International: First-Class.',
+  ]);
   await snap(page, 'run-checks-once-phone');
   await page.close();
 });
