@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { renderMarkdown } from '../markdown/render';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
-import { parseDue } from './format/durations';
+import { describeReview, parseDue } from './format/durations';
+import { scheduleSummary } from './format/schedule';
 import { effectiveOwner, INCOMES, type Income, type Runbook } from './format/model';
 import { presentRunbook } from './present';
 import { listVersions, type RunbookRow } from './repo';
@@ -107,6 +108,8 @@ export function presentRunbookPage(db: Db, runbook: RunbookRow) {
   return {
     ...rb,
     incomeLabel: incomeLabel(rb.income),
+    scheduleWords: rb.schedule ? scheduleSummary(rb.schedule) : null,
+    reviewWords: rb.review ? describeReview(rb.review) : null,
     tagLinks: rb.tags.map((tag) => ({ tag, href: `/runbooks?tag=${encodeURIComponent(tag)}` })),
     steps,
     ...stepTotals(steps),

@@ -176,3 +176,13 @@ describe('the diff between two versions', () => {
     expect((await page(`/runbooks/ship-order/diff?from=${n}&to=2`)).status).toBe(404);
   });
 });
+
+test('shows a schedule and a review interval in words, with the next three dates, never as cron', async () => {
+  makeRunbook(t.db, 'invoicing', runbookMarkdown('Monthly invoicing', [{ title: 'Send' }], { schedule: '"0 9 1 * *"', review: '1y' }));
+  const res = await page('/runbooks/invoicing');
+  expect(res.status).toBe(200);
+  const words = text(res.text);
+  expect(words).toMatch(/Schedule monthly on the 1st at 9:00 · next 1 \w{3} \d{4} , 1 \w{3} \d{4} , 1 \w{3} \d{4}/);
+  expect(words).toContain('Review yearly');
+  expect(res.text).not.toContain('0 9 1 * *');
+});
