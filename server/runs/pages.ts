@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import { formPage } from '../http/forms';
 import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
-import { AppError, NotFoundError } from '../http/errors';
+import { AppError, NotFoundError, forPeople } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import type { Paging } from '../http/paging';
 import { requireActor, type Actor } from '../access/actor';
@@ -140,7 +140,7 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
         act(req, runId, position, (rule) => ({ actor, rule }));
       } catch (error) {
         if (error instanceof AppError && error.status !== 404 && error.status < 500) {
-          return sendRun(req, res, runId, { notice: error.message, status: error.status });
+          return sendRun(req, res, runId, { notice: forPeople(error.message), status: error.status });
         }
         throw error;
       }

@@ -72,7 +72,7 @@ describe("absences on a person's page", () => {
     expect(res.text).toContain('value="Typed note"');
     const invalid = await post(`/people/${vera.id}/away`, { awayFrom: '31/12/2026', awayTo: day(1) });
     expect(invalid.status).toBe(400);
-    expect(invalid.text).toContain('id="f-awayFrom-error">must be a date as YYYY-MM-DD');
+    expect(invalid.text).toContain('id="f-awayFrom-error">Must be a date as YYYY-MM-DD');
     expect(t.db.prepare('SELECT count(*) AS n FROM away_periods').get()).toEqual({ n: 0 });
   });
 

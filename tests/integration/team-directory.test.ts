@@ -153,7 +153,7 @@ describe('adding a person', () => {
     for (const level of ['editor', 'owner']) {
       const res = await add({ name: 'Climber', email: `climber-${level}@example.com`, level, access: 'none' }, editor);
       expect(res.status).toBe(403);
-      expect(res.text).toMatch(/<p class="error" id="f-level-error">Your access level does not allow this<\/p>/);
+      expect(res.text).toMatch(/<p class="error" id="f-level-error">Your access level does not allow this.<\/p>/);
       expect(res.text).toContain('value="Climber"');
     }
     expect(t.db.prepare("SELECT count(*) AS n FROM people WHERE name = 'Climber'").get()).toEqual({ n: 0 });
