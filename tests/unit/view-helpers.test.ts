@@ -6,6 +6,7 @@ import { json } from '../../server/views/helpers/json';
 import { minutes } from '../../server/views/helpers/minutes';
 import { plural } from '../../server/views/helpers/plural';
 import { or } from '../../server/views/helpers/or';
+import { includes } from '../../server/views/helpers/includes';
 import { registerHelpers } from '../../server/views/helpers';
 
 describe('eq', () => {
@@ -104,4 +105,13 @@ test('every helper file is registered by its name', () => {
   registerHelpers(hbs);
   expect(Object.keys(hbs.helpers)).toEqual(expect.arrayContaining(['eq', 'formatDate', 'highlight', 'json', 'minutes', 'plural']));
   expect(hbs.compile('{{plural n "run"}} · {{minutes m}}')({ n: 2, m: 75 })).toBe('2 runs · 1 h 15 min');
+});
+
+describe('includes', () => {
+  test('finds a value in one sent string or in several', () => {
+    expect(includes('3', 3)).toBe(true);
+    expect(includes(['1', '3'], 3)).toBe(true);
+    expect(includes(['1', '2'], 3)).toBe(false);
+    expect(includes(undefined, 3)).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import { json } from './json';
 import { highlight } from './highlight';
 import { or } from './or';
 import { tally } from './tally';
+import { includes } from './includes';
 
 /** Every helper the templates may use, registered by name. One helper per file. */
 export function registerHelpers(hbs: typeof Handlebars): void {
@@ -18,4 +19,5 @@ export function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('highlight', highlight);
   hbs.registerHelper('or', or);
   hbs.registerHelper('tally', tally);
+  hbs.registerHelper('includes', includes);
 }
