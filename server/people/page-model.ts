@@ -197,6 +197,8 @@ export function personData(db: Db, actor: Actor, person: PersonRow, paging: Pagi
     title: person.name,
     person: personSummary(person, actor),
     isSelf: person.id === actor.id,
+    // An outsourcer on their own page sees neither the team's directory nor its roles' pages.
+    seesTeam: can(actor, { action: 'people.list' }),
     ...personSteps(db, paging, person, query, now),
     roles: rolesOf(db, person.id).map((r) => ({ id: r.id, name: r.name, primary: r.is_primary === 1, backupRank: r.backup_rank })),
     // Whether they can sign in yet: for those who invite people.
