@@ -35,8 +35,14 @@ const fromScript = (req: Request) => req.get('x-requested-with') === 'fetch';
 export function runPages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {
   const router = Router();
 
-  const activePeople = () =>
-    sql(db, 'SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE').all() as { id: number; name: string }[];
+  /** Who a step may go to, each with the last day of an absence they are in today (the list marks and disables them). */
+  const activePeople = (today: string) =>
+    sql(
+      db,
+      `SELECT id, name,
+              (SELECT max(a.ends_on) FROM away_periods a WHERE a.person_id = people.id AND a.starts_on <= @today AND a.ends_on >= @today) AS awayUntil
+         FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE`,
+    ).all({ today }) as { id: number; name: string; awayUntil: string | null }[];
 
   /** The run page's main part for this viewer, with their CSRF token in its forms. */
   const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
@@ -45,7 +51,7 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
     const json = runJson(db, runId, viewer, now);
     if (json === undefined) throw new NotFoundError(`Run ${runId}`);
     const run = JSON.parse(json) as RunDoc;
-    const model = runPageModel(run, actor, activePeople(), listHandOffs(db, runId, viewer));
+    const model = runPageModel(run, actor, activePeople(now.slice(0, 10)), listHandOffs(db, runId, viewer));
     return { html: views.fragment('runs/show', { ...model, csrfToken }), title: run.title };
   };
 
