@@ -134,9 +134,9 @@ export function can(actor: Actor, rule: Rule): boolean {
       return true;
     case 'sessions.end-all':
       return rule.personId === actor.id;
-    // Planning an absence: one's own, or anyone's for those who run the team.
+    // Planning an absence: one's own (outsourcers too: a VA goes on holiday), or anyone's for those who run the team.
     case 'person.away':
-      return isManager(actor) || (isTeam(actor) && rule.personId === actor.id);
+      return isManager(actor) || rule.personId === actor.id;
     case 'steps.handoff':
       return isManager(actor) || (actor.level === 'member' && rule.fromId === actor.id);
     case 'notify.choose':

@@ -90,3 +90,17 @@ export function accountState(db: Db, personId: number, now: string) {
               WHERE person_id = @id AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now) AS invitation_expires_at`,
   ).get({ id: personId, now }) as { has_password: number; invitation_expires_at: string | null };
 }
+
+/**
+ * Of these people, those invited who never accepted: no password yet, and an invitation that
+ * was never used or revoked (expired or not). The directory says "Invited" for them, not "Active".
+ */
+export function invitedPeople(db: Db, personIds: number[]): Set<number> {
+  const ids = sql(
+    db,
+    `SELECT p.value AS id FROM json_each(@ids) p
+      WHERE NOT EXISTS (SELECT 1 FROM credentials c WHERE c.person_id = p.value)
+        AND EXISTS (SELECT 1 FROM invitations i WHERE i.person_id = p.value AND i.used_at IS NULL AND i.revoked_at IS NULL)`,
+  ).all({ ids: JSON.stringify(personIds) }) as { id: number }[];
+  return new Set(ids.map((row) => row.id));
+}

@@ -10,14 +10,23 @@ import { csrfTokenFor } from '../http/csrf';
 import type { Views } from '../views/engine';
 import { audit } from '../audit/repo';
 import { PASSWORD_HINT, PASSWORD_MAX } from './passwords';
-import { setupTokenValid, useSetupToken } from './setup';
+import { fillRolesAtSetup, setupRoles, setupTokenValid, useSetupToken } from './setup';
 import { signIn, signOut, startSessionFor } from './sign-in';
 import { hashNewPassword, setPassword } from './set-password';
 
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(320));
 const password = z.string().max(1000, `must be at most ${PASSWORD_MAX} characters`);
 const signInForm = z.object({ email, password: z.string().min(1, 'enter your password').max(1000) });
-const setupForm = z.object({ name: z.string().trim().min(1, 'enter your name').max(200), email, password });
+const setupForm = z.object({
+  name: z.string().trim().min(1, 'enter your name').max(200),
+  email,
+  password,
+  // Ticked boxes: none, one (a string) or several (an array).
+  roles: z
+    .union([z.string(), z.array(z.string()).max(200)])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number).filter((n) => Number.isInteger(n) && n > 0)),
+});
 const passwordForm = z.object({ password });
 
 /** Where to go after sign-in: only a path on this site, never another host. */
@@ -56,15 +65,22 @@ export function authPages({ db, views, key, links }: { db: Db; views: Views; key
     res.redirect(303, '/sign-in');
   });
 
+  /** The set-up form; shown again after an error, it keeps the roles ticked as they were sent. */
+  const setupData = (token: string, body?: { roles?: unknown }) => {
+    const sent = body ? [body.roles ?? []].flat().map(String) : null;
+    const roles = setupRoles(db).map((role) => ({ ...role, checked: sent ? sent.includes(String(role.id)) : role.checked }));
+    return { title: 'Set up', narrow: true, token, passwordHint: PASSWORD_HINT, roles };
+  };
+
   router.get('/setup/:token', (req, res) => {
     if (!setupTokenValid(db, req.params.token)) throw new NotFoundError('This set-up link');
     res.locals.csrfToken = csrfTokenFor(req, res, key);
-    views.render(res, 'auth/setup', { title: 'Set up', narrow: true, token: req.params.token, passwordHint: PASSWORD_HINT });
+    views.render(res, 'auth/setup', setupData(req.params.token));
   });
 
   router.post('/setup/:token', formToken, async (req, res) => {
     const token = req.params.token as string;
-    formPage(res, 'auth/setup', () => ({ title: 'Set up', narrow: true, token, passwordHint: PASSWORD_HINT }));
+    formPage(res, 'auth/setup', () => setupData(token, req.body));
     if (!setupTokenValid(db, token)) throw new NotFoundError('This set-up link');
     const input = validate(setupForm, req.body);
     const hash = await hashNewPassword(input.password, input);
@@ -83,6 +99,7 @@ export function authPages({ db, views, key, links }: { db: Db; views: Views; key
       sql(db, "UPDATE people SET access_level = 'owner', active = 1, name = ? WHERE id = ?").run(input.name, id);
       audit(db, { action: 'setup.owner-created', actorId: id, subjectId: id, address: req.ip ?? null });
       setPassword(db, id, hash, { actorId: id, address: req.ip ?? null, door: 'setup' });
+      fillRolesAtSetup(db, id, input.roles);
       return id;
     })();
     startSessionFor(db, req, res, personId);

@@ -45,3 +45,32 @@ export function useSetupToken(db: Db, token: string): boolean {
       .changes > 0
   );
 }
+
+/** How many roles the set-up form offers: the shipped runbooks name nine. */
+const SETUP_ROLES = 50;
+
+/** The roles the runbooks name, for the founder to say which they fill today ("Owner" first ticked). */
+export function setupRoles(db: Db): { id: number; name: string; checked: boolean }[] {
+  const roles = sql(db, `SELECT id, name FROM roles ORDER BY name COLLATE NOCASE LIMIT ${SETUP_ROLES}`).all() as {
+    id: number;
+    name: string;
+  }[];
+  return roles.map((role) => ({ ...role, checked: role.name.toLowerCase() === 'owner' }));
+}
+
+/**
+ * Puts the founder in the roles they fill: primary where the role has nobody yet, otherwise
+ * the last backup. Role ids that do not exist are ignored (the form offered only real ones).
+ */
+export function fillRolesAtSetup(db: Db, personId: number, roleIds: number[]): void {
+  for (const roleId of new Set(roleIds)) {
+    if (!sql(db, 'SELECT 1 FROM roles WHERE id = ?').get(roleId)) continue;
+    if (sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND person_id = ?').get(roleId, personId)) continue;
+    const hasPrimary = sql(db, 'SELECT 1 FROM role_members WHERE role_id = ? AND is_primary = 1').get(roleId) !== undefined;
+    sql(
+      db,
+      `INSERT INTO role_members (role_id, person_id, is_primary, position)
+       VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM role_members WHERE role_id = ?))`,
+    ).run(roleId, personId, hasPrimary ? 0 : 1, roleId);
+  }
+}

@@ -6,7 +6,7 @@ import { withoutBlanks } from '../http/validate';
 import { requireActor, type Actor } from '../access/actor';
 import { authorize, can } from '../access/policy';
 import { listPeople, type PersonRow } from '../people/repo';
-import { listRoles } from '../people/roles-repo';
+import { handOffRoles } from '../people/roles-repo';
 import { loadPerson } from '../people/load';
 import { besideField, readForm, formPage } from '../http/forms';
 import { awayUntil, peopleAwayToday } from '../people/absences';
@@ -58,7 +58,8 @@ function handOffData(db: Db, actor: Actor, from: PersonRow, chosen: { to?: numbe
     recipients: listPeople(db)
       .filter((p) => p.active === 1 && p.id !== from.id)
       .map((p) => ({ id: p.id, name: p.name, away: awayToday.has(p.id), selected: p.id === chosen.to })),
-    roles: listRoles(db).map((r) => ({ id: r.id, name: r.name, selected: r.id === role })),
+    // Only their roles: another role's steps are never theirs to hand off.
+    roles: handOffRoles(db, from.id).map((r) => ({ id: r.id, name: r.name, selected: r.id === role })),
     steps: steps.map((s) => ({ ...s, overdue: s.due_at !== null && s.due_at < now.toISOString() })),
     expect: steps.map((s) => s.id).join(','),
     mayOffboard: can(actor, { action: 'person.manage' }) && from.active === 1,

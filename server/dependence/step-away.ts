@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { formatDay } from '../views/helpers/format-date';
 import { sql } from '../db/statements';
 import { UnprocessableError } from '../http/errors';
 import { pickRoleAssignee } from '../people/owners';
@@ -48,11 +49,11 @@ export interface AwayItem {
 
 /** Refuses ranges that cannot be simulated, naming the field. */
 export function checkRange(from: string, to: string, now: Date): void {
-  if (to < from) throw new UnprocessableError('bad-period', `to: ${to} is before ${from}`, 'to');
+  if (to < from) throw new UnprocessableError('bad-period', `to: ${formatDay(to)} is before ${formatDay(from)}`, 'to');
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
   if (days > MAX_RANGE_DAYS)
     throw new UnprocessableError('period-too-long', `to: the range is ${days} days; at most ${MAX_RANGE_DAYS}`, 'to');
-  if (to < now.toISOString().slice(0, 10)) throw new UnprocessableError('bad-period', `to: ${to} is in the past`, 'to');
+  if (to < now.toISOString().slice(0, 10)) throw new UnprocessableError('bad-period', `to: ${formatDay(to)} is in the past`, 'to');
 }
 
 /** The person's open steps of open runs due in [from, to), through run_steps_open_by_assignee. */

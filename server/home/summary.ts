@@ -79,6 +79,34 @@ function gapsByRole(db: Db) {
     .sort((a, b) => b.waiting - a.waiting || (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
 }
 
+// A search by rowid (WHERE id >= 1) stops at the first row without the plan reading as a scan.
+const exists = (db: Db, select: string, params: Record<string, unknown> = {}) => value(db, `SELECT EXISTS (${select})`).get(params) === 1;
+
+/**
+ * A workspace that has never run anything gets three steps to start with, each marked done
+ * once it is: its ownership gaps are every role of every runbook, which says nothing yet.
+ */
+function gettingStarted(db: Db, actor: Actor) {
+  if (!can(actor, { action: 'gaps.read' }) || exists(db, 'SELECT 1 FROM runs WHERE id >= 1')) return null;
+  const others = exists(db, 'SELECT 1 FROM people WHERE id != @me', { me: actor.id });
+  const filled = exists(db, 'SELECT 1 FROM role_members');
+  return [
+    {
+      label: 'Add a person',
+      about: 'someone who does some of the work: staff, a virtual assistant, a bookkeeper',
+      href: '/people#add-person',
+      done: others,
+    },
+    {
+      label: 'Fill a role',
+      about: 'say who does the work a runbook gives to a role, such as Bookkeeper',
+      href: '/people#roles',
+      done: filled,
+    },
+    { label: 'Start a run', about: 'pick a runbook in the library and work through it as a checklist', href: '/runbooks', done: false },
+  ];
+}
+
 export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date()) {
   const at = now.toISOString();
   const work = groupedWork(db, actor.id, first, now);
@@ -102,6 +130,7 @@ export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date
       })()
     : null;
   return {
+    gettingStarted: gettingStarted(db, actor),
     work: { ...work, top: [...work.overdue, ...work.today, ...work.upcoming] },
     openRuns: {
       count: countUpTo(db, "SELECT 1 FROM runs WHERE status = 'open'"),

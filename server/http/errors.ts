@@ -92,6 +92,18 @@ interface ErrorViews {
 
 const wantsHtml = (req: Request) => !req.path.startsWith('/api/') && req.path !== '/api' && req.accepts(['json', 'html']) === 'html';
 
+/**
+ * An error's message as a sentence for a person: the API's "to: Sam is away until 6 Dec 2026;
+ * choose someone who is here" becomes "Sam is away until 6 Dec 2026; choose someone who is
+ * here." The field prefix is for programs; on a page the message stands beside its field.
+ */
+export function forPeople(message: string): string {
+  const bare = message.replace(/^[A-Za-z][\w.]*: /, '').trim();
+  // "must be…" becomes "Must be…"; a message that starts with a name or an address stays as it is.
+  const capital = /^[a-z]+\b(?![@.])/.test(bare) ? bare.charAt(0).toUpperCase() + bare.slice(1) : bare;
+  return /[.!?…)]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** What the user typed, to put back in the form; secrets are never echoed. */
 function formValues(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {};
@@ -123,7 +135,7 @@ export function errorHandler(log: (error: unknown) => void = console.error, view
             // Built only now (server/http/forms.ts formPage): most posts never need it.
             ...(typeof res.locals.formData === 'function' ? res.locals.formData() : res.locals.formData),
             values: formValues(req.body),
-            errors: { [failure.field]: failure.message },
+            errors: { [failure.field]: forPeople(failure.message) },
             csrfToken: res.locals.csrfToken,
           },
           { status: failure.status },
@@ -133,7 +145,7 @@ export function errorHandler(log: (error: unknown) => void = console.error, view
       views.render(
         res,
         'errors/error',
-        { title: 'Something is wrong', status: failure.status, message: failure.message, narrow: true },
+        { title: 'Something is wrong', status: failure.status, message: forPeople(failure.message), narrow: true },
         { status: failure.status },
       );
       return;

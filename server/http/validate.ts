@@ -12,12 +12,59 @@ export function validate<S extends z.ZodType>(
   where = 'body',
   { besideField = false }: { besideField?: boolean } = {},
 ): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: plainProblem });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : where;
   const problem = issue?.message ?? 'is invalid';
   throw new BadRequestError(besideField ? problem : `${field}: ${problem}`, field);
+}
+
+const KINDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  date: 'a date',
+};
+const FORMATS: Record<string, string> = { email: 'an email address', url: 'a web address', date: 'a date as YYYY-MM-DD' };
+const quoted = (values: readonly unknown[]) => {
+  const words = values.map((v) => JSON.stringify(v));
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+};
+
+/**
+ * zod's own messages ("Invalid input: expected string, received undefined") in words for a
+ * person; a schema's own message, where it has one, wins over these. Undefined: zod's default.
+ */
+function plainProblem(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `must be ${KINDS[issue.expected] ?? issue.expected}`;
+    case 'invalid_value':
+      return `must be ${quoted(issue.values)}`;
+    case 'invalid_format':
+      return `must be ${FORMATS[issue.format] ?? `a valid ${issue.format}`}`;
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') return min <= 1 ? 'must not be empty' : `must be at least ${min} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${min} item${min === 1 ? '' : 's'}`;
+      return issue.inclusive === false ? `must be more than ${min}` : `must be at least ${min}`;
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return `must be at most ${max} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${max} item${max === 1 ? '' : 's'}`;
+      return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
+    }
+    case 'unrecognized_keys':
+      return `has fields this does not take: ${issue.keys.join(', ')}`;
+    default:
+      return undefined;
+  }
 }
 
 /** A positive integer id from a URL segment; anything else is simply not found. */

@@ -52,7 +52,9 @@ const text = (strings: TemplateStringsArray, ...values: unknown[]) =>
 const stepLine = (step: StepRef, withRun: boolean) =>
   text`  - ${withRun ? `${step.runTitle}: ` : ''}${step.title}${step.dueAt ? ` (due ${formatDue(step.dueAt)})` : ''}`;
 const stepPath = (step: Pick<StepRef, 'runId' | 'position'>) => `/runs/${step.runId}#step-${step.position}`;
-const greet = (name: string) => text`Hi ${name},\n\n`;
+/** "Ben Ledger" → "Ben": emails greet people as a colleague would. A one-word name stays whole. */
+export const firstName = (name: string) => name.trim().split(/\s+/)[0] || name;
+const greet = (name: string) => text`Hi ${firstName(name)},\n\n`;
 
 /** At a run's start, each assignee hears once, with all of their steps in it (not the person who started it). */
 export function tellAssignedAtStart(db: Db, runId: number, startedBy: Named | null, now: Date): void {

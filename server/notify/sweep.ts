@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { tellEscalated, tellOverdue } from './compose';
+import { firstName, tellEscalated, tellOverdue } from './compose';
 import { resolveOwner } from '../people/owners';
 import { today } from '../people/absences';
 import { notify, type NotificationRow } from './outbox';
@@ -174,7 +174,7 @@ export function composeDigests(db: Db, digestHour: number, now: Date = new Date(
           personId: person.id,
           kind: 'digest',
           subject: `Your daily digest: ${count}`,
-          body: `Hi ${plain(person.name)},\n\n${count} about your work since the last digest.\n\n${sections.join('\n\n')}\n\nAll your work: {link}\n`,
+          body: `Hi ${plain(firstName(person.name))},\n\n${count} about your work since the last digest.\n\n${sections.join('\n\n')}\n\nAll your work: {link}\n`,
           linkPath: '/my-work',
           runId: null,
         },

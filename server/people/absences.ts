@@ -2,6 +2,7 @@ import type { Db } from '../db/open';
 import { countUpTo, sql, value } from '../db/statements';
 import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import { audit } from '../audit/repo';
+import { formatDay } from '../views/helpers/format-date';
 
 /**
  * Absences. While someone is away, the steps of their roles go to the next backup when a run
@@ -70,13 +71,18 @@ export function peopleAwayToday(db: Db, now: Date = new Date()): Set<number> {
   return new Set(ids as number[]);
 }
 
-/** "Sam is away until 2026-12-31": the refusal for giving work to someone who is not there. */
+/** "Sam is away until 31 Dec 2026": the refusal for giving work to someone who is not there. */
 export function refuseIfAway(db: Db, person: { id: number; name: string }, field: string, now: Date = new Date()): void {
   const until = awayUntil(db, person.id, now);
   if (until) {
-    throw new UnprocessableError('person-away', `${field}: ${person.name} is away until ${until}; choose someone who is here`, field, {
-      awayUntil: until,
-    });
+    throw new UnprocessableError(
+      'person-away',
+      `${field}: ${person.name} is away until ${formatDay(until)}; choose someone who is here`,
+      field,
+      {
+        awayUntil: until,
+      },
+    );
   }
 }
 
@@ -85,8 +91,9 @@ export function addAwayPeriod(
   input: { personId: number; from: string; to: string; note: string; createdBy: number },
   now: Date = new Date(),
 ): AwayRow {
-  if (input.to < input.from) throw new UnprocessableError('bad-period', `to: ${input.to} is before ${input.from}`, 'to');
-  if (input.to < today(now)) throw new UnprocessableError('bad-period', `to: ${input.to} is in the past`, 'to');
+  if (input.to < input.from)
+    throw new UnprocessableError('bad-period', `to: ${formatDay(input.to)} is before ${formatDay(input.from)}`, 'to');
+  if (input.to < today(now)) throw new UnprocessableError('bad-period', `to: ${formatDay(input.to)} is in the past`, 'to');
   return db.transaction(() => {
     const overlap = sql(db, 'SELECT * FROM away_periods WHERE person_id = ? AND starts_on <= ? AND ends_on >= ? LIMIT 1').get(
       input.personId,
@@ -96,7 +103,7 @@ export function addAwayPeriod(
     if (overlap) {
       throw new ConflictError(
         'away-overlap',
-        `from: this overlaps the absence from ${overlap.starts_on} to ${overlap.ends_on}; change or remove that one`,
+        `from: this overlaps the absence from ${formatDay(overlap.starts_on)} to ${formatDay(overlap.ends_on)}; change or remove that one`,
         {
           field: 'from',
           period: overlap.id,

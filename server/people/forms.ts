@@ -29,6 +29,16 @@ export const addPersonForm = z.object({
   // Blank: the usual level for the kind (member for the team, outsourcer for outsourcers).
   level: z.union([z.literal(''), z.enum(LEVELS, 'Choose an access level.')]).default(''),
   access: z.enum(['invitation', 'link', 'none'], 'Choose how they get in.').default('invitation'),
+  // The roles ticked on the same form: none, one (a string) or several.
+  roles: z
+    .union([z.string(), z.array(z.string()).max(200)])
+    .optional()
+    .transform((v) =>
+      [v ?? []]
+        .flat()
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0),
+    ),
 });
 
 export const detailsForm = z.object({

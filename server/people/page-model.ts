@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { LEVELS, type Actor, type Level } from '../access/actor';
 import { can } from '../access/policy';
-import { accountState, refuseReinvite } from '../auth/grants';
+import { accountState, invitedPeople, refuseReinvite } from '../auth/grants';
 import { AppError } from '../http/errors';
 import { listAccessLinks } from '../auth/links';
 import type { Paging } from '../http/paging';
@@ -107,9 +107,14 @@ export function directoryData(db: Db, actor: Actor, paging: Paging, query: Recor
   }
   const presentedRoles = rolesPage.items.map((role) => roleSummary(role, byRole.get(role.id) ?? []));
   const levels = grantableLevels(actor);
+  const invited = invitedPeople(
+    db,
+    peoplePage.items.map((p) => p.id),
+  );
+  const canManageRoles = can(actor, { action: 'roles.manage' });
   return {
     title: 'People',
-    people: peoplePage.items.map((p) => ({ ...personSummary(p, actor), roles: byPerson.get(p.id) ?? [] })),
+    people: peoplePage.items.map((p) => ({ ...personSummary(p, actor), roles: byPerson.get(p.id) ?? [], invited: invited.has(p.id) })),
     peopleCount: countUpTo(db, 'SELECT 1 FROM people'),
     nextPeople: peoplePage.next && `${peoplePage.next}#people`,
     roles: presentedRoles,
@@ -120,9 +125,13 @@ export function directoryData(db: Db, actor: Actor, paging: Paging, query: Recor
     showCosts: can(actor, { action: 'person.see-costs' }),
     canAdd: levels.length > 0,
     levelOptions: levelOptions(levels),
-    canManageRoles: can(actor, { action: 'roles.manage' }),
+    canManageRoles,
+    // The roles to fill on the add-person form (the first ROLE_CHOICES by name; the rest on each role's page).
+    roleChoices: canManageRoles && levels.length > 0 ? listRolesAfter(db, '', ROLE_CHOICES).map((r) => ({ id: r.id, name: r.name })) : [],
   };
 }
+
+const ROLE_CHOICES = 60;
 
 /** Why a rule from server/access refuses (its message), or null when it allows: to explain a missing button. */
 function refusal(check: () => void): string | null {
@@ -188,6 +197,8 @@ export function personData(db: Db, actor: Actor, person: PersonRow, paging: Pagi
     title: person.name,
     person: personSummary(person, actor),
     isSelf: person.id === actor.id,
+    // An outsourcer on their own page sees neither the team's directory nor its roles' pages.
+    seesTeam: can(actor, { action: 'people.list' }),
     ...personSteps(db, paging, person, query, now),
     roles: rolesOf(db, person.id).map((r) => ({ id: r.id, name: r.name, primary: r.is_primary === 1, backupRank: r.backup_rank })),
     // Whether they can sign in yet: for those who invite people.

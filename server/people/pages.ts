@@ -11,6 +11,8 @@ import { addPersonForm, detailsForm } from './forms';
 import { beside, readForm, formPage } from '../http/forms';
 import { loadPerson } from './load';
 import { noticeFor } from '../http/notices';
+import { setFlash, takeFlash } from '../http/flash';
+import { findRole, upsertRoleMember } from './roles-repo';
 import { costText, directoryData, personData } from './page-model';
 import type { Paging } from '../http/paging';
 
@@ -31,18 +33,28 @@ export function renderWithSecret(
   actor: Actor,
   person: PersonRow,
   secret: NewSecret & { emailConfigured?: boolean },
+  { status = 201, notice }: { status?: number; notice?: string | null } = {},
 ) {
   views.render(
     res,
     'people/person',
     {
       ...personData(db, actor, person),
+      notice,
       newSecret: { ...secret, invitation: secret.kind === 'invitation' },
       emailConfigured: secret.emailConfigured ?? false,
     },
-    { status: 201 },
+    { status },
   );
 }
+
+/** A link carried over the redirect after adding someone (server/http/flash.ts), as issueSecret made it. */
+const isSecret = (value: unknown): value is NewSecret =>
+  typeof value === 'object' &&
+  value !== null &&
+  ((value as NewSecret).kind === 'invitation' || (value as NewSecret).kind === 'link') &&
+  typeof (value as NewSecret).url === 'string' &&
+  typeof (value as NewSecret).expiresAt === 'string';
 
 /** Where links point (PUBLIC_URL, never the request's Host) and how personal links are made. */
 export interface SiteSettings {
@@ -99,20 +111,39 @@ export function peoplePages({ db, views, site, paging }: { db: Db; views: Views;
     // A link is a way in without a password: only for someone the maker may give one to.
     const level = input.level || defaultLevel(input.kind);
     if (input.access === 'link') beside('access', () => authorize(actor, { action: 'link.manage', level }));
+    if (input.roles.length > 0) beside('roles', () => authorize(actor, { action: 'roles.manage' }));
+    const roles = input.roles;
     const { person, secret } = db.transaction(() => {
       const person = beside('level', () =>
         addPerson(db, actor, { name: input.name, email: input.email, kind: input.kind, ...(input.level ? { level: input.level } : {}) }),
       );
+      // Primary where nobody fills the role yet, else the next backup (upsertRoleMember's rule).
+      for (const roleId of new Set(roles)) if (findRole(db, roleId)) upsertRoleMember(db, roleId, person.id, undefined);
       const secret = input.access === 'none' ? null : issueSecret(db, req, actor, person, input.access, site);
       return { person, secret };
     })();
-    if (!secret) return res.redirect(303, `/people/${person.id}?done=added`);
-    renderWithSecret(views, res, db, actor, person, { ...secret, emailConfigured: site.emailConfigured ?? false });
+    // A redirect, so that a refresh does not add them again; the new link rides along once (server/http/flash.ts).
+    if (secret) setFlash(req, res, site.links.key, `/people/${person.id}`, secret);
+    res.redirect(303, `/people/${person.id}?done=added`);
   });
 
   router.get('/people/:id', (req, res) => {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
+    const secret = takeFlash(req, res, site.links.key);
+    if (isSecret(secret))
+      return renderWithSecret(
+        views,
+        res,
+        db,
+        actor,
+        person,
+        { ...secret, emailConfigured: site.emailConfigured ?? false },
+        {
+          status: 200,
+          notice: noticeFor(req.query.done),
+        },
+      );
     views.render(res, 'people/person', { ...personData(db, actor, person, paging, req.query), notice: noticeFor(req.query.done) });
   });
 

@@ -176,3 +176,17 @@ export function stepsOwnedBy(db: Db, roleName: string, limit = 50, counted = tru
   const count = counted ? Math.min(COUNT_CAP, countUpTo(db, NAMED_BY_STEP, params) + countUpTo(db, NAMED_BY_RUNBOOK, params)) : null;
   return { steps, count };
 }
+
+/**
+ * The roles a hand-off of this person's steps may narrow to: those they fill, and those of any
+ * open step they hold (a step given to them by hand keeps its role). By name.
+ */
+export function handOffRoles(db: Db, personId: number): { id: number; name: string }[] {
+  return sql(
+    db,
+    `SELECT r.id, r.name FROM roles r
+      WHERE r.id IN (SELECT role_id FROM role_members WHERE person_id = @person)
+         OR r.id IN (SELECT s.role_id FROM run_steps s WHERE s.assignee_id = @person AND s.status = 'open' AND s.role_id IS NOT NULL)
+      ORDER BY r.name COLLATE NOCASE`,
+  ).all({ person: personId }) as { id: number; name: string }[];
+}

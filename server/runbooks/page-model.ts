@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { renderMarkdown } from '../markdown/render';
 import { resolveOwner, type OwnerResolution } from '../people/owners';
-import { parseDue } from './format/durations';
+import { describeReview, parseDue } from './format/durations';
+import { scheduleSummary } from './format/schedule';
 import { effectiveOwner, INCOMES, type Income, type Runbook } from './format/model';
 import { presentRunbook } from './present';
 import { findVersion, listVersions, type RunbookRow } from './repo';
@@ -109,6 +110,8 @@ export function presentRunbookPage(db: Db, runbook: RunbookRow) {
   return {
     ...rb,
     incomeLabel: incomeLabel(rb.income),
+    scheduleWords: rb.schedule ? scheduleSummary(rb.schedule) : null,
+    reviewWords: rb.review ? describeReview(rb.review) : null,
     tagLinks: rb.tags.map((tag) => ({ tag, href: `/runbooks?tag=${encodeURIComponent(tag)}` })),
     steps,
     ...stepTotals(steps),
@@ -159,13 +162,27 @@ function stepTotals(steps: StepView[]) {
   };
 }
 
+/** A list item, a heading or a quote at the start of a line: its mark, then the text. */
+const LINE_MARK = /^[ \t]*(?:[-*+][ \t]+\[[ xX]\][ \t]*|[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?)/;
+/** Ends a sentence or a clause already (the \x03 closing a marked word may follow). */
+const endsClause = (text: string) => /[.,;:!?…)]$/.test(text.endsWith('\u0003') ? text.slice(0, -1) : text);
+
 /**
  * A snippet of Markdown source as plain words: task boxes, heading marks, emphasis, table
- * pipes and link targets go; the \x02/\x03 match markers stay for the highlight helper.
+ * pipes and link targets go; the \x02/\x03 match markers stay for the highlight helper. A
+ * list item or heading that ends without punctuation gets a semicolon before the next line,
+ * so that checks run together read "Payment captured; Address complete", not as one phrase.
  */
 export function plainSnippet(text: string): string {
-  return text
-    .replace(/^[ \t]*(?:[-*+][ \t]+\[[ xX]\][ \t]*|[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]?)/gm, '')
+  const lines = text.split('\n');
+  return lines
+    .map((line, i) => {
+      const marked = LINE_MARK.test(line);
+      const bare = line.replace(LINE_MARK, '').trimEnd();
+      const more = lines.slice(i + 1).some((next) => next.trim() !== '');
+      return marked && more && bare !== '' && !endsClause(bare) ? `${bare};` : bare;
+    })
+    .join('\n')
     .replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
     .replace(/\*\*|__|`+|(?<=\|)[ \t:]*-{3,}[ \t:]*(?=\|)/g, '')
     .replace(/\|/g, ' ')

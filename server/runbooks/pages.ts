@@ -135,6 +135,11 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
       identical: from.number !== to.number && diff !== null && diff.added + diff.removed === 0,
       diff,
       versions: listVersions(db, row.id).map((v) => v.number),
+      // Restoring an earlier version opens the editor with its text, to save as a new version.
+      restore:
+        can(requireActor(req), { action: 'runbook.write' }) && from.number !== current.number && row.archived_at === null
+          ? { number: from.number, source: from.source, base: current.number }
+          : null,
     });
   });
 

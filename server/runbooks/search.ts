@@ -42,11 +42,21 @@ export interface LibraryRow {
 export const MAX_TERMS = 12;
 const MAX_TERM_LENGTH = 60;
 
+const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+/** The singular of an English plural ("invoices" → "invoice", "deliveries" → "delivery"), or null. */
+function singular(word: string): string | null {
+  if (!/^\p{L}{3,}s$/u.test(word) || /(ss|us|is)$/i.test(word)) return null;
+  return /ies$/i.test(word) ? `${word.slice(0, -3)}y` : word.slice(0, -1);
+}
+
 /**
  * Turns what someone typed into an FTS5 query that cannot fail to parse: each word becomes a
  * quoted string (inner quotes doubled, so AND, OR, NOT, NEAR, *, ^, :, brackets are plain
- * text) with a prefix match, and all words must match. Words with no letter or digit match
- * nothing the tokenizer keeps, so they are dropped. Null when nothing searchable is left.
+ * text) with a prefix match, and all words must match (AND). A word matches itself, words that
+ * start with it, and its singular ("invoices" finds "invoice"), never a shared stem
+ * ("receivables" does not find "received"). Words with no letter or digit match nothing the
+ * tokenizer keeps, so they are dropped. Null when nothing searchable is left.
  */
 export function ftsQuery(input: string): string | null {
   const terms = input
@@ -54,8 +64,13 @@ export function ftsQuery(input: string): string | null {
     .split(/\s+/)
     .filter((term) => /[\p{L}\p{N}]/u.test(term))
     .slice(0, MAX_TERMS)
-    .map((term) => `"${term.slice(0, MAX_TERM_LENGTH).replace(/"/g, '""')}"*`);
-  return terms.length > 0 ? terms.join(' ') : null;
+    .map((term) => {
+      const word = term.slice(0, MAX_TERM_LENGTH);
+      const one = singular(word);
+      return one === null ? `${quoted(word)}*` : `(${quoted(word)}* OR ${quoted(one)})`;
+    });
+  // An explicit AND: FTS5 refuses a bracketed group joined by a space.
+  return terms.length > 0 ? terms.join(' AND ') : null;
 }
 
 const COLUMNS = `r.id, r.slug, r.archived_at, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review,

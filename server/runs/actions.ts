@@ -32,6 +32,21 @@ type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' |
   approval: string | null;
 };
 
+/**
+ * A member who sees the whole run but tries a colleague's step is told whose it is and how to
+ * get it, not only that their level does not allow it. Outsourcers never see others' steps
+ * (authorizeInRun answers 404 for them), so they never reach this.
+ */
+function refuseSomeoneElsesStep(db: Db, by: StepActor & { rule: Exclude<StepActor['rule'], 'step.approve'> }, assigneeId: number | null): void {
+  if (can(by.actor, { action: by.rule, assigneeId }) || !can(by.actor, { action: 'runs.read-all' })) return;
+  const holder = personRef(db, assigneeId);
+  const whose = holder ? `This step is ${holder.name}'s` : 'This step has nobody on it yet';
+  const how = holder
+    ? `ask ${holder.name} to hand it to you (Hand this step to someone else), or ask an owner or editor`
+    : 'ask an owner or editor to give it to you';
+  throw new AppError(403, 'forbidden', `${whose}: ${how}`, undefined, { assignee: holder });
+}
+
 function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: OpenedStep } {
   // One lookup for the common case; the error cases look again to say which part is missing.
   // Only the columns used: each one more is a property on the row object better-sqlite3 builds.
@@ -52,6 +67,7 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
   if (by.rule === 'step.approve') {
     authorizeInRun(by.actor, { action: 'step.approve', isApprover: isApprover(db, found.id, by.actor.id) }, what);
   } else {
+    refuseSomeoneElsesStep(db, { actor: by.actor, rule: by.rule }, found.assignee_id);
     authorizeInRun(by.actor, { action: by.rule, assigneeId: found.assignee_id }, what);
   }
   if (found.run_status === 'complete') {

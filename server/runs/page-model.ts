@@ -32,6 +32,8 @@ export interface RunEvent {
 interface Ref {
   id: number;
   name: string;
+  /** For the people a step may go to: the last day of an absence they are in today. */
+  awayUntil?: string | null;
 }
 export interface FieldDoc {
   name: string;

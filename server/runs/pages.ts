@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import { beside, formPage } from '../http/forms';
 import { sql } from '../db/statements';
 import type { Views } from '../views/engine';
-import { AppError, NotFoundError } from '../http/errors';
+import { AppError, NotFoundError, forPeople } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import type { Paging } from '../http/paging';
 import { requireActor, type Actor } from '../access/actor';
@@ -50,8 +50,14 @@ const fromScript = (req: Request) => req.get('x-requested-with') === 'fetch';
 export function runPages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {
   const router = Router();
 
-  const activePeople = () =>
-    sql(db, 'SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE').all() as { id: number; name: string }[];
+  /** Who a step may go to, each with the last day of an absence they are in today (the list marks and disables them). */
+  const activePeople = (today: string) =>
+    sql(
+      db,
+      `SELECT id, name,
+              (SELECT max(a.ends_on) FROM away_periods a WHERE a.person_id = people.id AND a.starts_on <= @today AND a.ends_on >= @today) AS awayUntil
+         FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE`,
+    ).all({ today }) as { id: number; name: string; awayUntil: string | null }[];
 
   /** The run page's main part for this viewer, with their CSRF token in its forms. */
   const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
@@ -60,7 +66,13 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
     const json = runJson(db, runId, viewer, now);
     if (json === undefined) throw new NotFoundError(`Run ${runId}`);
     const run = JSON.parse(json) as RunDoc;
-    const model = runPageModel(run, actor, activePeople(), listHandOffs(db, runId, viewer), approvableSteps(db, runId, actor.id));
+    const model = runPageModel(
+      run,
+      actor,
+      activePeople(now.slice(0, 10)),
+      listHandOffs(db, runId, viewer),
+      approvableSteps(db, runId, actor.id),
+    );
     return { html: views.fragment('runs/show', { ...model, csrfToken }), title: run.title };
   };
 
@@ -155,7 +167,7 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
         act(req, runId, position, (rule) => ({ actor, rule }));
       } catch (error) {
         if (error instanceof AppError && error.status !== 404 && error.status < 500) {
-          return sendRun(req, res, runId, { notice: error.message, status: error.status });
+          return sendRun(req, res, runId, { notice: forPeople(error.message), status: error.status });
         }
         throw error;
       }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { nextScheduled } from '../runbooks/format/schedule';
+import { nextScheduled, scheduledRunTitle } from '../runbooks/format/schedule';
 import { startRun } from './start';
 import { sql } from '../db/statements';
 
@@ -37,7 +37,7 @@ export function startDueScheduledRuns(db: Db, now: Date = new Date()): number[] 
     if (!due) continue;
     const scheduledFor = due.toISOString();
     started.push(
-      startRun(db, { runbook: row.slug, title: `${row.title} (${scheduledFor.slice(0, 10)})`, startedBy: null, scheduledFor, now }),
+      startRun(db, { runbook: row.slug, title: scheduledRunTitle(row.title, row.schedule, due), startedBy: null, scheduledFor, now }),
     );
   }
   return started;

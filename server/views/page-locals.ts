@@ -18,6 +18,10 @@ export function navItems(actor: Actor, path: string): NavItem[] {
   // Owners and editors see what depends on the owner first; the team, what their own absence would do.
   if (can(actor, { action: 'dependence.read' })) items.push({ href: '/dependence', label: 'Step away' });
   else if (can(actor, { action: 'step-away.simulate', personId: actor.id })) items.push({ href: '/step-away', label: 'Step away' });
+  // Those who do not see the team (outsourcers) reach their own page, with their absences and email choice.
+  if (!can(actor, { action: 'people.list' }) && can(actor, { action: 'person.read', personId: actor.id })) {
+    items.push({ href: `/people/${actor.id}`, label: 'My page' });
+  }
   if (can(actor, { action: 'tokens.own' })) items.push({ href: '/account', label: 'Account' });
   if (can(actor, { action: 'outbox.read' })) items.push({ href: '/outbox', label: 'Outbox' });
   if (can(actor, { action: 'webhooks.manage' })) items.push({ href: '/webhooks', label: 'Webhooks' });

@@ -128,7 +128,7 @@ describe('a new password ends every other way in as the person', () => {
       .type('form')
       .send({ _csrf: here.csrf, currentPassword: 'the real passphrase', password: 'password' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('id="f-password-error">Password is one of the most common passwords; choose another</p>');
+    expect(res.text).toContain('id="f-password-error">Password is one of the most common passwords; choose another.</p>');
   });
 
   test('is only for a browser signed in with the password: a token or a personal link may not change it', async () => {

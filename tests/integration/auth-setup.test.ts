@@ -4,6 +4,8 @@ import request from 'supertest';
 import { createApp } from '../../server/app';
 import { issueSetupToken } from '../../server/auth/setup';
 import { freshDb } from '../helpers/db';
+import { importDirectory } from '../../server/runbooks/import';
+import { SHIPPED_RUNBOOKS } from '../helpers/shipped-team';
 import { csrfFrom, escapeHtml, sessionCookieValue } from './auth-helpers';
 
 /** The one-time set-up link: nothing works before it, it works once, and it creates the owner. */
@@ -128,6 +130,54 @@ describe('set-up', () => {
     const { password_hash: hash } = s.db.prepare('SELECT password_hash FROM credentials').get() as { password_hash: string };
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(hash).not.toContain(long);
+  });
+
+  test('set-up asks which roles the runbooks name the founder fills, Owner ticked, and puts them in those roles', async () => {
+    expect(importDirectory(s.db, SHIPPED_RUNBOOKS).problems).toEqual([]);
+    const roleId = (name: string) => (s.db.prepare('SELECT id FROM roles WHERE name = ?').get(name) as { id: number }).id;
+    const agent = request.agent(s.app);
+    const page = await agent.get(`/setup/${token}`);
+    expect(page.text).toContain('Which roles do you fill today?');
+    expect(page.text).toContain(`name="roles" value="${roleId('Owner')}" checked> Owner`);
+    expect(page.text).toContain(`name="roles" value="${roleId('Bookkeeper')}"> Bookkeeper`);
+    const form = new URLSearchParams({
+      _csrf: csrfFrom(page.text),
+      name: 'Olga Owner',
+      email: 'olga@example.com',
+      password: 'olga chose a long password',
+    });
+    form.append('roles', String(roleId('Owner')));
+    form.append('roles', String(roleId('Bookkeeper')));
+    await agent.post(`/setup/${token}`).type('form').send(form.toString()).expect(303);
+    const filled = s.db
+      .prepare(
+        'SELECT r.name, m.is_primary FROM role_members m JOIN roles r ON r.id = m.role_id JOIN people p ON p.id = m.person_id ORDER BY r.name',
+      )
+      .all();
+    expect(filled).toEqual([
+      { name: 'Bookkeeper', is_primary: 1 },
+      { name: 'Owner', is_primary: 1 },
+    ]);
+    const gaps = (await agent.get('/api/gaps')).body as { emptyRoles: { name: string }[] };
+    expect(gaps.emptyRoles.map((r) => r.name)).not.toContain('Owner');
+  });
+
+  test('the set-up form shown again after an error keeps the roles as they were ticked', async () => {
+    expect(importDirectory(s.db, SHIPPED_RUNBOOKS).problems).toEqual([]);
+    const bookkeeper = (s.db.prepare("SELECT id FROM roles WHERE name = 'Bookkeeper'").get() as { id: number }).id;
+    const agent = request.agent(s.app);
+    const page = await agent.get(`/setup/${token}`);
+    const form = new URLSearchParams({
+      _csrf: csrfFrom(page.text),
+      name: 'Olga',
+      email: 'olga@example.com',
+      password: 'short',
+      roles: String(bookkeeper),
+    });
+    const res = await agent.post(`/setup/${token}`).set(HTML).type('form').send(form.toString());
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`value="${bookkeeper}" checked> Bookkeeper`);
+    expect(res.text).toMatch(/name="roles" value="\d+"> Owner/);
   });
 
   test('the set-up link works once: afterwards it is 404, to open and to post', async () => {

@@ -1,3 +1,4 @@
+import { formatDay } from '../../server/views/helpers/format-date';
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
 import type { PersonRow } from '../../server/people/repo';
@@ -101,7 +102,7 @@ describe('refusing a bad absence, changing nothing', () => {
   it('an absence overlapping another: 409 naming the one it overlaps', async () => {
     await markAway(vera, day(3), day(8)).expect(201);
     const error = expectError(await markAway(vera, day(7), day(12)), 409, 'away-overlap');
-    expect(error.message).toContain(`from ${day(3)} to ${day(8)}`);
+    expect(error.message).toContain(`from ${formatDay(day(3))} to ${formatDay(day(8))}`);
     expect(count()).toBe(1);
   });
 
@@ -130,7 +131,7 @@ describe('handing a step to someone who is away', () => {
       'person-away',
       'to',
     );
-    expect(error.message).toContain(`Bo is away until ${day(4)}`);
+    expect(error.message).toBe(`to: Bo is away until ${formatDay(day(4))}; choose someone who is here`);
     const after = await getRun(app, run.id);
     expect({ steps: after.steps, events: after.events }).toEqual({ steps: before.steps, events: before.events });
     expect(notificationCount()).toBe(messages);

@@ -72,8 +72,17 @@ describe("absences on a person's page", () => {
     expect(res.text).toContain('value="Typed note"');
     const invalid = await post(`/people/${vera.id}/away`, { awayFrom: '31/12/2026', awayTo: day(1) });
     expect(invalid.status).toBe(400);
-    expect(invalid.text).toContain('id="f-awayFrom-error">must be a date as YYYY-MM-DD');
+    expect(invalid.text).toContain('id="f-awayFrom-error">Must be a date, such as 3 Dec 2026.');
     expect(t.db.prepare('SELECT count(*) AS n FROM away_periods').get()).toEqual({ n: 0 });
+  });
+
+  test('an absence typed as people write dates ("24 Dec 2026") is read, and the form says how dates are shown', async () => {
+    const page = await get(`/people/${vera.id}`);
+    expect(page.text).toContain('Dates show in your device’s own format');
+    const res = await post(`/people/${vera.id}/away`, { awayFrom: '24 Dec 2099', awayTo: 'Dec 31, 2099' });
+    expect(res.status).toBe(303);
+    expect(t.db.prepare('SELECT starts_on, ends_on FROM away_periods').get()).toEqual({ starts_on: '2099-12-24', ends_on: '2099-12-31' });
+    expect((await get(`/people/${vera.id}`)).text).toMatch(/24 Dec 2099[^<]*31 Dec 2099|24 Dec 2099.*31 Dec 2099/s);
   });
 
   test("a member plans their own, and sees no form on a colleague's page", async () => {

@@ -133,7 +133,7 @@ describe('starting a run from the runbook page', () => {
     const res = await post('/runbooks/ship-order/runs', { title: 'x'.repeat(201) }, bea);
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="f-title-error"');
-    expect(res.text).toContain('keep the name under 200 characters');
+    expect(res.text).toContain('Keep the name under 200 characters.');
     expect(text(res.text)).toContain('1. Confirm payment');
     expect(t.db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual(before);
   });
@@ -182,4 +182,38 @@ describe('the diff between two versions', () => {
   test.each(['9', '0', 'abc', '-1'])('answers 404 for version %s', async (n) => {
     expect((await page(`/runbooks/ship-order/diff?from=${n}&to=2`)).status).toBe(404);
   });
+});
+
+test('shows a schedule and a review interval in words, with the next three dates, never as cron', async () => {
+  makeRunbook(t.db, 'invoicing', runbookMarkdown('Monthly invoicing', [{ title: 'Send' }], { schedule: '"0 9 1 * *"', review: '1y' }));
+  const res = await page('/runbooks/invoicing');
+  expect(res.status).toBe(200);
+  const words = text(res.text);
+  expect(words).toMatch(/Schedule monthly on the 1st at 9:00 · next 1 \w{3} \d{4} , 1 \w{3} \d{4} , 1 \w{3} \d{4}/);
+  expect(words).toContain('Review yearly');
+  expect(res.text).not.toContain('0 9 1 * *');
+});
+
+test('the diff page offers to restore the earlier version: the editor opens with its text, and saving makes a new version', async () => {
+  const diff = await page('/runbooks/ship-order/diff?from=1&to=2');
+  expect(diff.text).toContain('Restore this version (1)');
+  const csrfSession = diff.text.match(/name="_csrf" value="([^"]+)"/);
+  expect(csrfSession).not.toBeNull();
+  const source = /<input type="hidden" name="source" value="([^"]*)"/.exec(diff.text)?.[1] ?? '';
+  const decoded = source
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  expect(decoded).toBe(v1);
+  const opened = await post('/runbooks/ship-order/edit', { source: decoded, base: '2', intent: 'preview' });
+  expect(opened.status).toBe(200);
+  expect(opened.text).toContain('Binder and letter.');
+  const saved = await post('/runbooks/ship-order/edit', { source: decoded, base: '2', intent: 'save' });
+  expect(saved.status).toBe(303);
+  expect(text((await page('/runbooks/ship-order')).text)).toContain('Version 3');
+  expect((await page('/runbooks/ship-order/diff?from=3&to=3')).text).not.toContain('Restore this version');
 });

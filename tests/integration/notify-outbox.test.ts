@@ -193,3 +193,19 @@ describe('the outbox', () => {
     expectError(await app.http().get('/api/outbox?status=lost'), 400, 'invalid-input', 'status');
   });
 });
+
+describe('greetings', () => {
+  it('greet people by their first name, in a step email and in the daily digest', async () => {
+    const ben = makePerson(app.db, { name: 'Ben  Ledger' });
+    makeRole(app.db, 'Ledger keeper', [ben]);
+    await putRunbook(app, 'ledger', runbookMarkdown('Keep the ledger', [{ title: 'Reconcile', owner: 'Ledger keeper' }])).expect(201);
+    await startRun(app, 'ledger', bo, 'December ledger');
+    expect(messagesTo(ben)[0]?.body).toMatch(/^Hi Ben,\n\nBo started "December ledger"/);
+    await app.asPerson(ben).put(`/api/people/${ben.id}/notifications`).send({ notify: 'digest' }).expect(200);
+    clear();
+    await startRun(app, 'ledger', bo, 'January ledger');
+    expect(composeDigests(app.db, 7, new Date('2026-11-24T07:00:30Z'))).toBe(1);
+    const digest = messagesTo(ben).find((m) => m.kind === 'digest');
+    expect(digest?.body).toMatch(/^Hi Ben,\n\n/);
+  });
+});

@@ -108,6 +108,6 @@ describe('bad input', () => {
 
   test('a browser gets the error as a page', async () => {
     const res = await t.http().get('/runbooks/ship/print?paper=legal').set('Accept', 'text/html').expect(400);
-    expect(res.text).toContain('paper: choose a4 or letter');
+    expect(res.text).toContain('Choose a4 or letter.');
   });
 });

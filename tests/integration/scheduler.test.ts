@@ -28,7 +28,7 @@ test('starts one run for the newest missed occurrence, never a backlog, and neve
   const runs = scheduledRuns('daily') as { title: string; scheduled_for: string; started_by: number | null }[];
   expect(runs).toHaveLength(1);
   expect(new Date(runs[0]!.scheduled_for).getTime()).toBe(new Date('2026-03-06T09:00:00').getTime());
-  expect(runs[0]!.title).toMatch(/^Daily check \(/);
+  expect(runs[0]!.title).toBe('Daily check · 6 Mar 2026');
   expect(runs[0]!.started_by).toBeNull();
   expect(startDueScheduledRuns(db, now)).toEqual([]);
   expect(startDueScheduledRuns(db, new Date('2026-03-07T09:00:30'))).toHaveLength(1);
@@ -44,4 +44,13 @@ test('leaves archived runbooks and runbooks without a schedule alone', () => {
   startDueScheduledRuns(db, new Date('2026-03-08T12:00:00'));
   expect(scheduledRuns('manual')).toEqual([]);
   expect(scheduledRuns('shelved')).toEqual([]);
+});
+
+test('names a run of a schedule that fires twice a day by its date and time, so the two differ', () => {
+  makeRunbook(db, 'twice', runbookMarkdown('Pick list', [{ title: 'Print' }], { schedule: '"0 10,14 * * *"' }));
+  setVersionTime('twice', '2026-03-10T00:00:00.000Z');
+  startDueScheduledRuns(db, new Date('2026-03-10T11:00:00'));
+  startDueScheduledRuns(db, new Date('2026-03-10T15:00:00'));
+  const titles = (scheduledRuns('twice') as { title: string }[]).map((r) => r.title);
+  expect(titles).toEqual(['Pick list · 10 Mar 2026, 10:00', 'Pick list · 10 Mar 2026, 14:00']);
 });

@@ -104,15 +104,32 @@ describe('the directory', () => {
 
 describe('adding a person', () => {
   const add = (body: Record<string, string>, who = t.owner) => t.asPerson(who).post('/people').set(html).type('form').send(body);
+  /** Adds, then follows the redirect in the same browser (the new link rides in a cookie to that page only). */
+  const addAndFollow = async (body: Record<string, string>) => {
+    const browser = t.asPerson(t.owner);
+    const posted = await browser.post('/people').set(html).type('form').send(body);
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toMatch(/^\/people\/\d+\?done=added$/);
+    const res = await browser.get(posted.headers.location as string).set(html);
+    const again = await browser.get(posted.headers.location as string).set(html);
+    return { posted, res, again };
+  };
 
-  test('with an invitation emails it and shows its link, stores only its hash, and the link opens the invitation', async () => {
-    const res = await add({ name: 'Ivy Invited', email: 'Ivy@Example.com', kind: 'team', level: '', access: 'invitation' });
-    expect(res.status).toBe(201);
+  test('with an invitation emails it and shows its link once, stores only its hash, and the link opens the invitation', async () => {
+    const { res, again } = await addAndFollow({
+      name: 'Ivy Invited',
+      email: 'Ivy@Example.com',
+      kind: 'team',
+      level: '',
+      access: 'invitation',
+    });
+    expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const token = /\/invite\/([A-Za-z0-9_-]+)</.exec(res.text)?.[1] as string;
     expect(token).toBeDefined();
     // Emailed through the outbox (issue 13 item 8), and shown here too.
     expect(res.text).toContain('Emailed to <strong>ivy@example.com</strong>');
+    expect(again.text).not.toContain(token); // a refresh shows the page, not the link, and adds nobody
     expect(everythingStored(t.db)).not.toContain(token);
     const ivy = t.db.prepare("SELECT * FROM people WHERE email = 'ivy@example.com'").get() as {
       id: number;
@@ -131,14 +148,38 @@ describe('adding a person', () => {
   });
 
   test('as an outsourcer with a personal link gives a link that opens their own steps', async () => {
-    const res = await add({ name: 'Vera VA', email: 'vera@example.com', kind: 'outsourcer', level: '', access: 'link' });
-    expect(res.status).toBe(201);
+    const { res } = await addAndFollow({ name: 'Vera VA', email: 'vera@example.com', kind: 'outsourcer', level: '', access: 'link' });
+    expect(res.status).toBe(200);
     const token = /\/l\/([A-Za-z0-9_-]+)</.exec(res.text)?.[1] as string;
     expect(everythingStored(t.db)).not.toContain(token);
     const vera = t.db.prepare("SELECT access_level FROM people WHERE email = 'vera@example.com'").get();
     expect(vera).toEqual({ access_level: 'outsourcer' });
     const opened = await t.anonymous().get(`/l/${token}`);
     expect([opened.status, opened.headers.location]).toEqual([303, '/my-work']);
+  });
+
+  test('fills the roles ticked on the same form: primary where nobody fills it, else the next backup', async () => {
+    const packer = makeRole(t.db, 'Packer');
+    const support = makeRole(t.db, 'Support', [makePerson(t.db, { name: 'Sue Support' })]);
+    const form = await t.http().get('/people').set(html);
+    expect(form.text).toContain(`<input type="checkbox" name="roles" value="${packer.id}"> Packer`);
+    const body = new URLSearchParams({ name: 'Rolf Roles', email: 'rolf@example.com', kind: 'team', level: '', access: 'none' });
+    body.append('roles', String(packer.id));
+    body.append('roles', String(support.id));
+    const res = await t.http().post('/people').set(html).type('form').send(body.toString());
+    expect(res.status).toBe(303);
+    const rolf = t.db.prepare("SELECT id FROM people WHERE email = 'rolf@example.com'").get() as { id: number };
+    expect(t.db.prepare('SELECT role_id, is_primary FROM role_members WHERE person_id = ? ORDER BY role_id').all(rolf.id)).toEqual([
+      { role_id: packer.id, is_primary: 1 },
+      { role_id: support.id, is_primary: 0 },
+    ]);
+  });
+
+  test('shows someone invited who has not accepted as "Invited" in the directory, not "Active"', async () => {
+    await addAndFollow({ name: 'Ina Pending', email: 'ina@example.com', kind: 'team', level: '', access: 'invitation' });
+    const directory = (await t.http().get('/people').set(html)).text;
+    const row = directory.slice(directory.indexOf('>Ina Pending</a>'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/data-label="Status"><span class="team-tag team-tag--quiet">Invited<\/span>/);
   });
 
   test('without access goes to their page, and makes no invitation or link', async () => {
@@ -154,7 +195,7 @@ describe('adding a person', () => {
     for (const level of ['editor', 'owner']) {
       const res = await add({ name: 'Climber', email: `climber-${level}@example.com`, level, access: 'none' }, editor);
       expect(res.status).toBe(403);
-      expect(res.text).toMatch(/<p class="error" id="f-level-error">Your access level does not allow this<\/p>/);
+      expect(res.text).toMatch(/<p class="error" id="f-level-error">Your access level does not allow this.<\/p>/);
       expect(res.text).toContain('value="Climber"');
     }
     expect(t.db.prepare("SELECT count(*) AS n FROM people WHERE name = 'Climber'").get()).toEqual({ n: 0 });

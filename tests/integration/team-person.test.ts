@@ -202,7 +202,7 @@ describe('access level and deactivation (owners)', () => {
   });
 
   test('refuses to deactivate or demote the last owner, with the message beside the control', async () => {
-    const message = 'Olive Owner is the only owner; make someone else owner first';
+    const message = 'Olive Owner is the only owner; make someone else owner first.';
     const off = await post(`/people/${t.owner.id}/active`, { active: '0', confirm: 'yes' });
     expect(off.status).toBe(409);
     expect(formOf(off.text, `/people/${t.owner.id}/active`)).toContain(`<p class="error" id="f-active-error">${message}</p>`);

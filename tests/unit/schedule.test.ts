@@ -1,4 +1,5 @@
-import { cronProblem, nextScheduled } from '../../server/runbooks/format/schedule';
+import { cronProblem, nextScheduled, scheduleSummary } from '../../server/runbooks/format/schedule';
+import { describeReview } from '../../server/runbooks/format/durations';
 
 describe('cronProblem', () => {
   test.each(['0 9 * * 1-5', '0 9 1 * *', '*/15 * * * *', '30 8 * * MON', '0 0 1 1 *', '0 10 * * 4', '  0 9 * * 1-5  ', '0 9 * * 7'])(
@@ -58,4 +59,32 @@ describe('nextScheduled', () => {
 
 test('refuses an expression that parses but never fires', () => {
   expect(cronProblem('0 0 31 2 *')).toBe('schedule "0 0 31 2 *" never fires');
+});
+
+describe('scheduleSummary and describeReview', () => {
+  test('says a monthly schedule in words with its next three dates', () => {
+    expect(scheduleSummary('0 9 1 * *', new Date(2026, 11, 6, 0, 15))).toEqual({
+      words: 'monthly on the 1st at 9:00',
+      next: ['1 Jan 2027', '1 Feb 2027', '1 Mar 2027'],
+    });
+  });
+
+  test('gives the times when the schedule fires twice on one day', () => {
+    expect(scheduleSummary('0 10,14 * * *', new Date(2026, 11, 6, 0, 15)).next).toEqual([
+      '6 Dec 2026, 10:00',
+      '6 Dec 2026, 14:00',
+      '7 Dec 2026, 10:00',
+    ]);
+  });
+
+  test.each([
+    ['1y', 'yearly'],
+    ['2y', 'every 2 years'],
+    ['6mo', 'every 6 months'],
+    ['1mo', 'monthly'],
+    ['90d', 'every 90 days'],
+    ['14d', 'every 2 weeks'],
+  ])('says the review interval %s as "%s"', (text, words) => {
+    expect(describeReview(text)).toBe(words);
+  });
 });

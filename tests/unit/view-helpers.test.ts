@@ -7,6 +7,7 @@ import { minutes } from '../../server/views/helpers/minutes';
 import { plural } from '../../server/views/helpers/plural';
 import { or } from '../../server/views/helpers/or';
 import { concat } from '../../server/views/helpers/concat';
+import { includes } from '../../server/views/helpers/includes';
 import { registerHelpers } from '../../server/views/helpers';
 
 describe('eq', () => {
@@ -111,5 +112,14 @@ describe('concat', () => {
   test('joins its parts, leaving out the options Handlebars passes last', () => {
     expect(concat('field-', 3, '-', 0, { hash: {} })).toBe('field-3-0');
     expect(concat('a', undefined, null, 'b', {})).toBe('ab');
+  });
+});
+
+describe('includes', () => {
+  test('finds a value in one sent string or in several', () => {
+    expect(includes('3', 3)).toBe(true);
+    expect(includes(['1', '3'], 3)).toBe(true);
+    expect(includes(['1', '2'], 3)).toBe(false);
+    expect(includes(undefined, 3)).toBe(false);
   });
 });

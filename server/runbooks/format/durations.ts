@@ -99,6 +99,17 @@ export function parseReviewInterval(text: string): ReviewInterval | null {
   return { amount, unit: unit.unit };
 }
 
+/** How often a review is due, in words: "yearly", "every 6 months", "every 90 days". */
+export function describeReview(text: string): string {
+  const interval = parseReviewInterval(text);
+  if (!interval) return `every ${text}`;
+  const { amount, unit } = interval;
+  if (unit === 'month' && amount % 12 === 0) return amount === 12 ? 'yearly' : `every ${amount / 12} years`;
+  if (amount === 1) return unit === 'month' ? 'monthly' : 'daily';
+  if (unit === 'day' && amount % 7 === 0) return amount === 7 ? 'weekly' : `every ${amount / 7} weeks`;
+  return `every ${amount} ${unit}s`;
+}
+
 /** The date a text reviewed at `from` is next due for review. */
 export function nextReview(interval: ReviewInterval, from: Date): Date {
   const next = new Date(from.getTime());

@@ -64,3 +64,38 @@ export function describeSchedule(expression: string): string {
   const words = cronstrue.toString(expression, { use24HourTimeFormat: true, verbose: false, throwExceptionOnParseError: false });
   return words.charAt(0).toLowerCase() + words.slice(1);
 }
+
+// Server time, like croner: the day a run is scheduled for is the day people there see.
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+
+/** The next `count` times the schedule fires after `after`. */
+export function nextOccurrences(expression: string, after: Date, count = 3): Date[] {
+  const cron = new Cron(expression, { paused: true });
+  const found: Date[] = [];
+  for (let next = cron.nextRun(after); next && found.length < count; next = cron.nextRun(next)) found.push(next);
+  return found;
+}
+
+/** "monthly on the 1st at 9:00 · next 1 Jan 2027, 1 Feb 2027, 1 Mar 2027": what a runbook's page shows. */
+export function scheduleSummary(expression: string, now: Date = new Date()): { words: string; next: string[] } {
+  const next = nextOccurrences(expression, now, 3);
+  // A schedule that fires twice on one day needs the time to tell its dates apart.
+  const withTime = next.some((date, i) => i > 0 && sameDay(date, next[i - 1] as Date));
+  return {
+    words: describeSchedule(expression),
+    next: next.map((date) => (withTime ? `${dayFormat.format(date)}, ${timeFormat.format(date)}` : dayFormat.format(date))),
+  };
+}
+
+/**
+ * The title of a run a schedule starts: the runbook's title and the day it is for, with the time
+ * when the schedule fires more than once that day, so that no two scheduled runs look alike.
+ */
+export function scheduledRunTitle(title: string, expression: string, at: Date): string {
+  const startOfDay = new Date(at.getFullYear(), at.getMonth(), at.getDate());
+  const fires = nextOccurrences(expression, new Date(startOfDay.getTime() - 1), 2);
+  const twice = fires.length === 2 && sameDay(fires[0] as Date, fires[1] as Date);
+  return `${title} · ${dayFormat.format(at)}${twice ? `, ${timeFormat.format(at)}` : ''}`;
+}

@@ -15,3 +15,8 @@ export function formatDate(value: unknown, style?: unknown): string {
   if (Number.isNaN(date.getTime())) return '';
   return (style === 'date' ? dateOnly : dateTime).format(date);
 }
+
+/** A calendar day ("2026-12-06") as people write it ("6 Dec 2026"), for messages built outside a template. */
+export function formatDay(day: string): string {
+  return formatDate(day) || day;
+}

@@ -8,6 +8,7 @@ import { highlight } from './highlight';
 import { or } from './or';
 import { concat } from './concat';
 import { tally } from './tally';
+import { includes } from './includes';
 
 /** Every helper the templates may use, registered by name. One helper per file. */
 export function registerHelpers(hbs: typeof Handlebars): void {
@@ -20,4 +21,5 @@ export function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('or', or);
   hbs.registerHelper('concat', concat);
   hbs.registerHelper('tally', tally);
+  hbs.registerHelper('includes', includes);
 }
