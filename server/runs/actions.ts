@@ -37,7 +37,11 @@ type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' |
  * get it, not only that their level does not allow it. Outsourcers never see others' steps
  * (authorizeInRun answers 404 for them), so they never reach this.
  */
-function refuseSomeoneElsesStep(db: Db, by: StepActor & { rule: Exclude<StepActor['rule'], 'step.approve'> }, assigneeId: number | null): void {
+function refuseSomeoneElsesStep(
+  db: Db,
+  by: StepActor & { rule: Exclude<StepActor['rule'], 'step.approve'> },
+  assigneeId: number | null,
+): void {
   if (can(by.actor, { action: by.rule, assigneeId }) || !can(by.actor, { action: 'runs.read-all' })) return;
   const holder = personRef(db, assigneeId);
   const whose = holder ? `This step is ${holder.name}'s` : 'This step has nobody on it yet';
