@@ -106,6 +106,19 @@ function handOffNext(
     .filter((p) => !ownerIds.has(p.id))
     .sort((a, b) => ctx.minutesOf(a.id) - ctx.minutesOf(b.id) || byText(a.name, b.name));
   const rank = (s: StepLoad) => HAND_OFF_ORDER.indexOf(s.income ?? 'unset');
+  // The role's other members (its primary, when the owner is only a backup, then its backups), then the lightest loads.
+  // The same for every step of a role (0: no role), so chosen once a role rather than once a step.
+  const chosenFor = new Map<number, { backups: RoleMemberRow[]; others: WorkerRow[] }>();
+  const whoElse = (roleId: number) => {
+    let found = chosenFor.get(roleId);
+    if (!found) {
+      const backups = roleId ? ctx.membersOf(roleId).filter((m) => !ownerIds.has(m.person_id)) : [];
+      const chosen = new Set(backups.map((m) => m.person_id));
+      const others = lightest.filter((p) => !chosen.has(p.id)).slice(0, Math.max(0, CANDIDATES - backups.length));
+      chosenFor.set(roleId, (found = { backups, others }));
+    }
+    return found;
+  };
   return steps
     .filter((s) => s.assignee !== null && ownerIds.has(s.assignee.id) && s.minutesPerMonth > 0)
     .sort(
@@ -113,10 +126,7 @@ function handOffNext(
         rank(a) - rank(b) || b.minutesPerMonth - a.minutesPerMonth || byText(a.runbook.title, b.runbook.title) || a.position - b.position,
     )
     .map((s) => {
-      // The role's other members (its primary, when the owner is only a backup, then its backups), then the lightest loads.
-      const backups = s.role ? ctx.membersOf(s.role.id).filter((m) => !ownerIds.has(m.person_id)) : [];
-      const chosen = new Set(backups.map((m) => m.person_id));
-      const others = lightest.filter((p) => !chosen.has(p.id)).slice(0, Math.max(0, CANDIDATES - backups.length));
+      const { backups, others } = whoElse(s.role?.id ?? 0);
       const candidate = (id: number, reason: 'in the role' | 'lightest load') => {
         const person = ctx.byId.get(id) as WorkerRow;
         return {
