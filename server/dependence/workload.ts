@@ -126,7 +126,8 @@ export function workload(db: Db, now: Date = new Date()): Workload {
   const history = runsStartedSince(db, new Date(now.getTime() - HISTORY_DAYS * DAY_MS).toISOString());
   const occurrences = occurrenceCounter(now, new Date(now.getTime() + WINDOW_DAYS * DAY_MS));
   const resolve = ownerResolver(db);
-  const carriers = new Map<string, Pick<StepLoad, 'role' | 'namedPerson' | 'assignee'>>();
+  // By owner name, then Due: text (maps of maps: no key string built per step).
+  const carriers = new Map<string | null, Map<string | null, Pick<StepLoad, 'role' | 'namedPerson' | 'assignee'>>>();
 
   const runbooks: RunbookLoad[] = [];
   const steps: StepLoad[] = [];
@@ -146,8 +147,9 @@ export function workload(db: Db, now: Date = new Date()): Workload {
     const owner = row.owner ?? row.runbook_owner;
     // Who carries a step depends only on its owner name and its Due: text (the start is `now`
     // for all): resolved once per pair, not per step (20,000 steps share a few dozen pairs).
-    const pairKey = `${owner ?? ''}\n${row.due ?? ''}`;
-    let carried = carriers.get(pairKey);
+    let byDue = carriers.get(owner);
+    if (!byDue) carriers.set(owner, (byDue = new Map()));
+    let carried = byDue.get(row.due);
     if (!carried) {
       const resolved = resolve(owner, now, stepDueAt(row.due, now));
       carried = {
@@ -155,7 +157,7 @@ export function workload(db: Db, now: Date = new Date()): Workload {
         namedPerson: resolved.kind === 'person' ? { id: resolved.person.id, name: resolved.person.name } : null,
         assignee: resolved.kind === 'none' ? null : resolved.assignee,
       };
-      carriers.set(pairKey, carried);
+      byDue.set(row.due, carried);
     }
     steps.push({
       runbook,
