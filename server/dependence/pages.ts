@@ -10,7 +10,7 @@ import { authorize, can } from '../access/policy';
 import { planAbsence } from '../people/absences';
 import { listPeople } from '../people/repo';
 import { dependenceReport } from './report';
-import { dependencePage } from './present';
+import { SHOWN_HAND_OFFS, SHOWN_UNESTIMATED, dependencePage } from './present';
 import { dependenceCsv } from './download';
 import { simulateStepAway } from './step-away';
 import { stepAwayPage } from './present-away';
@@ -41,7 +41,10 @@ export function dependencePages({ db, views }: { db: Db; views: Views }): Router
   router.get('/dependence', (req, res) => {
     const actor = requireActor(req);
     authorize(actor, { action: 'dependence.read' });
-    const report = dependenceReport(db, { showCosts: can(actor, { action: 'person.see-costs' }) });
+    const report = dependenceReport(db, {
+      showCosts: can(actor, { action: 'person.see-costs' }),
+      shown: { handOffs: SHOWN_HAND_OFFS, unestimated: SHOWN_UNESTIMATED },
+    });
     views.render(res, 'dependence/index', dependencePage(report, actor));
   });
 

@@ -4,6 +4,19 @@ import { calendarDay, day, duration, plural } from './words';
 /** The simulator's answer in words, with the same step's runs grouped ("Pack the box · 10 times: 22 Dec, 23 Dec, …"). */
 
 const SHOWN_DATES = 4;
+/**
+ * Cards shown in each list: a year away from a busy workspace is thousands of steps (each card
+ * a few hundred bytes, a 300 kB page for two weeks of the bench's workspace). The first ones by
+ * date are the ones to fix first; the rest are counted, and GET /api/step-away lists them.
+ */
+export const SHOWN_GROUPS = 50;
+
+/** The first SHOWN_GROUPS cards, and how many steps the cards left out hold (of `total` in all). */
+function shown(all: ReturnType<typeof groups>, total: number) {
+  const cards = all.slice(0, SHOWN_GROUPS);
+  const more = total - cards.reduce((sum, g) => sum + g.count, 0);
+  return { cards, more: more > 0 ? `${plural(more, 'more step')}, due later` : null };
+}
 
 interface Group {
   title: string;
@@ -64,6 +77,9 @@ export function stepAwayPage(result: StepAwayResult, viewerId: number, now: Date
   const range = `${calendarDay(result.from, now)} to ${calendarDay(result.to, now)}`;
   const blockers = result.totals.nobody.steps + result.totals.person.steps;
   const you = self ? 'you' : result.subject.name;
+  const nobody = shown(groups(result.nobody, now), result.totals.nobody.steps);
+  const person = shown(groups(result.person, now), result.totals.person.steps);
+  const others = shown(groups(result.others, now), result.totals.others.steps);
   return {
     self,
     range,
@@ -72,9 +88,12 @@ export function stepAwayPage(result: StepAwayResult, viewerId: number, now: Date
       result.verdict === 'clear'
         ? `${self ? 'You' : result.subject.name} can step away from ${range}.`
         : `Not yet: ${plural(blockers, 'step')} would be left undone if ${you} stepped away from ${range}.`,
-    nobody: groups(result.nobody, now),
-    person: groups(result.person, now),
-    others: groups(result.others, now),
+    nobody: nobody.cards,
+    moreNobody: nobody.more,
+    person: person.cards,
+    morePerson: person.more,
+    others: others.cards,
+    moreOthers: others.more,
     totals: {
       nobody: duration(result.totals.nobody.minutes),
       person: duration(result.totals.person.minutes),

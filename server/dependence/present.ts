@@ -40,9 +40,9 @@ export function dependencePage(report: DependenceReport, actor: Actor) {
     ownerTime: duration(report.ownerMinutesPerMonth),
     totalTime: duration(report.totalMinutesPerMonth),
     share,
-    unestimatedCount: report.unestimatedSteps.length,
+    unestimatedCount: report.unestimatedCount,
     unestimated: report.unestimatedSteps.slice(0, SHOWN_UNESTIMATED).map((s) => ({ ...s, who: s.assignee?.name ?? 'nobody' })),
-    moreUnestimated: Math.max(0, report.unestimatedSteps.length - SHOWN_UNESTIMATED),
+    moreUnestimated: Math.max(0, report.unestimatedCount - SHOWN_UNESTIMATED),
     people: report.people
       .filter((p) => p.minutesPerMonth > 0 || p.owner)
       .map((p) => ({
@@ -74,7 +74,7 @@ export function dependencePage(report: DependenceReport, actor: Actor) {
         })),
       };
     }),
-    moreHandOffs: Math.max(0, report.handOffNext.length - SHOWN_HAND_OFFS),
+    moreHandOffs: Math.max(0, report.handOffCount - SHOWN_HAND_OFFS),
     singlePoints: report.singlePoints.map((point) => ({ ...point, text: singlePointText(point), time: duration(point.minutesPerMonth) })),
     trend: report.trend.map((t) => ({
       label: month(t.month),

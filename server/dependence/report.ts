@@ -42,6 +42,12 @@ export interface DependenceOptions {
   now?: Date;
   /** Hourly costs are for owners only (as on the people pages). */
   showCosts: boolean;
+  /**
+   * How many hand-off rows and unestimated steps to spell out (the page shows the first few; the
+   * API all). Their counts are always whole: a hand-off row costs its candidates, and the page
+   * should not pay for 2,000 of them to show 10.
+   */
+  shown?: { handOffs: number; unestimated: number };
 }
 
 export function dependenceReport(db: Db, options: DependenceOptions) {
@@ -69,6 +75,8 @@ export function dependenceReport(db: Db, options: DependenceOptions) {
   const nobody = loads.get(0);
   const total = work.steps.reduce((sum, s) => sum + s.minutesPerMonth, 0);
   const ownerTotal = [...work.ownerIds].reduce((sum, id) => sum + minutesOf(id), 0);
+  const unestimated = work.steps.filter((s) => s.estimateMinutes === null);
+  const handOffs = handOffOrder(work.steps, work.ownerIds);
 
   return {
     at: now.toISOString(),
@@ -82,17 +90,32 @@ export function dependenceReport(db: Db, options: DependenceOptions) {
       byIncome: roundIncome(nobody?.byIncome ?? emptyByIncome()),
       steps: nobody?.steps ?? 0,
     },
-    unestimatedSteps: work.steps
-      .filter((s) => s.estimateMinutes === null)
+    unestimatedCount: unestimated.length,
+    unestimatedSteps: unestimated
+      .slice(0, options.shown?.unestimated)
       .map((s) => ({ ...stepRef(s), assignee: s.assignee, runsPerMonth: s.runbook.runsPerMonth })),
-    handOffNext: handOffNext(work.steps, work.ownerIds, { byId, membersOf, minutesOf, showCosts: options.showCosts }),
+    handOffCount: handOffs.length,
+    handOffNext: handOffs
+      .slice(0, options.shown?.handOffs)
+      .map(handOffRow(work.ownerIds, { byId, membersOf, minutesOf, showCosts: options.showCosts })),
     singlePoints: singlePoints(db, work, { byId, members, now }),
     trend: ownerTrend(db, now),
   };
 }
 
-function handOffNext(
-  steps: StepLoad[],
+/** The owners' steps with time on them, in hand-off order. */
+function handOffOrder(steps: StepLoad[], ownerIds: Set<number>): StepLoad[] {
+  const rank = (s: StepLoad) => HAND_OFF_ORDER.indexOf(s.income ?? 'unset');
+  return steps
+    .filter((s) => s.assignee !== null && ownerIds.has(s.assignee.id) && s.minutesPerMonth > 0)
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) || b.minutesPerMonth - a.minutesPerMonth || byText(a.runbook.title, b.runbook.title) || a.position - b.position,
+    );
+}
+
+/** A hand-off row of a step: who could take it, and where to change who does. */
+function handOffRow(
   ownerIds: Set<number>,
   ctx: {
     byId: Map<number, WorkerRow>;
@@ -105,45 +128,48 @@ function handOffNext(
   const lightest = [...ctx.byId.values()]
     .filter((p) => !ownerIds.has(p.id))
     .sort((a, b) => ctx.minutesOf(a.id) - ctx.minutesOf(b.id) || byText(a.name, b.name));
-  const rank = (s: StepLoad) => HAND_OFF_ORDER.indexOf(s.income ?? 'unset');
-  return steps
-    .filter((s) => s.assignee !== null && ownerIds.has(s.assignee.id) && s.minutesPerMonth > 0)
-    .sort(
-      (a, b) =>
-        rank(a) - rank(b) || b.minutesPerMonth - a.minutesPerMonth || byText(a.runbook.title, b.runbook.title) || a.position - b.position,
-    )
-    .map((s) => {
-      // The role's other members (its primary, when the owner is only a backup, then its backups), then the lightest loads.
-      const backups = s.role ? ctx.membersOf(s.role.id).filter((m) => !ownerIds.has(m.person_id)) : [];
+  // The role's other members (its primary, when the owner is only a backup, then its backups), then the lightest loads.
+  // The same for every step of a role (0: no role), so chosen once a role rather than once a step.
+  const chosenFor = new Map<number, { backups: RoleMemberRow[]; others: WorkerRow[] }>();
+  const whoElse = (roleId: number) => {
+    let found = chosenFor.get(roleId);
+    if (!found) {
+      const backups = roleId ? ctx.membersOf(roleId).filter((m) => !ownerIds.has(m.person_id)) : [];
       const chosen = new Set(backups.map((m) => m.person_id));
       const others = lightest.filter((p) => !chosen.has(p.id)).slice(0, Math.max(0, CANDIDATES - backups.length));
-      const candidate = (id: number, reason: 'in the role' | 'lightest load') => {
-        const person = ctx.byId.get(id) as WorkerRow;
-        return {
-          person: named(person),
-          reason,
-          minutesPerMonth: round(ctx.minutesOf(id)),
-          costPerMonthCents: cost(s.minutesPerMonth, person.hourly_cost_cents, ctx.showCosts),
-        };
-      };
+      chosenFor.set(roleId, (found = { backups, others }));
+    }
+    return found;
+  };
+  return (s: StepLoad) => {
+    const { backups, others } = whoElse(s.role?.id ?? 0);
+    const candidate = (id: number, reason: 'in the role' | 'lightest load') => {
+      const person = ctx.byId.get(id) as WorkerRow;
       return {
-        ...stepRef(s),
-        schedule: s.runbook.schedule,
-        income: s.income,
-        runsPerMonth: s.runbook.runsPerMonth,
-        minutesPerMonth: round(s.minutesPerMonth),
-        carriedBy: s.assignee,
-        role: s.role,
-        candidates: [
-          ...backups.slice(0, CANDIDATES).map((m) => candidate(m.person_id, 'in the role')),
-          ...others.map((p) => candidate(p.id, 'lightest load')),
-        ],
-        // A role's step changes hands on the role page (a new primary); a step naming a person, in its text.
-        fix: s.role
-          ? { label: `Change who fills ${s.role.name}`, href: `/roles/${s.role.id}` }
-          : { label: 'Change the step’s owner', href: `/runbooks/${s.runbook.slug}/edit` },
+        person: named(person),
+        reason,
+        minutesPerMonth: round(ctx.minutesOf(id)),
+        costPerMonthCents: cost(s.minutesPerMonth, person.hourly_cost_cents, ctx.showCosts),
       };
-    });
+    };
+    return {
+      ...stepRef(s),
+      schedule: s.runbook.schedule,
+      income: s.income,
+      runsPerMonth: s.runbook.runsPerMonth,
+      minutesPerMonth: round(s.minutesPerMonth),
+      carriedBy: s.assignee,
+      role: s.role,
+      candidates: [
+        ...backups.slice(0, CANDIDATES).map((m) => candidate(m.person_id, 'in the role')),
+        ...others.map((p) => candidate(p.id, 'lightest load')),
+      ],
+      // A role's step changes hands on the role page (a new primary); a step naming a person, in its text.
+      fix: s.role
+        ? { label: `Change who fills ${s.role.name}`, href: `/roles/${s.role.id}` }
+        : { label: 'Change the step’s owner', href: `/runbooks/${s.runbook.slug}/edit` },
+    };
+  };
 }
 
 function singlePoints(

@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { formatDay } from '../views/helpers/format-date';
 import { sql } from '../db/statements';
 import { UnprocessableError } from '../http/errors';
-import { pickRoleAssignee } from '../people/owners';
+import { pickRoleAssignee, type OwnerResolution } from '../people/owners';
 import type { PersonRow } from '../people/repo';
 import { listRoleMembers } from '../people/roles-repo';
 import {
@@ -91,18 +91,34 @@ export function simulateStepAway(db: Db, input: { person: PersonRow; from: strin
   const lookback = Math.max(0, ...scheduled.map((s) => dueOffsetMinutes(s.due))) * 60_000;
   const occurrences = occurrenceCounter(new Date(Math.max(now.getTime(), start.getTime() - lookback)), new Date(rangeEnd.getTime() - 1));
 
-  for (const step of scheduled) {
+  // Which runs of a schedule would be the person's, and who would take them instead, depends only
+  // on the step's owner, schedule and Due: text: worked out once for all the steps that share them.
+  const plans = new Map<string, Planned[]>();
+  const planFor = (step: StepLoad): Planned[] => {
+    const key = `${step.owner ?? ''}\n${step.runbook.schedule}\n${step.due ?? ''}`;
+    let plan = plans.get(key);
+    if (plan) return plan;
+    plan = [];
     for (const runStart of occurrences(step.runbook.schedule as string)) {
       const due = stepDueAt(step.due, runStart);
       if (!inRange(runStart) && !inRange(due)) continue;
       const usual = resolve(step.owner, runStart, due);
       if (usual.kind === 'none' || usual.assignee?.id !== person.id) continue;
-      const item = scheduledItem(step, runStart, due);
-      if (usual.kind === 'person') {
+      const instead = usual.kind === 'person' ? null : resolve(step.owner, runStart, due, person.id);
+      plan.push({ startsAt: runStart.toISOString(), dueAt: due?.toISOString() ?? null, usual, instead });
+    }
+    plans.set(key, plan);
+    return plan;
+  };
+
+  for (const step of scheduled) {
+    for (const { startsAt, dueAt, usual, instead } of planFor(step)) {
+      const item = scheduledItem(step, startsAt, dueAt);
+      if (usual.kind === 'person' || !instead) {
         self.push({ ...item, fix: { label: 'Give the step to a role', href: `/runbooks/${step.runbook.slug}/edit` } });
         continue;
       }
-      const instead = resolve(step.owner, runStart, due, person.id);
+      if (usual.kind !== 'role') continue;
       const role = usual.role;
       if (instead.kind === 'none' || !instead.assignee) {
         nobody.push({ ...item, fix: { label: `Add a backup to ${role.name}`, href: `/roles/${role.id}` } });
@@ -173,13 +189,21 @@ interface OpenDueRow {
   role_name: string | null;
 }
 
-const scheduledItem = (step: StepLoad, runStart: Date, due: Date | null): AwayItem => ({
+/** One run of a schedule that would be the person's: when, and who takes it with them away (null: a step naming them). */
+interface Planned {
+  startsAt: string;
+  dueAt: string | null;
+  usual: OwnerResolution;
+  instead: OwnerResolution | null;
+}
+
+const scheduledItem = (step: StepLoad, startsAt: string, dueAt: string | null): AwayItem => ({
   kind: 'scheduled',
   runbook: { slug: step.runbook.slug, title: step.runbook.title },
   run: null,
   step: { position: step.position, title: step.title },
-  startsAt: runStart.toISOString(),
-  dueAt: due?.toISOString() ?? null,
+  startsAt,
+  dueAt,
   estimateMinutes: step.estimateMinutes,
   role: step.role,
   who: null,

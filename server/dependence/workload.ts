@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import type { Income } from '../runbooks/format/model';
 import { dueAt, parseDue, type DueOffset } from '../runbooks/format/durations';
 import { occurrencesBetween } from '../runbooks/format/schedule';
-import { resolveOwner, type OwnerResolution } from '../people/owners';
+import { assignNamed, namedBy, type NamedOwner, type OwnerResolution } from '../people/owners';
 import { activePeople, currentSteps, runsStartedSince, type WorkerRow } from './repo';
 
 /**
@@ -39,6 +39,7 @@ export interface RunbookLoad {
   basis: 'schedule' | 'history';
 }
 
+/** A step's share of the model. Its runbook, role, namedPerson and assignee objects are shared between steps: never change them. */
 export interface StepLoad {
   runbook: RunbookLoad;
   position: number;
@@ -66,15 +67,22 @@ export interface Workload {
   ownerIds: Set<number>;
 }
 
-/** Resolves owners the way startRun does, once per owner name and due day. */
+/**
+ * Resolves owners the way startRun does (resolveOwner's two halves), once per owner name and
+ * due day; what a name means is looked up once per name (the simulator asks for the same few
+ * names on hundreds of days).
+ */
 export function ownerResolver(db: Db) {
   const memo = new Map<string, OwnerResolution>();
+  const names = new Map<string | null, NamedOwner>();
   return (name: string | null, start: Date, due: Date | null, alsoAway: number | null = null): OwnerResolution => {
     // Days as numbers (absences are whole UTC days): building date strings cost more than the lookup.
     const key = `${name?.toLowerCase() ?? ''}\n${Math.floor(start.getTime() / DAY_MS)}\n${due ? Math.floor(due.getTime() / DAY_MS) : ''}\n${alsoAway ?? ''}`;
     let found = memo.get(key);
     if (!found) {
-      found = resolveOwner(db, name, start, { dueAt: due, alsoAway });
+      let named = names.get(name);
+      if (!named) names.set(name, (named = namedBy(db, name)));
+      found = assignNamed(db, named, start, { dueAt: due, alsoAway });
       memo.set(key, found);
     }
     return found;
@@ -118,6 +126,8 @@ export function workload(db: Db, now: Date = new Date()): Workload {
   const history = runsStartedSince(db, new Date(now.getTime() - HISTORY_DAYS * DAY_MS).toISOString());
   const occurrences = occurrenceCounter(now, new Date(now.getTime() + WINDOW_DAYS * DAY_MS));
   const resolve = ownerResolver(db);
+  // By owner name, then Due: text (maps of maps: no key string built per step).
+  const carriers = new Map<string | null, Map<string | null, Pick<StepLoad, 'role' | 'namedPerson' | 'assignee'>>>();
 
   const runbooks: RunbookLoad[] = [];
   const steps: StepLoad[] = [];
@@ -135,15 +145,28 @@ export function workload(db: Db, now: Date = new Date()): Workload {
       runbooks.push(runbook);
     }
     const owner = row.owner ?? row.runbook_owner;
-    const resolved = resolve(owner, now, stepDueAt(row.due, now));
+    // Who carries a step depends only on its owner name and its Due: text (the start is `now`
+    // for all): resolved once per pair, not per step (20,000 steps share a few dozen pairs).
+    let byDue = carriers.get(owner);
+    if (!byDue) carriers.set(owner, (byDue = new Map()));
+    let carried = byDue.get(row.due);
+    if (!carried) {
+      const resolved = resolve(owner, now, stepDueAt(row.due, now));
+      carried = {
+        role: resolved.kind === 'role' ? { id: resolved.role.id, name: resolved.role.name } : null,
+        namedPerson: resolved.kind === 'person' ? { id: resolved.person.id, name: resolved.person.name } : null,
+        assignee: resolved.kind === 'none' ? null : resolved.assignee,
+      };
+      byDue.set(row.due, carried);
+    }
     steps.push({
       runbook,
       position: row.position,
       title: row.title,
       owner,
-      role: resolved.kind === 'role' ? { id: resolved.role.id, name: resolved.role.name } : null,
-      namedPerson: resolved.kind === 'person' ? { id: resolved.person.id, name: resolved.person.name } : null,
-      assignee: resolved.kind === 'none' ? null : resolved.assignee,
+      role: carried.role,
+      namedPerson: carried.namedPerson,
+      assignee: carried.assignee,
       estimateMinutes: row.estimate_minutes,
       due: row.due,
       income: row.income ?? row.runbook_income,

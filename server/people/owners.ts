@@ -25,11 +25,30 @@ export interface AssignOptions {
 }
 
 export function resolveOwner(db: Db, name: string | null, now: Date = new Date(), options: AssignOptions = {}): OwnerResolution {
+  return assignNamed(db, namedBy(db, name), now, options);
+}
+
+/** The role or person an `Owner:` name means, before anyone is chosen (the half of resolveOwner that does not depend on the day). */
+export type NamedOwner = { kind: 'role'; role: RoleRow } | { kind: 'person'; person: PersonRow } | { kind: 'none' };
+
+export function namedBy(db: Db, name: string | null): NamedOwner {
   if (name === null) return { kind: 'none' };
   const role = findRoleByName(db, name);
-  if (role) return { kind: 'role', role, assignee: pickRoleAssignee(db, role.id, now, options) };
+  if (role) return { kind: 'role', role };
   const person = findPersonByName(db, name);
-  if (person) return { kind: 'person', person, assignee: person.active ? { id: person.id, name: person.name } : null };
+  if (person) return { kind: 'person', person };
+  return { kind: 'none' };
+}
+
+/** Who takes a step owned by `named` on this day (the other half of resolveOwner). */
+export function assignNamed(db: Db, named: NamedOwner, now: Date = new Date(), options: AssignOptions = {}): OwnerResolution {
+  if (named.kind === 'role') return { kind: 'role', role: named.role, assignee: pickRoleAssignee(db, named.role.id, now, options) };
+  if (named.kind === 'person')
+    return {
+      kind: 'person',
+      person: named.person,
+      assignee: named.person.active ? { id: named.person.id, name: named.person.name } : null,
+    };
   return { kind: 'none' };
 }
 
