@@ -29,6 +29,8 @@ export function accountPages({ db, views }: { db: Db; views: Views }): Router {
     tokens: listApiTokens(db, actor.id).map((t) => ({ ...t, revoked: t.revoked_at !== null })),
     passwordHint: PASSWORD_HINT,
     mayChangePassword: can(actor, { action: 'password.change' }),
+    // Webhooks are an owner's tool used once in a while: reached from here, not the phone's top bar.
+    mayManageWebhooks: can(actor, { action: 'webhooks.manage' }),
   });
 
   router.get('/account', (req, res) => {

@@ -24,7 +24,6 @@ export function navItems(actor: Actor, path: string): NavItem[] {
   }
   if (can(actor, { action: 'tokens.own' })) items.push({ href: '/account', label: 'Account' });
   if (can(actor, { action: 'outbox.read' })) items.push({ href: '/outbox', label: 'Outbox' });
-  if (can(actor, { action: 'webhooks.manage' })) items.push({ href: '/webhooks', label: 'Webhooks' });
   if (can(actor, { action: 'audit.read' })) items.push({ href: '/audit', label: 'Audit log' });
   return items.map((item) => ({
     ...item,

@@ -49,6 +49,7 @@ afterEach(() => expect(server.errors).toEqual([]));
 
 test('the owner adds a webhook; a bad address is shown beside its field', async () => {
   await owner.goto(`${server.url}/`);
+  await owner.getByRole('link', { name: 'Account' }).click();
   await owner.getByRole('link', { name: 'Webhooks' }).click();
   await owner.getByLabel('Address to send events to').fill('zapier hook');
   await owner.getByLabel(/A run started/).check();
