@@ -7,7 +7,7 @@ import { countUpTo, deleteInBatches, sql } from '../db/statements';
  * down or not configured (owners read the outbox in the app). The mailer sends 'pending' rows;
  * the digest gathers 'digest' rows once a day.
  */
-export type NotificationKind = 'assigned' | 'handed-off' | 'overdue' | 'digest';
+export type NotificationKind = 'assigned' | 'handed-off' | 'overdue' | 'digest' | 'review-due';
 export type NotificationStatus = 'pending' | 'digest' | 'digested' | 'sent' | 'failed';
 
 export interface Message {

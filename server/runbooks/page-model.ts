@@ -11,6 +11,7 @@ import { can } from '../access/policy';
 import { minutes } from '../views/helpers/minutes';
 import type { LibraryRow } from './search';
 import { COUNT_CAP } from '../db/statements';
+import { countReviews, listReviews, reviewEveryLabel, reviewState, unusedSince } from './reviews';
 
 /** What the library pages show; the shapes the templates in views/runbooks read. */
 
@@ -172,7 +173,8 @@ export function plainSnippet(text: string): string {
 }
 
 /** One runbook in the library's list. */
-export function presentLibraryRow(row: LibraryRow) {
+export function presentLibraryRow(row: LibraryRow, now = new Date()) {
+  const since = unusedSince(now);
   const snippets = [
     { where: 'Introduction', text: row.intro_snippet },
     { where: 'Steps', text: row.steps_snippet },
@@ -193,7 +195,37 @@ export function presentLibraryRow(row: LibraryRow) {
     stepCount: row.step_count,
     estimateMinutes: row.estimate_minutes,
     archived: row.archived_at !== null,
+    review: row.review === null ? null : reviewState(row.review_due_at, now),
+    reviewDueAt: row.review === null ? null : row.review_due_at,
+    unused:
+      row.archived_at === null &&
+      row.created_at < since &&
+      (row.kept_at ?? '') < since &&
+      (row.last_run_at === null || row.last_run_at < since),
+    lastRunAt: row.last_run_at,
     snippets,
+  };
+}
+
+const REVIEWS_SHOWN = 10;
+
+/** The review part of a runbook's page: the interval in words, where it stands, and the newest reviews. */
+function reviewSection(db: Db, row: RunbookRow, every: string | null, now: Date) {
+  const history = listReviews(db, row.id, REVIEWS_SHOWN).map((r) => ({
+    at: r.reviewed_at,
+    by: r.reviewer_name,
+    note: r.note,
+    marked: r.kind === 'marked',
+    version: r.version,
+  }));
+  const total = countReviews(db, row.id);
+  return {
+    every: reviewEveryLabel(every),
+    lastReviewedAt: row.reviewed_at,
+    dueAt: every === null ? null : row.review_due_at,
+    state: every === null ? null : reviewState(row.review_due_at, now),
+    history,
+    older: total >= COUNT_CAP ? COUNT_CAP : total - history.length,
   };
 }
 
@@ -201,8 +233,9 @@ const VERSIONS_SHOWN = 10;
 const ORIGINS: Record<string, string> = { import: 'imported from a file', api: 'sent through the API', editor: 'edited here' };
 
 /** Everything the runbook's page shows: the runbook, its versions, its recent runs, what the viewer may do. */
-export function runbookPage(db: Db, actor: Actor, row: RunbookRow) {
+export function runbookPage(db: Db, actor: Actor, row: RunbookRow, now = new Date()) {
   const runbook = presentRunbookPage(db, row);
+  const since = unusedSince(now);
   const versions = listVersions(db, row.id);
   const { runs, total } = recentRuns(db, row.id);
   return {
@@ -220,5 +253,9 @@ export function runbookPage(db: Db, actor: Actor, row: RunbookRow) {
     moreRuns: total >= COUNT_CAP ? COUNT_CAP : total - runs.length,
     canWrite: can(actor, { action: 'runbook.write' }),
     canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
+    review: reviewSection(db, row, runbook.review.every, now),
+    // Nobody ran it in 180 days (and nobody chose to keep it since): archive it, or keep it.
+    unused:
+      row.archived_at === null && row.created_at < since && (row.kept_at ?? '') < since && (runs[0]?.started_at ?? '') < since,
   };
 }

@@ -4,6 +4,7 @@ import { effectiveOwner } from './format/model';
 import { findVersion, listVersionSteps, type RunbookRow, type VersionRow } from './repo';
 import type { LibraryRow } from './search';
 import { ensureVersionHtml } from '../markdown/stored';
+import { presentReview } from './reviews';
 
 /** What goes over the wire for runbooks; the shapes the API documents. */
 
@@ -16,7 +17,7 @@ export function presentRunbookSummary(row: LibraryRow) {
     tags: JSON.parse(row.tags) as string[],
     income: row.income,
     schedule: row.schedule,
-    review: row.review,
+    review: presentReview(row.review, row),
     version: row.version,
     stepCount: row.step_count,
     estimateMinutes: row.estimate_minutes,
@@ -57,7 +58,8 @@ export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
     tags: JSON.parse(version.tags) as string[],
     income: version.income,
     schedule: version.schedule,
-    review: version.review,
+    // A past version's page gives its own interval with the runbook's review dates.
+    review: presentReview(version.review, runbook),
     version: version.number,
     versionCreatedAt: version.created_at,
     archived: runbook.archived_at !== null,

@@ -3,6 +3,7 @@ import type { Db } from '../db/open';
 import { effectiveOwner, type Income, type Runbook, type RunbookStep } from './format/model';
 import { ensureOwnerRoles } from '../people/owners';
 import { sql } from '../db/statements';
+import { recordVersionReview } from './reviews';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
@@ -62,6 +63,12 @@ export interface RunbookRow {
   imported_hash: string | null;
   archived_at: string | null;
   created_at: string;
+  /** The last review (a new version or "Mark reviewed"); see reviews.ts. */
+  reviewed_at: string | null;
+  /** When the next review is due; null when the current version asks for none. */
+  review_due_at: string | null;
+  review_notified_at: string | null;
+  kept_at: string | null;
 }
 
 export const hashSource = (source: string) => crypto.createHash('sha256').update(source).digest('hex');
@@ -207,6 +214,8 @@ export function saveVersion(
       meta.importedHash ?? null,
       row.id,
     );
+    // A new version is a review: someone read the runbook and wrote what holds now.
+    recordVersionReview(db, row.id, Number(versionId), meta.createdBy, now);
     ensureOwnerRoles(
       db,
       runbook.steps.map((step) => effectiveOwner(runbook, step)).filter((name): name is string => name !== null),
