@@ -60,16 +60,3 @@ DROP TABLE notifications_copy;
 CREATE INDEX notifications_status ON notifications (status, next_attempt_at);
 CREATE INDEX notifications_person ON notifications (person_id, id);
 CREATE INDEX notifications_status_id ON notifications (status, id);
-
--- Calendars: one secret iCalendar link per person (a calendar app asks for it without signing
--- in), stored as its sha256 only. Making a new one revokes the old.
-CREATE TABLE calendar_links (
-  id INTEGER PRIMARY KEY,
-  person_id INTEGER NOT NULL REFERENCES people (id),
-  token_hash TEXT NOT NULL UNIQUE,
-  created_by INTEGER REFERENCES people (id),
-  created_at TEXT NOT NULL,
-  last_used_at TEXT,
-  revoked_at TEXT
-);
-CREATE UNIQUE INDEX calendar_links_live ON calendar_links (person_id) WHERE revoked_at IS NULL;
