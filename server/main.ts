@@ -9,6 +9,7 @@ import { migrate, MigrationError } from './db/migrate';
 import { formatChangedInApp, formatProblem, importDirectory } from './runbooks/import';
 import { startScheduler } from './runs/scheduler';
 import { refreshStoredHtml } from './markdown/stored';
+import { backfillReviewDates } from './runbooks/reviews';
 import { issueSetupToken } from './auth/setup';
 import { loadKeyFile } from './auth/secrets';
 import { startRetention } from './retention';
@@ -43,6 +44,8 @@ async function main() {
   const key = loadKeyFile(config.keyFile);
 
   refreshStoredHtml(db);
+  // Runbooks stored before reviews were kept get their due date (once; a no-op after).
+  backfillReviewDates(db);
   const report = importDirectory(db, config.runbooksDir);
   log.info(
     `Runbooks from ${config.runbooksDir}: ${report.created.length} new, ${report.updated.length} updated, ` +

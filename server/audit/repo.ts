@@ -25,7 +25,11 @@ export type AuditAction =
   | 'steps.handed-off'
   | 'person.offboarded'
   | 'away.planned'
-  | 'away.cancelled';
+  | 'away.cancelled'
+  | 'runbook.reviewed'
+  | 'runbook.kept'
+  | 'calendar.created'
+  | 'calendar.revoked';
 
 /** How each entry reads on the audit page. */
 export const AUDIT_LABELS: Record<AuditAction, string> = {
@@ -53,6 +57,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'person.offboarded': 'Offboarded',
   'away.planned': 'Absence planned',
   'away.cancelled': 'Absence cancelled',
+  'runbook.reviewed': 'Runbook reviewed',
+  'runbook.kept': 'Unused runbook kept',
+  'calendar.created': 'Calendar link made',
+  'calendar.revoked': 'Calendar link revoked',
 };
 
 /** Who did what the server's command line (npm run cli) did, as the audit log names them. */
@@ -84,6 +92,11 @@ function detailOf(action: string, data: Record<string, unknown>, madeByName: str
       return [typeof data.request === 'string' ? data.request : null, madeBy].filter(Boolean).join(' · ') || null;
     case 'sign-in.burst':
       return `${String(data.failures)} failed sign-ins for ${String(data.email)} from ${String(data.addresses)} addresses`;
+    case 'runbook.reviewed':
+    case 'runbook.kept':
+      return [typeof data.title === 'string' ? `“${data.title}”` : null, typeof data.note === 'string' ? `note: ${data.note}` : null]
+        .filter(Boolean)
+        .join(' · ');
     case 'password.changed':
       return typeof data.via === 'string' ? `through the ${data.via === 'cli' ? 'command line' : `${data.via} page`}` : null;
     default:

@@ -8,6 +8,7 @@ import { ROLE_IS_GAP } from '../people/roles-repo';
 import { awayToday } from '../people/absences';
 import type { Paging } from '../http/paging';
 import { groupedWork } from './work';
+import { reviewsDueThisMonth, unusedRunbooks } from '../runbooks/reviews';
 
 /**
  * Home is a summary, whatever the size of the workspace: counts (each up to COUNT_CAP), the
@@ -139,5 +140,8 @@ export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date
     // Overdue across the team: for those who run it (owners and editors), where escalation shows first.
     overdue: can(actor, { action: 'gaps.read' }) ? overdueSteps(db, at) : { count: 0, top: [] },
     gaps,
+    // Keeping the library true: for those who may change runbooks.
+    reviews: can(actor, { action: 'runbook.write' }) ? reviewsDueThisMonth(db, HOME_ITEMS, now) : null,
+    unused: can(actor, { action: 'runbook.write' }) ? unusedRunbooks(db, HOME_ITEMS, now) : null,
   };
 }

@@ -356,3 +356,26 @@ export function tellPasswordReset(db: Db, reset: { person: Named; resetId: numbe
     now,
   );
 }
+
+/** A runbook's review fell due: whoever holds its owner role hears once. */
+export function tellReviewDue(
+  db: Db,
+  runbook: { slug: string; title: string; every: string; dueAt: string },
+  to: { person: Named; role: string },
+  now: Date,
+): void {
+  notify(
+    db,
+    {
+      personId: to.person.id,
+      kind: 'review-due',
+      subject: text`Review due: "${runbook.title}"`,
+      body:
+        text`${greet(to.person.name)}"${runbook.title}" asks to be reviewed every ${runbook.every}, and its review was due ${formatDue(runbook.dueAt)}.\n` +
+        text`You hear because ${to.role} is accountable for it. Read it through: if it still holds, mark it reviewed; if not, edit it (a new version counts as a review).\n\nOpen the runbook: {link}\n`,
+      linkPath: `/runbooks/${runbook.slug}#lib-reviews-h`,
+      runId: null,
+    },
+    now,
+  );
+}

@@ -7,7 +7,7 @@ import { countUpTo, deleteInBatches, sql } from '../db/statements';
  * down or not configured (owners read the outbox in the app). The mailer sends 'pending' rows;
  * the digest gathers 'digest' rows once a day.
  */
-export type NotificationKind = 'assigned' | 'handed-off' | 'overdue' | 'digest';
+export type NotificationKind = 'assigned' | 'handed-off' | 'overdue' | 'digest' | 'review-due';
 /** What an invitation or a password reset email is (stored as kind 'assigned' with this topic; see the migration). */
 export type NotificationTopic = 'invitation' | 'password-reset';
 export type NotificationStatus = 'pending' | 'digest' | 'digested' | 'sent' | 'failed';

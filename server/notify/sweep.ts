@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { firstName, tellEscalated, tellOverdue } from './compose';
+import { firstName, tellEscalated, tellOverdue, tellReviewDue } from './compose';
+import { reviewEveryLabel } from '../runbooks/reviews';
 import { resolveOwner } from '../people/owners';
 import { today } from '../people/absences';
 import { notify, type NotificationRow } from './outbox';
@@ -129,6 +130,44 @@ export function escalateOverdueSteps(db: Db, now: Date = new Date()): number {
       }
       const owner = resolveOwner(db, row.runbook_owner, now);
       if (owner.kind !== 'none') tell(owner.assignee, `${row.runbook_owner} is accountable for "${row.runbook_title}"`);
+      mark.run(now.toISOString(), row.id);
+    }
+    return rows.length;
+  })();
+}
+
+/**
+ * Tells each runbook's owner role once when its review falls due: whoever takes the role's
+ * work today (resolveOwner: the primary, or a backup while they are away). Marked even when
+ * nobody can be told, so it is not tried again until the next review clears the mark.
+ */
+export function notifyReviewsDue(db: Db, now: Date = new Date()): number {
+  return db.transaction(() => {
+    const rows = sql(
+      db,
+      `SELECT r.id, r.slug, r.review_due_at, v.title, v.owner, v.review
+         FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id
+        WHERE r.review_due_at IS NOT NULL AND r.archived_at IS NULL AND r.review_due_at <= @now AND r.review_notified_at IS NULL`,
+    ).all({ now: now.toISOString() }) as {
+      id: number;
+      slug: string;
+      review_due_at: string;
+      title: string;
+      owner: string | null;
+      review: string;
+    }[];
+    const mark = sql(db, 'UPDATE runbooks SET review_notified_at = ? WHERE id = ?');
+    for (const row of rows) {
+      const owner = resolveOwner(db, row.owner, now);
+      if (owner.kind !== 'none' && owner.assignee) {
+        const every = (reviewEveryLabel(row.review) ?? row.review).replace(/^every /, '');
+        tellReviewDue(
+          db,
+          { slug: row.slug, title: row.title, every, dueAt: row.review_due_at },
+          { person: owner.assignee, role: row.owner as string },
+          now,
+        );
+      }
       mark.run(now.toISOString(), row.id);
     }
     return rows.length;

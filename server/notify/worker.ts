@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sendPending, type Mailer } from './mailer';
-import { composeDigests, escalateOverdueSteps, notifyOverdueSteps } from './sweep';
+import { composeDigests, escalateOverdueSteps, notifyOverdueSteps, notifyReviewsDue } from './sweep';
 import type { LinkSettings } from '../auth/links';
 
 /**
@@ -27,8 +27,11 @@ export function startNotifier(
     try {
       const overdue = notifyOverdueSteps(db);
       const escalated = escalateOverdueSteps(db);
+      const reviews = notifyReviewsDue(db);
       const digests = composeDigests(db, options.digestHour);
-      if (overdue + escalated + digests > 0) log(`Notifications: ${overdue} overdue step(s), ${escalated} escalated, ${digests} digest(s)`);
+      if (overdue + escalated + reviews + digests > 0) {
+        log(`Notifications: ${overdue} overdue step(s), ${escalated} escalated, ${reviews} review(s) due, ${digests} digest(s)`);
+      }
     } catch (error) {
       log(`Notifications failed: ${(error as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { tokenBody } from '../auth/api';
 import { notifyBody, outboxQuery } from '../notify/api';
-import { archiveBody, listQuery } from '../runbooks/api';
+import { archiveBody, listQuery, reviewBody } from '../runbooks/api';
 import { stepAwayQuery } from '../dependence/api';
 import { handOffBody, previewQuery } from '../delegation/api';
 import { fieldBody, noteBody, noteRequired, reassignBody, rejectBody, startBody } from '../runs/api';
@@ -211,6 +211,15 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Archive a runbook, or bring it back',
     access: MANAGERS,
     body: archiveBody,
+  },
+  {
+    method: 'POST',
+    path: '/api/runbooks/:slug/reviews',
+    tag: 'Runbooks',
+    summary: 'Mark the runbook reviewed, with an optional note; its next review falls due one interval later',
+    access: MANAGERS,
+    body: reviewBody,
+    status: 201,
   },
   { method: 'POST', path: '/api/import', tag: 'Runbooks', summary: 'Import RUNBOOKS_DIR now', access: MANAGERS },
   {

@@ -23,7 +23,10 @@ import {
   SLUG,
   slugProblem,
   toRunbook,
+  type RunbookRow,
+  type VersionRow,
 } from './repo';
+import { markReviewed, presentReview } from './reviews';
 
 export const listQuery = z.object({
   category: z.string().trim().min(1).max(100).optional(),
@@ -32,7 +35,9 @@ export const listQuery = z.object({
   q: z.string().trim().min(1).max(200).optional(),
   income: z.enum(INCOMES).optional(),
   archived: z.enum(['exclude', 'include', 'only']).optional(),
+  review: z.enum(['due', 'overdue', 'unused']).optional(),
 });
+export const reviewBody = z.object({ note: z.string().trim().max(2000, 'must be at most 2000 characters').optional() }).strict();
 export const archiveBody = z.object({ archived: z.boolean().default(true) });
 
 export const MARKDOWN_LIMIT = '512kb';
@@ -69,6 +74,8 @@ export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir
       owner: filters.owner ?? null,
       income: filters.income ?? null,
       archived: filters.archived === 'include' ? ('include' as const) : filters.archived === 'only',
+      review: filters.review === 'unused' ? null : (filters.review ?? null),
+      unused: filters.review === 'unused',
     };
     const list = libraryList(query);
     const request = paging.read(req.query, list, filters);
@@ -153,6 +160,22 @@ export function runbookRoutes({ db, runbooksDir, paging }: { db: Db; runbooksDir
     const { archived } = validate(archiveBody, req.body ?? { archived: true });
     setArchived(db, runbook.id, archived, actor.id);
     res.json({ slug: runbook.slug, archived });
+  });
+
+  router.post('/runbooks/:slug/reviews', (req, res) => {
+    readable(req, req.params.slug);
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runbook.write' });
+    const { runbook } = loadCurrent(db, req.params.slug);
+    const { note } = validate(reviewBody, req.body ?? {});
+    const review = markReviewed(db, runbook, { actorId: actor.id, address: req.ip ?? null }, note || null);
+    const after = findRunbook(db, runbook.slug) as RunbookRow;
+    const version = findVersion(db, after.current_version_id) as VersionRow;
+    res.status(201).json({
+      slug: after.slug,
+      review: presentReview(version.review, after),
+      reviewed: { at: review.reviewed_at, by: { id: actor.id, name: review.reviewer_name }, note: review.note, version: review.version },
+    });
   });
 
   router.post('/import', (req, res) => {

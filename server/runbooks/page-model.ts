@@ -14,6 +14,7 @@ import { can } from '../access/policy';
 import { minutes } from '../views/helpers/minutes';
 import type { LibraryRow } from './search';
 import { COUNT_CAP } from '../db/statements';
+import { countReviews, listReviews, reviewEveryLabel, reviewState, unusedSince } from './reviews';
 
 /** What the library pages show; the shapes the templates in views/runbooks read. */
 
@@ -111,7 +112,7 @@ export function presentRunbookPage(db: Db, runbook: RunbookRow) {
     ...rb,
     incomeLabel: incomeLabel(rb.income),
     scheduleWords: rb.schedule ? scheduleSummary(rb.schedule) : null,
-    reviewWords: rb.review ? describeReview(rb.review) : null,
+    reviewWords: rb.review.every ? describeReview(rb.review.every) : null,
     tagLinks: rb.tags.map((tag) => ({ tag, href: `/runbooks?tag=${encodeURIComponent(tag)}` })),
     steps,
     ...stepTotals(steps),
@@ -191,7 +192,8 @@ export function plainSnippet(text: string): string {
 }
 
 /** One runbook in the library's list. */
-export function presentLibraryRow(row: LibraryRow) {
+export function presentLibraryRow(row: LibraryRow, now = new Date()) {
+  const since = unusedSince(now);
   const snippets = [
     { where: 'Introduction', text: row.intro_snippet },
     { where: 'Steps', text: row.steps_snippet },
@@ -212,7 +214,37 @@ export function presentLibraryRow(row: LibraryRow) {
     stepCount: row.step_count,
     estimateMinutes: row.estimate_minutes,
     archived: row.archived_at !== null,
+    review: row.review === null ? null : reviewState(row.review_due_at, now),
+    reviewDueAt: row.review === null ? null : row.review_due_at,
+    unused:
+      row.archived_at === null &&
+      row.created_at < since &&
+      (row.kept_at ?? '') < since &&
+      (row.last_run_at === null || row.last_run_at < since),
+    lastRunAt: row.last_run_at,
     snippets,
+  };
+}
+
+const REVIEWS_SHOWN = 10;
+
+/** The review part of a runbook's page: the interval in words, where it stands, and the newest reviews. */
+function reviewSection(db: Db, row: RunbookRow, every: string | null, now: Date) {
+  const history = listReviews(db, row.id, REVIEWS_SHOWN).map((r) => ({
+    at: r.reviewed_at,
+    by: r.reviewer_name,
+    note: r.note,
+    marked: r.kind === 'marked',
+    version: r.version,
+  }));
+  const total = countReviews(db, row.id);
+  return {
+    every: reviewEveryLabel(every),
+    lastReviewedAt: row.reviewed_at,
+    dueAt: every === null ? null : row.review_due_at,
+    state: every === null ? null : reviewState(row.review_due_at, now),
+    history,
+    older: total >= COUNT_CAP ? COUNT_CAP : total - history.length,
   };
 }
 
@@ -226,9 +258,10 @@ export function runFieldDefs(db: Db, row: RunbookRow): FieldDef[] {
   return version ? (JSON.parse(version.run_fields) as FieldDef[]) : [];
 }
 
-export function runbookPage(db: Db, actor: Actor, row: RunbookRow, typed: Record<string, unknown> = {}) {
+export function runbookPage(db: Db, actor: Actor, row: RunbookRow, typed: Record<string, unknown> = {}, now = new Date()) {
   const runbook = presentRunbookPage(db, row);
   const defs = runFieldDefs(db, row);
+  const since = unusedSince(now);
   const versions = listVersions(db, row.id);
   const { runs, total } = recentRuns(db, row.id);
   return {
@@ -248,5 +281,9 @@ export function runbookPage(db: Db, actor: Actor, row: RunbookRow, typed: Record
     canStart: can(actor, { action: 'run.start' }) && row.archived_at === null,
     startFields: startFieldViews(defs, typed),
     runTitle: runbook.runTitle,
+    review: reviewSection(db, row, runbook.review.every, now),
+    // Nobody ran it in 180 days (and nobody chose to keep it since): archive it, or keep it.
+    unused:
+      row.archived_at === null && row.created_at < since && (row.kept_at ?? '') < since && (runs[0]?.started_at ?? '') < since,
   };
 }

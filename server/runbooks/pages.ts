@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { NotFoundError } from '../http/errors';
@@ -15,6 +16,10 @@ import { countLibrary, ftsQuery, libraryKey, libraryList, libraryOptions, search
 
 const LIBRARY_PAGE = 20;
 import type { Paging } from '../http/paging';
+import { formPage, readForm } from '../http/forms';
+import { keepRunbook, markReviewed } from './reviews';
+
+const reviewForm = z.object({ note: z.string().trim().max(2000, 'Keep the note under 2,000 characters').default('') });
 
 /** One query-string value as bounded text: a repeated key takes its first value; blank is none. */
 function text(value: unknown, max: number): string | null {
@@ -27,6 +32,7 @@ function text(value: unknown, max: number): string | null {
 /** The library's query string, read leniently: a search or filter is never an error. */
 function libraryQuery(query: Request['query']): LibraryQuery {
   const income = text(query.income, 20);
+  const review = text(query.review, 20);
   return {
     q: text(query.q, 200),
     category: text(query.category, 100),
@@ -34,14 +40,25 @@ function libraryQuery(query: Request['query']): LibraryQuery {
     owner: text(query.owner, 200),
     income: INCOMES.includes(income as Income) ? (income as Income) : null,
     archived: text(query.status, 20) === 'archived',
+    review: review === 'due' || review === 'overdue' ? review : null,
+    unused: review === 'unused',
   };
 }
+
+/** The library's "Needs attention" choices (?review=). */
+const ATTENTION = [
+  { value: 'due', label: 'Review due this month' },
+  { value: 'overdue', label: 'Overdue for review' },
+  { value: 'unused', label: 'Not run in 180 days' },
+];
 
 /** Notices after a redirect, by a fixed key: nothing from the address is shown as it came. */
 const NOTICES: Record<string, (version: number) => string> = {
   created: () => 'Runbook created.',
   imported: () => 'Imported. Check its steps and owners here; Edit changes anything else.',
-  saved: (n) => `Saved as version ${n}.`,
+  saved: (n) => `Saved as version ${n}. A new version counts as a review.`,
+  reviewed: () => 'Marked reviewed.',
+  kept: () => 'Kept: it will not be listed as unused for another 180 days.',
   unchanged: (n) => `Nothing to save: the text is the same as version ${n}, so no version was added.`,
   archived: () => 'Archived: it has left the library. Its page, history and runs stay.',
   restored: () => 'Restored: it is back in the library.',
@@ -57,14 +74,23 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
     authorize(actor, { action: 'runbook.read' });
     const query = libraryQuery(req.query);
     // The cursor belongs to these filters and this list (by title, or ranked by the search).
-    const filters = { q: query.q, category: query.category, tag: query.tag, owner: query.owner, income: query.income, status: query.archived ? 'archived' : null };
+    const filters = {
+      q: query.q,
+      category: query.category,
+      tag: query.tag,
+      owner: query.owner,
+      income: query.income,
+      status: query.archived ? 'archived' : null,
+      review: query.unused ? 'unused' : (query.review ?? null),
+    };
     const list = libraryList(query);
     // 20 runbooks at a time: each is a card (with snippets, for a search), long on a phone.
     const request = paging.read(req.query, list, filters, LIBRARY_PAGE);
     const page = paging.page(searchLibrary(db, query, request), request, { ...list, keyOf: libraryKey }, { path: '/runbooks', filters });
-    const results = page.items.map(presentLibraryRow);
+    const now = new Date();
+    const results = page.items.map((row) => presentLibraryRow(row, now));
     const searched = query.q !== null && ftsQuery(query.q) !== null;
-    const filtered = Boolean(query.category || query.tag || query.owner || query.income);
+    const filtered = Boolean(query.category || query.tag || query.owner || query.income || query.review || query.unused);
     views.render(res, 'runbooks/index', {
       title: query.q ? `“${query.q}” in the library` : 'Library',
       query,
@@ -79,6 +105,7 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
       start: request.after === null ? null : page.first,
       options: libraryOptions(db, query.archived === true),
       incomes: INCOME_OPTIONS,
+      attention: ATTENTION.map((a) => ({ ...a, selected: a.value === (query.unused ? 'unused' : query.review) })),
       canWrite: can(actor, { action: 'runbook.write' }),
     });
   });
@@ -107,6 +134,24 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
       res.redirect(303, `/runbooks/${row.slug}?done=${archived ? 'archived' : 'restored'}`);
     });
   }
+
+  router.post('/runbooks/:slug/reviews', (req, res) => {
+    const actor = readableBy(req, req.params.slug);
+    authorize(actor, { action: 'runbook.write' });
+    const row = loadRunbook(db, req.params.slug);
+    formPage(res, 'runbooks/runbook', () => runbookPage(db, actor, row));
+    const { note } = readForm(reviewForm, req.body);
+    markReviewed(db, row, { actorId: actor.id, address: req.ip ?? null }, note || null);
+    res.redirect(303, `/runbooks/${row.slug}?done=reviewed#lib-reviews-h`);
+  });
+
+  router.post('/runbooks/:slug/keep', (req, res) => {
+    const actor = readableBy(req, req.params.slug);
+    authorize(actor, { action: 'runbook.write' });
+    const row = loadRunbook(db, req.params.slug);
+    keepRunbook(db, row, { actorId: actor.id, address: req.ip ?? null });
+    res.redirect(303, `/runbooks/${row.slug}?done=kept`);
+  });
 
   router.get('/runbooks/:slug/diff', (req, res) => {
     readableBy(req, req.params.slug);

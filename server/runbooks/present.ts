@@ -5,6 +5,7 @@ import { findVersion, listVersionSteps, type RunbookRow, type VersionRow } from 
 import type { LibraryRow } from './search';
 import { ensureVersionHtml } from '../markdown/stored';
 import type { FieldDef } from './format/fields';
+import { presentReview } from './reviews';
 
 const presentFieldDef = (f: FieldDef) => ({ name: f.name, type: f.type, options: f.options, required: f.required });
 
@@ -19,7 +20,7 @@ export function presentRunbookSummary(row: LibraryRow) {
     tags: JSON.parse(row.tags) as string[],
     income: row.income,
     schedule: row.schedule,
-    review: row.review,
+    review: presentReview(row.review, row),
     version: row.version,
     stepCount: row.step_count,
     estimateMinutes: row.estimate_minutes,
@@ -60,7 +61,8 @@ export function presentRunbook(db: Db, runbook: RunbookRow, versionId: number) {
     tags: JSON.parse(version.tags) as string[],
     income: version.income,
     schedule: version.schedule,
-    review: version.review,
+    // A past version's page gives its own interval with the runbook's review dates.
+    review: presentReview(version.review, runbook),
     version: version.number,
     versionCreatedAt: version.created_at,
     archived: runbook.archived_at !== null,

@@ -5,6 +5,7 @@ import type { FieldDef } from './format/fields';
 import { ensureOwnerRoles } from '../people/owners';
 import { sql } from '../db/statements';
 import { queueWebhookEvent } from '../webhooks/events';
+import { recordVersionReview } from './reviews';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SLUG_MAX = 100;
@@ -69,6 +70,12 @@ export interface RunbookRow {
   imported_hash: string | null;
   archived_at: string | null;
   created_at: string;
+  /** The last review (a new version or "Mark reviewed"); see reviews.ts. */
+  reviewed_at: string | null;
+  /** When the next review is due; null when the current version asks for none. */
+  review_due_at: string | null;
+  review_notified_at: string | null;
+  kept_at: string | null;
 }
 
 export const hashSource = (source: string) => crypto.createHash('sha256').update(source).digest('hex');
@@ -225,6 +232,8 @@ export function saveVersion(
       meta.importedHash ?? null,
       row.id,
     );
+    // A new version is a review: someone read the runbook and wrote what holds now.
+    recordVersionReview(db, row.id, Number(versionId), meta.createdBy, now);
     // Approvers too: an Approval: that names nobody is a gap to see, not a step nobody can approve.
     ensureOwnerRoles(
       db,

@@ -4,6 +4,7 @@ import { ByteCache, ENTRY_OVERHEAD, stringBytes } from '../db/byte-cache';
 import { BadRequestError } from '../http/errors';
 import { MAX_LIMIT, type PageRequest } from '../http/paging';
 import type { Income } from './format/model';
+import { endOfMonth, unusedSince } from './reviews';
 
 /** What the library is asked for; every field already trimmed and bounded (see pages.ts). */
 export interface LibraryQuery {
@@ -14,6 +15,10 @@ export interface LibraryQuery {
   income: Income | null;
   /** Archived runbooks only (true), none (false), or both ('include', the API's archived=include). */
   archived: boolean | 'include';
+  /** Review due by the end of this month (not yet passed), or overdue; null for any. */
+  review?: 'due' | 'overdue' | null;
+  /** Only runbooks nobody ran in 180 days (see reviews.ts, UNUSED_DAYS). */
+  unused?: boolean;
 }
 
 export interface LibraryRow {
@@ -31,6 +36,11 @@ export interface LibraryRow {
   updated_at: string;
   step_count: number;
   estimate_minutes: number | null;
+  created_at: string;
+  reviewed_at: string | null;
+  review_due_at: string | null;
+  kept_at: string | null;
+  last_run_at: string | null;
   /** With a search only: its rank (title matches first, then bm25), and the title, intro and steps with matched words between \x02 and \x03. */
   title_hit?: number;
   score?: number;
@@ -76,7 +86,9 @@ export function ftsQuery(input: string): string | null {
 const COLUMNS = `r.id, r.slug, r.archived_at, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review,
        v.number AS version, v.created_at AS updated_at,
        (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count,
-       (SELECT sum(s.estimate_minutes) FROM runbook_steps s WHERE s.version_id = v.id) AS estimate_minutes`;
+       (SELECT sum(s.estimate_minutes) FROM runbook_steps s WHERE s.version_id = v.id) AS estimate_minutes,
+       r.created_at, r.reviewed_at, r.review_due_at, r.kept_at,
+       (SELECT max(x.started_at) FROM runs x WHERE x.runbook_id = r.id) AS last_run_at`;
 
 // `owner` is the runbook's owner or any step's own owner (together: every step's effective owner).
 const FILTERS = `(@archived = 2 OR @archived = (r.archived_at IS NOT NULL))
@@ -84,7 +96,10 @@ const FILTERS = `(@archived = 2 OR @archived = (r.archived_at IS NOT NULL))
    AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(v.tags) t WHERE t.value = @tag COLLATE NOCASE))
    AND (@owner IS NULL OR v.owner = @owner COLLATE NOCASE
         OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id AND s.owner = @owner COLLATE NOCASE))
-   AND (@income IS NULL OR v.income = @income)`;
+   AND (@income IS NULL OR v.income = @income)
+   AND (@reviewBefore IS NULL OR (r.review_due_at >= @reviewFrom AND r.review_due_at < @reviewBefore))
+   AND (@unusedSince IS NULL OR (r.created_at < @unusedSince AND coalesce(r.kept_at, '') < @unusedSince
+        AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.runbook_id = r.id AND x.started_at >= @unusedSince)))`;
 
 /** The library by title, a page at a time: current versions read through their title index. */
 export const LIBRARY_LIST = { name: 'library', key: ['text', 'text'] } as const;
@@ -128,12 +143,16 @@ const COUNT_LIST = `SELECT 1 FROM runbook_versions v JOIN runbooks r ON r.curren
 const COUNT_SEARCH = `SELECT 1 FROM runbook_search h JOIN runbooks r ON r.id = h.rowid JOIN runbook_versions v ON v.id = r.current_version_id
   WHERE runbook_search MATCH @match AND ${FILTERS}`;
 
-const filterParams = (query: LibraryQuery) => ({
+const filterParams = (query: LibraryQuery, now = new Date()) => ({
   archived: query.archived === 'include' ? 2 : query.archived ? 1 : 0,
   category: query.category,
   tag: query.tag,
   owner: query.owner,
   income: query.income,
+  // Due: from now to the end of the month; overdue: any time up to now.
+  reviewFrom: query.review === 'due' ? now.toISOString() : '',
+  reviewBefore: query.review === 'due' ? endOfMonth(now) : query.review === 'overdue' ? now.toISOString() : null,
+  unusedSince: query.unused ? unusedSince(now) : null,
 });
 
 /** The FTS5 query for a search, or null when there is nothing to search for (a plain list). */
@@ -174,7 +193,7 @@ export function searchLibrary(
     return sql(db, LIST).all({ ...params, afterTitle, afterSlug }) as LibraryRow[];
   }
   const [afterHit, afterScore, afterId] = (page.after ?? [1, -Number.MAX_VALUE, 0]) as [number, number, number];
-  const withVersion = Boolean(query.category || query.tag || query.owner || query.income);
+  const withVersion = Boolean(query.category || query.tag || query.owner || query.income || query.review || query.unused);
   const titleMatch = `{title} : (${match})`;
   return failSafe(() => {
     const rank = (phase: string, after: [number, number], limit: number) =>

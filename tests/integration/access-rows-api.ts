@@ -172,6 +172,13 @@ export const apiRows: Row[] = [
   },
   {
     method: 'POST',
+    route: '/api/runbooks/:slug/reviews',
+    call: () => ({ url: '/api/runbooks/ops/reviews', body: { note: 'Read through' } }),
+    expected: expected(401, 404, 403, 201, 201),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
     route: '/api/import',
     call: () => ({ url: '/api/import' }),
     expected: expected(401, 403, 403, 200, 200),

@@ -373,6 +373,20 @@ export const pageRows: Row[] = [
   },
   {
     method: 'POST',
+    route: '/runbooks/:slug/reviews',
+    call: () => ({ url: '/runbooks/ops/reviews', body: { note: 'Read through' } }),
+    expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/ops?done=reviewed'], [303, '/runbooks/ops?done=reviewed']),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
+    route: '/runbooks/:slug/keep',
+    call: () => ({ url: '/runbooks/ops/keep' }),
+    expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/ops?done=kept'], [303, '/runbooks/ops?done=kept']),
+    link: everyLink(404),
+  },
+  {
+    method: 'POST',
     route: '/runbooks/:slug/restore',
     call: () => ({ url: `/runbooks/${throwawayRunbook(true)}/restore` }),
     expected: expected(SIGN_IN, 404, 403, [303, '/runbooks/throwaway-'], [303, '/runbooks/throwaway-']),

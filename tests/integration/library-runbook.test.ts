@@ -190,7 +190,7 @@ test('shows a schedule and a review interval in words, with the next three dates
   expect(res.status).toBe(200);
   const words = text(res.text);
   expect(words).toMatch(/Schedule monthly on the 1st at 9:00 · next 1 \w{3} \d{4} , 1 \w{3} \d{4} , 1 \w{3} \d{4}/);
-  expect(words).toContain('Review yearly');
+  expect(words).toContain('Review every year');
   expect(res.text).not.toContain('0 9 1 * *');
 });
 

@@ -18,7 +18,12 @@ interface Row {
 }
 const messagesTo = (person: PersonRow) =>
   app.db.prepare('SELECT * FROM notifications WHERE person_id = ? ORDER BY id').all(person.id) as Row[];
-const clear = () => app.db.prepare('DELETE FROM notifications').run();
+// Links made for a message (an outsourcer's, made when the outbox shows it) point at it: unhook them first.
+const clear = () => {
+  app.db.prepare('UPDATE access_links SET notification_id = NULL').run();
+  app.db.prepare('UPDATE notifications SET digest_id = NULL').run();
+  app.db.prepare('DELETE FROM notifications').run();
+};
 
 beforeAll(async () => {
   app = testApp();

@@ -71,6 +71,7 @@ describe('the route tables', () => {
     expect(rows.map(([route, parameter]) => `${route} ${parameter}`)).toEqual([
       '`GET /api/runbooks` `archived`',
       '`GET /api/runbooks` `income`',
+      '`GET /api/runbooks` `review`',
       '`GET /api/runs` `status`',
       '`GET /api/outbox` `status`',
     ]);
