@@ -47,14 +47,25 @@ export function exportWorkspace(db: Db, dir: string, now = new Date()): Manifest
       const versions = db.prepare(
         'SELECT number, source, origin, created_by AS createdBy, created_at AS createdAt FROM runbook_versions WHERE runbook_id = ? ORDER BY number',
       );
+      // Reviews name their version by number (ids are made again on import).
+      const reviews = db.prepare(
+        `SELECT v.number AS version, w.kind, w.note, w.reviewed_by AS reviewedBy, w.reviewed_at AS reviewedAt
+           FROM runbook_reviews w JOIN runbook_versions v ON v.id = w.version_id WHERE w.runbook_id = ? ORDER BY w.id`,
+      );
       for (const runbook of db
-        .prepare('SELECT id, slug, archived_at, imported_hash, created_at FROM runbooks ORDER BY id')
+        .prepare(
+          'SELECT id, slug, archived_at, imported_hash, created_at, reviewed_at, review_due_at, review_notified_at, kept_at FROM runbooks ORDER BY id',
+        )
         .iterate() as Iterable<{
         id: number;
         slug: string;
         archived_at: string | null;
         imported_hash: string | null;
         created_at: string;
+        reviewed_at: string | null;
+        review_due_at: string | null;
+        review_notified_at: string | null;
+        kept_at: string | null;
       }>) {
         const historyDir = path.join(dir, FILES.history, runbook.slug);
         fs.mkdirSync(historyDir, { recursive: true });
@@ -71,6 +82,13 @@ export function exportWorkspace(db: Db, dir: string, now = new Date()): Manifest
           archivedAt: runbook.archived_at,
           importedHash: runbook.imported_hash,
           versions: list,
+          review: {
+            reviewedAt: runbook.reviewed_at,
+            dueAt: runbook.review_due_at,
+            notifiedAt: runbook.review_notified_at,
+            keptAt: runbook.kept_at,
+            history: reviews.all(runbook.id),
+          },
         });
       }
     } finally {

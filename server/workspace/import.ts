@@ -15,6 +15,14 @@ interface RunbookLine {
   archivedAt: string | null;
   importedHash: string | null;
   versions: { number: number; origin: string; createdBy: number | null; createdAt: string }[];
+  /** Absent in a workspace exported before reviews existed: each version then counts as one. */
+  review?: {
+    reviewedAt: string | null;
+    dueAt: string | null;
+    notifiedAt: string | null;
+    keptAt: string | null;
+    history: { version: number; kind: string; note: string | null; reviewedBy: number | null; reviewedAt: string }[];
+  };
 }
 
 /**
@@ -140,6 +148,30 @@ function restoreRunbook(db: Db, dir: string, line: RunbookLine): void {
     line.archivedAt,
     line.importedHash,
     line.slug,
+  );
+  if (line.review) restoreReviews(db, line.slug, line.review);
+}
+
+/** The reviews as they were: saving each version above recorded one at today's date instead. */
+function restoreReviews(db: Db, slug: string, review: NonNullable<RunbookLine['review']>): void {
+  const runbookId = db.prepare('SELECT id FROM runbooks WHERE slug = ?').pluck().get(slug) as number;
+  db.prepare('DELETE FROM runbook_reviews WHERE runbook_id = ?').run(runbookId);
+  const versionId = db.prepare('SELECT id FROM runbook_versions WHERE runbook_id = ? AND number = ?').pluck();
+  const add = db.prepare(
+    'INSERT INTO runbook_reviews (runbook_id, version_id, kind, note, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const row of review.history) {
+    const id = versionId.get(runbookId, row.version) as number | undefined;
+    if (id === undefined)
+      throw new WorkspaceError(`${FILES.runbookIndex}: a review of "${slug}" names version ${row.version}, which it does not have`);
+    add.run(runbookId, id, row.kind, row.note, row.reviewedBy, row.reviewedAt);
+  }
+  db.prepare('UPDATE runbooks SET reviewed_at = ?, review_due_at = ?, review_notified_at = ?, kept_at = ? WHERE id = ?').run(
+    review.reviewedAt,
+    review.dueAt,
+    review.notifiedAt,
+    review.keptAt,
+    runbookId,
   );
 }
 

@@ -65,6 +65,8 @@ beforeAll(async () => {
     ]);
   await putRunbook(source, 'ship', ship('Ship an order')).expect(201);
   await putRunbook(source, 'ship', ship('Ship an order (v2)'), bo).expect(200);
+  // A review with a note, besides the ones each new version counts as.
+  await source.http().post('/api/runbooks/ship/reviews').send({ note: 'Still how we ship' }).expect(201);
   await putRunbook(source, 'old-process', runbookMarkdown('Old process', [{ title: 'Do the thing' }])).expect(201);
   await source.http().post('/api/runbooks/old-process/archive').send({ archived: true }).expect(200);
 
