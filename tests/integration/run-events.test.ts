@@ -112,7 +112,6 @@ describe('the run page', () => {
     expect(earlier.status).toBe(200);
     expect(earlier.text).toContain('note 69');
     expect(earlier.text).not.toContain('note 70');
-    console.log(earlier.text.slice(earlier.text.indexOf('pager') - 200, earlier.text.indexOf('pager') + 400));
     const further = href(earlier.text, /<a class="button button--quiet" href="([^"]+)" rel="next">/);
     const last = await t.http().get(further).set('Accept', 'text/html');
     expect(last.text).toContain('handed “Pack” from Ed Editor to Olive Owner (Ed is at the fair)');
