@@ -169,6 +169,8 @@ export function runPageModel(
   people: Ref[],
   handOffs: HandOffRow[],
   approverOf: ReadonlySet<number> = new Set(),
+  /** A refusal of a form on one step: shown beside that step's buttons, where the person is. */
+  refusal: { position: number; text: string } | null = null,
 ) {
   const titles = new Map(run.steps.map((s) => [s.position, s.title]));
   const open = run.status === 'open';
@@ -209,6 +211,7 @@ export function runPageModel(
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],
         openChecks: step.checks.filter((c) => !c.ticked).length,
+        refusal: refusal?.position === step.position ? refusal.text : null,
         handOffs: handOffsOf(handOffs, step.position),
       };
     }),

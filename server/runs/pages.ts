@@ -60,7 +60,7 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
     ).all({ today }) as { id: number; name: string; awayUntil: string | null }[];
 
   /** The run page's main part for this viewer, with their CSRF token in its forms. */
-  const mainPart = (runId: number, actor: Actor, csrfToken: string) => {
+  const mainPart = (runId: number, actor: Actor, csrfToken: string, refusal: { position: number; text: string } | null = null) => {
     const now = new Date().toISOString();
     const viewer = runViewer(actor);
     const json = runJson(db, runId, viewer, now);
@@ -72,13 +72,22 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
       activePeople(now.slice(0, 10)),
       listHandOffs(db, runId, viewer),
       approvableSteps(db, runId, actor.id),
+      refusal,
     );
     return { html: views.fragment('runs/show', { ...model, csrfToken }), title: run.title };
   };
 
-  /** After a form: the run as it now stands (for runs.js, the main part only), with any refusal on top. */
-  const sendRun = (req: Request, res: Response, runId: number, extra: { notice?: string; status?: number } = {}) => {
-    const main = mainPart(runId, requireActor(req), req.session?.csrf_token ?? '');
+  /**
+   * After a form: the run as it now stands (for runs.js, the main part only), with any refusal
+   * beside the step's buttons (on a phone, a notice at the top of the page is a screen away).
+   */
+  const sendRun = (
+    req: Request,
+    res: Response,
+    runId: number,
+    extra: { notice?: string; status?: number; refusal?: { position: number; text: string } } = {},
+  ) => {
+    const main = mainPart(runId, requireActor(req), req.session?.csrf_token ?? '', extra.refusal ?? null);
     const body = (extra.notice ? views.fragment('runs/notice', { notice: extra.notice }) : '') + main.html;
     const status = extra.status ?? 200;
     if (fromScript(req)) {
@@ -167,7 +176,7 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
         act(req, runId, position, (rule) => ({ actor, rule }));
       } catch (error) {
         if (error instanceof AppError && error.status !== 404 && error.status < 500) {
-          return sendRun(req, res, runId, { notice: forPeople(error.message), status: error.status });
+          return sendRun(req, res, runId, { refusal: { position, text: forPeople(error.message) }, status: error.status });
         }
         throw error;
       }

@@ -160,5 +160,15 @@ test("a step's checks are shown once, as the live ones, even when a bullet list 
     'International: First-Class.',
   ]);
   await snap(page, 'run-checks-once-phone');
+  // Pressing Complete with checks open is answered beside the button, on the screen the person is on.
+  await step.getByText('2 checks left to tick').waitFor();
+  await step.getByRole('button', { name: 'Complete step' }).click();
+  const refusal = step.getByRole('alert');
+  await refusal.waitFor();
+  expect(await refusal.innerText()).toMatch(/still has 2 open check/);
+  expect(await refusal.isVisible()).toBe(true);
+  const box = await refusal.boundingBox();
+  expect(box !== null && box.y >= 0 && box.y + box.height <= PHONE.height).toBe(true);
+  await snap(page, 'run-refusal-beside-button-phone');
   await page.close();
 });

@@ -71,12 +71,23 @@ test('a form post without the CSRF token is refused and changes nothing', async 
   expect(run.body.steps[0].checks[1].ticked).toBe(false);
 });
 
-test('completing with open checks shows the reason above the run as it stands, with status 422', async () => {
+test("completing with open checks shows the reason beside that step's buttons, with status 422, and says beforehand how many are left", async () => {
+  const before = await asVera.agent.get(`/runs/${runId}`).expect(200);
+  const stepBefore = before.text.slice(before.text.indexOf('id="step-1"'), before.text.indexOf('id="step-2"'));
+  expect(stepBefore).toContain('2 checks left to tick before this step can be completed');
+  // The form comes back to the step itself, not to the top of a long page.
+  expect(stepBefore).toContain(`action="/runs/${runId}/steps/1/complete#step-1"`);
   await tick(0);
   const res = await asVera.agent.post(`/runs/${runId}/steps/1/complete`).type('form').send({ _csrf: asVera.csrf });
   expect(res.status).toBe(422);
-  expect(res.text).toContain('still has 1 open check(s): Slip on top');
-  expect(res.text).toContain('The page below shows the run as it stands now.');
+  const step = res.text.slice(res.text.indexOf('id="step-1"'), res.text.indexOf('id="step-2"'));
+  const refusal = step.indexOf('id="run-notice"');
+  expect(refusal).toBeGreaterThan(-1);
+  expect(step.slice(refusal)).toMatch(/^id="run-notice">[^<]*still has 1 open check\(s\): Slip on top/);
+  // Right above the Complete step button, and nowhere else on the page.
+  expect(step.indexOf('Complete step')).toBeGreaterThan(refusal);
+  expect(res.text.split('id="run-notice"')).toHaveLength(2);
+  expect(step).toContain('1 check left to tick');
 });
 
 test('completing a step someone else completed first says who and when, and overwrites nothing', async () => {

@@ -31,7 +31,8 @@
         if (oldNotice) oldNotice.remove();
         var notice = doc.getElementById('run-notice');
         run.replaceWith(fresh);
-        if (notice) fresh.parentNode.insertBefore(notice, fresh);
+        // A refusal of a step's form sits beside its buttons, inside the run; any other goes on top.
+        if (notice && !fresh.contains(notice)) fresh.parentNode.insertBefore(notice, fresh);
         var target = (focusKey && fresh.querySelector('[data-focus="' + focusKey + '"]')) || notice;
         if (target) {
           if (target === notice) notice.setAttribute('tabindex', '-1');
