@@ -23,20 +23,37 @@ export interface RunField {
 }
 
 /** Every field of a run, run fields first, then each step's, in file order. */
+interface FieldRow {
+  name: string;
+  definition: string;
+  run_step_id: number | null;
+  value: string | null;
+}
+
+const readFieldRow = (row: FieldRow): RunField => ({
+  name: row.name,
+  definition: JSON.parse(row.definition) as FieldDef,
+  runStepId: row.run_step_id,
+  value: row.value === null ? null : (JSON.parse(row.value) as FieldValue),
+});
+
 export function listRunFields(db: Db, runId: number): RunField[] {
   return (
-    sql(db, 'SELECT name, definition, run_step_id, value FROM run_field_values WHERE run_id = ? ORDER BY position').all(runId) as {
-      name: string;
-      definition: string;
-      run_step_id: number | null;
-      value: string | null;
-    }[]
-  ).map((row) => ({
-    name: row.name,
-    definition: JSON.parse(row.definition) as FieldDef,
-    runStepId: row.run_step_id,
-    value: row.value === null ? null : (JSON.parse(row.value) as FieldValue),
-  }));
+    sql(db, 'SELECT name, definition, run_step_id, value FROM run_field_values WHERE run_id = ? ORDER BY position').all(runId) as FieldRow[]
+  ).map(readFieldRow);
+}
+
+/**
+ * One field of a run by name, compared as fieldKey compares: found by the primary key (its
+ * NOCASE folds ASCII letters only), else among all of them, for a name with other capitals.
+ * Filling a field reads one definition, not every field's (it costs no more than a tick).
+ */
+export function findRunField(db: Db, runId: number, name: string): RunField | undefined {
+  const row = sql(db, 'SELECT name, definition, run_step_id, value FROM run_field_values WHERE run_id = ? AND name = ?').get(
+    runId,
+    name.trim(),
+  ) as FieldRow | undefined;
+  return row ? readFieldRow(row) : listRunFields(db, runId).find((f) => fieldKey(f.name) === fieldKey(name));
 }
 
 /**
@@ -113,8 +130,6 @@ export function applyFieldValues(
   now: Date,
   { quiet = false }: { quiet?: boolean } = {},
 ): void {
-  const fields = listRunFields(db, runId);
-  const valueOf = new Map(fields.map((f) => [fieldKey(f.name), f.value]));
   const steps = sql(
     db,
     `SELECT id, position, title, status, condition, assignee_id, due_field, due_field_minutes FROM run_steps
@@ -122,7 +137,10 @@ export function applyFieldValues(
         OR EXISTS (SELECT 1 FROM json_each(condition_fields) WHERE value = @changed) OR due_field = @changed COLLATE NOCASE)
       ORDER BY position`,
   ).all({ run: runId, changed: changed === null ? null : fieldKey(changed) }) as StepState[];
+  // Most fields are named by no condition and no due time: then nothing more is read.
   if (steps.length === 0) return;
+  const fields = listRunFields(db, runId);
+  const valueOf = new Map(fields.map((f) => [fieldKey(f.name), f.value]));
   const stepIds = new Map<number, number>(); // run_step_id -> position, for the fields each step may name
   for (const s of sql(db, 'SELECT id, position FROM run_steps WHERE run_id = ?').all(runId) as { id: number; position: number }[]) {
     stepIds.set(s.id, s.position);
@@ -206,7 +224,7 @@ export interface FieldAccess {
  */
 export function setFieldValue(db: Db, runId: number, name: string, raw: unknown, access: FieldAccess, now: Date = new Date()): RunField {
   const run = sql(db, 'SELECT status, title FROM runs WHERE id = ?').get(runId) as { status: string; title: string } | undefined;
-  const field = listRunFields(db, runId).find((f) => fieldKey(f.name) === fieldKey(name));
+  const field = findRunField(db, runId, name);
   const unknown = () => new UnprocessableError('unknown-field', `${name}: this run has no such field`, name);
   const refused = () => new AppError(403, 'forbidden', `${field?.name ?? name} is filled in by whoever works its step`);
   if (!run || !field) throw unknown();
