@@ -1,5 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
+import { BLOCK_AND_TEXT_TAGS } from '../markdown/render';
 
 /**
  * HTML (a web page, a Google Docs "Web page" download, Word through mammoth) to Markdown.
@@ -9,38 +10,8 @@ import TurndownService from 'turndown';
  */
 
 const KEEP: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'h1',
-    'h2',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'p',
-    'br',
-    'hr',
-    'blockquote',
-    'pre',
-    'code',
-    'ul',
-    'ol',
-    'li',
-    'strong',
-    'b',
-    'em',
-    'i',
-    'del',
-    's',
-    'a',
-    'img',
-    'input',
-    'table',
-    'thead',
-    'tbody',
-    'tr',
-    'th',
-    'td',
-  ],
+  // Word and pasted pages write bold and italic as b and i.
+  allowedTags: [...BLOCK_AND_TEXT_TAGS, 'b', 'i'],
   allowedAttributes: {
     h1: ['data-title'],
     a: ['href'],
