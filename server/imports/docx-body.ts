@@ -281,7 +281,6 @@ export function readBody(word: WordPackage): WordBody {
           return;
         }
         case 'w:vMerge': {
-          // A cell merged into the one above it is not a cell of its own row.
           const table = tables[tables.length - 1];
           if (table?.cell && (a['w:val'] === undefined || a['w:val'] === 'continue')) table.merged = true;
           return;
@@ -351,7 +350,8 @@ export function readBody(word: WordPackage): WordBody {
         }
         case 'w:tc': {
           const table = tables[tables.length - 1];
-          if (table?.cell && table.row && !table.merged) table.row.push(table.cell);
+          // A cell merged into the one above it stays, empty, so that the columns stay in line.
+          if (table?.cell && table.row) table.row.push(table.merged ? [] : table.cell);
           if (table) table.cell = null;
           return;
         }
