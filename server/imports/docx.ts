@@ -32,8 +32,31 @@ function wrap(text: string, marker: string): string {
 /** Text's own whitespace is collapsed to spaces first, so a newline is only ever a line break. */
 const LINE_BREAK = '\n';
 
+/**
+ * Whitespace as a browser shows it: runs of it are one space, none at the start of a line. So
+ * the escaping sees a line's real first character ("- not a list" is escaped, " - " would not be).
+ */
+function collapseSpaces(inlines: Inline[]): Inline[] {
+  let lineStart = true;
+  return inlines.map((inline) => {
+    if (inline.text === undefined) {
+      lineStart = inline.lineBreak === true;
+      return inline;
+    }
+    let text = inline.text.replace(/[ \t\r\n]+/g, ' ');
+    if (lineStart) text = text.replace(/^ /, '');
+    if (text !== '') lineStart = false;
+    return { ...inline, text };
+  });
+}
+
 /** Each run of like inlines (same link, bold, italic) escaped as one text, so "a" + "-b" stays "a-b". */
 function writeInlines(inlines: Inline[]): string {
+  // Most paragraphs are one plain run.
+  const only = inlines.length === 1 ? inlines[0] : undefined;
+  if (only?.text !== undefined && !only.bold && !only.italic && !only.href)
+    return escapeMarkdownText(only.text.replace(/[ \t\r\n]+/g, ' ').trim());
+  inlines = collapseSpaces(inlines);
   let out = '';
   let i = 0;
   while (i < inlines.length) {
@@ -61,7 +84,7 @@ function writeInlines(inlines: Inline[]): string {
         const italic = inlines[k]?.italic === true;
         let text = '';
         while (k < end && (inlines[k]?.bold === true) === bold && (inlines[k]?.italic === true) === italic) text += inlines[k++]?.text;
-        const escaped = escapeMarkdownText(text.replace(/[ \t\r\n]+/g, ' '));
+        const escaped = escapeMarkdownText(text);
         boldText += italic ? wrap(escaped, '*') : escaped;
       }
       linked += bold ? wrap(boldText, '**') : boldText;

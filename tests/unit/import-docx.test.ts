@@ -207,10 +207,13 @@ describe('a Word document', () => {
     const cell = (text: string, merge = '') => `<w:tc>${merge ? `<w:tcPr>${merge}</w:tcPr>` : ''}${p(text)}</w:tc>`;
     const body = [
       p('1. not a list, *not bold*, [not a link]'),
+      `<w:p><w:r><w:t xml:space="preserve">  </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve"> </w:t></w:r><w:r><w:t xml:space="preserve">- not a list either</w:t><w:br/><w:t xml:space="preserve"> # nor a heading</w:t></w:r></w:p>`,
       `<w:tbl><w:tr>${cell('Day', '<w:vMerge w:val="restart"/>')}${cell('Who')}</w:tr><w:tr>${cell('Monday', '<w:vMerge/>')}${cell('Sam')}</w:tr></w:tbl>`,
     ].join('');
     const document = await read(rawDocx(body));
-    expect(document.markdown).toBe('1\\. not a list, \\*not bold\\*, \\[not a link\\]\n\n| Day | Who |\n| --- | --- |\n|  | Sam |');
+    expect(document.markdown).toBe(
+      '1\\. not a list, \\*not bold\\*, \\[not a link\\]\n\n\\- not a list either  \n\\# nor a heading\n\n| Day | Who |\n| --- | --- |\n|  | Sam |',
+    );
   });
 
   test.each([
