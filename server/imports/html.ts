@@ -3,7 +3,7 @@ import TurndownService from 'turndown';
 import { BLOCK_AND_TEXT_TAGS } from '../markdown/render';
 
 /**
- * HTML (a web page, a Google Docs "Web page" download, Word through mammoth) to Markdown.
+ * HTML (a web page, a Google Docs "Web page" download) to Markdown.
  * The HTML is sanitised first with an allow-list, so scripts, styles, event handlers and
  * links to anything but http(s), mailto and tel are gone before a word is converted: what
  * comes out is Markdown, never HTML to store.
@@ -125,6 +125,14 @@ export function htmlToMarkdown(html: string): string {
   service ??= turndown();
   headingShift = clean.includes('<h1 data-title="1">') ? 1 : 0;
   return service.turndown(clean).replace(/\u00a0/g, ' ');
+}
+
+/** Text as turndown escapes it (Word documents are written to Markdown without HTML: see docx.ts). */
+export function escapeMarkdownText(text: string): string {
+  // Most text has nothing to escape: the check is cheaper than turndown's thirteen replacements.
+  if (!/[\\*`[\]_]|^[-+=#~>\d]/.test(text)) return text;
+  service ??= turndown();
+  return service.escape(text);
 }
 
 /** Whether text that came as "text" is in fact a web page (pasted source, a .html saved as .txt). */

@@ -1,12 +1,13 @@
 import path from 'node:path';
-import mammoth from 'mammoth';
 import { AppError, UnprocessableError } from '../http/errors';
+import { wordToMarkdown, type WordMarkdown } from './docx';
 import { htmlToMarkdown, looksLikeHtml } from './html';
 
 /**
  * A file as it comes (bytes, a name, a declared type) to the document as Markdown, the one
- * form the rules read. Word goes through mammoth and HTML through the sanitiser and turndown;
- * anything that is not what it says it is gets a plain message, never a 500.
+ * form the rules read. Word is read as a stream of its XML (docx.ts), HTML goes through the
+ * sanitiser and turndown; anything that is not what it says it is gets a plain message, never
+ * a 500.
  */
 
 /** Uploads and API bodies: the page states this limit. */
@@ -97,10 +98,11 @@ function decodeText(bytes: Buffer): string | null {
   }
 }
 
+const SCRIPTS_DROPPED = 'Scripts, event handlers and javascript: links in the document were dropped.';
 const HOSTILE = /<script\b|\son[a-z]+\s*=|javascript:|<iframe\b|<object\b|<embed\b/i;
 
 function fromHtml(html: string, notes: string[]): string {
-  if (HOSTILE.test(html)) notes.push('Scripts, event handlers and javascript: links in the document were dropped.');
+  if (HOSTILE.test(html)) notes.push(SCRIPTS_DROPPED);
   try {
     return htmlToMarkdown(html);
   } catch (error) {
@@ -138,29 +140,21 @@ function sentenceCase(line: string): string {
   return joined.charAt(0).toUpperCase() + joined.slice(1);
 }
 
-async function fromDocx(bytes: Buffer, notes: string[]): Promise<string> {
+function fromDocx(bytes: Buffer, notes: string[]): string {
   if (!isZip(bytes)) throw unreadable('This file is not a Word document (.docx): it could not be opened.');
-  let pictures = 0;
-  let result: { value: string };
+  let word: WordMarkdown;
   try {
-    result = await mammoth.convertToHtml(
-      { buffer: bytes },
-      {
-        styleMap: ["p[style-name='Title'] => h1.title:fresh", "p[style-name='Subtitle'] => p:fresh"],
-        convertImage: mammoth.images.imgElement(async () => {
-          pictures++;
-          return { src: '' };
-        }),
-      },
-    );
+    word = wordToMarkdown(bytes);
   } catch (error) {
     throw unreadable(`This Word document could not be read (${(error as Error).message.split('\n')[0]?.slice(0, 200)}).`);
   }
+  const pictures = word.pictures;
   if (pictures > 0)
     notes.push(
       `${pictures === 1 ? 'A picture' : `${pictures} pictures`} in the Word document ${pictures === 1 ? 'was' : 'were'} not brought in: add ${pictures === 1 ? 'it' : 'them'} as links if the steps need ${pictures === 1 ? 'it' : 'them'}.`,
     );
-  return fromHtml(result.value, notes);
+  if (word.droppedScripts > 0) notes.push(SCRIPTS_DROPPED);
+  return word.markdown;
 }
 
 /** Reads an uploaded or posted document as Markdown for the rules. */
@@ -176,7 +170,7 @@ export async function readDocument(
   const notes: string[] = [];
   if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') throw unreadable(REFUSED_EXTENSIONS['.pdf'] as string);
   let kind = declared ?? (isZip(bytes) ? 'docx' : 'text');
-  if (kind === 'docx') return { kind, markdown: await fromDocx(bytes, notes), notes };
+  if (kind === 'docx') return { kind, markdown: fromDocx(bytes, notes), notes };
   if (isZip(bytes)) throw unreadable('This file is not text: it looks like a compressed file (a Word document must be named .docx).');
   const text = decodeText(bytes);
   if (text === null) throw unreadable('This file is not text, a web page or a Word document, so it cannot be imported.');
