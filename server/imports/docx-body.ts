@@ -125,7 +125,7 @@ export function readBody(word: WordPackage): WordBody {
       // A cell keeps its paragraphs' text, one after the other.
       const inlines = block.kind === 'table' ? block.rows.flat(2) : block.inlines;
       if (table.cell.length > 0) table.cell.push({ text: ' ' });
-      table.cell.push(...inlines);
+      for (const inline of inlines) table.cell.push(inline);
     } else blocks.push(block);
   };
 
