@@ -11,7 +11,8 @@
  * against one on 10 (target: under twice the time). Every figure is printed; a read that fails
  * makes the exit code 1.
  *
- * The server is started as `npm start` starts it (the package's start script), or with
+ * The server is started as `npm start` starts it (the package's start script, on dist/ as built
+ * by prebench:scale), or with
  * BENCH_SERVER (e.g. "node tmp/build/server/main.js" for a compiled build). Its RSS is that of
  * its whole process tree: a run-time transpiler's own process counts too.
  * BENCH_RUNS / BENCH_RUNBOOKS shrink the full size for a quick try (defaults 20,000 and 2,000).
@@ -69,7 +70,12 @@ async function startServer(databasePath: string, runbooksDir: string): Promise<S
   delete env.PUBLIC_URL;
   delete env.SMTP_URL;
   const started = performance.now();
-  const child = spawn('sh', ['-c', `exec ${serverCommand()}`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The start script may exec already (`exec node dist/main.js`): one exec, so that the child is the server.
+  const child = spawn('sh', ['-c', `exec ${serverCommand().replace(/^exec\s+/, '')}`], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   const base = await new Promise<URL>((resolve, reject) => {
