@@ -175,7 +175,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(webhookPages({ db, views, paging, allowPrivate }));
   app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
-  app.use(printPages({ db, views, baseUrl }));
+  app.use(printPages({ db, views, baseUrl, paging }));
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);
   });
