@@ -136,6 +136,8 @@ const ROUTES: [string, 'owner' | 'outsourcer'][] = [
   [`/people/${0}/packet`, 'owner'],
   ['/my-work/sheet', 'outsourcer'],
   ['/my-work/packet', 'outsourcer'],
+  [`/api/people/${0}/handoff`, 'owner'],
+  [`/people/${0}/handoff?to=1`, 'owner'],
   ['/api/audit', 'owner'],
   ['/audit', 'owner'],
   ['/api/outbox', 'owner'],
