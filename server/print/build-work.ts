@@ -16,7 +16,7 @@ export interface WorkOptions {
   baseUrl: string;
   backHref: string;
   now: Date;
-  /** Which steps: a page of the person's open steps (50 unless asked), and where the next page's print is. */
+  /** Which steps: a page of the person's open steps (25 unless asked), and where the next page's print is. */
   page: PageRequest;
   paging: Paging;
   path: string;

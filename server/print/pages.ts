@@ -27,6 +27,9 @@ const runbookQuery = paperQuery.extend({
     .optional(),
 });
 
+/** Steps on one sheet or packet unless ?limit= says: a sheet carries a QR code per run, a packet every step's instructions. */
+const PAPER_STEPS = 25;
+
 interface Built {
   doc: PrintDocument;
   /** Query values the document's other addresses keep (a runbook's version). */
@@ -82,7 +85,7 @@ export function printPages({ db, views, baseUrl, paging }: { db: Db; views: View
       const who = person(req, actor);
       authorize(actor, { action: 'assignments.read', personId: who.id }, `Person ${who.id}`);
       // A page of their open steps at a time; the paper switch and the PDF keep the page.
-      const page = paging.read(req.query, WORK_PAPER_LIST);
+      const page = paging.read(req.query, WORK_PAPER_LIST, {}, PAPER_STEPS);
       const doc = workDocument(db, { person: who, kind, baseUrl, backHref: back(who.id), now, page, paging, path: req.path });
       const keep = Object.fromEntries(
         (['limit', 'cursor'] as const).flatMap((name) =>

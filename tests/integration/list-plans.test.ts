@@ -138,6 +138,7 @@ const ROUTES: [string, 'owner' | 'outsourcer'][] = [
   ['/my-work/packet', 'outsourcer'],
   [`/api/people/${0}/handoff`, 'owner'],
   [`/people/${0}/handoff?to=1`, 'owner'],
+  [`/api/people/${0}/handoff?role=1`, 'owner'],
   ['/api/audit', 'owner'],
   ['/audit', 'owner'],
   ['/api/outbox', 'owner'],

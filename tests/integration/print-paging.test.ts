@@ -4,7 +4,7 @@ import { t, STEPS, otto, vera } from './print-fixture';
 
 /**
  * A person's sheet and packet grow with every run that gives them a step: they are printed a
- * page of steps at a time (50 unless `?limit=` says), each paper linking to the next with a
+ * page of steps at a time (25 unless `?limit=` says), each paper linking to the next with a
  * plain link, like the lists on their page.
  */
 
