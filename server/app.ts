@@ -137,7 +137,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
   api.use(auditRoutes({ db, paging }));
-  api.use(delegationRoutes({ db }));
+  api.use(delegationRoutes({ db, paging }));
   api.use(dependenceRoutes({ db }));
   api.use(notifyRoutes({ db, site, emailConfigured: Boolean(config.smtpUrl), paging }));
   api.use(webhookRoutes({ db, paging, allowPrivate }));
@@ -170,12 +170,12 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(rolePages({ db, views, paging }));
   app.use(absencePages({ db }));
   app.use(auditPages({ db, views, paging }));
-  app.use(delegationPages({ db, views }));
+  app.use(delegationPages({ db, views, paging }));
   app.use(notifyPages({ db, views, site, emailConfigured: Boolean(config.smtpUrl), paging }));
   app.use(webhookPages({ db, views, paging, allowPrivate }));
   app.use(dependencePages({ db, views }));
   app.use(accountPages({ db, views }));
-  app.use(printPages({ db, views, baseUrl }));
+  app.use(printPages({ db, views, baseUrl, paging }));
   app.use((req) => {
     throw new NotFoundError(`The page ${req.path}`);
   });

@@ -1,5 +1,7 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { countUpTo, sql } from '../db/statements';
+import type { PageRequest } from '../http/paging';
+import { openStepRows } from '../people/assignments';
 import { ConflictError, UnprocessableError } from '../http/errors';
 import { audit } from '../audit/repo';
 import { deactivatePerson } from '../people/lifecycle';
@@ -11,9 +13,11 @@ import { stepRecipient } from '../people/owners';
 
 /**
  * Hand off everything: all of a person's open steps (or those of one role) to someone else in
- * one transaction, for a holiday or for someone leaving. The preview lists exactly what the
- * hand-off will move; a hand-off given the preview's list refuses to run if that list changed
- * in between, so nobody moves steps they did not see.
+ * one transaction, for a holiday or for someone leaving. The preview shows what the hand-off
+ * will move (how many, and the steps a page at a time: someone leaving after a year may hold
+ * thousands); a hand-off given the preview's mark (`since`), or its list of step ids
+ * (`expect`), refuses to run if that list changed in between, so nobody moves steps they were
+ * not shown.
  */
 export interface StepToMove {
   id: number;
@@ -39,12 +43,93 @@ export function stepsToHandOff(db: Db, fromId: number, roleId: number | null): S
   ).all({ from: fromId, role: roleId }) as StepToMove[];
 }
 
+/** The list a preview pages through: its cursors are signed over the person, the recipient and the role. */
+export const HANDOFF_LIST = { name: 'handoff', key: ['text?', 'id'] } as const;
+
+/** A page of the steps a hand-off would move, earliest due first (undated last), from the person's open-steps index. */
+export function handOffPage(db: Db, fromId: number, roleId: number | null, page: PageRequest): StepToMove[] {
+  return openStepRows(db, fromId, page, roleId).map((a) => ({
+    id: a.id,
+    run_id: a.run_id,
+    run_title: a.run_title,
+    position: a.position,
+    title: a.title,
+    due_at: a.due_at,
+    role_id: a.role_id,
+    role_name: a.role_name,
+    due_while_away: a.due_while_away,
+  }));
+}
+
+/** How many steps a hand-off would move, counted up to COUNT_CAP ("1,000 or more"). */
+export function handOffCount(db: Db, fromId: number, roleId: number | null): number {
+  return countUpTo(
+    db,
+    `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
+      WHERE s.assignee_id = @from AND s.status = 'open' AND r.status = 'open'${roleId === null ? '' : ' AND s.role_id = @role'}`,
+    { from: fromId, role: roleId },
+  );
+}
+
+/**
+ * Where the record stood when a preview was made: the newest run step and the newest run event.
+ * Both are the last row of their table's primary key, so the mark costs the same at any size.
+ */
+export interface HandOffMark {
+  step: number;
+  event: number;
+}
+
+export function handOffMark(db: Db): HandOffMark {
+  return sql(
+    db,
+    'SELECT (SELECT coalesce(max(id), 0) FROM run_steps) AS step, (SELECT coalesce(max(id), 0) FROM run_events) AS event',
+  ).get() as HandOffMark;
+}
+
+export const markText = (mark: HandOffMark) => `${mark.step}.${mark.event}`;
+export const MARK_PATTERN = /^(\d{1,15})\.(\d{1,15})$/;
+export function parseMark(text: string): HandOffMark | null {
+  const match = MARK_PATTERN.exec(text);
+  return match ? { step: Number(match[1]), event: Number(match[2]) } : null;
+}
+
+/** Events that never change whose open steps a step is: ticks, notes, fields, and a run's start (its steps are new rows). */
+const KEEPS_THE_LIST = ['check.ticked', 'check.unticked', 'step.noted', 'field.set', 'run.started'];
+
+/**
+ * Whether the person's open steps may have changed since `mark`: a step made for them since
+ * (a new run), or since then an event (other than those above) on a step of theirs, on a run
+ * they hold a step in without naming a step, or handing a step away from them. Every change to
+ * a run records an event, so this reads only what happened after the mark (the primary keys'
+ * ranges past it), never the person's whole list. It may say "changed" for a change that left
+ * the list as it was (a step reopened and completed again): the preview is then shown again.
+ */
+export function changedSince(db: Db, fromId: number, mark: HandOffMark): boolean {
+  const kept = KEEPS_THE_LIST.map((k) => `'${k}'`).join(', ');
+  return (
+    (
+      sql(
+        db,
+        // +assignee_id: read the steps made since the mark by their key, not every step of the person by theirs.
+        `SELECT EXISTS (SELECT 1 FROM run_steps s WHERE s.id > @step AND +s.assignee_id = @from)
+           OR EXISTS (SELECT 1 FROM run_events e WHERE e.id > @event AND e.kind NOT IN (${kept})
+                AND (EXISTS (SELECT 1 FROM run_steps s WHERE s.id = e.run_step_id AND s.assignee_id = @from)
+                     OR (e.run_step_id IS NULL AND EXISTS (SELECT 1 FROM run_steps s WHERE s.assignee_id = @from AND s.run_id = e.run_id))
+                     OR (e.kind = 'step.reassigned' AND json_extract(e.data, '$.from') = @from))) AS changed`,
+      ).get({ step: mark.step, event: mark.event, from: fromId }) as { changed: number }
+    ).changed === 1
+  );
+}
+
 export interface HandOffInput {
   toId: number;
   roleId: number | null;
   reason: string;
   /** The step ids the preview showed; when given, the hand-off runs only if they still match. */
   expect: number[] | null;
+  /** The preview's mark; when given, the hand-off runs only if nothing changed the list since (see changedSince). */
+  since?: HandOffMark | null;
   /** The person leaves: deactivated, so sessions, tokens and personal links end at once. */
   offboard: boolean;
   /** The recipient takes the person's place in their roles (in the one role, if given). */
@@ -72,6 +157,11 @@ export function handOff(
     const to = checkRecipient(db, from, input.toId, now);
     checkRole(db, input.roleId);
     const steps = stepsToHandOff(db, from.id, input.roleId);
+    if (input.since && changedSince(db, from.id, input.since)) {
+      throw new ConflictError('handoff-changed', `${from.name}'s open steps changed since the preview; look at the list again`, {
+        field: 'since',
+      });
+    }
     if (input.expect) {
       const seen = [...input.expect].sort((a, b) => a - b).join(',');
       const current = steps

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
+import type { Paging } from '../http/paging';
 import { withoutBlanks } from '../http/validate';
 import { requireActor, type Actor } from '../access/actor';
 import { authorize, can } from '../access/policy';
@@ -11,7 +12,18 @@ import { loadPerson } from '../people/load';
 import { besideField, readForm, formPage } from '../http/forms';
 import { awayUntil, peopleAwayToday } from '../people/absences';
 import { authorizeHandOff } from './api';
-import { checkRecipient, checkRole, handOff, stepsToHandOff } from './handoff';
+import {
+  HANDOFF_LIST,
+  MARK_PATTERN,
+  checkRecipient,
+  checkRole,
+  handOff,
+  handOffCount,
+  handOffMark,
+  handOffPage,
+  markText,
+  parseMark,
+} from './handoff';
 
 /**
  * The hand-off page (choose, preview, confirm) and the person page's absence forms. The API's
@@ -39,19 +51,41 @@ const handOffForm = z.object({
     .trim()
     .min(1, 'Say why the steps change hands.')
     .max(2000, 'Keep it under 2,000 characters.'),
+  // The preview's mark (the page's form); a list of step ids (`expect`) is still read, as the API's.
+  since: z.string().regex(MARK_PATTERN, 'Preview the hand-off again.').optional(),
   expect: z
     .string()
     .regex(/^(\d+(,\d+)*)?$/, 'Preview the hand-off again.')
-    .default(''),
+    .optional(),
   offboard: z.literal('yes').optional(),
   giveRoles: z.literal('yes').optional(),
 });
 
-function handOffData(db: Db, actor: Actor, from: PersonRow, chosen: { to?: number; role: number | '' }) {
+/**
+ * The page's data: the first page of the steps that would move (or the page `query` asks for:
+ * the preview's own "next" link), how many in all, and the mark the hand-off form carries.
+ */
+function handOffData(
+  db: Db,
+  paging: Paging,
+  actor: Actor,
+  from: PersonRow,
+  chosen: { to?: number; role: number | '' },
+  query: Record<string, unknown> = {},
+) {
   const now = new Date();
   const awayToday = peopleAwayToday(db, now);
   const role = chosen.role === '' ? null : chosen.role;
-  const steps = stepsToHandOff(db, from.id, role);
+  const filters = { to: chosen.to, role: role ?? undefined };
+  const request = paging.read(query, HANDOFF_LIST, filters);
+  const since = markText(handOffMark(db));
+  const page = paging.page(
+    handOffPage(db, from.id, role, request),
+    request,
+    { ...HANDOFF_LIST, keyOf: (s) => [s.due_at, s.id] },
+    { path: `/people/${from.id}/handoff`, filters },
+  );
+  const count = handOffCount(db, from.id, role);
   return {
     title: `Hand off ${from.name}’s steps`,
     from: { id: from.id, name: from.name, awayUntil: awayUntil(db, from.id, now), outsourcer: from.access_level === 'outsourcer' },
@@ -60,14 +94,18 @@ function handOffData(db: Db, actor: Actor, from: PersonRow, chosen: { to?: numbe
       .map((p) => ({ id: p.id, name: p.name, away: awayToday.has(p.id), selected: p.id === chosen.to })),
     // Only their roles: another role's steps are never theirs to hand off.
     roles: handOffRoles(db, from.id).map((r) => ({ id: r.id, name: r.name, selected: r.id === role })),
-    steps: steps.map((s) => ({ ...s, overdue: s.due_at !== null && s.due_at < now.toISOString() })),
-    expect: steps.map((s) => s.id).join(','),
+    steps: page.items.map((s) => ({ ...s, overdue: s.due_at !== null && s.due_at < now.toISOString() })),
+    count,
+    later: request.after !== null,
+    next: page.next && `${page.next}#moving`,
+    start: request.after === null ? null : `${page.first}#moving`,
+    since,
     mayOffboard: can(actor, { action: 'person.manage' }) && from.active === 1,
     mayGiveRoles: can(actor, { action: 'roles.manage' }),
   };
 }
 
-export function delegationPages({ db, views }: { db: Db; views: Views }): Router {
+export function delegationPages({ db, views, paging }: { db: Db; views: Views; paging: Paging }): Router {
   const router = Router();
   const loadFrom = (req: Request, actor: Actor) => {
     const from = loadPerson(db, req.params.id as string, actor);
@@ -81,7 +119,7 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
     const query = withoutBlanks(req.query);
     const parsed = previewForm.safeParse(query);
     // Built once: the page itself, or the page beside an error (the error handler reads formData).
-    const data = handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' });
+    const data = handOffData(db, paging, actor, from, parsed.success ? parsed.data : { role: '' }, parsed.success ? query : {});
     formPage(res, 'delegation/handoff', () => data);
     const chosen = readForm(previewForm, query);
     if (chosen.to !== undefined) {
@@ -96,7 +134,7 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
     const from = loadFrom(req, actor);
     const parsed = handOffForm.safeParse(req.body ?? {});
     formPage(res, 'delegation/handoff', () => ({
-      ...handOffData(db, actor, from, parsed.success ? parsed.data : { role: '' }),
+      ...handOffData(db, paging, actor, from, parsed.success ? parsed.data : { role: '' }),
       previewed: parsed.success,
     }));
     const input = readForm(handOffForm, req.body);
@@ -107,7 +145,8 @@ export function delegationPages({ db, views }: { db: Db; views: Views }): Router
         toId: input.to,
         roleId: input.role === '' ? null : input.role,
         reason: input.reason,
-        expect: input.expect === '' ? [] : input.expect.split(',').map(Number),
+        expect: input.expect === undefined ? null : input.expect === '' ? [] : input.expect.split(',').map(Number),
+        since: input.since === undefined ? null : parseMark(input.since),
         ...options,
       }),
     );

@@ -88,7 +88,11 @@ export const ERROR_CODES = {
   'person-away': { status: [422], meaning: 'The person is away (until `awayUntil`); choose someone who is here' },
   'bad-period': { status: [422], meaning: 'An absence ends before it starts, or in the past' },
   'away-overlap': { status: [409], meaning: 'The absence overlaps one already planned' },
-  'handoff-changed': { status: [409], meaning: 'The open steps changed since the preview; nothing moved (`steps` is the new list)' },
+  'handoff-changed': {
+    status: [409],
+    meaning:
+      'The open steps changed since the preview; nothing moved (with `expect`: `steps` is the new list; with `since`: preview again)',
+  },
   'nothing-to-hand-off': { status: [409], meaning: 'The person has no open steps (in that role) to hand off' },
   'period-too-long': { status: [422], meaning: 'A step-away simulation covers at most 366 days' },
   // Importing documents

@@ -337,6 +337,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Preview a hand-off: the open steps it would move',
     access: 'owners and editors; a member for themself',
     query: previewQuery,
+    paged: true,
   },
   {
     method: 'POST',

@@ -8,7 +8,7 @@ import type { PageRequest } from '../http/paging';
 const DUE_WHILE_AWAY = `EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
          AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10))`;
 
-const COLUMNS = `s.id, s.position, s.title, s.owner, s.due_at, s.estimate_minutes, s.optional, r.id AS run_id, r.title AS run_title,
+const COLUMNS = `s.id, s.position, s.title, s.owner, s.due_at, s.estimate_minutes, s.optional, s.role_id, r.id AS run_id, r.title AS run_title,
        b.slug AS runbook_slug, ro.name AS role_name,
        (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
        (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count,
@@ -24,6 +24,7 @@ export interface AssignmentRow {
   due_at: string | null;
   estimate_minutes: number | null;
   optional: number;
+  role_id: number | null;
   run_id: number;
   run_title: string;
   runbook_slug: string;
@@ -53,10 +54,11 @@ export const assignmentKey = (a: AssignmentRow) => [a.due_at, a.id];
  * come from the open-steps index in due order, then the undated ones in id order: two index
  * ranges, so a page costs the same with ten thousand steps.
  */
-export function openStepRows(db: Db, holder: number | null, page: PageRequest): AssignmentRow[] {
+export function openStepRows(db: Db, holder: number | null, page: PageRequest, roleId: number | null = null): AssignmentRow[] {
   const want = page.limit + 1;
   const [afterDue, afterId] = (page.after ?? ['', 0]) as [string | null, number];
-  const who = holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder';
+  // Only those of one role (a hand-off of one role's steps): a condition on the same index range.
+  const who = `${holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder'}${roleId === null ? '' : ' AND s.role_id = @role'}`;
   const rows: AssignmentRow[] = [];
   if (afterDue !== null) {
     rows.push(
@@ -65,7 +67,7 @@ export function openStepRows(db: Db, holder: number | null, page: PageRequest): 
         `SELECT ${COLUMNS} ${FROM}
           WHERE ${who} AND s.status = 'open' AND s.due_at IS NOT NULL AND (s.due_at, s.id) > (@due, @id) AND r.status = 'open'
           ORDER BY s.due_at, s.id LIMIT @limit`,
-      ).all({ holder, due: afterDue, id: afterId, limit: want }) as AssignmentRow[]),
+      ).all({ holder, role: roleId, due: afterDue, id: afterId, limit: want }) as AssignmentRow[]),
     );
   }
   if (rows.length < want) {
@@ -75,7 +77,7 @@ export function openStepRows(db: Db, holder: number | null, page: PageRequest): 
         `SELECT ${COLUMNS} ${FROM}
           WHERE ${who} AND s.status = 'open' AND s.due_at IS NULL AND s.id > @id AND r.status = 'open'
           ORDER BY s.id LIMIT @limit`,
-      ).all({ holder, id: afterDue === null ? afterId : 0, limit: want - rows.length }) as AssignmentRow[]),
+      ).all({ holder, role: roleId, id: afterDue === null ? afterId : 0, limit: want - rows.length }) as AssignmentRow[]),
     );
   }
   return rows;

@@ -186,7 +186,8 @@ export function handOffRoles(db: Db, personId: number): { id: number; name: stri
     db,
     `SELECT r.id, r.name FROM roles r
       WHERE r.id IN (SELECT role_id FROM role_members WHERE person_id = @person)
-         OR r.id IN (SELECT s.role_id FROM run_steps s WHERE s.assignee_id = @person AND s.status = 'open' AND s.role_id IS NOT NULL)
+         -- A probe per role (run_steps_open_by_assignee_role): never a read of every open step they hold.
+         OR EXISTS (SELECT 1 FROM run_steps s WHERE s.assignee_id = @person AND s.role_id = r.id AND s.status = 'open')
       ORDER BY r.name COLLATE NOCASE`,
   ).all({ person: personId }) as { id: number; name: string }[];
 }

@@ -32,6 +32,8 @@ export interface PrintDocument {
   /** The page this is a print of, for the screen-only bar. */
   backHref: string;
   backLabel: string;
+  /** A paper read a page at a time (a person's open steps): the next page's print address, or null after the last. */
+  next?: { href: string; label: string } | null;
 }
 
 /** Markdown as written (the PDF walks its tokens) and its stored, sanitised HTML (the print page). */

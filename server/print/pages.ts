@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
+import type { Paging } from '../http/paging';
 import { type Actor, requireActor } from '../access/actor';
 import { authorize, runViewer } from '../access/policy';
 import { NotFoundError } from '../http/errors';
@@ -10,7 +11,7 @@ import { readableBy } from '../runbooks/access';
 import { loadPerson } from '../people/load';
 import { runbookDocument } from './build-runbook';
 import { runDocument } from './build-run';
-import { workDocument } from './build-work';
+import { WORK_PAPER_LIST, workDocument } from './build-work';
 import { printView } from './html';
 import type { PrintDocument } from './model';
 import { writePdf } from './pdf/writer';
@@ -26,6 +27,9 @@ const runbookQuery = paperQuery.extend({
     .optional(),
 });
 
+/** Steps on one sheet or packet unless ?limit= says: a sheet carries a QR code per run, a packet every step's instructions. */
+const PAPER_STEPS = 25;
+
 interface Built {
   doc: PrintDocument;
   /** Query values the document's other addresses keep (a runbook's version). */
@@ -37,7 +41,7 @@ interface Built {
  * assignment sheet and work packet, each as a print page and as a PDF (the same address
  * plus ".pdf"). Each answers exactly what the page it prints shows the viewer.
  */
-export function printPages({ db, views, baseUrl }: { db: Db; views: Views; baseUrl: string }): Router {
+export function printPages({ db, views, baseUrl, paging }: { db: Db; views: Views; baseUrl: string; paging: Paging }): Router {
   const router = Router();
 
   /** One document at `path` (the print page) and `path.pdf` (the download). */
@@ -80,7 +84,15 @@ export function printPages({ db, views, baseUrl }: { db: Db; views: Views; baseU
     (req: Request, actor: Actor, now: Date): Built => {
       const who = person(req, actor);
       authorize(actor, { action: 'assignments.read', personId: who.id }, `Person ${who.id}`);
-      return { doc: workDocument(db, { person: who, kind, baseUrl, backHref: back(who.id), now }) };
+      // A page of their open steps at a time; the paper switch and the PDF keep the page.
+      const page = paging.read(req.query, WORK_PAPER_LIST, {}, PAPER_STEPS);
+      const doc = workDocument(db, { person: who, kind, baseUrl, backHref: back(who.id), now, page, paging, path: req.path });
+      const keep = Object.fromEntries(
+        (['limit', 'cursor'] as const).flatMap((name) =>
+          typeof req.query[name] === 'string' && req.query[name] !== '' ? [[name, req.query[name]]] : [],
+        ),
+      ) as Record<string, string>;
+      return { doc, keep };
     };
   // Someone's page's rules: the team may print anyone's, an outsourcer only their own.
   const personOf = (req: Request, actor: Actor) => loadPerson(db, req.params.id as string, actor);

@@ -11,7 +11,8 @@
  * against one on 10 (target: under twice the time). Every figure is printed; a read that fails
  * makes the exit code 1.
  *
- * The server is started as `npm start` starts it (the package's start script), or with
+ * The server is started as `npm start` starts it (the package's start script, on dist/ as built
+ * by prebench:scale), or with
  * BENCH_SERVER (e.g. "node tmp/build/server/main.js" for a compiled build). Its RSS is that of
  * its whole process tree: a run-time transpiler's own process counts too.
  * BENCH_RUNS / BENCH_RUNBOOKS shrink the full size for a quick try (defaults 20,000 and 2,000).
@@ -69,7 +70,12 @@ async function startServer(databasePath: string, runbooksDir: string): Promise<S
   delete env.PUBLIC_URL;
   delete env.SMTP_URL;
   const started = performance.now();
-  const child = spawn('sh', ['-c', `exec ${serverCommand()}`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The start script may exec already (`exec node dist/main.js`): one exec, so that the child is the server.
+  const child = spawn('sh', ['-c', `exec ${serverCommand().replace(/^exec\s+/, '')}`], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   const base = await new Promise<URL>((resolve, reject) => {
@@ -442,6 +448,17 @@ async function main() {
     { name: 'GET /api/runs?assignee=(a member)', target: (ws) => `/api/runs?assignee=${member(ws)}`, as: 'api', table: false },
     { name: 'GET /api/runs/:id/events', target: (ws) => `/api/runs/${ws.runUnderTest}/events`, as: 'api', table: false },
     { name: 'GET /api/people/:id/assignments', target: (ws) => `/api/people/${ws.me}/assignments`, as: 'api', table: false },
+    { name: 'GET /api/runs?overdue=true', target: () => '/api/runs?overdue=true', as: 'api', table: false },
+    // Papers and the hand-off preview grow with a person's open steps: the owner holds the most.
+    { name: 'GET /people/:id/sheet (the owner)', target: (ws) => `/people/${ws.me}/sheet`, as: 'page', table: false },
+    { name: 'GET /my-work/packet (the owner)', target: () => '/my-work/packet', as: 'page', table: false },
+    {
+      name: 'GET /people/:id/handoff?to=(a member)',
+      target: (ws) => `/people/${ws.me}/handoff?to=${member(ws)}`,
+      as: 'page',
+      table: false,
+    },
+    { name: 'GET /api/people/:id/handoff', target: (ws) => `/api/people/${ws.me}/handoff`, as: 'api', table: false },
     { name: 'GET /api/audit', target: () => '/api/audit', as: 'api', table: false },
     { name: 'GET /api/outbox', target: () => '/api/outbox', as: 'api', table: false },
   ];
@@ -453,7 +470,7 @@ async function main() {
   const fullRss = treeRss(full.server.child.pid as number);
 
   let failures = 0;
-  const header = `${'read'.padEnd(40)} ${'small'.padStart(9)} ${'bytes'.padStart(10)} ${'full'.padStart(9)} ${'bytes'.padStart(10)} ${'time x'.padStart(7)} ${'bytes x'.padStart(8)}  verdict`;
+  const header = `${'read'.padEnd(44)} ${'small'.padStart(9)} ${'bytes'.padStart(10)} ${'full'.padStart(9)} ${'bytes'.padStart(10)} ${'time x'.padStart(7)} ${'bytes x'.padStart(8)}  verdict`;
   const print = (read: Read) => {
     const [s, f] = figures.get(read.name) as [Figure, Figure];
     const ratio = f.ms / s.ms;
@@ -465,7 +482,7 @@ async function main() {
     if (failed) failures++;
     const verdict = failed ? `FAILED (${failed})` : misses.length ? `MISSED: ${misses.join(', ')}` : 'met';
     console.log(
-      `${read.name.padEnd(40)} ${`${s.ms.toFixed(1)} ms`.padStart(9)} ${kB(s.bytes).padStart(10)} ${`${f.ms.toFixed(1)} ms`.padStart(9)} ${kB(f.bytes).padStart(10)} ${`x${ratio.toFixed(2)}`.padStart(7)} ${`x${(f.bytes / s.bytes).toFixed(2)}`.padStart(8)}  ${read.table ? verdict : `(${verdict})`}`,
+      `${read.name.padEnd(44)} ${`${s.ms.toFixed(1)} ms`.padStart(9)} ${kB(s.bytes).padStart(10)} ${`${f.ms.toFixed(1)} ms`.padStart(9)} ${kB(f.bytes).padStart(10)} ${`x${ratio.toFixed(2)}`.padStart(7)} ${`x${(f.bytes / s.bytes).toFixed(2)}`.padStart(8)}  ${read.table ? verdict : `(${verdict})`}`,
     );
   };
   console.log(`The issue's reads (targets: full at most x${TIME_RATIO} the small time and at most 200 kB):`);

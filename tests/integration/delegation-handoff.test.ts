@@ -73,6 +73,60 @@ describe('the preview', () => {
     expect(writer.body.steps.map((s: { run: { id: number } }) => s.run.id)).toEqual([a.id]);
   });
 
+  it('is a page of steps at a time (next and Link), with how many in all and the mark to hand off with', async () => {
+    for (const n of [1, 2, 3]) await startRun(app, 'ship', app.owner, `Order #${n}`);
+    const first = await preview(vera, `?to=${bo.id}&limit=4`).expect(200);
+    expect(first.body.count).toBe(6);
+    expect(first.body.steps).toHaveLength(4);
+    expect(first.body.since).toMatch(/^\d+\.\d+$/);
+    expect(first.headers.link).toBe(`<${first.body.next}>; rel="next"`);
+    const second = await app.http().get(first.body.next).expect(200);
+    expect(second.body.steps).toHaveLength(2);
+    expect(second.body.next).toBeNull();
+    const seen = [...first.body.steps, ...second.body.steps].map((s: { id: number }) => s.id).sort((a: number, b: number) => a - b);
+    expect(seen).toEqual(openStepsOf(vera));
+
+    // Handing off with the mark moves every step, not only the page shown.
+    const res = await handOff(vera, { to: bo.id, reason: 'Holiday', since: first.body.since }).expect(200);
+    expect(res.body.moved).toHaveLength(6);
+  });
+
+  it('refuses a hand-off with a mark made before the list changed, naming since, and moves nothing', async () => {
+    await startRun(app, 'ship', app.owner, 'Order #1');
+    const { since } = (await preview(vera).expect(200)).body;
+    const b = await startRun(app, 'ship', app.owner, 'Order #2');
+    const before = snapshot();
+    expectError(await handOff(vera, { to: bo.id, reason: 'Holiday', since }), 409, 'handoff-changed', 'since');
+    expect(snapshot()).toEqual(before);
+    // A step of theirs completed, or handed away from them, changes the list too.
+    const again = (await preview(vera).expect(200)).body.since;
+    await stepAction(app, b.id, 1, 'complete', app.owner).expect(200);
+    expectError(await handOff(vera, { to: bo.id, reason: 'Holiday', since: again }), 409, 'handoff-changed', 'since');
+    const third = (await preview(vera).expect(200)).body.since;
+    await app.http().post(`/api/runs/${b.id}/steps/2/reassign`).send({ to: cy.id, reason: 'cover' }).expect(200);
+    expectError(await handOff(vera, { to: bo.id, reason: 'Holiday', since: third }), 409, 'handoff-changed', 'since');
+  });
+
+  it.each([
+    ['?limit=0', 'limit'],
+    ['?limit=201', 'limit'],
+    ['?limit=-1', 'limit'],
+    ['?cursor=forged.AAAAAAAAAAAAAAAAAAAAAA', 'cursor'],
+  ])('refuses %s with a 400 naming the field', async (query, field) => {
+    expectError(await preview(vera, query), 400, field === 'limit' ? 'invalid-limit' : 'invalid-cursor', field);
+  });
+
+  it('refuses a cursor made for another recipient or role', async () => {
+    for (const n of [1, 2]) await startRun(app, 'ship', app.owner, `Order #${n}`);
+    const { next } = (await preview(vera, `?to=${bo.id}&limit=1`).expect(200)).body;
+    const cursor = new URL(next, 'http://x').searchParams.get('cursor');
+    expectError(await preview(vera, `?to=${cy.id}&limit=1&cursor=${cursor}`), 400, 'invalid-cursor', 'cursor');
+  });
+
+  it('names since when it is not a mark the preview gave', async () => {
+    expectError(await handOff(vera, { to: bo.id, reason: 'Holiday', since: 'yesterday' }), 400, 'invalid-input', 'since');
+  });
+
   it('names a recipient who cannot take the steps', async () => {
     expectError(await preview(vera, `?to=${gone.id}`), 422, 'inactive-person', 'to');
     expectError(await preview(vera, '?to=99999'), 422, 'unknown-person', 'to');

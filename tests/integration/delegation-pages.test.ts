@@ -44,8 +44,8 @@ const hidden = (page: string, name: string) => page.match(new RegExp(`name="${na
 /** Vera's two steps handed to Bo through the page, as an owner does it. */
 async function handOffVeraToBo() {
   const chosen = await get(`/people/${vera.id}/handoff?to=${bo.id}`);
-  const expectIds = hidden(chosen.text, 'expect') as string;
-  await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', expect: expectIds }).expect(303);
+  const since = hidden(chosen.text, 'since') as string;
+  await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', since }).expect(303);
 }
 
 describe("absences on a person's page", () => {
@@ -101,10 +101,11 @@ describe('the hand-off page', () => {
     expect(chosen.status).toBe(200);
     expect(chosen.text).toContain('2. What will move');
     expect(chosen.text).toContain(`href="/runs/${run}#step-1">Pack the box</a>`);
-    const expectIds = hidden(chosen.text, 'expect') as string;
-    expect(expectIds.split(',')).toHaveLength(2);
+    expect(chosen.text).toContain('2 open steps, earliest due first.');
+    const since = hidden(chosen.text, 'since') as string;
+    expect(since).toMatch(/^\d+\.\d+$/);
 
-    const done = await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', expect: expectIds });
+    const done = await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', since });
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe(`/people/${vera.id}?done=handed-off`);
     expect([assigneeOf(1), assigneeOf(2)]).toEqual([bo.id, bo.id]);
@@ -127,6 +128,43 @@ describe('the hand-off page', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('Say why the steps change hands.');
     expect([assigneeOf(1), assigneeOf(2)]).toEqual([bo.id, bo.id]);
+  });
+
+  test('shows a page of the steps at a time with how many in all, and hands off every one of them', async () => {
+    for (const n of [1043, 1044]) startRun(t.db, { runbook: 'ship', title: `Order #${n}`, startedBy: t.owner.id });
+    const unescape = (href: string) => href.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const first = (await get(`/people/${vera.id}/handoff?to=${bo.id}&limit=4`).expect(200)).text;
+    expect(first).toContain('6 open steps, earliest due first; the first 4 here.');
+    expect(first.match(/<li><a href="\/runs\//g)).toHaveLength(4);
+    expect(first).toContain('Hand off 6 steps');
+    const next = unescape(/<a class="button button--quiet" href="([^"]+)" rel="next">/.exec(first)?.[1] as string);
+    expect(next).toMatch(new RegExp(`^/people/${vera.id}/handoff\\?to=${bo.id}&limit=4&cursor=[^&]+#moving$`));
+    const second = (await get(next).expect(200)).text;
+    expect(second.match(/<li><a href="\/runs\//g)).toHaveLength(2);
+    expect(second).toContain('these follow the earlier ones');
+    expect(second).not.toContain('rel="next"');
+
+    const since = hidden(second, 'since') as string;
+    await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', since }).expect(303);
+    expect(t.db.prepare('SELECT count(*) AS n FROM run_steps WHERE assignee_id = ?').get(bo.id)).toEqual({ n: 6 });
+  });
+
+  test('refuses a preview made before a step of theirs changed, and not one made before a check was ticked', async () => {
+    const stale = hidden((await get(`/people/${vera.id}/handoff?to=${bo.id}`)).text, 'since') as string;
+    startRun(t.db, { runbook: 'ship', title: 'Order #1043', startedBy: t.owner.id });
+    const refused = await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', since: stale });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('open steps changed since the preview');
+    expect(assigneeOf(1)).toBe(vera.id);
+
+    const fresh = hidden((await get(`/people/${vera.id}/handoff?to=${bo.id}`)).text, 'since') as string;
+    await t.asPerson(vera).post(`/api/runs/${run}/steps/2/note`).send({ note: 'label printer is slow' }).expect(200);
+    await post(`/people/${vera.id}/handoff`, { to: String(bo.id), role: '', reason: 'Holiday', since: fresh }).expect(303);
+    expect([assigneeOf(1), assigneeOf(2)]).toEqual([bo.id, bo.id]);
+  });
+
+  test.each(['limit=0', 'limit=1000', 'cursor=forged.AAAAAAAAAAAAAAAAAAAAAA'])('refuses ?%s with a 400 page', async (query) => {
+    expect((await get(`/people/${vera.id}/handoff?to=${bo.id}&${query}`)).status).toBe(400);
   });
 
   test("shows the step's hand-offs in the run", async () => {

@@ -132,6 +132,13 @@ const ROUTES: [string, 'owner' | 'outsourcer'][] = [
   ['/my-work', 'owner'],
   ['/my-work', 'outsourcer'],
   [`/api/people/${0}/assignments`, 'owner'],
+  [`/people/${0}/sheet`, 'owner'],
+  [`/people/${0}/packet`, 'owner'],
+  ['/my-work/sheet', 'outsourcer'],
+  ['/my-work/packet', 'outsourcer'],
+  [`/api/people/${0}/handoff`, 'owner'],
+  [`/people/${0}/handoff?to=1`, 'owner'],
+  [`/api/people/${0}/handoff?role=1`, 'owner'],
   ['/api/audit', 'owner'],
   ['/audit', 'owner'],
   ['/api/outbox', 'owner'],
@@ -156,3 +163,17 @@ test.each(ROUTES.map(([url, who]) => [url.replace(/\b0\b/, String(ana.id)), who]
     expect([...reads.flatMap((text) => scans(t.db, text, BIG)), ...pages.flatMap((text) => scans(t.db, text, own))]).toEqual([]);
   },
 );
+
+test('the overdue filter asks each run it passes one question of its open steps by due time (the run_steps_open_due index), not of every step', async () => {
+  const { app, texts } = recordingApp(t.db);
+  await request(app).get('/api/runs?overdue=true').set(t.as(t.owner)).expect(200);
+  const list = [...texts].find((text) => /FROM runs r/.test(text) && /s\.due_at < @now/.test(text)) as string;
+  expect(list).toBeDefined();
+  const names = new Set([...list.matchAll(/@(\w+)/g)].map((m) => m[1] as string));
+  const plan = (
+    t.db.prepare(`EXPLAIN QUERY PLAN ${list}`).all(Object.fromEntries([...names].map((n) => [n, null]))) as { detail: string }[]
+  ).map((row) => row.detail);
+  // Only the index's name is looked for, not SQLite's wording around it.
+  expect(plan.filter((detail) => detail.includes('run_steps_open_due')).length).toBeGreaterThanOrEqual(1);
+  expect(scans(t.db, list, BIG)).toEqual([]);
+});
