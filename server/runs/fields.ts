@@ -200,11 +200,12 @@ function graceOf(db: Db, runId: number) {
 
 /** The fields of a step still empty that must be filled before it can be completed. */
 export function missingRequiredFields(db: Db, runStepId: number): string[] {
-  return value(
-    db,
-    "SELECT name FROM run_field_values WHERE run_step_id = ? AND value IS NULL AND json_extract(definition, '$.required') = 1 ORDER BY position",
-  ).all(runStepId) as string[];
+  return value(db, MISSING_REQUIRED_FIELDS).all(runStepId) as string[];
 }
+
+/** Every completion asks it: read through run_field_values_step, never the whole table. */
+export const MISSING_REQUIRED_FIELDS =
+  "SELECT name FROM run_field_values WHERE run_step_id = ? AND value IS NULL AND json_extract(definition, '$.required') = 1 ORDER BY position";
 
 /** Who may see and fill a field: the answer for one actor and one field of a run. */
 export interface FieldAccess {
