@@ -446,15 +446,10 @@ function fillFieldNow(db: Db, runId: number, name: string, raw: unknown, actor: 
   const seesAll = can(actor, { action: 'runs.read-all' });
   if (!inRun || (!seesAll && inRun.has_step !== 1)) throw new NotFoundError(`Run ${runId}`);
   const team = can(actor, { action: 'run.fill-fields', startedBy: inRun.started_by, hasStep: inRun.has_step === 1 });
-  const assignees = new Map(
-    (sql(db, 'SELECT id, assignee_id FROM run_steps WHERE run_id = ?').all(runId) as { id: number; assignee_id: number | null }[]).map(
-      (s) => [s.id, s.assignee_id],
-    ),
-  );
   return setFieldValue(db, runId, name, raw, {
     seesAll,
     team,
     actorId: actor.id,
-    mayWorkStep: (stepId) => can(actor, { action: 'step.work', assigneeId: assignees.get(stepId) ?? null }),
+    mayWorkStep: (assigneeId) => can(actor, { action: 'step.work', assigneeId }),
   });
 }

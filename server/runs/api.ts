@@ -132,7 +132,7 @@ export function runRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
     if (runId === null) throw new NotFoundError(`Run ${req.params.id}`);
     const { value } = validate(fieldBody, req.body);
     const field = fillField(db, runId, req.params.name, value, actor);
-    res.json({ name: field.name, value: field.value });
+    sendJson(res, JSON.stringify({ name: field.name, value: field.value }), `Run ${runId}`);
   });
 
   router.post('/runs/:id/steps/:position/approve', (req, res) => {

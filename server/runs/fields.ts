@@ -117,6 +117,15 @@ interface StepState {
 }
 
 /**
+ * The steps of a run whose condition or due time names the field @changed (every such step
+ * when null), read through run_steps_named_fields: only steps that name some field at all.
+ */
+export const STEPS_NAMING_FIELD = `SELECT id, position, title, status, condition, assignee_id, due_field, due_field_minutes FROM run_steps
+  WHERE run_id = @run AND (condition_fields <> '[]' OR due_field IS NOT NULL)
+    AND (@changed IS NULL OR EXISTS (SELECT 1 FROM json_each(condition_fields) WHERE value = @changed) OR due_field = @changed COLLATE NOCASE)
+  ORDER BY position`;
+
+/**
  * Brings the run's steps in line with its values: a step whose condition stops holding is
  * "not needed" (if it was still open), one whose condition holds again is open again (and its
  * assignee is told); a step counted from a date field gets its due time from the value.
@@ -130,13 +139,7 @@ export function applyFieldValues(
   now: Date,
   { quiet = false }: { quiet?: boolean } = {},
 ): void {
-  const steps = sql(
-    db,
-    `SELECT id, position, title, status, condition, assignee_id, due_field, due_field_minutes FROM run_steps
-      WHERE run_id = @run AND (@changed IS NULL
-        OR EXISTS (SELECT 1 FROM json_each(condition_fields) WHERE value = @changed) OR due_field = @changed COLLATE NOCASE)
-      ORDER BY position`,
-  ).all({ run: runId, changed: changed === null ? null : fieldKey(changed) }) as StepState[];
+  const steps = sql(db, STEPS_NAMING_FIELD).all({ run: runId, changed: changed === null ? null : fieldKey(changed) }) as StepState[];
   // Most fields are named by no condition and no due time: then nothing more is read.
   if (steps.length === 0) return;
   const fields = listRunFields(db, runId);
@@ -200,11 +203,12 @@ function graceOf(db: Db, runId: number) {
 
 /** The fields of a step still empty that must be filled before it can be completed. */
 export function missingRequiredFields(db: Db, runStepId: number): string[] {
-  return value(
-    db,
-    "SELECT name FROM run_field_values WHERE run_step_id = ? AND value IS NULL AND json_extract(definition, '$.required') = 1 ORDER BY position",
-  ).all(runStepId) as string[];
+  return value(db, MISSING_REQUIRED_FIELDS).all(runStepId) as string[];
 }
+
+/** Every completion asks it: read through run_field_values_step, never the whole table. */
+export const MISSING_REQUIRED_FIELDS =
+  "SELECT name FROM run_field_values WHERE run_step_id = ? AND value IS NULL AND json_extract(definition, '$.required') = 1 ORDER BY position";
 
 /** Who may see and fill a field: the answer for one actor and one field of a run. */
 export interface FieldAccess {
@@ -213,8 +217,8 @@ export interface FieldAccess {
   /** May fill run fields: managers, whoever started the run, team members with a step in it. */
   team: boolean;
   actorId: number;
-  /** May the actor work the step that asks for the field (step.work on it)? */
-  mayWorkStep: (runStepId: number) => boolean;
+  /** May the actor work the step that asks for the field (step.work on it), given who it is assigned to? */
+  mayWorkStep: (assigneeId: number | null) => boolean;
 }
 
 /**
@@ -237,8 +241,12 @@ export function setFieldValue(db: Db, runId: number, name: string, raw: unknown,
       ).get(runId, access.actorId, fieldKey(field.name)) !== undefined;
     if (!access.team && !namedByOwnStep) throw access.seesAll ? refused() : unknown();
   } else {
-    if (!access.mayWorkStep(field.runStepId)) throw access.seesAll ? refused() : unknown();
-    const step = sql(db, 'SELECT status, title FROM run_steps WHERE id = ?').get(field.runStepId) as { status: string; title: string };
+    const step = sql(db, 'SELECT status, title, assignee_id FROM run_steps WHERE id = ?').get(field.runStepId) as {
+      status: string;
+      title: string;
+      assignee_id: number | null;
+    };
+    if (!access.mayWorkStep(step.assignee_id)) throw access.seesAll ? refused() : unknown();
     if (step.status !== 'open') {
       throw new ConflictError(
         'step-not-open',

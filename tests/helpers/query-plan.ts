@@ -1,7 +1,7 @@
 import type { Db } from '../../server/db/open';
 
 /** The tables that grow with every run: a query must never read all of them. */
-export const GROWING_TABLES = ['runs', 'run_steps', 'run_events'] as const;
+export const GROWING_TABLES = ['runs', 'run_steps', 'run_events', 'run_field_values'] as const;
 
 /**
  * The steps of SQLite's plan for `text` that read a whole table (or a whole index of it) of

@@ -4,6 +4,7 @@ import { OVERDUE_STEPS } from '../../server/notify/sweep';
 import { ONLY_OWNERS_COMPLETE, OWNER_COMPLETED_MINUTES, RUNS_STARTED_SINCE } from '../../server/dependence/repo';
 import { OPEN_STEPS_DUE } from '../../server/dependence/step-away';
 import { APPROVALS } from '../../server/people/assignments';
+import { MISSING_REQUIRED_FIELDS, STEPS_NAMING_FIELD } from '../../server/runs/fields';
 
 /**
  * Completing a step updates every index on run_steps and run_events, so they hold only what
@@ -43,10 +44,24 @@ test('the open-steps index holds only open steps, the completed-steps index only
     'run_steps_awaiting_person',
     'run_steps_awaiting_role',
     'run_steps_completed',
+    'run_steps_named_fields',
     'run_steps_open_by_assignee',
     'run_steps_people',
     'run_steps_unassigned',
   ]);
+});
+
+test("completing a step finds that step's empty required fields by the step, without reading every run's fields", () => {
+  expect(fullScans(db, MISSING_REQUIRED_FIELDS, [1])).toEqual([]);
+  expect(fullScans(db, 'SELECT name FROM run_field_values WHERE value IS NULL')).toEqual(['SCAN run_field_values']);
+});
+
+test('filling a field looks only at the steps that name some field, found by the partial index, not at every step of the run', () => {
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${STEPS_NAMING_FIELD}`).all({ run: 1, changed: 'x' }) as { detail: string }[]).map(
+    (row) => row.detail,
+  );
+  expect(plan.join('\n')).toMatch(/USING (COVERING )?INDEX run_steps_named_fields/);
+  expect(fullScans(db, STEPS_NAMING_FIELD, { run: 1, changed: 'x' })).toEqual([]);
 });
 
 test("the steps waiting for someone's approval are found from the awaiting indexes, not by reading every step", () => {
