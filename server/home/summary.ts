@@ -31,6 +31,7 @@ interface OverdueRow {
   due_at: string;
   assignee_name: string | null;
   escalated_at: string | null;
+  waiting_reason: string | null;
 }
 
 /** Open steps of open runs past their due time: how many (up to COUNT_CAP), and the most overdue few. */
@@ -46,7 +47,7 @@ function overdueSteps(db: Db, now: string) {
     top.push(
       ...(sql(
         db,
-        `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.escalated_at,
+        `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.escalated_at, s.waiting_reason,
                 (SELECT name FROM people WHERE id = s.assignee_id) AS assignee_name
            ${overdue} ORDER BY s.due_at, s.id LIMIT ${HOME_ITEMS}`,
       ).all({ holder, now }) as OverdueRow[]),
@@ -64,6 +65,7 @@ function overdueSteps(db: Db, now: string) {
         dueAt: s.due_at,
         assignee: s.assignee_name,
         escalated: s.escalated_at !== null,
+        waiting: s.waiting_reason,
       })),
   };
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { listAssignments } from '../people/assignments';
 import { fileName, printedDate, when, type PrintDocument, type PrintGroup } from './model';
-import { loadRun, runStep } from './build-run';
+import { loadRun, runIntro, runStep } from './build-run';
 import { qrFor } from './qr';
 
 export interface WorkOptions {
@@ -32,6 +32,8 @@ export function workDocument(db: Db, { person, kind, baseUrl, backHref, now }: W
     return {
       heading: run.title,
       lines: [`${run.runbook.title}, version ${run.runbook.version}`, `Started ${when(run.startedAt)}`],
+      // A packet is an outsourcer's only view of the runbook: its purpose and warnings come with the work.
+      intro: kind === 'packet' ? runIntro(run) : null,
       link: kind === 'sheet' ? { url, qr: qrFor(url) } : null,
       steps,
     };
