@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createAccessLink } from '../../server/auth/links';
 import { startRun } from '../../server/runs/start';
@@ -12,6 +13,9 @@ import { DESKTOP, launchBrowser, PHONE, signIn, snap, startServer } from './harn
  */
 
 jest.setTimeout(90_000);
+
+/** Where a close-up of one part of a page goes, beside the full-page screenshots. */
+const shot = (name: string) => path.join(__dirname, '..', '..', 'tmp', 'screenshots', `${name}.png`);
 
 const OWNER = { email: 'olive@example.com', password: 'a long walk by the river' };
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -68,6 +72,9 @@ test('on her phone the VA reads the warnings, notes a step, marks it waiting wit
   expect(await page.locator('#step-1 .step-waiting').innerText()).toContain('Waiting: the customer’s bank to clear the transfer');
   await page.locator('#step-1').scrollIntoViewIfNeeded();
   await snap(page, 'notes-waiting-run-phone');
+  await page.locator('.run-head').screenshot({ path: shot('notes-waiting-run-head-phone') });
+  await page.locator('.run-intro').screenshot({ path: shot('notes-waiting-intro-phone') });
+  await page.locator('#step-1').screenshot({ path: shot('notes-waiting-step-phone') });
 
   // My work says so, and it is still there to do.
   await page.goto(`${server.url}/my-work`);
@@ -108,6 +115,9 @@ test('the owner sees the intro, a waiting step and its notes on the run page, Ho
     await owner.locator('.run-intro').getByText('Never ship an order').waitFor();
     await owner.locator('#step-1 .step-notes').getByText('Bank transfer shows as pending').waitFor();
     await snap(owner, `notes-waiting-run-${name}-owner`);
+    await owner.locator('#step-1').screenshot({ path: shot(`notes-waiting-step-${name}-owner`) });
+    await owner.setViewportSize(viewport);
+    await owner.screenshot({ path: shot(`notes-waiting-run-top-${name}-owner`) });
     await owner.goto(`${server.url}/`);
     await snap(owner, `notes-waiting-home-${name}`);
     await owner.goto(`${server.url}/runs/${runId}/print`);
