@@ -75,7 +75,8 @@ function overdueSteps(db: Db, now: string) {
  * and the few waiting longest, read from the index of waiting steps alone.
  */
 function waitingSteps(db: Db) {
-  const waiting = `FROM run_steps s JOIN runs r ON r.id = s.run_id
+  // From the few waiting steps outwards (CROSS JOIN keeps that order), never from every open run.
+  const waiting = `FROM run_steps s CROSS JOIN runs r ON r.id = s.run_id
     WHERE s.status = 'open' AND s.waiting_reason IS NOT NULL AND r.status = 'open'`;
   const top = sql(
     db,

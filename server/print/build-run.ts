@@ -113,7 +113,9 @@ export function runDocument(db: Db, runId: number, viewer: number | null, baseUr
     // Its runbook's purpose and warnings, as they were in the version the run started from.
     intro: runIntro(run),
     link: { url, qr: qrFor(url) },
-    groups: [{ heading: null, lines: [], intro: null, link: null, steps: run.steps.map((s) => runStep(s, (step) => step.status === 'open')) }],
+    groups: [
+      { heading: null, lines: [], intro: null, link: null, steps: run.steps.map((s) => runStep(s, (step) => step.status === 'open')) },
+    ],
     empty: 'This run has no steps to show.',
     filename: fileName('run', run.id, run.title),
     backHref: `/runs/${run.id}`,
