@@ -10,4 +10,4 @@ CREATE INDEX run_events_notes ON run_events (run_id, run_step_id, id) WHERE kind
 
 -- Home's "waiting on something" for those who run the team: the open steps that wait, longest
 -- waiting first, from an index as small as the steps waiting now.
-CREATE INDEX run_steps_waiting ON run_steps (waiting_since, id) WHERE status = 'open' AND waiting_reason IS NOT NULL;
+CREATE INDEX run_steps_waiting ON run_steps (status, waiting_since, id) WHERE waiting_reason IS NOT NULL;
