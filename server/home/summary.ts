@@ -31,6 +31,7 @@ interface OverdueRow {
   due_at: string;
   assignee_name: string | null;
   escalated_at: string | null;
+  waiting_reason: string | null;
 }
 
 /** Open steps of open runs past their due time: how many (up to COUNT_CAP), and the most overdue few. */
@@ -46,7 +47,7 @@ function overdueSteps(db: Db, now: string) {
     top.push(
       ...(sql(
         db,
-        `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.escalated_at,
+        `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.escalated_at, s.waiting_reason,
                 (SELECT name FROM people WHERE id = s.assignee_id) AS assignee_name
            ${overdue} ORDER BY s.due_at, s.id LIMIT ${HOME_ITEMS}`,
       ).all({ holder, now }) as OverdueRow[]),
@@ -64,7 +65,44 @@ function overdueSteps(db: Db, now: string) {
         dueAt: s.due_at,
         assignee: s.assignee_name,
         escalated: s.escalated_at !== null,
+        waiting: s.waiting_reason,
       })),
+  };
+}
+
+/**
+ * Open steps of open runs that wait on something outside the team: how many (up to COUNT_CAP),
+ * and the few waiting longest, read from the index of waiting steps alone.
+ */
+function waitingSteps(db: Db) {
+  // From the few waiting steps outwards (CROSS JOIN keeps that order), never from every open run.
+  const waiting = `FROM run_steps s CROSS JOIN runs r ON r.id = s.run_id
+    WHERE s.status = 'open' AND s.waiting_reason IS NOT NULL AND r.status = 'open'`;
+  const top = sql(
+    db,
+    `SELECT s.run_id, r.title AS run_title, s.position, s.title, s.waiting_reason, s.waiting_since, s.due_at,
+            (SELECT name FROM people WHERE id = s.assignee_id) AS assignee_name
+       ${waiting} ORDER BY s.waiting_since, s.id LIMIT ${HOME_ITEMS}`,
+  ).all() as {
+    run_id: number;
+    run_title: string;
+    position: number;
+    title: string;
+    waiting_reason: string;
+    waiting_since: string;
+    due_at: string | null;
+    assignee_name: string | null;
+  }[];
+  return {
+    count: countUpTo(db, `SELECT 1 ${waiting}`),
+    top: top.map((s) => ({
+      run: { id: s.run_id, title: s.run_title },
+      position: s.position,
+      title: s.title,
+      reason: s.waiting_reason,
+      since: s.waiting_since,
+      assignee: s.assignee_name,
+    })),
   };
 }
 
@@ -139,6 +177,8 @@ export function homeSummary(db: Db, paging: Paging, actor: Actor, now = new Date
     },
     // Overdue across the team: for those who run it (owners and editors), where escalation shows first.
     overdue: can(actor, { action: 'gaps.read' }) ? overdueSteps(db, at) : { count: 0, top: [] },
+    // Steps standing still for a reason outside the team (each assignee sees theirs under My work).
+    waiting: can(actor, { action: 'gaps.read' }) ? waitingSteps(db) : { count: 0, top: [] },
     gaps,
     // Keeping the library true: for those who may change runbooks.
     reviews: can(actor, { action: 'runbook.write' }) ? reviewsDueThisMonth(db, HOME_ITEMS, now) : null,

@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   },
   'not-awaiting-approval': { status: [409], meaning: 'The step is not waiting for approval (nothing to approve or send back)' },
   'own-step': { status: [403], meaning: 'Whoever completed a step cannot approve it; someone else in the approving role must' },
+  'step-not-waiting': { status: [409], meaning: 'The step is not waiting on anything (nothing to lift)' },
   'step-not-open': { status: [409], meaning: 'A step’s field can be changed only while the step is open' },
   // Run fields
   'unknown-field': { status: [422], meaning: 'The run (or its runbook) has no field of that name; `field` names it' },

@@ -175,6 +175,10 @@ const runStep = z.looseObject({
   completedBy: ref.nullable(),
   completedAt: time.nullable(),
   note: z.string().nullable(),
+  waiting: z
+    .looseObject({ reason: z.string(), since: time, by: ref.nullable() })
+    .nullable()
+    .describe('an open step standing still for a reason outside the team; its due time keeps counting'),
   checks: z.array(check),
 });
 
@@ -182,13 +186,28 @@ export const runAnswer = z.looseObject({
   id,
   title: z.string(),
   status: z.enum(['open', 'complete']),
-  runbook: z.looseObject({ slug: z.string(), title: z.string(), version: z.number().int() }),
+  runbook: z.looseObject({
+    slug: z.string(),
+    title: z.string(),
+    version: z.number().int(),
+    intro: z.string().describe('the introduction (purpose, warnings) of the version the run started from, as Markdown'),
+    introHtml: z.string().describe('the same, as sanitised HTML'),
+  }),
   startedAt: time,
   startedBy: ref.nullable(),
   completedAt: time.nullable(),
   scheduledFor: time.nullable(),
   progress,
-  steps: z.array(runStep.extend({ body: z.string().optional(), bodyHtml: z.string().nullable().optional() })),
+  steps: z.array(
+    runStep.extend({
+      body: z.string().optional(),
+      bodyHtml: z.string().nullable().optional(),
+      notes: z
+        .array(z.looseObject({ at: time, by: ref.nullable(), note: z.string() }))
+        .describe('the step’s newest 5 notes, oldest of them first (the rest are in the events)'),
+      noteCount: z.number().int().describe('how many notes the step has in all'),
+    }),
+  ),
   events: z.array(
     z.looseObject({ id, kind: z.string(), at: time, actor: ref.nullable(), step: z.number().int().nullable(), data: z.looseObject({}) }),
   ),

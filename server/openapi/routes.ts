@@ -4,7 +4,7 @@ import { notifyBody, outboxQuery } from '../notify/api';
 import { archiveBody, listQuery, reviewBody } from '../runbooks/api';
 import { stepAwayQuery } from '../dependence/api';
 import { handOffBody, previewQuery } from '../delegation/api';
-import { fieldBody, noteBody, noteRequired, reassignBody, rejectBody, startBody } from '../runs/api';
+import { fieldBody, noteBody, noteRequired, reassignBody, rejectBody, startBody, waitingBody } from '../runs/api';
 import { runFilters } from '../runs/list';
 import { memberBody, roleBody } from '../people/roles-api';
 import { personBody, personPatch } from '../people/api';
@@ -129,9 +129,27 @@ export const ROUTES: RouteDoc[] = [
     method: 'POST',
     path: '/api/runs/:id/steps/:position/note',
     tag: 'Runs',
-    summary: 'Add a note to a step',
+    summary: 'Add a note to a step, open or done, without changing it',
     access: 'the team, and the assignee',
     body: noteRequired,
+    answer: answers.stepAnswer,
+  },
+  {
+    method: 'POST',
+    path: '/api/runs/:id/steps/:position/waiting',
+    tag: 'Runs',
+    summary: 'Mark an open step as waiting, with the reason (again: a new reason); its due time keeps counting',
+    access: STEP,
+    body: waitingBody,
+    answer: answers.stepAnswer,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/runs/:id/steps/:position/waiting',
+    tag: 'Runs',
+    summary: 'Take a step off waiting (409 step-not-waiting when it is not)',
+    access: STEP,
+    answer: answers.stepAnswer,
   },
   {
     method: 'POST',

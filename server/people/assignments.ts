@@ -9,7 +9,7 @@ const DUE_WHILE_AWAY = `EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id =
          AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10))`;
 
 const COLUMNS = `s.id, s.position, s.title, s.owner, s.due_at, s.estimate_minutes, s.optional, s.role_id, r.id AS run_id, r.title AS run_title,
-       b.slug AS runbook_slug, ro.name AS role_name,
+       b.slug AS runbook_slug, ro.name AS role_name, s.waiting_reason,
        (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id) AS check_count,
        (SELECT count(*) FROM run_checks c WHERE c.run_step_id = s.id AND c.ticked_at IS NOT NULL) AS ticked_count,
        ${DUE_WHILE_AWAY} AS due_while_away`;
@@ -32,6 +32,7 @@ export interface AssignmentRow {
   check_count: number;
   ticked_count: number;
   due_while_away: number;
+  waiting_reason: string | null;
 }
 
 /** A person's open steps across open runs, earliest due first (undated last). All of them: for print. */
@@ -121,6 +122,8 @@ export function presentAssignment(a: AssignmentRow, now: string) {
     checks: { total: a.check_count, ticked: a.ticked_count },
     /** Due on a day the assignee is away (an absence planned after the run started): hand it off. */
     dueWhileAway: a.due_while_away === 1,
+    /** What the step waits for, as its assignee said ("the customer's address"); it stays due all the same. */
+    waiting: a.waiting_reason,
   };
 }
 

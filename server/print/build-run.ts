@@ -3,7 +3,7 @@ import { NotFoundError } from '../http/errors';
 import { runJson } from '../runs/read';
 import type { RunDoc } from '../runs/page-model';
 import { minutes } from '../views/helpers/minutes';
-import { byWhom, checksMatchBody, fileName, printedDate, when, type PrintDocument, type PrintStep } from './model';
+import { byWhom, checksMatchBody, fileName, printedDate, when, type Body, type PrintDocument, type PrintStep } from './model';
 import { qrFor } from './qr';
 import { fieldValueText } from '../runbooks/format/fields';
 
@@ -62,6 +62,12 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
           ? { by: 'Not done: the run was finished without it', at: when(step.completedAt) }
           : { by: `${finishedWord} by ${step.completedBy?.name ?? 'someone'}`, at: when(step.completedAt) },
     note: step.note,
+    waiting: step.waiting ? `Waiting since ${when(step.waiting.since)}: ${step.waiting.reason}` : null,
+    notes: step.notes.map((n) => ({ by: byWhom(n.by?.name, n.at), text: n.note })),
+    olderNotes:
+      step.noteCount > step.notes.length
+        ? `${step.noteCount - step.notes.length} older note${step.noteCount - step.notes.length === 1 ? '' : 's'}: see the run online`
+        : null,
     fields: step.fields.map((field) => ({ name: field.name, value: field.value === null ? null : fieldValueText(field, field.value) })),
     approval: approvalText(step),
     notNeeded: step.status === 'not-needed' ? `Not needed in this run: ${step.condition ?? 'its condition'} does not hold` : null,
@@ -70,6 +76,10 @@ export function runStep(step: RunStep, withBody: (step: RunStep) => boolean): Pr
     checksInBody: body !== null && checksMatchBody(body, checks),
   };
 }
+
+/** The introduction of the runbook version a run started from, when it has one. */
+export const runIntro = (run: RunWithText): Body | null =>
+  run.runbook.intro.trim() === '' ? null : { markdown: run.runbook.intro, html: run.runbook.introHtml };
 
 /** The run's JSON as the viewer may see it (an outsourcer: their own steps only), or a 404. */
 export function loadRun(db: Db, runId: number, viewer: number | null, now: Date): RunWithText {
@@ -100,9 +110,12 @@ export function runDocument(db: Db, runId: number, viewer: number | null, baseUr
     ],
     record: run.fields.map((field) => ({ name: field.name, value: field.value === null ? null : fieldValueText(field, field.value) })),
     fillIn: [],
-    intro: null,
+    // Its runbook's purpose and warnings, as they were in the version the run started from.
+    intro: runIntro(run),
     link: { url, qr: qrFor(url) },
-    groups: [{ heading: null, lines: [], link: null, steps: run.steps.map((s) => runStep(s, (step) => step.status === 'open')) }],
+    groups: [
+      { heading: null, lines: [], intro: null, link: null, steps: run.steps.map((s) => runStep(s, (step) => step.status === 'open')) },
+    ],
     empty: 'This run has no steps to show.',
     filename: fileName('run', run.id, run.title),
     backHref: `/runs/${run.id}`,

@@ -3,7 +3,7 @@ import type { PageRequest, Paging } from '../http/paging';
 import { ASSIGNMENT_LIST, assignmentCounts, assignmentKey, openStepRows } from '../people/assignments';
 import { tally } from '../views/helpers/tally';
 import { fileName, printedDate, when, type PrintDocument, type PrintGroup } from './model';
-import { loadRun, runStep } from './build-run';
+import { loadRun, runIntro, runStep } from './build-run';
 import { qrFor } from './qr';
 
 /** A sheet's or packet's steps are a list of their own: its cursors are not the assignments list's. */
@@ -44,6 +44,8 @@ export function workDocument(db: Db, { person, kind, baseUrl, backHref, now, pag
     return {
       heading: run.title,
       lines: [`${run.runbook.title}, version ${run.runbook.version}`, `Started ${when(run.startedAt)}`],
+      // A packet is an outsourcer's only view of the runbook: its purpose and warnings come with the work.
+      intro: kind === 'packet' ? runIntro(run) : null,
       link: kind === 'sheet' ? { url, qr: qrFor(url) } : null,
       steps,
     };

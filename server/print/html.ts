@@ -98,6 +98,7 @@ export function printView(doc: PrintDocument, paper: 'a4' | 'letter', path: stri
     qrSvg: doc.link?.qr ? qrSvg(doc.link.qr, `QR code: ${doc.link.url}`) : null,
     groups: doc.groups.map((g) => ({
       ...g,
+      introHtml: g.intro ? forPaper(g.intro, null) : null,
       qrSvg: g.link?.qr ? qrSvg(g.link.qr, `QR code: ${g.link.url}`) : null,
       steps: g.steps.map(stepView),
     })),

@@ -46,6 +46,8 @@ export interface Body {
 export interface PrintGroup {
   heading: string | null;
   lines: string[];
+  /** On a work packet: the introduction (purpose, warnings) of the runbook version the run started from. */
+  intro: Body | null;
   link: { url: string; qr: Qr | null } | null;
   steps: PrintStep[];
 }
@@ -77,6 +79,12 @@ export interface PrintStep {
   /** For a finished step: "Done by Vera VA" and when. */
   finished: { by: string; at: string } | null;
   note: string | null;
+  /** "Waiting since 5 Dec 2026, 14:05: the customer's address" for an open step that waits. */
+  waiting: string | null;
+  /** The step's newest notes, oldest of them first ("Vera VA, 5 Dec 2026, 14:05" and the note). */
+  notes: { by: string; text: string }[];
+  /** How many older notes are not printed ("2 older notes: see the run online"), or null. */
+  olderNotes: string | null;
   /** What the step records: its fields, filled in or blank. */
   fields: PrintField[];
   /** "Approved by Otto, 5 Dec 2026", "Waits for approval by Owner", "To be approved by Owner"; null without Approval:. */

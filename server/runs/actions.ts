@@ -27,7 +27,10 @@ export interface StepActor {
 }
 
 /** The step as an action needs it: its state, who may work it, and its run's state. */
-type OpenedStep = Pick<RunStepRow, 'id' | 'title' | 'assignee_id' | 'optional' | 'status' | 'completed_by' | 'completed_at' | 'due_at'> & {
+export type OpenedStep = Pick<
+  RunStepRow,
+  'id' | 'title' | 'assignee_id' | 'optional' | 'status' | 'completed_by' | 'completed_at' | 'due_at'
+> & {
   open_checks: number;
   approval: string | null;
 };
@@ -51,7 +54,7 @@ function refuseSomeoneElsesStep(
   throw new AppError(403, 'forbidden', `${whose}: ${how}`, undefined, { assignee: holder });
 }
 
-function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: OpenedStep } {
+export function openStep(db: Db, runId: number, position: number, by: StepActor): { run: Pick<RunRow, 'id' | 'title'>; step: OpenedStep } {
   // One lookup for the common case; the error cases look again to say which part is missing.
   // Only the columns used: each one more is a property on the row object better-sqlite3 builds.
   const found = sql(
@@ -82,7 +85,7 @@ function openStep(db: Db, runId: number, position: number, by: StepActor): { run
   return { run: { id: runId, title: found.run_title }, step: found };
 }
 
-function refuseIfClosed(db: Db, step: OpenedStep): void {
+export function refuseIfClosed(db: Db, step: OpenedStep): void {
   if (step.status === 'not-needed') {
     throw new ConflictError('step-not-needed', `"${step.title}" is not needed in this run: its condition does not hold`);
   }
@@ -154,13 +157,11 @@ function completeStepNow(db: Db, runId: number, position: number, by: StepActor,
   const at = now.toISOString();
   // A step with an approver is done only once approved: until then it waits, and holds the run open.
   const status = step.approval === null ? 'complete' : 'awaiting-approval';
-  sql(db, 'UPDATE run_steps SET status = ?, completed_by = ?, completed_at = ?, note = ? WHERE id = ?').run(
-    status,
-    actorId,
-    at,
-    note,
-    step.id,
-  );
+  // A finished step waits on nothing any more.
+  sql(
+    db,
+    'UPDATE run_steps SET status = ?, completed_by = ?, completed_at = ?, note = ?, waiting_reason = NULL, waiting_since = NULL, waiting_by = NULL WHERE id = ?',
+  ).run(status, actorId, at, note, step.id);
   recordEvent(db, {
     runId,
     runStepId: step.id,
@@ -186,12 +187,10 @@ function skipStepNow(db: Db, runId: number, position: number, by: StepActor, not
     throw new UnprocessableError('step-required', `"${step.title}" is not optional and cannot be skipped`, 'position');
   }
   const at = new Date().toISOString();
-  sql(db, "UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ? WHERE id = ?").run(
-    actorId,
-    at,
-    note,
-    step.id,
-  );
+  sql(
+    db,
+    "UPDATE run_steps SET status = 'skipped', completed_by = ?, completed_at = ?, note = ?, waiting_reason = NULL, waiting_since = NULL, waiting_by = NULL WHERE id = ?",
+  ).run(actorId, at, note, step.id);
   recordEvent(db, { runId, runStepId: step.id, kind: 'step.skipped', actorId, at, data: note ? { note } : {} });
   completeRunIfDone(db, run, actorId, at);
 }

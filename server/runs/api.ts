@@ -8,6 +8,7 @@ import { requireActor } from '../access/actor';
 import { authorize, runViewer } from '../access/policy';
 import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep, reopenStep, setCheck, skipStep } from './actions';
 import { startRun } from './start';
+import { liftWaiting, setWaiting } from './waiting';
 import { sendRunbookRunsCsv } from './export';
 import { loadRunbook } from '../runbooks/slugs';
 import { runFilters, runPage } from './list';
@@ -24,6 +25,7 @@ export const fieldBody = z.object({ value: z.unknown() }).strict();
 export const rejectBody = z.object({ reason: z.string().trim().min(1, 'say why the step goes back').max(2000) });
 export const noteBody = z.object({ note: z.string().trim().max(5000).optional() });
 export const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note').max(5000) });
+export const waitingBody = z.object({ reason: z.string().trim().min(1, 'say what the step is waiting for').max(500) });
 export const reassignBody = z.object({
   to: z.number().int().positive(),
   reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
@@ -115,6 +117,22 @@ export function runRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
     const { runId, position } = stepAddress(req);
     const { note } = validate(noteRequired, req.body);
     addNote(db, runId, position, { actor, rule: 'step.comment' }, note);
+    sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
+  });
+
+  // A step standing still for a reason outside the team: said and lifted by whoever works it.
+  router.post('/runs/:id/steps/:position/waiting', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    const { reason } = validate(waitingBody, req.body);
+    setWaiting(db, runId, position, { actor, rule: 'step.work' }, reason);
+    sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
+  });
+
+  router.delete('/runs/:id/steps/:position/waiting', (req, res) => {
+    const actor = requireActor(req);
+    const { runId, position } = stepAddress(req);
+    liftWaiting(db, runId, position, { actor, rule: 'step.work' });
     sendJson(res, stepResultJson(db, runId, position, runViewer(actor)), `Step ${position} of run ${runId}`);
   });
 

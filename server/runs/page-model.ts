@@ -9,7 +9,8 @@ export interface RunDoc {
   id: number;
   title: string;
   status: 'open' | 'complete';
-  runbook: { slug: string; title: string; version: number };
+  /** With the introduction (Markdown and sanitised HTML) of the version the run started from. */
+  runbook: { slug: string; title: string; version: number; intro: string; introHtml: string };
   startedAt: string;
   startedBy: Ref | null;
   completedAt: string | null;
@@ -44,7 +45,12 @@ export interface FieldDoc {
   setBy: Ref | null;
   setAt: string | null;
 }
-interface StepDoc {
+export interface StepNote {
+  at: string;
+  by: Ref | null;
+  note: string;
+}
+export interface StepDoc {
   position: number;
   title: string;
   owner: string | null;
@@ -58,6 +64,11 @@ interface StepDoc {
   completedBy: Ref | null;
   completedAt: string | null;
   note: string | null;
+  /** An open step standing still for a reason outside the team; its due time keeps counting. */
+  waiting: { reason: string; since: string; by: Ref | null } | null;
+  /** The step's newest notes (oldest of them first), and how many it has in all. */
+  notes: StepNote[];
+  noteCount: number;
   dueFrom: { field: string; minutes: number } | null;
   condition: string | null;
   approval: { by: string; approvedBy: Ref | null; approvedAt: string | null } | null;
@@ -136,6 +147,10 @@ export function describe(event: RunEvent, steps: Map<number, string>): string {
       return `reopened ${step}`;
     case 'step.noted':
       return `noted on ${step}: ${String(data.note)}`;
+    case 'step.waiting':
+      return `marked ${step} as waiting: ${String(data.reason)}`;
+    case 'step.resumed':
+      return `took ${step} off waiting (it waited: ${String(data.reason)})`;
     case 'step.reassigned':
       return `handed ${step} ${handOffPeople(data)}${data.reason ? ` (${String(data.reason)})` : ''}`;
     case 'check.ticked':
@@ -181,6 +196,8 @@ export function runPageModel(
     run,
     open,
     percent,
+    // Open for a run still being worked: its warnings are for those about to do the work.
+    intro: run.runbook.introHtml.trim() === '' ? null : { html: run.runbook.introHtml, open },
     canStartAnother: can(actor, { action: 'run.start' }),
     record: run.fields.length > 0 ? { fields: run.fields.map((f) => fieldView(f)), mayFill: mayFillRecord } : null,
     steps: run.steps.map((step) => {
@@ -207,7 +224,10 @@ export function runPageModel(
         maySkip: mayWork && step.status === 'open' && step.optional,
         mayReopen: mayWork && step.status !== 'open' && step.status !== 'not-needed',
         notDone: step.status === 'not-done',
-        mayNote: can(actor, { action: 'step.comment', assigneeId: step.assignee?.id ?? null }),
+        // Anyone working a step (or, in the team, beside it) notes it at any time while the run is open.
+        mayNote: open && can(actor, { action: 'step.comment', assigneeId: step.assignee?.id ?? null }),
+        mayWait: mayWork && step.status === 'open',
+        olderNotes: step.noteCount - step.notes.length,
         mayReassign,
         people: mayReassign ? people.filter((p) => p.id !== step.assignee?.id) : [],
         openChecks: step.checks.filter((c) => !c.ticked).length,

@@ -22,6 +22,7 @@ import {
   type StepActor,
 } from './actions';
 import { cachedForRun, pageBytes } from './cache';
+import { liftWaiting, setWaiting } from './waiting';
 import { activityLines, pageVariant, runPageModel, type RunDoc, type RunEvent } from './page-model';
 import { runJson } from './read';
 import { approvableSteps } from './repo';
@@ -39,6 +40,7 @@ const fieldForm = z.object({ name: z.string().max(100), value: z.string().max(20
 const rejectForm = z.object({ reason: z.string().trim().min(1, 'say why it goes back').max(2000) });
 const noteForm = z.object({ note: z.string().trim().max(5000).optional() });
 const noteRequired = z.object({ note: z.string().trim().min(1, 'write the note first').max(5000) });
+const waitingForm = z.object({ reason: z.string().trim().min(1, 'say what the step is waiting for').max(500) });
 const reassignForm = z.object({
   to: z.coerce.number({ error: 'choose who takes it' }).int().positive('choose who takes it'),
   reason: z.string().trim().min(1, 'say why the step changes hands').max(2000),
@@ -197,6 +199,10 @@ export function runPages({ db, views, paging }: { db: Db; views: Views; paging: 
   stepForm('skip', (req, runId, position, by) => skipStep(db, runId, position, by('step.work'), validate(noteForm, req.body).note || null));
   stepForm('reopen', (_req, runId, position, by) => reopenStep(db, runId, position, by('step.work'), null));
   stepForm('note', (req, runId, position, by) => addNote(db, runId, position, by('step.comment'), validate(noteRequired, req.body).note));
+  stepForm('waiting', (req, runId, position, by) =>
+    setWaiting(db, runId, position, by('step.work'), validate(waitingForm, req.body).reason),
+  );
+  stepForm('waiting/lift', (_req, runId, position, by) => liftWaiting(db, runId, position, by('step.work')));
   stepForm('approve', (_req, runId, position, by) => approveStep(db, runId, position, by('step.approve')));
   stepForm('reject', (req, runId, position, by) =>
     rejectStep(db, runId, position, by('step.approve'), validate(rejectForm, req.body).reason),

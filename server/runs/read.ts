@@ -37,13 +37,16 @@ const stepObject = (withText: boolean) => `json_object(
   'completedBy', CASE WHEN s.completed_by IS NULL THEN NULL ELSE json_object('id', s.completed_by, 'name', c.name) END,
   'completedAt', s.completed_at,
   'note', s.note,
+  'waiting', CASE WHEN s.waiting_reason IS NULL OR s.status != 'open' THEN NULL ELSE json_object(
+    'reason', s.waiting_reason, 'since', s.waiting_since,
+    'by', CASE WHEN s.waiting_by IS NULL THEN NULL ELSE json_object('id', s.waiting_by, 'name', (SELECT name FROM people WHERE id = s.waiting_by)) END) END,
   'condition', s.condition,
   'approval', CASE WHEN s.approval IS NULL THEN NULL ELSE json_object(
     'by', s.approval,
     'approvedBy', CASE WHEN s.approved_by IS NULL THEN NULL ELSE json_object('id', s.approved_by, 'name', (SELECT name FROM people WHERE id = s.approved_by)) END,
     'approvedAt', s.approved_at) END,
   'fields', (SELECT json_group_array(${FIELD_OBJECT} ORDER BY f.position) FROM run_field_values f WHERE f.run_id = s.run_id AND f.run_step_id = s.id),
-  ${withText ? "'body', rs.body, 'bodyHtml', rs.body_html," : ''}
+  ${withText ? `'body', rs.body, 'bodyHtml', rs.body_html, ${STEP_NOTES},` : ''}
   'checks', (
     SELECT json_group_array(json_object(
       'index', k.idx,
@@ -55,6 +58,18 @@ const stepObject = (withText: boolean) => `json_object(
       FROM run_checks k LEFT JOIN people tp ON tp.id = k.ticked_by
      WHERE k.run_step_id = s.id)
 )`;
+
+/** How many of a step's notes its run carries (the newest); `noteCount` says how many there are. */
+export const STEP_NOTES_SHOWN = 5;
+
+/** A step's newest notes, oldest of them first, and how many it has, through the index of notes alone. */
+const STEP_NOTES = `'notes', (
+    SELECT json_group_array(json_object('at', n.at, 'by', CASE WHEN n.actor_id IS NULL THEN NULL ELSE json_object('id', n.actor_id, 'name', np.name) END,
+                                        'note', json_extract(n.data, '$.note')) ORDER BY n.id)
+      FROM (SELECT id, at, actor_id, data FROM run_events
+             WHERE run_id = s.run_id AND run_step_id = s.id AND kind = 'step.noted' ORDER BY id DESC LIMIT ${STEP_NOTES_SHOWN}) n
+      LEFT JOIN people np ON np.id = n.actor_id),
+  'noteCount', (SELECT count(*) FROM run_events WHERE run_id = s.run_id AND run_step_id = s.id AND kind = 'step.noted')`;
 
 const STEP_JOINS = `FROM run_steps s
       LEFT JOIN roles ro ON ro.id = s.role_id
@@ -98,7 +113,9 @@ SELECT json_object(
   'id', r.id,
   'title', r.title,
   'status', r.status,
-  'runbook', json_object('slug', b.slug, 'title', v.title, 'version', v.number),
+  -- The introduction (purpose, warnings) of the version the run started from: for everyone who
+  -- works a step of it, outsourcers too, who cannot open the runbook itself.
+  'runbook', json_object('slug', b.slug, 'title', v.title, 'version', v.number, 'intro', v.intro, 'introHtml', coalesce(v.intro_html, '')),
   'startedAt', r.started_at,
   'startedBy', CASE WHEN r.started_by IS NULL THEN NULL ELSE json_object('id', r.started_by, 'name', sp.name) END,
   'completedAt', r.completed_at,

@@ -4,6 +4,7 @@ import type { PersonRow } from '../../server/people/repo';
 import type { Actor } from '../../server/access/actor';
 import { startRun } from '../../server/runs/start';
 import { completeStep, setCheck } from '../../server/runs/actions';
+import { setWaiting } from '../../server/runs/waiting';
 import { upsertRoleMember } from '../../server/people/roles-repo';
 import { createAccessLink } from '../../server/auth/links';
 
@@ -127,6 +128,12 @@ export const tickedRun = (position: number) => {
 export const completedRun = (position: number) => {
   const id = tickedRun(position);
   completeStep(t.db, id, position, { actor: ownerActor, rule: 'step.work' }, null);
+  return id;
+};
+/** A fresh run whose step at `position` waits on something (for the rows that lift it). */
+export const waitingRun = (position: number) => {
+  const id = freshRun();
+  setWaiting(t.db, id, position, { actor: ownerActor, rule: 'step.work' }, 'the customer’s address');
   return id;
 };
 export const throwaway = (level: PersonRow['access_level']) =>

@@ -22,6 +22,7 @@ import {
   pageRole,
   inPageRole,
   pageStepRows,
+  waitingRun,
   throwawayRunbook,
   opsSource,
   futureAbsence,
@@ -238,6 +239,8 @@ export const pageRows: Row[] = [
   ...pageStepRows('skip', () => freshRun(), 'skip'),
   ...pageStepRows('reopen', completedRun, 'reopen'),
   ...pageStepRows('note', () => run, 'note', { note: 'a note' }),
+  ...pageStepRows('wait', () => freshRun(), 'waiting', { reason: 'the customer’s address' }),
+  ...pageStepRows('lift', waitingRun, 'waiting/lift'),
   {
     method: 'POST',
     route: '/runs/:id/steps/:position/reassign',

@@ -103,6 +103,9 @@ const OWN_WORK = new Set([
   'POST /api/runs/:id/steps/:position/checks/:index/tick',
   'POST /api/runs/:id/steps/:position/checks/:index/untick',
   'POST /api/runs/:id/steps/:position/note',
+  // Saying what one's own step waits for, and lifting it.
+  'POST /api/runs/:id/steps/:position/waiting',
+  'DELETE /api/runs/:id/steps/:position/waiting',
   'POST /api/runs/:id/steps/:position/reassign',
   // Filling the fields of one's own step, and the run fields its condition names.
   'PUT /api/runs/:id/fields/:name',
@@ -120,6 +123,8 @@ const OWN_WORK = new Set([
   'POST /runs/:id/steps/:position/skip',
   'POST /runs/:id/steps/:position/reopen',
   'POST /runs/:id/steps/:position/note',
+  'POST /runs/:id/steps/:position/waiting',
+  'POST /runs/:id/steps/:position/waiting/lift',
   'POST /runs/:id/steps/:position/reassign',
   'GET /people/:id',
   'POST /people/:id/notifications',

@@ -84,6 +84,7 @@ describe('GET /api/people/:id/assignments', () => {
       optional: false,
       checks: { total: 2, ticked: 0 },
       dueWhileAway: false,
+      waiting: null,
     });
     expect(body.assignments[1]).toMatchObject({ run: { id: returns.id }, optional: true, checks: { total: 0, ticked: 0 } });
   });

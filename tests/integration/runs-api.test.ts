@@ -257,7 +257,14 @@ describe('runs of a runbook that changes later', () => {
 
   test('keeps the steps, titles, bodies and checks of the version the run started from', async () => {
     const after = await getRun(app, before.id);
-    expect(after.runbook).toEqual({ slug: 'ship', title: 'Ship an order', version: 1 });
+    // The introduction too: its warnings are those of the version the work follows.
+    expect(after.runbook).toEqual({
+      slug: 'ship',
+      title: 'Ship an order',
+      version: 1,
+      intro: 'Intro for Ship an order.',
+      introHtml: '<p>Intro for Ship an order.</p>\n',
+    });
     const text = (steps: RunJson['steps']) => steps.map((s) => ({ title: s.title, body: s.body, checks: s.checks.map((c) => c.text) }));
     expect(text(after.steps)).toEqual(text(before.steps));
     expect(after.steps.map((s) => s.title)).toEqual(['Confirm payment', 'Pack the box', 'Hand to the courier', 'Send the tracking email']);
@@ -272,7 +279,13 @@ describe('runs of a runbook that changes later', () => {
 
   test('starts new runs from the new version', async () => {
     const next = await startRun(app, 'ship', ann, 'Order #1044');
-    expect(next.runbook).toEqual({ slug: 'ship', title: 'Ship an order, v2', version: 2 });
+    expect(next.runbook).toEqual({
+      slug: 'ship',
+      title: 'Ship an order, v2',
+      version: 2,
+      intro: 'Intro for Ship an order, v2.',
+      introHtml: '<p>Intro for Ship an order, v2.</p>\n',
+    });
     expect(next.steps.map((s) => s.title)).toEqual(['Take payment', 'Courier pickup']);
     expect(next.steps[0]!.checks.map((c) => c.text)).toEqual(['Receipt sent']);
   });

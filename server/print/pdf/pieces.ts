@@ -1,4 +1,4 @@
-import type { PrintDocument, PrintField, PrintGroup, PrintStep } from '../model';
+import type { Body, PrintDocument, PrintField, PrintGroup, PrintStep } from '../model';
 import type { Qr } from '../qr';
 import { drawBlock, drawCheckRow, INDENT, SIGN_WIDTH, type Column } from './blocks';
 import { drawBox, drawRule, drawRuns, drawSignBlanks, INK, LINE_GAP, MUTED, SIZE, type Frame } from './frame';
@@ -88,6 +88,10 @@ function stepHead(step: PrintStep, col: Column, underHeading: boolean): Piece {
         SIZE.meta,
       );
     }
+    if (step.waiting) {
+      doc.y += 1;
+      drawRuns(f, [{ text: step.waiting, bold: true }], col.left + TITLE_X, col.width - TITLE_X, SIZE.meta);
+    }
     if (step.note) {
       doc.y += 1;
       drawRuns(f, [{ text: `Note: ${step.note}`, italic: true }], col.left + TITLE_X, col.width - TITLE_X, SIZE.meta);
@@ -110,6 +114,20 @@ export function stepPieces(step: PrintStep, col: Column, underHeading = false): 
   if (!step.checksInBody) {
     for (const check of step.checks) {
       pieces.push((f) => drawCheckRow(f, inner, inner.left + INDENT, checkRuns(check.text), check));
+    }
+  }
+  // Notes come after the work, as on the run page: each one a piece, so a long list breaks between notes.
+  if (step.notes.length > 0 || step.olderNotes) {
+    pieces.push((f) => {
+      f.doc.y += 2;
+      drawRuns(f, [{ text: 'Notes', bold: true }], inner.left, inner.width, SIZE.meta);
+      if (step.olderNotes) drawRuns(f, [{ text: step.olderNotes, italic: true, muted: true }], inner.left, inner.width, SIZE.meta);
+    });
+    for (const note of step.notes) {
+      pieces.push((f) => {
+        f.doc.y += 1;
+        drawRuns(f, [{ text: `${note.by}: `, muted: true }, { text: note.text }], inner.left, inner.width, SIZE.meta);
+      });
     }
   }
   pieces.push((f) => {
@@ -186,10 +204,11 @@ export function titlePiece(d: PrintDocument, col: Column): Piece {
   };
 }
 
-export function introPieces(d: PrintDocument, col: Column): Piece[] {
-  if (!d.intro) return [];
+/** An introduction (the document's, or on a packet each run's): its Markdown drawn block by block. */
+export function introPieces(intro: Body | null, col: Column): Piece[] {
+  if (!intro) return [];
   return [
-    ...markdownBlocks(d.intro.markdown, { checks: false }).map(
+    ...markdownBlocks(intro.markdown, { checks: false }).map(
       (block): Piece =>
         (f) =>
           drawBlock(f, col, block, null),

@@ -95,13 +95,14 @@ export function writePdf(d: PrintDocument, paper: Paper): Promise<Buffer> {
   pdf.x = col.left;
   pdf.y = MARGINS.top;
   place([titlePiece(d, col)]);
-  for (const piece of introPieces(d, col)) place([piece]);
+  for (const piece of introPieces(d.intro, col)) place([piece]);
   let steps = 0;
   for (const group of d.groups) {
     const first = group.steps[0];
     const firstPieces = first ? stepPieces(first, col, group.heading !== null) : [];
     if (group.heading !== null)
       place([groupHead(group, col)], firstPieces.length > 0 ? [firstPieces[0] as Piece, ...firstPieces.slice(1, 2)] : []);
+    for (const piece of introPieces(group.intro, col)) place([piece]);
     group.steps.forEach((step, i) => place(i === 0 ? firstPieces : stepPieces(step, col)));
     steps += group.steps.length;
   }
