@@ -7,7 +7,8 @@ import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import type { ParseProblem } from './format/model';
 import { parseRunbook } from './format/parse';
-import { findVersion, saveVersion, SLUG_MAX, type VersionRow } from './repo';
+import { findVersion, SLUG_MAX, type SaveOutcome, type VersionRow } from './repo';
+import { createEditedRunbook, saveEditedRunbook } from './edit';
 import { readableBy } from './access';
 import { presentPreview } from './page-model';
 import { loadRunbook, slugFromTitle, slugProblem } from './slugs';
@@ -109,12 +110,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
       views.render(res, 'runbooks/editor', { ...res.locals.formData, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
     }
-    db.transaction(() => {
-      // Checked again inside the transaction: two people creating the same slug at once.
-      const taken = slugProblem(db, slug);
-      if (taken) throw new AppError(422, 'invalid-slug', taken, 'slug');
-      saveVersion(db, slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
-    })();
+    createEditedRunbook(db, { slug, source: form.source, runbook: parsed.runbook, actorId: actor.id });
     res.redirect(303, `/runbooks/${slug}?done=created`);
   });
 
@@ -142,18 +138,17 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
       views.render(res, 'runbooks/editor', { ...data, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
     }
-    if (form.base !== null && form.base !== current.number) {
+    let outcome: SaveOutcome;
+    try {
+      ({ outcome } = saveEditedRunbook(db, row, { source: form.source, runbook: parsed.runbook, base: form.base, actorId: actor.id }));
+    } catch (error) {
       // Saving again replaces their version with this text, knowingly: the form now names it.
-      data.base = current.number;
-      data.conflict = { from: form.base, to: current.number };
-      throw new AppError(
-        409,
-        'edit-conflict',
-        `Version ${current.number} was saved while you were editing. Your text is kept below: compare the versions, then save again to replace it.`,
-        'source',
-      );
+      if (error instanceof AppError && error.code === 'edit-conflict') {
+        data.base = error.details?.to;
+        data.conflict = error.details;
+      }
+      throw error;
     }
-    const { outcome } = saveVersion(db, row.slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
     res.redirect(303, `/runbooks/${row.slug}?done=${outcome === 'unchanged' ? 'unchanged' : 'saved'}`);
   });
 
