@@ -11,6 +11,7 @@ import { findVersion, SLUG_MAX, type SaveOutcome, type VersionRow } from './repo
 import { createEditedRunbook, saveEditedRunbook } from './edit';
 import { readableBy } from './access';
 import { presentPreview } from './page-model';
+import { partialPreview } from './partial-preview';
 import { loadRunbook, slugFromTitle, slugProblem } from './slugs';
 
 /** What a new runbook's text area starts with: a small runbook that already parses. */
@@ -55,8 +56,8 @@ function editorForm(body: unknown): EditorForm {
 }
 
 /** The parser's problems, beside the text: the first as the field's error, all in a list. */
-function invalidRunbook(res: Response, problems: ParseProblem[], saving: boolean): never {
-  Object.assign(res.locals.formData as Record<string, unknown>, { problems, saving });
+function invalidRunbook(res: Response, problems: ParseProblem[], saving: boolean, preview: unknown): never {
+  Object.assign(res.locals.formData as Record<string, unknown>, { problems, saving, preview });
   const [first] = problems;
   throw new UnprocessableError('invalid-runbook', `line ${first?.line}: ${first?.message}`, 'source', { problems });
 }
@@ -102,10 +103,13 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     const slug = form.slug || (parsed.ok ? slugFromTitle(parsed.runbook.title) : '');
     const problem = form.slug !== '' || form.action === 'save' ? slugProblem(db, slug) : null;
     if (problem) {
-      if (!parsed.ok) Object.assign(res.locals.formData, { problems: parsed.problems, saving: form.action === 'save' });
+      if (!parsed.ok) {
+        const preview = partialPreview(db, form.source, parsed.problems);
+        Object.assign(res.locals.formData, { problems: parsed.problems, saving: form.action === 'save', preview });
+      }
       throw new AppError(422, 'invalid-slug', problem, 'slug');
     }
-    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
+    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save', partialPreview(db, form.source, parsed.problems));
     if (form.action === 'preview') {
       views.render(res, 'runbooks/editor', { ...res.locals.formData, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
@@ -133,7 +137,7 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     const data: Record<string, unknown> = { ...existing(row, current), base: form.base ?? current.number };
     formPage(res, 'runbooks/editor', data);
     const parsed = parseRunbook(form.source);
-    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
+    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save', partialPreview(db, form.source, parsed.problems));
     if (form.action === 'preview') {
       views.render(res, 'runbooks/editor', { ...data, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
