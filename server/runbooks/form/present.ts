@@ -43,7 +43,7 @@ export function presentForm(form: RunbookForm, { roles, errors, focus, preview }
   const kinds = [
     ['none', 'Not on a schedule'],
     ['daily', 'Every day'],
-    ['weekdays', 'Every weekday (Monday to Friday)'],
+    ['weekdays', 'Every weekday (Mon to Fri)'],
     ['weekly', 'Weekly, on a day'],
     ['monthly', 'Monthly, on a date'],
     ...(schedule.kept.trim() !== '' ? [['kept', `As it is: ${describeSchedule(schedule.kept)}`]] : []),
