@@ -7,9 +7,11 @@ import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
 import type { ParseProblem } from './format/model';
 import { parseRunbook } from './format/parse';
-import { findVersion, saveVersion, SLUG_MAX, type VersionRow } from './repo';
+import { findVersion, SLUG_MAX, type SaveOutcome, type VersionRow } from './repo';
+import { createEditedRunbook, saveEditedRunbook } from './edit';
 import { readableBy } from './access';
 import { presentPreview } from './page-model';
+import { partialPreview } from './partial-preview';
 import { loadRunbook, slugFromTitle, slugProblem } from './slugs';
 
 /** What a new runbook's text area starts with: a small runbook that already parses. */
@@ -54,8 +56,8 @@ function editorForm(body: unknown): EditorForm {
 }
 
 /** The parser's problems, beside the text: the first as the field's error, all in a list. */
-function invalidRunbook(res: Response, problems: ParseProblem[], saving: boolean): never {
-  Object.assign(res.locals.formData as Record<string, unknown>, { problems, saving });
+function invalidRunbook(res: Response, problems: ParseProblem[], saving: boolean, preview: unknown): never {
+  Object.assign(res.locals.formData as Record<string, unknown>, { problems, saving, preview });
   const [first] = problems;
   throw new UnprocessableError('invalid-runbook', `line ${first?.line}: ${first?.message}`, 'source', { problems });
 }
@@ -101,20 +103,18 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     const slug = form.slug || (parsed.ok ? slugFromTitle(parsed.runbook.title) : '');
     const problem = form.slug !== '' || form.action === 'save' ? slugProblem(db, slug) : null;
     if (problem) {
-      if (!parsed.ok) Object.assign(res.locals.formData, { problems: parsed.problems, saving: form.action === 'save' });
+      if (!parsed.ok) {
+        const preview = partialPreview(db, form.source, parsed.problems);
+        Object.assign(res.locals.formData, { problems: parsed.problems, saving: form.action === 'save', preview });
+      }
       throw new AppError(422, 'invalid-slug', problem, 'slug');
     }
-    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
+    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save', partialPreview(db, form.source, parsed.problems));
     if (form.action === 'preview') {
       views.render(res, 'runbooks/editor', { ...res.locals.formData, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
     }
-    db.transaction(() => {
-      // Checked again inside the transaction: two people creating the same slug at once.
-      const taken = slugProblem(db, slug);
-      if (taken) throw new AppError(422, 'invalid-slug', taken, 'slug');
-      saveVersion(db, slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
-    })();
+    createEditedRunbook(db, { slug, source: form.source, runbook: parsed.runbook, actorId: actor.id });
     res.redirect(303, `/runbooks/${slug}?done=created`);
   });
 
@@ -137,23 +137,22 @@ export function editorPages({ db, views }: { db: Db; views: Views }): Router {
     const data: Record<string, unknown> = { ...existing(row, current), base: form.base ?? current.number };
     formPage(res, 'runbooks/editor', data);
     const parsed = parseRunbook(form.source);
-    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save');
+    if (!parsed.ok) invalidRunbook(res, parsed.problems, form.action === 'save', partialPreview(db, form.source, parsed.problems));
     if (form.action === 'preview') {
       views.render(res, 'runbooks/editor', { ...data, values: form, preview: presentPreview(db, parsed.runbook) });
       return;
     }
-    if (form.base !== null && form.base !== current.number) {
+    let outcome: SaveOutcome;
+    try {
+      ({ outcome } = saveEditedRunbook(db, row, { source: form.source, runbook: parsed.runbook, base: form.base, actorId: actor.id }));
+    } catch (error) {
       // Saving again replaces their version with this text, knowingly: the form now names it.
-      data.base = current.number;
-      data.conflict = { from: form.base, to: current.number };
-      throw new AppError(
-        409,
-        'edit-conflict',
-        `Version ${current.number} was saved while you were editing. Your text is kept below: compare the versions, then save again to replace it.`,
-        'source',
-      );
+      if (error instanceof AppError && error.code === 'edit-conflict') {
+        data.base = error.details?.to;
+        data.conflict = error.details;
+      }
+      throw error;
     }
-    const { outcome } = saveVersion(db, row.slug, form.source, parsed.runbook, { origin: 'editor', createdBy: actor.id });
     res.redirect(303, `/runbooks/${row.slug}?done=${outcome === 'unchanged' ? 'unchanged' : 'saved'}`);
   });
 

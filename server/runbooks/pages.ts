@@ -10,6 +10,7 @@ import { findVersion, findVersionByNumber, listVersions, setArchived } from './r
 import { readableBy } from './access';
 import { lineDiff } from './diff';
 import { editorPages } from './editor-pages';
+import { formEditorPages } from './form/pages';
 import { INCOME_OPTIONS, presentLibraryRow, runbookPage } from './page-model';
 import { loadRunbook } from './slugs';
 import { countLibrary, ftsQuery, libraryKey, libraryList, libraryOptions, searchLibrary, type LibraryQuery } from './search';
@@ -112,6 +113,7 @@ export function libraryPages({ db, views, paging }: { db: Db; views: Views; pagi
 
   // Before /runbooks/:slug, so that /runbooks/new is the form.
   router.use(editorPages({ db, views }));
+  router.use(formEditorPages({ db, views }));
 
   router.get('/runbooks/:slug', (req, res) => {
     const actor = readableBy(req, req.params.slug);

@@ -85,8 +85,12 @@ test('an edit with a mistake shows the line and reason, keeps the text, and save
   const broken = original.replace('Estimate: 5m', 'Estimate: soon').replace('Every paid order', 'Every paid order (edited)');
   await text.fill(broken);
   await owner.getByRole('button', { name: 'Save as a new version' }).click();
-  await owner.getByText('Estimate "soon" is not a duration').waitFor();
+  await owner.locator('.lib-problems').getByText('Estimate "soon" is not a duration').waitFor();
   expect(await owner.locator('.lib-problems').innerText()).toMatch(/line 22:\s*Estimate "soon" is not a duration/);
+  // The preview still shows the runbook, the mistake marked at its step.
+  expect(await owner.locator('.lib-step--problem').innerText()).toMatch(
+    /line 22:\s*Estimate "soon"[\s\S]*Confirm payment and check the risk flag/,
+  );
   expect(await owner.getByLabel('Markdown').inputValue()).toBe(broken);
   await snap(owner, 'editor-error');
   await owner.getByLabel('Markdown').fill(broken.replace('Estimate: soon', 'Estimate: 10m'));

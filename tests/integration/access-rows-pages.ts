@@ -325,6 +325,38 @@ export const pageRows: Row[] = [
   },
   {
     method: 'GET',
+    route: '/runbooks/new/steps',
+    call: () => ({ url: '/runbooks/new/steps' }),
+    expected: expected(SIGN_IN, 403, 403, 200, 200),
+    link: everyLink(403),
+  },
+  {
+    method: 'POST',
+    route: '/runbooks/new/steps',
+    call: (who) => ({
+      url: '/runbooks/new/steps',
+      body: { slug: `steps-new-${who}-${next()}`, action: 'save', title: `Steps new ${who}`, steps: '1', 's0-title': 'One' },
+    }),
+    expected: expected(SIGN_IN, 403, 403, [303, '/runbooks/steps-new-editor-'], [303, '/runbooks/steps-new-owner-']),
+    link: everyLink(403),
+  },
+  {
+    method: 'GET',
+    route: '/runbooks/:slug/edit/steps',
+    call: () => ({ url: '/runbooks/ops/edit/steps' }),
+    expected: expected(SIGN_IN, 404, 403, 200, 200),
+    link: everyLink(404),
+  },
+  {
+    // Adding a step only shows the form again: the runbook the other rows use stays as it is.
+    method: 'POST',
+    route: '/runbooks/:slug/edit/steps',
+    call: () => ({ url: '/runbooks/ops/edit/steps', body: { action: 'add', title: 'Ops', steps: '0' } }),
+    expected: expected(SIGN_IN, 404, 403, 200, 200),
+    link: everyLink(404),
+  },
+  {
+    method: 'GET',
     route: '/runbooks/import/files',
     call: () => ({ url: '/runbooks/import/files' }),
     expected: expected(SIGN_IN, 403, 403, 200, 200),

@@ -88,13 +88,15 @@
     }, 800);
   });
 
-  // "line 14" in a problem selects line 14 of the text.
-  problems.addEventListener('click', function (event) {
+  // "line 14" in a problem (in the list, or marked in the preview) selects line 14 of the text.
+  function toLine(event) {
     var link = event.target.closest('a[data-line]');
     if (!link) return;
     event.preventDefault();
     selectLine(Number(link.getAttribute('data-line')));
-  });
+  }
+  problems.addEventListener('click', toLine);
+  preview.addEventListener('click', toLine);
 
   function selectLine(line) {
     var lines = text.value.split('\n');

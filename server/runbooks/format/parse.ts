@@ -258,6 +258,24 @@ interface Section {
 
 /** Splits the body at level-2 headings outside fenced code, then reads each step. */
 function splitSteps(lines: string[], from: number, problems: ParseProblem[]) {
+  const { introLines, sections } = sectionsOf(lines, from);
+  const read = sections.map((section) => readStep(section, problems));
+  const intro = trimBlankLines(introLines);
+  readChecks(intro, from + 1, problems);
+  return { intro, steps: read.map((r) => r.step), lines: read.map((r) => r.lines) };
+}
+
+/**
+ * The 1-based line of each step's heading, read as the parser reads them, and the line that closes
+ * the front matter (0 without one): where a problem's line falls, for a preview of a text with problems.
+ */
+export function textLayout(source: string): { frontMatterEnd: number; stepStarts: number[] } {
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  const close = lines[0]?.trimEnd() === '---' ? lines.findIndex((line, i) => i > 0 && (line.trimEnd() === '---' || line.trimEnd() === '...')) : -1;
+  return { frontMatterEnd: close + 1, stepStarts: sectionsOf(lines, close + 1).sections.map((section) => section.line) };
+}
+
+function sectionsOf(lines: string[], from: number): { introLines: string[]; sections: Section[] } {
   const introLines: string[] = [];
   const sections: Section[] = [];
   let fence: string | null = null;
@@ -278,10 +296,7 @@ function splitSteps(lines: string[], from: number, problems: ParseProblem[]) {
       introLines.push(text);
     }
   }
-  const read = sections.map((section) => readStep(section, problems));
-  const intro = trimBlankLines(introLines);
-  readChecks(intro, from + 1, problems);
-  return { intro, steps: read.map((r) => r.step), lines: read.map((r) => r.lines) };
+  return { introLines, sections };
 }
 
 function readStep(section: Section, problems: ParseProblem[]): { step: RunbookStep; lines: StepLines } {

@@ -12,7 +12,7 @@ export function writeRunbook(runbook: Runbook, positionOf: (step: RunbookStep) =
   return `---\n${runbook.frontMatter === '' ? '' : `${runbook.frontMatter}\n`}---\n\n${blocks.join('\n\n')}\n`;
 }
 
-function writeStep(step: RunbookStep, position: number): string {
+export function writeStep(step: RunbookStep, position: number): string {
   // A title that itself starts like numbering ("2. Pack") would lose that start on import,
   // so it gets a number of our own in front, which the parser strips again.
   const numbered = STEP_NUMBERING.test(step.title) ? `${position}. ${step.title}` : step.title;
