@@ -52,6 +52,9 @@ import { importBodies, importPages } from './imports/pages';
 import { webhookRoutes } from './webhooks/api';
 import { webhookPages } from './webhooks/pages';
 import { openApiRoutes } from './openapi/api';
+import { calendarRoutes } from './people/calendar-api';
+import { calendarPages } from './people/calendar-pages';
+import { calendarFeed } from './calendar/pages';
 
 export interface AppConfig
   extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
@@ -121,6 +124,9 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
       .json({ status: ok ? 'ok' : 'unavailable' });
   });
 
+  // Calendar programs read a person's calendar by its secret address: they cannot sign in.
+  app.use(calendarFeed({ db, baseUrl }));
+
   // The API first, with only what JSON requests need: each layer a request passes costs it.
   const api = express.Router();
   api.use(apiHeaders());
@@ -133,6 +139,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(importRoutes({ db }));
   api.use(peopleRoutes({ db, paging }));
   api.use(accessRoutes({ db, baseUrl, links, invited: tellInvited }));
+  api.use(calendarRoutes({ db, baseUrl }));
   api.use(roleRoutes({ db, paging }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
@@ -167,6 +174,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(libraryPages({ db, views, paging }));
   app.use(peoplePages({ db, views, site, paging }));
   app.use(accessPages({ db, views, site }));
+  app.use(calendarPages({ db, views, baseUrl }));
   app.use(rolePages({ db, views, paging }));
   app.use(absencePages({ db }));
   app.use(auditPages({ db, views, paging }));
