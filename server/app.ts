@@ -53,6 +53,7 @@ import { webhookRoutes } from './webhooks/api';
 import { webhookPages } from './webhooks/pages';
 import { openApiRoutes } from './openapi/api';
 import { calendarRoutes } from './people/calendar-api';
+import { workRoutes } from './people/work-csv';
 import { calendarPages } from './people/calendar-pages';
 import { calendarFeed } from './calendar/pages';
 
@@ -140,6 +141,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(peopleRoutes({ db, paging }));
   api.use(accessRoutes({ db, baseUrl, links, invited: tellInvited }));
   api.use(calendarRoutes({ db, baseUrl }));
+  api.use(workRoutes({ db }));
   api.use(roleRoutes({ db, paging }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));

@@ -209,6 +209,8 @@ export function personData(db: Db, actor: Actor, person: PersonRow, paging: Pagi
     managesAccess: mayInvite || Boolean(links?.manage) || owner,
     links,
     calendar: calendarSection(db, actor, person),
+    // Completed steps between two days as a spreadsheet: this month so far unless changed.
+    workDownload: { from: `${today(new Date()).slice(0, 8)}01`, to: today(new Date()) },
     signOutEverywhere: person.active === 1 && can(actor, { action: 'sessions.end-all', personId: person.id }),
     owner: owner ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) } : null,
     ...personDelegation(db, actor, person),
