@@ -77,8 +77,7 @@ function linkOpens(actor: Actor, rule: Rule): boolean {
     case 'assignments.read':
     case 'person.away':
     case 'notify.choose':
-    // Their calendar shows only what the link opens already: their own steps.
-    case 'calendar.manage':
+    case 'calendar.manage': // their calendar shows only what the link opens already: their own steps
       return rule.personId === actor.id;
     default:
       return false;

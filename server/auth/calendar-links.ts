@@ -26,7 +26,8 @@ interface By {
 export const calendarUrl = (baseUrl: string, secret: string) => `${baseUrl}/calendar/${secret}.ics`;
 
 function revokeLive(db: Db, personId: number, now: string): number | null {
-  const live = sql(db, 'SELECT id FROM calendar_links WHERE person_id = ? AND revoked_at IS NULL').get(personId) as { id: number } | undefined;
+  const live = sql(db, 'SELECT id FROM calendar_links WHERE person_id = ? AND revoked_at IS NULL').get(personId) as
+    { id: number } | undefined;
   if (!live) return null;
   sql(db, 'UPDATE calendar_links SET revoked_at = ? WHERE id = ?').run(now, live.id);
   return live.id;
@@ -43,7 +44,13 @@ export function makeCalendarLink(db: Db, personId: number, by: By, now = new Dat
       'INSERT INTO calendar_links (person_id, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)',
     ).run(personId, hashSecret(secret), by.actorId, at);
     const id = Number(lastInsertRowid);
-    audit(db, { action: 'calendar.created', actorId: by.actorId, subjectId: personId, address: by.address, data: { calendar: id, replaced } });
+    audit(db, {
+      action: 'calendar.created',
+      actorId: by.actorId,
+      subjectId: personId,
+      address: by.address,
+      data: { calendar: id, replaced },
+    });
     return { secret, id, createdAt: at };
   })();
 }

@@ -20,7 +20,12 @@ export function calendarPages({ db, views, baseUrl }: { db: Db; views: Views; ba
     formPage(res, 'people/person', () => personData(db, actor, loadPerson(db, req.params.id, actor)));
     const person = mayManageCalendar(db, actor, req.params.id, { making: true });
     const { secret } = makeCalendarLink(db, person.id, { actorId: actor.id, address: req.ip ?? null });
-    views.render(res, 'people/person', { ...personData(db, actor, person), newCalendar: { url: calendarUrl(baseUrl, secret) } }, { status: 201 });
+    views.render(
+      res,
+      'people/person',
+      { ...personData(db, actor, person), newCalendar: { url: calendarUrl(baseUrl, secret) } },
+      { status: 201 },
+    );
   });
 
   router.post('/people/:id/calendar/revoke', (req, res) => {

@@ -89,7 +89,10 @@ export async function sendWorkCsv(db: Db, res: Response, person: PersonRow, rang
           s.title,
           s.estimate_minutes ?? '',
           ...(showCost
-            ? [rate === null ? '' : money(rate), rate === null || s.estimate_minutes === null ? '' : money((rate * s.estimate_minutes) / 60)]
+            ? [
+                rate === null ? '' : money(rate),
+                rate === null || s.estimate_minutes === null ? '' : money((rate * s.estimate_minutes) / 60),
+              ]
             : []),
           missing.filter(Boolean).join('; '),
         ];
