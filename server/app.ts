@@ -52,6 +52,10 @@ import { importBodies, importPages } from './imports/pages';
 import { webhookRoutes } from './webhooks/api';
 import { webhookPages } from './webhooks/pages';
 import { openApiRoutes } from './openapi/api';
+import { calendarRoutes } from './people/calendar-api';
+import { workRoutes } from './people/work-csv';
+import { calendarPages } from './people/calendar-pages';
+import { calendarFeed } from './calendar/pages';
 
 export interface AppConfig
   extends Pick<Config, 'runbooksDir'>, Partial<Pick<Config, 'trustProxy' | 'smtpUrl' | 'linkDays' | 'webhooksAllowPrivate'>> {
@@ -121,6 +125,9 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
       .json({ status: ok ? 'ok' : 'unavailable' });
   });
 
+  // Calendar programs read a person's calendar by its secret address: they cannot sign in.
+  app.use(calendarFeed({ db, baseUrl }));
+
   // The API first, with only what JSON requests need: each layer a request passes costs it.
   const api = express.Router();
   api.use(apiHeaders());
@@ -133,6 +140,8 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   api.use(importRoutes({ db }));
   api.use(peopleRoutes({ db, paging }));
   api.use(accessRoutes({ db, baseUrl, links, invited: tellInvited }));
+  api.use(calendarRoutes({ db, baseUrl }));
+  api.use(workRoutes({ db }));
   api.use(roleRoutes({ db, paging }));
   api.use(absenceRoutes({ db }));
   api.use(meRoutes({ db }));
@@ -167,6 +176,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(libraryPages({ db, views, paging }));
   app.use(peoplePages({ db, views, site, paging }));
   app.use(accessPages({ db, views, site }));
+  app.use(calendarPages({ db, views, baseUrl }));
   app.use(rolePages({ db, views, paging }));
   app.use(absencePages({ db }));
   app.use(auditPages({ db, views, paging }));

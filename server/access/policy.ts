@@ -41,6 +41,8 @@ export type Rule =
   | { action: 'assignments.read'; personId: number }
   /** Making, listing and ending the personal link of someone at `level`. */
   | { action: 'link.manage'; level: Level }
+  /** Making, replacing and stopping a person's calendar link (a read-only feed of their steps). */
+  | { action: 'calendar.manage'; personId: number; level: Level }
   | { action: 'audit.read' }
   | { action: 'tokens.own' }
   | { action: 'tokens.create' }
@@ -75,6 +77,7 @@ function linkOpens(actor: Actor, rule: Rule): boolean {
     case 'assignments.read':
     case 'person.away':
     case 'notify.choose':
+    case 'calendar.manage': // their calendar shows only what the link opens already: their own steps
       return rule.personId === actor.id;
     default:
       return false;
@@ -141,6 +144,9 @@ export function can(actor: Actor, rule: Rule): boolean {
       return isManager(actor) || (actor.level === 'member' && rule.fromId === actor.id);
     case 'notify.choose':
       return rule.personId === actor.id;
+    // One's own calendar; editors also anyone's but an owner's (nobody gives a way in to someone above them).
+    case 'calendar.manage':
+      return rule.personId === actor.id || (actor.level === 'editor' && rule.level !== 'owner');
     // What happens if someone steps away: one's own, or anyone's for those who run the team.
     case 'step-away.simulate':
       return isManager(actor) || (isTeam(actor) && rule.personId === actor.id);

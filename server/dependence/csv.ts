@@ -1,43 +1,43 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvDocument } from '../http/csv';
 import type { Workload } from './workload';
 
 const INCOME_WORDS = { direct: 'direct', indirect: 'indirect', none: 'none' } as const;
 
 /**
- * The per-step table of the workload model as CSV (RFC 4180: quoted where needed, CRLF line
- * ends), for a spreadsheet. Text that a spreadsheet would run as a formula (=, +, -, @ at the
- * start) is prefixed with ' by csv-stringify's escape_formulas. A byte-order mark tells Excel
- * it is UTF-8. Costs only for viewers who may see them.
+ * The per-step table of the workload model as CSV, for a spreadsheet, through the one CSV
+ * helper (server/http/csv.ts: RFC 4180, a byte order mark, formulas made harmless). It is as
+ * long as the current catalog has steps, so it is written at once. Costs only for viewers who
+ * may see them.
  */
 export function workloadCsv(work: Workload, rates: Map<number, number | null> | null): string {
+  const header = [
+    'Runbook',
+    'Step',
+    'Step title',
+    'Owner (role or person)',
+    'Carried by',
+    'Income potential',
+    'Estimate (minutes)',
+    'Runs a month',
+    'Minutes a month',
+    ...(rates ? ['Cost a month'] : []),
+    'Note',
+  ];
   const rows = work.steps.map((s) => {
     const rate = rates && s.assignee ? (rates.get(s.assignee.id) ?? null) : null;
-    return {
-      runbook: s.runbook.title,
-      step: s.position,
-      title: s.title,
-      owner: s.owner ?? '',
-      carriedBy: s.assignee?.name ?? 'nobody',
-      income: s.income ? INCOME_WORDS[s.income] : '',
-      estimate: s.estimateMinutes ?? '',
-      runsPerMonth: Math.round(s.runbook.runsPerMonth * 100) / 100,
-      minutesPerMonth: Math.round(s.minutesPerMonth),
-      ...(rates ? { cost: rate === null ? '' : (Math.round((s.minutesPerMonth * rate) / 60) / 100).toFixed(2) } : {}),
-      note: [s.estimateMinutes === null ? 'no estimate' : '', s.optional ? 'optional' : ''].filter(Boolean).join('; '),
-    };
+    return [
+      s.runbook.title,
+      s.position,
+      s.title,
+      s.owner ?? '',
+      s.assignee?.name ?? 'nobody',
+      s.income ? INCOME_WORDS[s.income] : '',
+      s.estimateMinutes ?? '',
+      Math.round(s.runbook.runsPerMonth * 100) / 100,
+      Math.round(s.minutesPerMonth),
+      ...(rates ? [rate === null ? '' : (Math.round((s.minutesPerMonth * rate) / 60) / 100).toFixed(2)] : []),
+      [s.estimateMinutes === null ? 'no estimate' : '', s.optional ? 'optional' : ''].filter(Boolean).join('; '),
+    ];
   });
-  const columns = [
-    { key: 'runbook', header: 'Runbook' },
-    { key: 'step', header: 'Step' },
-    { key: 'title', header: 'Step title' },
-    { key: 'owner', header: 'Owner (role or person)' },
-    { key: 'carriedBy', header: 'Carried by' },
-    { key: 'income', header: 'Income potential' },
-    { key: 'estimate', header: 'Estimate (minutes)' },
-    { key: 'runsPerMonth', header: 'Runs a month' },
-    { key: 'minutesPerMonth', header: 'Minutes a month' },
-    ...(rates ? [{ key: 'cost', header: 'Cost a month' }] : []),
-    { key: 'note', header: 'Note' },
-  ];
-  return stringify(rows, { header: true, columns, bom: true, record_delimiter: 'windows', escape_formulas: true });
+  return csvDocument(header, rows);
 }

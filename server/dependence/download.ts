@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { Actor } from '../access/actor';
 import { can } from '../access/policy';
 import type { Db } from '../db/open';
+import { csvHeaders } from '../http/csv';
 import { workloadCsv } from './csv';
 import { workload } from './workload';
 
@@ -10,8 +11,6 @@ export function dependenceCsv(db: Db, actor: Actor, res: Response): void {
   const now = new Date();
   const work = workload(db, now);
   const rates = can(actor, { action: 'person.see-costs' }) ? new Map(work.people.map((p) => [p.id, p.hourly_cost_cents])) : null;
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
-  res.setHeader('Content-Disposition', `attachment; filename="workload-${now.toISOString().slice(0, 10)}.csv"`);
-  res.setHeader('Cache-Control', 'no-store');
+  csvHeaders(res, `workload-${now.toISOString().slice(0, 10)}.csv`);
   res.send(workloadCsv(work, rates));
 }

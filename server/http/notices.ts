@@ -6,6 +6,7 @@ const NOTICES = {
   deactivated: 'Deactivated: their sessions, API tokens and links have ended. Their open steps show as gaps.',
   reactivated: 'Reactivated. A password they set still works; links and API tokens that ended stay ended.',
   'link-revoked': 'Link revoked: anyone using it is signed out.',
+  'calendar-stopped': 'Calendar link stopped: calendars using it no longer get updates.',
   'role-created': 'Role created. Add the people who fill it.',
   'member-added': 'Added to the role.',
   primary: 'Primary changed; the previous primary is now the first backup.',

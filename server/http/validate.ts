@@ -86,6 +86,18 @@ export const isoDay = z
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
   }, 'is not a date in the calendar');
 
+/** Midnight starting `day` in the server's time zone, as the ISO instant runs are stamped with. */
+export function startOfDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).toISOString();
+}
+
+/** Midnight ending `day` (the next day's start): "to 3 Dec" includes all of 3 Dec. */
+export function endOfDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + 1).toISOString();
+}
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /**

@@ -218,3 +218,10 @@ export const stepAnswer = z.looseObject({
   run: z.looseObject({ id, status: z.enum(['open', 'complete']), completedAt: time.nullable(), progress }),
   step: runStep,
 });
+
+export const calendarAnswer = z.object({
+  url: z.string().describe('the calendar address (…/calendar/<secret>.ics), shown only this once'),
+  createdAt: time,
+});
+
+export const calendarRevokedAnswer = z.object({ revoked: z.literal(true) });

@@ -6,6 +6,7 @@ import { stepAwayQuery } from '../dependence/api';
 import { handOffBody, previewQuery } from '../delegation/api';
 import { fieldBody, noteBody, noteRequired, reassignBody, rejectBody, startBody, waitingBody } from '../runs/api';
 import { runFilters } from '../runs/list';
+import { workQuery } from '../people/work-csv';
 import { memberBody, roleBody } from '../people/roles-api';
 import { personBody, personPatch } from '../people/api';
 import { awayBody } from '../people/absences-api';
@@ -72,6 +73,15 @@ export const ROUTES: RouteDoc[] = [
     query: runFilters,
     answer: answers.runsAnswer,
     paged: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/runs.csv',
+    tag: 'Runs',
+    summary: 'Every run the filters match (not a page), as CSV, streamed',
+    access: ANYONE,
+    query: runFilters,
+    answerType: 'text/csv',
   },
   {
     method: 'GET',
@@ -323,6 +333,32 @@ export const ROUTES: RouteDoc[] = [
     tag: 'Access',
     summary: 'Revoke a personal link',
     access: 'owners; editors for outsourcers',
+  },
+  {
+    method: 'POST',
+    path: '/api/people/:id/calendar',
+    tag: 'Access',
+    summary: 'Make a calendar address (iCalendar) for the person, replacing the one before',
+    access: 'the person; owners for anyone; editors for anyone but an owner',
+    status: 201,
+    answer: answers.calendarAnswer,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/people/:id/calendar',
+    tag: 'Access',
+    summary: 'Stop the person’s calendar address',
+    access: 'the person; owners for anyone; editors for anyone but an owner',
+    answer: answers.calendarRevokedAnswer,
+  },
+  {
+    method: 'GET',
+    path: '/api/people/:id/work.csv',
+    tag: 'People',
+    summary: 'The steps the person completed between two days as CSV, with estimates (and cost for owners and the person)',
+    access: 'the team, and the person',
+    query: workQuery,
+    answerType: 'text/csv',
   },
   {
     method: 'POST',

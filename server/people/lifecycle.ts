@@ -5,6 +5,7 @@ import { audit } from '../audit/repo';
 import { endAccessLinks, revokeAllLinks } from '../auth/links';
 import { endSessionsOf } from '../auth/sessions';
 import { revokeAllApiTokens } from '../auth/tokens';
+import { endCalendarLink } from '../auth/calendar-links';
 import { findPersonByEmail, insertPerson, updatePerson, type PersonRow } from './repo';
 import type { Actor, Level } from '../access/actor';
 import { authorize } from '../access/policy';
@@ -77,6 +78,7 @@ export function deactivatePerson(db: Db, actorId: number, target: PersonRow, add
   endSessionsOf(db, target.id);
   revokeAllApiTokens(db, target.id);
   revokeAllLinks(db, target.id);
+  endCalendarLink(db, target.id);
   audit(db, { action: 'person.deactivated', actorId, subjectId: target.id, address });
 }
 

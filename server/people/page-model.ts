@@ -21,6 +21,7 @@ import {
   stepsOwnedBy,
 } from './roles-repo';
 import { ASSIGNMENT_LIST, assignmentCounts, assignmentKey, assignmentRows, presentAssignment } from './assignments';
+import { calendarSection } from './calendar-section';
 import { absenceEnd, listAwayPeriods, presentAway, stepsDueWhileAway, today } from './absences';
 
 /** What each page shows, built with a fixed number of queries whatever the number of people. */
@@ -207,6 +208,9 @@ export function personData(db: Db, actor: Actor, person: PersonRow, paging: Pagi
     reinviteRefusal,
     managesAccess: mayInvite || Boolean(links?.manage) || owner,
     links,
+    calendar: calendarSection(db, actor, person),
+    // Completed steps between two days as a spreadsheet: this month so far unless changed.
+    workDownload: { from: `${today(new Date()).slice(0, 8)}01`, to: today(new Date()) },
     signOutEverywhere: person.active === 1 && can(actor, { action: 'sessions.end-all', personId: person.id }),
     owner: owner ? { levelOptions: levelOptions(LEVELS).map((o) => ({ ...o, current: o.value === person.access_level })) } : null,
     ...personDelegation(db, actor, person),

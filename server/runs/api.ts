@@ -10,6 +10,7 @@ import { addNote, approveStep, completeStep, fillField, reassignStep, rejectStep
 import { startRun } from './start';
 import { liftWaiting, setWaiting } from './waiting';
 import { sendRunbookRunsCsv } from './export';
+import { sendRunListCsv } from './list-csv';
 import { loadRunbook } from '../runbooks/slugs';
 import { runFilters, runPage } from './list';
 import { eventPageJson } from './events';
@@ -73,6 +74,14 @@ export function runRoutes({ db, paging }: { db: Db; paging: Paging }): Router {
     const { runs, next } = runPage(db, paging, actor, req.query, filters, '/api/runs');
     paging.linkHeader(res, next);
     res.json({ runs, next });
+  });
+
+  // The same list as a spreadsheet, every run that matches (streamed): the filters and scoping of GET /runs.
+  router.get('/runs.csv', async (req, res) => {
+    const actor = requireActor(req);
+    authorize(actor, { action: 'runs.list' });
+    const filters = validate(runFilters, withoutBlanks(req.query), 'query');
+    await sendRunListCsv(db, res, actor, filters);
   });
 
   router.get('/runs/:id/events', (req, res) => {

@@ -1,19 +1,11 @@
 import type { Response } from 'express';
 import type { Db } from '../db/open';
 import { sql, value } from '../db/statements';
-import { sendCsv } from '../http/csv';
+import { csvTime as stamp, sendCsv } from '../http/csv';
 import type { FieldDef, FieldValue } from '../runbooks/format/fields';
 
 /** How many runs one chunk of the export reads. */
 const CHUNK = 500;
-
-/** A moment as a spreadsheet reads it: "2026-12-05 14:03", in the server's time zone. */
-function stamp(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
 
 /** A field's value as a spreadsheet cell: money as 1042.50 (no thousands separator), yes/no, dates as YYYY-MM-DD. */
 function cell(type: string, value: FieldValue | null): string {

@@ -112,6 +112,18 @@ export function runListPage(db: Db, paging: Paging, actor: Actor, query: Record<
       summary: said.join(', '),
       runbookUnknown: runbookUnknown ? input.runbook : null,
       runbookChoices,
+      csvHref: runbookUnknown || runbookChoices.length > 0 ? null : csvHref(filters),
     },
   };
+}
+
+/** The download of the runs these filters show, all of them (GET /api/runs.csv takes the same filters). */
+function csvHref(filters: RunFilters): string {
+  const params = new URLSearchParams(
+    Object.entries(filters)
+      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+      .map(([k, v]): [string, string] => [k, String(v)]),
+  );
+  const query = params.toString();
+  return `/api/runs.csv${query ? `?${query}` : ''}`;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { isoDay } from '../http/validate';
+import { endOfDay, isoDay, startOfDay } from '../http/validate';
 import type { PageRequest, Paging } from '../http/paging';
 import type { Actor } from '../access/actor';
 import { runViewer } from '../access/policy';
@@ -40,17 +40,8 @@ export interface RunListRow {
   next_due_at: string | null;
 }
 
-/** Midnight starting `day` in the server's time zone, as the ISO instant runs are stamped with. */
-export function startOfDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).toISOString();
-}
-
-/** Midnight ending `day` (the next day's start): "to 3 Dec" includes all of 3 Dec. */
-export function endOfDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d + 1).toISOString();
-}
+// The day bounds live with isoDay (http/validate.ts): other lists by day use them too.
+export { startOfDay, endOfDay };
 
 /**
  * One page of runs for `viewer` (an outsourcer: only runs with a step of theirs, counting only

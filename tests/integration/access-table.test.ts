@@ -7,6 +7,7 @@ import { printRows } from './access-rows-print';
 import { dependenceRows } from './access-rows-dependence';
 import { recordRows } from './access-rows-records';
 import { webhookRows } from './access-rows-webhooks';
+import { exportRows } from './access-rows-exports';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink } from '../../server/auth/links';
 
@@ -15,7 +16,7 @@ import { createAccessLink } from '../../server/auth/links';
  * every kind of visitor: anonymous, and the owner, an editor, a member and an outsourcer, each
  * in by password (a browser session), by API token and by personal link, with the status each
  * must get. Object-level rules are exercised with real ids (access-fixture.ts); the rows are
- * in access-rows-api.ts, access-rows-pages.ts, access-rows-print.ts, access-rows-dependence.ts and access-rows-records.ts.
+ * in access-rows-api.ts, access-rows-pages.ts, access-rows-print.ts, access-rows-dependence.ts, access-rows-records.ts, access-rows-webhooks.ts and access-rows-exports.ts.
  *
  * Every request comes with fresh credentials of its kind (a new session, token or link), so a
  * row that ends the caller's sessions or tokens (signing out everywhere) affects no other row.
@@ -30,7 +31,7 @@ afterEach(() => expect(t.errors.splice(0)).toEqual([]));
 // Thirteen callers a route, PDFs among them, on a machine shared with other work.
 jest.setTimeout(30_000);
 
-const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...recordRows, ...webhookRows];
+const rows: Row[] = [...apiRows, ...pageRows, ...printRows, ...dependenceRows, ...recordRows, ...webhookRows, ...exportRows];
 
 const isApi = (route: string) => route === '/api' || route.startsWith('/api/');
 const key = (method: string, route: string) => `${method} ${route}`;
@@ -112,6 +113,13 @@ const OWN_WORK = new Set([
   'POST /runs/:id/fields',
   'GET /api/people/:id',
   'GET /api/people/:id/assignments',
+  // Their completed steps, as a spreadsheet: what the assignments list shows, done.
+  'GET /api/people/:id/work.csv',
+  // Their calendar address: it shows only their own steps, what the link opens already.
+  'POST /api/people/:id/calendar',
+  'DELETE /api/people/:id/calendar',
+  'POST /people/:id/calendar',
+  'POST /people/:id/calendar/revoke',
   'GET /api/people/:id/away',
   'POST /api/people/:id/away',
   'PUT /api/people/:id/notifications',
@@ -147,6 +155,8 @@ const OWN_WORK = new Set([
   'GET /invite/:token',
   'POST /invite/:token',
   'GET /l/:token',
+  // A calendar app reads it by its secret, without signing in.
+  'GET /calendar/:secret.ics',
   'GET /forgot-password',
   'POST /forgot-password',
   'GET /reset-password/:token',
@@ -179,6 +189,7 @@ describe('the access table', () => {
       '/setup/:token',
       '/invite/:token',
       '/l/:token',
+      '/calendar/:secret.ics',
       '/healthz',
       '/forgot-password',
       '/reset-password/:token',
