@@ -11,14 +11,14 @@ import { personCalendar } from './feed';
 export function calendarFeed({ db, baseUrl }: { db: Db; baseUrl: string }): Router {
   const router = Router();
   router.get('/calendar/:secret.ics', (req, res) => {
+    // The address is the secret: no cache keeps a copy (a not-found answer either), and no page it links to learns it.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
     const secret = req.params.secret;
     const person = /^[\w-]{20,100}$/.test(secret) ? calendarOwner(db, secret) : undefined;
-    if (!person) throw new NotFoundError('This calendar address (it was replaced or stopped)');
+    if (!person) throw new NotFoundError('This calendar address');
     res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
     res.setHeader('Content-Disposition', 'inline; filename="runbooks.ics"');
-    // The address is the secret: no shared cache keeps a copy, and no page it links to learns it.
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
     res.send(personCalendar(db, person, baseUrl));
   });
   return router;

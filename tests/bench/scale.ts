@@ -184,6 +184,8 @@ class Workspace {
   cookie = '';
   me = 0;
   runUnderTest = 0;
+  /** The path of the owner's calendar feed (made just before the reads). */
+  calendar = '';
   constructor(
     readonly server: Server,
     readonly token: string,
@@ -420,6 +422,9 @@ async function main() {
   full.runUnderTest = await full.busyRun(HEAVY_EVENTS);
   console.log(`a run with ${HEAVY_EVENTS} events in ${((performance.now() - grown) / 1000).toFixed(1)} s\n`);
 
+  for (const ws of [small, full]) {
+    ws.calendar = new URL((await ws.json<{ url: string }>('POST', `/api/people/${ws.me}/calendar`)).url).pathname;
+  }
   const note = (ws: Workspace) => ws.api('POST', `/api/runs/${ws.runUnderTest}/steps/1/note`, { note: 'still on it' });
   const member = (ws: Workspace) => ws.people.find((p) => p.level === 'member')?.id ?? ws.me;
   const reads: Read[] = [
@@ -461,6 +466,8 @@ async function main() {
     { name: 'GET /api/people/:id/handoff', target: (ws) => `/api/people/${ws.me}/handoff`, as: 'api', table: false },
     { name: 'GET /api/audit', target: () => '/api/audit', as: 'api', table: false },
     { name: 'GET /api/outbox', target: () => '/api/outbox', as: 'api', table: false },
+    // The owner's calendar: their open steps with a due time (at most 500) and scheduled runs.
+    { name: 'GET /calendar/:secret.ics (owner)', target: (ws) => ws.calendar, as: 'page', table: false },
   ];
   // One pass to warm both servers up (the first requests of a route compile its code), then the figures.
   for (const read of reads) await measurePair(small, full, read);

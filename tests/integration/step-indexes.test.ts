@@ -38,8 +38,12 @@ test('the open-steps index holds only open steps, the completed-steps index only
   expect(byName.run_events_handoffs).toMatch(/WHERE kind = 'step.reassigned'$/);
   expect(byName.run_steps_awaiting_role).toMatch(/WHERE status = 'awaiting-approval'$/);
   expect(byName.run_steps_awaiting_person).toMatch(/WHERE status = 'awaiting-approval'$/);
+  // A step's notes (under it on the run page) and the steps waiting on something (Home) hold only those rows.
+  expect(byName.run_events_notes).toMatch(/WHERE kind = 'step.noted'$/);
+  expect(byName.run_steps_waiting).toMatch(/WHERE waiting_reason IS NOT NULL$/);
   expect(Object.keys(byName).sort()).toEqual([
     'run_events_handoffs',
+    'run_events_notes',
     'run_events_run',
     'run_steps_awaiting_person',
     'run_steps_awaiting_role',
@@ -48,6 +52,7 @@ test('the open-steps index holds only open steps, the completed-steps index only
     'run_steps_open_by_assignee',
     'run_steps_people',
     'run_steps_unassigned',
+    'run_steps_waiting',
   ]);
 });
 
