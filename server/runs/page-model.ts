@@ -196,8 +196,12 @@ export function runPageModel(
     run,
     open,
     percent,
-    // Open for a run still being worked: its warnings are for those about to do the work.
-    intro: run.runbook.introHtml.trim() === '' ? null : { html: run.runbook.introHtml, open },
+    // Open until the viewer has completed a step of this run: its warnings are for whoever is about to
+    // do the work (on a phone the box is a screen tall, so it folds once they have started).
+    intro:
+      run.runbook.introHtml.trim() === ''
+        ? null
+        : { html: run.runbook.introHtml, open: open && !run.steps.some((s) => s.completedBy?.id === actor.id) },
     canStartAnother: can(actor, { action: 'run.start' }),
     record: run.fields.length > 0 ? { fields: run.fields.map((f) => fieldView(f)), mayFill: mayFillRecord } : null,
     steps: run.steps.map((step) => {

@@ -226,6 +226,16 @@ describe('the runbook’s introduction', () => {
     }
   });
 
+  test('folds for someone once they have completed a step of the run, and stays open for the others', async () => {
+    await t.asPerson(otto).post(`/api/runs/${runId}/steps/2/complete`).expect(200);
+    const introOf = async (who: PersonRow) => {
+      const page = await t.asPerson(who).get(`/runs/${runId}`).expect(200);
+      return page.text.slice(page.text.indexOf('class="run-intro'), page.text.indexOf('<summary', page.text.indexOf('class="run-intro')));
+    };
+    expect(await introOf(otto)).not.toContain(' open>');
+    expect(await introOf(vera)).toContain(' open>');
+  });
+
   test('is in the run print and the outsourcer’s work packet, and the run’s JSON', async () => {
     const print = await t.asPerson(otto).get(`/runs/${runId}/print`).expect(200);
     expect(print.text).toMatch(/class="pr-prose pr-intro"[\s\S]*Never ship an order whose payment is only/);
