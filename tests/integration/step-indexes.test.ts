@@ -37,6 +37,8 @@ test('the open-steps index holds only open steps, the completed-steps index only
   expect(byName.run_events_handoffs).toMatch(/WHERE kind = 'step.reassigned'$/);
   expect(byName.run_steps_awaiting_role).toMatch(/WHERE status = 'awaiting-approval'$/);
   expect(byName.run_steps_awaiting_person).toMatch(/WHERE status = 'awaiting-approval'$/);
+  expect(byName.run_steps_open_due).toMatch(/WHERE status = 'open'$/);
+  expect(byName.run_steps_open_by_assignee_role).toMatch(/WHERE status = 'open'$/);
   expect(Object.keys(byName).sort()).toEqual([
     'run_events_handoffs',
     'run_events_run',
@@ -44,6 +46,8 @@ test('the open-steps index holds only open steps, the completed-steps index only
     'run_steps_awaiting_role',
     'run_steps_completed',
     'run_steps_open_by_assignee',
+    'run_steps_open_by_assignee_role',
+    'run_steps_open_due',
     'run_steps_people',
     'run_steps_unassigned',
   ]);
