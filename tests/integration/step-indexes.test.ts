@@ -41,6 +41,8 @@ test('the open-steps index holds only open steps, the completed-steps index only
   // A step's notes (under it on the run page) and the steps waiting on something (Home) hold only those rows.
   expect(byName.run_events_notes).toMatch(/WHERE kind = 'step.noted'$/);
   expect(byName.run_steps_waiting).toMatch(/WHERE waiting_reason IS NOT NULL$/);
+  expect(byName.run_steps_open_due).toMatch(/WHERE status = 'open'$/);
+  expect(byName.run_steps_open_by_assignee_role).toMatch(/WHERE status = 'open'$/);
   expect(Object.keys(byName).sort()).toEqual([
     'run_events_handoffs',
     'run_events_notes',
@@ -50,6 +52,8 @@ test('the open-steps index holds only open steps, the completed-steps index only
     'run_steps_completed',
     'run_steps_named_fields',
     'run_steps_open_by_assignee',
+    'run_steps_open_by_assignee_role',
+    'run_steps_open_due',
     'run_steps_people',
     'run_steps_unassigned',
     'run_steps_waiting',
