@@ -65,9 +65,12 @@ export function revokeCalendarLink(db: Db, personId: number, by: By, now = new D
   })();
 }
 
-/** Ends a person's calendar link without an audit entry of its own (deactivation records itself). */
-export function endCalendarLink(db: Db, personId: number, now = new Date()): void {
-  revokeLive(db, personId, now.toISOString());
+/**
+ * Ends a person's calendar link without an audit entry of its own (deactivation and signing out
+ * everywhere record themselves); 1 when there was one, else 0.
+ */
+export function endCalendarLink(db: Db, personId: number, now = new Date()): number {
+  return revokeLive(db, personId, now.toISOString()) === null ? 0 : 1;
 }
 
 /** The person's live calendar link (never its secret: only its hash is kept), or undefined. */

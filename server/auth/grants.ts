@@ -6,6 +6,7 @@ import type { Level } from '../access/actor';
 import { createAccessLink, createInvitation, INVITATION_MS, revokeAccessLink, revokeAllLinks, type LinkSettings } from './links';
 import { endSessionsOf } from './sessions';
 import { revokeAllApiTokens } from './tokens';
+import { endCalendarLink } from './calendar-links';
 
 /**
  * An invitation sets a password, so for someone who already has one it is a password reset:
@@ -62,22 +63,24 @@ export function revokeLinkWithAudit(db: Db, personId: number, linkId: number, by
 }
 
 /**
- * "Sign out everywhere": every session (this one too), personal link, open invitation and API
- * token of the person ends at once, and the audit log says so.
+ * "Sign out everywhere": every session (this one too), personal link, open invitation, API token
+ * and calendar address of the person ends at once, and the audit log says so. The calendar goes
+ * too: on a lost phone its address shows the person's steps to whoever holds it.
  */
-export function signOutEverywhere(db: Db, personId: number, by: By): { sessions: number; links: number; tokens: number } {
+export function signOutEverywhere(db: Db, personId: number, by: By): { sessions: number; links: number; tokens: number; calendar: number } {
   return db.transaction(() => {
     const sessions = endSessionsOf(db, personId);
     const { links } = revokeAllLinks(db, personId);
     const tokens = revokeAllApiTokens(db, personId);
+    const calendar = endCalendarLink(db, personId);
     audit(db, {
       action: 'signed-out-everywhere',
       actorId: by.actorId,
       subjectId: personId,
       address: by.address,
-      data: { sessions, links, tokens },
+      data: { sessions, links, tokens, calendar },
     });
-    return { sessions, links, tokens };
+    return { sessions, links, tokens, calendar };
   })();
 }
 

@@ -20,7 +20,7 @@ const NOTICES = {
   'webhook-deleted': 'Webhook deleted, with its deliveries.',
   'delivery-retried': 'The delivery will be sent again within a few seconds.',
   'password-changed': 'Password changed. Your other sessions, personal links and API tokens have ended.',
-  'signed-out-everywhere': 'Signed out everywhere: their sessions, personal links and API tokens have ended.',
+  'signed-out-everywhere': 'Signed out everywhere: their sessions, personal links, API tokens and calendar address have ended.',
 } as const;
 export type Notice = keyof typeof NOTICES;
 

@@ -364,7 +364,7 @@ export const ROUTES: RouteDoc[] = [
     method: 'POST',
     path: '/api/people/:id/sign-out-everywhere',
     tag: 'Access',
-    summary: 'End all of a person’s sessions, link and tokens',
+    summary: 'End all of a person’s sessions, link, tokens and calendar address',
     access: 'the person, and owners',
   },
   { method: 'GET', path: '/api/people/:id/away', tag: 'People', summary: 'A person’s absences', access: 'the team, and the person' },

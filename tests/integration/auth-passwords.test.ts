@@ -2,6 +2,7 @@ import request from 'supertest';
 import { setUserPassword } from '../../server/cli/accounts';
 import { createApiToken } from '../../server/auth/tokens';
 import { createAccessLink, createInvitation } from '../../server/auth/links';
+import { makeCalendarLink } from '../../server/auth/calendar-links';
 import { testApp } from '../helpers/app';
 import { givePassword, makePerson } from '../helpers/factories';
 import { browserSession, csrfFrom, signInThroughPage } from './auth-helpers';
@@ -152,6 +153,7 @@ describe('signing out everywhere', () => {
   test("from the person's own page ends all their sessions (this one too), their link, invitation and tokens", async () => {
     const ada = makePerson(t.db, { name: 'Ada Everywhere', email: 'ada@example.com' });
     const ways = waysIn(ada.id);
+    const calendar = makeCalendarLink(t.db, ada.id, { actorId: ada.id, address: null }).secret;
     const here = ways.sessions[0] as ReturnType<typeof browserSession>;
     const page = await request(t.app).get(`/people/${ada.id}`).set(here.headers).set(HTML);
     expect(page.text).toContain(`action="/people/${ada.id}/sign-out-everywhere"`);
@@ -169,7 +171,9 @@ describe('signing out everywhere', () => {
       data: string;
     };
     expect(entry.actor_id).toBe(ada.id);
-    expect(JSON.parse(entry.data)).toEqual({ sessions: 3, links: 1, tokens: 1 });
+    expect(JSON.parse(entry.data)).toEqual({ sessions: 3, links: 1, tokens: 1, calendar: 1 });
+    // The calendar address on a lost phone stops too.
+    expect((await request(t.app).get(`/calendar/${calendar}.ics`)).status).toBe(404);
   });
 
   test('through the API with a token, ending that token too', async () => {
@@ -178,7 +182,7 @@ describe('signing out everywhere', () => {
     const token = createApiToken(t.db, bo.id, 'the asking script').token;
     const res = await request(t.app).post(`/api/people/${bo.id}/sign-out-everywhere`).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ person: { id: bo.id, name: 'Bo Api' }, ended: { sessions: 3, links: 1, tokens: 2 } });
+    expect(res.body).toEqual({ person: { id: bo.id, name: 'Bo Api' }, ended: { sessions: 3, links: 1, tokens: 2, calendar: 0 } });
     expect(await ways.alive()).toEqual(ENDED);
     expect((await request(t.app).get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
   });
