@@ -3,6 +3,7 @@ import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import type { Paging } from '../http/paging';
 import { requireActor } from '../access/actor';
+import { BadRequestError } from '../http/errors';
 import { authorize, can } from '../access/policy';
 import { GAP_LISTS, gapCounts, gapPage, type GapList } from '../people/gaps';
 import { homeSummary } from './summary';
@@ -37,7 +38,11 @@ export function homePages({ db, views, paging }: { db: Db; views: Views; paging:
   // Every gap, a list at a time: the first page of each, or (?list=) the next pages of one.
   router.get('/gaps', (req, res) => {
     authorize(requireActor(req), { action: 'gaps.read' });
-    const only = typeof req.query.list === 'string' && Object.hasOwn(GAP_LISTS, req.query.list) ? (req.query.list as GapList) : null;
+    const asked = req.query.list;
+    if (asked !== undefined && !(typeof asked === 'string' && Object.hasOwn(GAP_LISTS, asked))) {
+      throw new BadRequestError(`list: must be one of ${Object.keys(GAP_LISTS).join(', ')}`, 'list');
+    }
+    const only = asked === undefined ? null : (asked as GapList);
     const lists = (only ? [only] : (Object.keys(GAP_LISTS) as GapList[])).map((list) => {
       const listKey = GAP_LISTS[list];
       const request = paging.read(only ? req.query : {}, listKey);

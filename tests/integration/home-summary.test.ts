@@ -62,6 +62,12 @@ describe("a new owner's home with empty roles and 1,200 steps nobody has", () =>
     expect((more.match(/<li><a href="\/runs\/\d+#step-\d+">/g) ?? []).length).toBe(50);
     expect(more).toContain('Back to every gap');
   });
+
+  test('a list it does not have is refused, naming the list, not shown as every gap', async () => {
+    const res = await t.http().get('/gaps?list=everything').set('Accept', 'text/html');
+    expect(res.status).toBe(400);
+    expect(text(res.text)).toContain('Must be one of emptyRoles, unownedSteps, unassignedRunSteps');
+  });
 });
 
 describe('a member', () => {
