@@ -16,7 +16,9 @@ export function extractChecks(body: string): string[] {
       }
     }
   };
-  visit(new Lexer({ gfm: true }).lex(body));
+  // Blocks only: a check is a list item, and its box and first line are read in the block pass
+  // (the inline pass would double the cost of reading a long runbook and add nothing here).
+  visit(new Lexer({ gfm: true }).blockTokens(body.replace(/\r\n?/g, '\n')));
   return checks.filter((text) => text !== '');
 }
 
