@@ -77,9 +77,16 @@ async function best(runs: number, work: () => unknown): Promise<number> {
   return fastest;
 }
 
+const MB = 1024 * 1024;
+const asHtml = (markdown: string) => new Marked({ gfm: true, async: false }).parse(markdown) as string;
+
 export async function benchDocuments() {
-  const { markdown, docx } = handbook(1024 * 1024);
-  const html = new Marked({ gfm: true, async: false }).parse(markdown) as string;
+  const { markdown, docx } = handbook(MB);
+  // The same handbook as a web page is a quarter larger than as Markdown (tags): the target is
+  // for a 1 MB document, so the page measured is a shorter handbook that comes to 1 MB of HTML.
+  // The whole handbook's page is measured too, for the record.
+  const wholeHtml = asHtml(markdown);
+  const html = asHtml(handbook(Math.floor((MB * markdown.length) / wholeHtml.length)).markdown);
   const word = await makeDocx(docx);
   const convert = async (bytes: Buffer, filename: string) => {
     const read = await readDocument(bytes, { filename, contentType: null });
@@ -93,13 +100,15 @@ export async function benchDocuments() {
     sizes: {
       markdown: Buffer.byteLength(markdown),
       html: Buffer.byteLength(html),
+      wholeHtml: Buffer.byteLength(wholeHtml),
       word: word.length,
       // What the reader parses: the zip is small, its XML is not.
       wordXml: unzipSync(word, { filter: (f) => f.name === 'word/document.xml' })['word/document.xml']?.length ?? 0,
     },
     lex,
     markdown: await best(3, () => convert(Buffer.from(markdown), 'handbook.md')),
-    html: await best(2, () => convert(Buffer.from(html), 'handbook.html')),
+    html: await best(3, () => convert(Buffer.from(html), 'handbook.html')),
+    wholeHtml: await best(3, () => convert(Buffer.from(wholeHtml), 'handbook.html')),
     word: await best(3, () => convert(word, 'handbook.docx')),
   };
 }
