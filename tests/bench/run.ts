@@ -40,7 +40,7 @@ import { createApiToken } from '../../server/auth/tokens';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions';
 import { generateRunbook } from './generate';
 import { RUNBOOKS, RUNS, seedWorkloadDatabase } from './workload';
-import { benchDocuments } from './documents';
+import { benchDocuments, best } from './documents';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -228,6 +228,16 @@ async function main() {
   const baseline = () => measure({ url: `http://127.0.0.1:${hello.port}/hello` });
   const auth = { authorization: `Bearer ${seeded.token}` };
 
+  // What an editor waits for: the 1 MB page posted to the import API, answered with its draft.
+  const importOverHttp = await best(3, async () => {
+    const res = await fetch(`http://127.0.0.1:${app.port}/api/imports?filename=handbook.html`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/html' },
+      body: documents.htmlDocument,
+    });
+    if (res.status !== 200) throw new Error(`POST /api/imports answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    await res.arrayBuffer();
+  });
   const asApp = await paired(baseline, () => measure({ url: `http://127.0.0.1:${helloAsApp.port}/hello` }));
   const read = await paired(baseline, () => measure({ url: `http://127.0.0.1:${app.port}/api/runs/${seeded.readRunId}`, headers: auth }));
   // A different run each request, cycling through more runs than the JSON cache holds, so
@@ -360,6 +370,9 @@ async function main() {
       `  draft from ${`${kind}, ${sized(bytes)}`.padEnd(37)} ${seconds.toFixed(2)} s  ratio to lexing ${(seconds / documents.lex).toFixed(1)}, to Markdown ${(seconds / documents.markdown).toFixed(2)}  ${verdict(seconds)}`,
     );
   }
+  console.log(
+    `  POST /api/imports with the ${sized(documents.sizes.html)} page, through HTTP: ${importOverHttp.toFixed(2)} s  ${verdict(importOverHttp)}`,
+  );
   console.log(
     `${'GET /hello (baseline, median)'.padEnd(34)} ${helloRps.toFixed(0).padStart(7)} req/s  p99 ${String(helloP99).padStart(4)} ms  (rounds ${all.flatMap((p) => p.baselines.map((f) => f.rps.toFixed(0))).join(' ')})`,
   );
