@@ -8,6 +8,14 @@ import type { PageForm } from './choices';
 
 /** What the import pages show: the shapes views/imports/*.hbs read. */
 
+/**
+ * A long document's draft shows its first steps to adjust, and the original its first part: a
+ * 1 MB handbook of 3,000 steps would otherwise be a 10 MB page that no phone could use (and a
+ * form over the post's field limit). The other steps are saved as the rules made them.
+ */
+export const SHOWN_STEPS = 100;
+const SHOWN_ORIGINAL_CHARS = 100_000;
+
 export const startPage = () => ({
   title: 'Import a document',
   limit: IMPORT_LIMIT_LABEL,
@@ -51,7 +59,9 @@ export function draftPage(input: {
           selected: options.level === l.level,
         })),
       ],
-      steps: draft.steps.map((step, i) => {
+      stepCount: draft.steps.length,
+      moreSteps: Math.max(0, draft.steps.length - SHOWN_STEPS),
+      steps: draft.steps.slice(0, SHOWN_STEPS).map((step, i) => {
         const key = draft.keys[i] as string;
         const section = draft.sections[i] ?? null;
         const firstOfSection = section !== null && (i === 0 || draft.sections[i - 1] !== section);
@@ -90,8 +100,15 @@ export function draftPage(input: {
     merged: draft.merged,
     // Sections the person made steps: kept so the next update keeps them steps.
     madeSteps: options.toStep ?? [],
-    originalHtml: withTaskBoxes(renderMarkdown(splitFrontMatter(input.document).body)),
+    ...original(splitFrontMatter(input.document).body),
   };
+}
+
+/** The original as the page shows it: whole, or up to the end of a line past its first 100,000 characters. */
+function original(body: string): { originalHtml: string; originalCut: boolean } {
+  const end = body.length > SHOWN_ORIGINAL_CHARS ? body.indexOf('\n', SHOWN_ORIGINAL_CHARS) : -1;
+  const shown = end === -1 ? body : body.slice(0, end);
+  return { originalHtml: withTaskBoxes(renderMarkdown(shown)), originalCut: shown.length < body.length };
 }
 
 /** A check's words for a list option: its inline Markdown without the marks. */

@@ -146,6 +146,37 @@ describe('POST /api/imports', () => {
 describe('the Import page', () => {
   const session = () => browserSession(t.db, editor.id);
 
+  test('shows the first 100 steps of a long document to adjust, says how many more there are, and saves them all', async () => {
+    const s = session();
+    const sections = Array.from({ length: 130 }, (_, i) => `## Pack order ${i + 1}\n\n- Box order ${i + 1}\n- Label order ${i + 1}\n`);
+    const text = `# Packing handbook\n\n${sections.join('\n')}\n${'A line of background that makes the document long.\n'.repeat(2500)}`;
+    const draft = await t.anonymous().post('/runbooks/import').set(s.headers).type('form').send({ _csrf: s.csrf, intent: 'convert', text });
+    expect(draft.status).toBe(200);
+    expect(draft.text).toContain('130 steps');
+    expect(draft.text.match(/name="steptitle:/g)).toHaveLength(100);
+    expect(draft.text).toContain('Pack order 100');
+    expect(draft.text).toContain('<span class="lib-step__no">100.</span>');
+    expect(draft.text).not.toContain('<span class="lib-step__no">101.</span>');
+    expect(draft.text).toContain('The other 30 steps are in the draft as the rules made them');
+    expect(draft.text).toContain('The document is long: its first part is shown.');
+    const document = /name="document" value="([^"]*)"/
+      .exec(draft.text)?.[1]
+      ?.replace(/&#x27;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+    expect(document).toBe(text.replace(/\n+$/, '\n'));
+    const saved = await t
+      .anonymous()
+      .post('/runbooks/import')
+      .set(s.headers)
+      .type('form')
+      .send({ _csrf: s.csrf, intent: 'save', document, slug: 'packing-handbook' });
+    expect([saved.status, saved.headers.location]).toEqual([303, '/runbooks/packing-handbook?done=imported']);
+    const source = findVersion(t.db, findRunbook(t.db, 'packing-handbook')?.current_version_id ?? 0)?.source ?? '';
+    expect(source.match(/^## /gm)).toHaveLength(130);
+    expect(source).toContain('## Pack order 130');
+  });
+
   test('makes a draft of pasted text and saves it as a new runbook', async () => {
     const s = session();
     const draft = await t
