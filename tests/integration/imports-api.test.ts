@@ -18,6 +18,13 @@ const outsourcer = makePerson(t.db, { name: 'Otto Outsourcer', email: 'otto@exam
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const ONBOARDING = '# Onboarding\n\n## Purpose\nA good first week.\n\n## Day one\n- Manager: Give a tour\n- New hire: Read the handbook\n';
+/** The document the draft form carries back, as the browser would post it. */
+const documentField = (html: string) =>
+  /name="document" value="([^"]*)"/
+    .exec(html)?.[1]
+    ?.replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 const countRunbooks = () => (t.db.prepare('SELECT count(*) AS n FROM runbooks').get() as { n: number }).n;
 
 describe('POST /api/imports', () => {
@@ -159,11 +166,7 @@ describe('the Import page', () => {
     expect(draft.text).not.toContain('<span class="lib-step__no">101.</span>');
     expect(draft.text).toContain('The other 30 steps are in the draft as the rules made them');
     expect(draft.text).toContain('The document is long: its first part is shown.');
-    const document = /name="document" value="([^"]*)"/
-      .exec(draft.text)?.[1]
-      ?.replace(/&#x27;/g, "'")
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&');
+    const document = documentField(draft.text);
     expect(document).toBe(text.replace(/\n+$/, '\n'));
     const saved = await t
       .anonymous()
@@ -187,11 +190,7 @@ describe('the Import page', () => {
       .send({ _csrf: s.csrf, intent: 'convert', text: '# Weekly payroll\n\n## Run payroll\n- Bookkeeper: Approve hours\n' });
     expect(draft.status).toBe(200);
     expect(draft.text).toContain('Check the draft');
-    const document = /name="document" value="([^"]*)"/
-      .exec(draft.text)?.[1]
-      ?.replace(/&#x27;/g, "'")
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, '&');
+    const document = documentField(draft.text);
     expect(document).toContain('# Weekly payroll');
     const saved = await t
       .anonymous()
