@@ -5,6 +5,7 @@
 #   docker logs runbooks            (the set-up link, then one JSON line per request)
 #   docker exec runbooks npm run cli -- backup /data/backups/nightly.sqlite
 # `docker stop` sends SIGTERM: the server finishes the requests in flight and exits 0.
+# The node flag in CMD is the one `npm start` passes (package.json; README, Benchmarks).
 
 # Build: dependencies (better-sqlite3 compiles from source where no prebuilt binary fits, which
 # needs python3, make and g++) and the TypeScript compiled into dist/ (npm ci runs `prepare`).
@@ -39,4 +40,4 @@ EXPOSE 3000
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=1", "dist/main.js"]

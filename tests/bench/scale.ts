@@ -80,11 +80,22 @@ async function startServer(databasePath: string, runbooksDir: string): Promise<S
   child.once('exit', () => running.delete(child));
   const base = await new Promise<URL>((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const stdout = child.stdout as NonNullable<ChildProcess['stdout']>;
+    // Only until the address is known. The server logs a line per request, tens of thousands
+    // while a workspace grows; keeping them all and matching the whole text at every chunk cost
+    // this process up to 60 ms a line at full size (the text flattened again each time), which
+    // landed in whatever request was being timed: the next server's read (small reads of
+    // 40-110 ms), or the read right after a note (full reads of 40-226 ms). Afterwards the output
+    // is read and dropped, so that the server never waits on a full pipe either.
+    const listen = (chunk: Buffer) => {
       out += String(chunk);
       const match = /is running: open (http:\/\/\S+?)\/?\s/.exec(out);
-      if (match) resolve(new URL(match[1] as string));
-    });
+      if (!match) return;
+      stdout.off('data', listen);
+      stdout.resume();
+      resolve(new URL(match[1] as string));
+    };
+    stdout.on('data', listen);
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${out}`)));
   });
   return { child, base, startMs: performance.now() - started };

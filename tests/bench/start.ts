@@ -13,6 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startFlags } from '../helpers/server-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
@@ -26,7 +27,8 @@ interface Way {
   args: string[];
 }
 const ways: Way[] = [
-  { name: 'compiled (node dist/main.js)', cwd: ROOT, args: [path.join(ROOT, 'dist', 'main.js')] },
+  // With the node flags of `npm start` (package.json), as it runs it.
+  { name: 'compiled (npm start: node dist/main.js)', cwd: ROOT, args: [...startFlags(), path.join(ROOT, 'dist', 'main.js')] },
   {
     name: `tsx (tsx server/main.ts${TSX_TREE === ROOT ? '' : `, in ${TSX_TREE}`})`,
     cwd: TSX_TREE,

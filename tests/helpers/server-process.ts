@@ -39,8 +39,21 @@ export function preparedDatabase(dir: string): { file: string; token: string; ru
   return { file, token, runbooksDir };
 }
 
+/**
+ * The node flags `npm start` passes the server (package.json's start script: what comes between
+ * `node` and `dist/main.js`). The Dockerfile and the systemd unit must pass the same ones.
+ */
+export function startFlags(): string[] {
+  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^exec node ((?:--\S+ )*)dist\/main\.js$/.exec(start);
+  if (!match) throw new Error(`the start script is not "exec node [flags] dist/main.js": ${start}`);
+  return (match[1] as string).split(' ').filter(Boolean);
+}
+
 const command = (script: 'main' | 'cli/main', compiled: boolean) =>
-  compiled ? [path.join(ROOT, 'dist', `${script}.js`)] : ['--import', 'tsx', path.join(ROOT, 'server', `${script}.ts`)];
+  compiled
+    ? [...(script === 'main' ? startFlags() : []), path.join(ROOT, 'dist', `${script}.js`)]
+    : ['--import', 'tsx', path.join(ROOT, 'server', `${script}.ts`)];
 
 /** Compiles dist/ if it is not up to date (what `npm start` does first). */
 export function build(): void {

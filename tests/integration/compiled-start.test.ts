@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, preparedDatabase, ROOT, runCliProcess, startServer, tempDir } from '../helpers/server-process';
+import { build, preparedDatabase, ROOT, runCliProcess, startFlags, startServer, tempDir } from '../helpers/server-process';
 import { migrationNames } from '../../server/db/migrate';
 
 /**
@@ -22,7 +22,9 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 
 test('npm start runs node on dist/, built first when out of date; tsx is only for development', () => {
   expect(pkg.scripts.prestart).toBe('node scripts/build.mjs');
-  expect(pkg.scripts.start).toBe('exec node dist/main.js');
+  // With V8's young generation kept small (at most 1 MB a half): see server/memory.ts.
+  expect(pkg.scripts.start).toBe('exec node --max-semi-space-size=1 dist/main.js');
+  expect(startFlags()).toEqual(['--max-semi-space-size=1']);
   expect(pkg.scripts.prepare).toBe('node scripts/build.mjs');
   expect(pkg.dependencies.tsx).toBeUndefined();
   expect(pkg.devDependencies.tsx).toBeDefined();
@@ -35,6 +37,7 @@ test('the compiled server applies the migrations, renders pages from views/, mak
   try {
     expect(fs.readFileSync(`/proc/${server.child.pid}/cmdline`, 'utf8').split('\0')).toEqual([
       process.execPath,
+      ...startFlags(),
       path.join(ROOT, 'dist', 'main.js'),
       '',
     ]);

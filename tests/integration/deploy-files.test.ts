@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
+import { startFlags } from '../helpers/server-process';
 
 /**
  * The service files an operator copies: the systemd unit and the Dockerfile. This machine has
@@ -22,8 +23,8 @@ describe('the systemd unit', () => {
     expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({ status: 0, stderr: '', stdout: '' });
   });
 
-  test('starts the server itself (node on dist/main.js, not npm), stops it with SIGTERM and gives it time to finish', () => {
-    expect(setting('ExecStart')).toBe('/usr/bin/node /opt/runbook-manager/dist/main.js');
+  test('starts the server itself (node on dist/main.js, not npm, with the node flags of npm start), stops it with SIGTERM and gives it time to finish', () => {
+    expect(setting('ExecStart')).toBe(['/usr/bin/node', ...startFlags(), '/opt/runbook-manager/dist/main.js'].join(' '));
     expect(setting('KillSignal')).toBe('SIGTERM');
     expect(Number(setting('TimeoutStopSec'))).toBeGreaterThan(10);
     expect(setting('DATABASE_PATH') ?? /DATABASE_PATH=(\S+)/.exec(unit)?.[1]).toBe('/var/lib/runbook-manager/runbooks.sqlite');
@@ -72,8 +73,8 @@ describe('the Dockerfile', () => {
     expect(JSON.parse(read('package.json')).scripts.prepare).toBe('node scripts/build.mjs');
   });
 
-  test('runs node on dist/main.js as the server process, stopped by SIGTERM, with its health at /healthz and data in a volume', () => {
-    expect(all('CMD').at(-1)).toBe('["node", "dist/main.js"]');
+  test('runs node on dist/main.js (with the node flags of npm start) as the server process, stopped by SIGTERM, with its health at /healthz and data in a volume', () => {
+    expect(JSON.parse(all('CMD').at(-1) as string)).toEqual(['node', ...startFlags(), 'dist/main.js']);
     expect(all('STOPSIGNAL')).toEqual(['SIGTERM']);
     expect(all('HEALTHCHECK').join(' ')).toContain('/healthz');
     expect(all('VOLUME')).toEqual(['["/data"]']);
