@@ -42,7 +42,9 @@ function overdueSteps(db: Db, now: string) {
     const who = holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder';
     const overdue = `FROM run_steps s JOIN runs r ON r.id = s.run_id
       WHERE ${who} AND s.status = 'open' AND s.due_at < @now AND r.status = 'open'`;
-    if (count < COUNT_CAP) count += countUpTo(db, `SELECT 1 ${overdue}`, { holder, now });
+    // Counted from the step index alone: an open step always belongs to an open run (see closeStepsLeftOpen).
+    if (count < COUNT_CAP)
+      count += countUpTo(db, `SELECT 1 FROM run_steps s WHERE ${who} AND s.status = 'open' AND s.due_at < @now`, { holder, now });
     // Each holder's steps come earliest due first: their first few are all that can make the top.
     top.push(
       ...(sql(
@@ -94,7 +96,7 @@ function waitingSteps(db: Db) {
     assignee_name: string | null;
   }[];
   return {
-    count: countUpTo(db, `SELECT 1 ${waiting}`),
+    count: countUpTo(db, `SELECT 1 FROM run_steps s WHERE s.status = 'open' AND s.waiting_reason IS NOT NULL`),
     top: top.map((s) => ({
       run: { id: s.run_id, title: s.run_title },
       position: s.position,

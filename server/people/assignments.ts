@@ -102,8 +102,8 @@ export function assignmentCounts(db: Db, personId: number, now: string): { open:
   const count = (extra: string) =>
     countUpTo(
       db,
-      `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
-        WHERE s.assignee_id = @person AND s.status = 'open' AND r.status = 'open' ${extra}`,
+      // From the step index alone: an open step always belongs to an open run (see closeStepsLeftOpen).
+      `SELECT 1 FROM run_steps s WHERE s.assignee_id = @person AND s.status = 'open' ${extra}`,
       { person: personId, now },
     );
   return { open: count(''), overdue: count('AND s.due_at < @now'), dueWhileAway: count(`AND ${DUE_WHILE_AWAY}`) };

@@ -27,14 +27,14 @@ const UNOWNED = `SELECT b.slug, v.title AS runbook_title, s.position, s.title
    FROM runbook_versions v JOIN runbooks b ON b.current_version_id = v.id JOIN runbook_steps s ON s.version_id = v.id
   WHERE v.owner IS NULL AND s.owner IS NULL AND b.archived_at IS NULL`;
 
-/** Open steps of open runs of this role that nobody holds (a role's "waiting" count), up to COUNT_CAP. */
+/**
+ * Open steps of this role that nobody holds (a role's "waiting" count), up to COUNT_CAP, read
+ * from their index alone: an open step always belongs to an open run (see closeStepsLeftOpen).
+ */
 export function waitingOnRole(db: Db, roleId: number): number {
-  return countUpTo(
-    db,
-    `SELECT 1 FROM run_steps s JOIN runs r ON r.id = s.run_id
-      WHERE s.role_id = @role AND s.status = 'open' AND s.assignee_id IS NULL AND r.status = 'open'`,
-    { role: roleId },
-  );
+  return countUpTo(db, `SELECT 1 FROM run_steps s WHERE s.role_id = @role AND s.status = 'open' AND s.assignee_id IS NULL`, {
+    role: roleId,
+  });
 }
 
 /** The first `limit` roles nobody fills, by name, without their steps (home names them only). */

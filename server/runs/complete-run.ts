@@ -68,3 +68,27 @@ export function completeRunIfDone(db: Db, run: Pick<RunRow, 'id'>, actorId: numb
   closeOptionalSteps(db, run.id, actorId, at);
   recordEvent(db, { runId: run.id, runStepId: null, kind: 'run.completed', actorId, at });
 }
+
+/**
+ * Steps left open in finished runs, closed as a finish closes them now ("Not done", by nobody,
+ * at the finish): before 2026-12-06 a run could finish with optional steps open. An open step
+ * then always belongs to an open run, which the counts of open steps rely on (they read their
+ * index alone). Migration 20261208-0200 did this once for existing databases; a workspace
+ * exported before it may still hold such steps, so its import calls this. Returns how many.
+ */
+export function closeStepsLeftOpen(db: Db): number {
+  sql(
+    db,
+    `INSERT INTO run_events (run_id, run_step_id, kind, actor_id, at, data)
+     SELECT s.run_id, s.id, 'step.not-done', NULL, COALESCE(r.completed_at, r.started_at), '{}'
+       FROM run_steps s JOIN runs r ON r.id = s.run_id
+      WHERE s.status = 'open' AND r.status = 'complete'`,
+  ).run();
+  return sql(
+    db,
+    `UPDATE run_steps
+        SET status = 'skipped', completed_by = NULL,
+            completed_at = (SELECT COALESCE(r.completed_at, r.started_at) FROM runs r WHERE r.id = run_steps.run_id)
+      WHERE status = 'open' AND run_id IN (SELECT id FROM runs WHERE status = 'complete')`,
+  ).run().changes;
+}

@@ -4,6 +4,7 @@ import type { Db } from '../db/open';
 import { parseRunbook } from '../runbooks/format/parse';
 import { saveVersion } from '../runbooks/repo';
 import { ensureVersionHtml } from '../markdown/stored';
+import { closeStepsLeftOpen } from '../runs/complete-run';
 import { FILES, FORMAT, FORMAT_VERSION, type Manifest } from './export';
 import { readLines, WorkspaceError } from './lines';
 
@@ -77,6 +78,7 @@ export function importWorkspace(db: Db, dir: string): { counts: Manifest['counts
       for (const event of events) insert(db, 'run_events', event);
       counts.runs++;
     }
+    closeStepsLeftOpen(db);
     // Run pages read a version's HTML straight from the database, as a run's start leaves it.
     for (const versionId of db.prepare('SELECT DISTINCT version_id FROM runs').pluck().all() as number[]) ensureVersionHtml(db, versionId);
   })();
