@@ -106,7 +106,16 @@ export function assignmentCounts(db: Db, personId: number, now: string): { open:
       `SELECT 1 FROM run_steps s WHERE s.assignee_id = @person AND s.status = 'open' ${extra}`,
       { person: personId, now },
     );
-  return { open: count(''), overdue: count('AND s.due_at < @now'), dueWhileAway: count(`AND ${DUE_WHILE_AWAY}`) };
+  // Due while away: from the person's few absences to the steps due within each (a range of the
+  // open-steps index), not from every open step to its absences: most people have none at all.
+  const dueWhileAway = countUpTo(
+    db,
+    `SELECT DISTINCT s.id FROM away_periods a CROSS JOIN run_steps s
+      WHERE a.person_id = @person AND s.assignee_id = @person AND s.status = 'open'
+        AND s.due_at >= a.starts_on AND s.due_at < date(a.ends_on, '+1 day')`,
+    { person: personId },
+  );
+  return { open: count(''), overdue: count('AND s.due_at < @now'), dueWhileAway };
 }
 
 export function presentAssignment(a: AssignmentRow, now: string) {
