@@ -152,12 +152,20 @@ describe('POST /api/imports', () => {
 
 describe('the Import page', () => {
   const session = () => browserSession(t.db, editor.id);
+  /** The import page's form, posted as the browser posts it, with the session's CSRF token. */
+  const importForm = (s: ReturnType<typeof session>, fields: Record<string, string | undefined>) =>
+    t
+      .anonymous()
+      .post('/runbooks/import')
+      .set(s.headers)
+      .type('form')
+      .send({ _csrf: s.csrf, ...fields });
 
   test('shows the first 100 steps of a long document to adjust, says how many more there are, and saves them all', async () => {
     const s = session();
     const sections = Array.from({ length: 130 }, (_, i) => `## Pack order ${i + 1}\n\n- Box order ${i + 1}\n- Label order ${i + 1}\n`);
     const text = `# Packing handbook\n\n${sections.join('\n')}\n${'A line of background that makes the document long.\n'.repeat(2500)}`;
-    const draft = await t.anonymous().post('/runbooks/import').set(s.headers).type('form').send({ _csrf: s.csrf, intent: 'convert', text });
+    const draft = await importForm(s, { intent: 'convert', text });
     expect(draft.status).toBe(200);
     expect(draft.text).toContain('130 steps');
     expect(draft.text.match(/name="steptitle:/g)).toHaveLength(100);
@@ -168,12 +176,7 @@ describe('the Import page', () => {
     expect(draft.text).toContain('The document is long: its first part is shown.');
     const document = documentField(draft.text);
     expect(document).toBe(text.replace(/\n+$/, '\n'));
-    const saved = await t
-      .anonymous()
-      .post('/runbooks/import')
-      .set(s.headers)
-      .type('form')
-      .send({ _csrf: s.csrf, intent: 'save', document, slug: 'packing-handbook' });
+    const saved = await importForm(s, { intent: 'save', document, slug: 'packing-handbook' });
     expect([saved.status, saved.headers.location]).toEqual([303, '/runbooks/packing-handbook?done=imported']);
     const source = findVersion(t.db, findRunbook(t.db, 'packing-handbook')?.current_version_id ?? 0)?.source ?? '';
     expect(source.match(/^## /gm)).toHaveLength(130);
@@ -182,30 +185,15 @@ describe('the Import page', () => {
 
   test('makes a draft of pasted text and saves it as a new runbook', async () => {
     const s = session();
-    const draft = await t
-      .anonymous()
-      .post('/runbooks/import')
-      .set(s.headers)
-      .type('form')
-      .send({ _csrf: s.csrf, intent: 'convert', text: '# Weekly payroll\n\n## Run payroll\n- Bookkeeper: Approve hours\n' });
+    const draft = await importForm(s, { intent: 'convert', text: '# Weekly payroll\n\n## Run payroll\n- Bookkeeper: Approve hours\n' });
     expect(draft.status).toBe(200);
     expect(draft.text).toContain('Check the draft');
     const document = documentField(draft.text);
     expect(document).toContain('# Weekly payroll');
-    const saved = await t
-      .anonymous()
-      .post('/runbooks/import')
-      .set(s.headers)
-      .type('form')
-      .send({ _csrf: s.csrf, intent: 'save', document, title: 'Weekly payroll', slug: 'weekly-payroll' });
+    const saved = await importForm(s, { intent: 'save', document, title: 'Weekly payroll', slug: 'weekly-payroll' });
     expect([saved.status, saved.headers.location]).toEqual([303, '/runbooks/weekly-payroll?done=imported']);
     expect(findVersion(t.db, findRunbook(t.db, 'weekly-payroll')?.current_version_id ?? 0)?.source).toContain('Owner: Bookkeeper');
-    const again = await t
-      .anonymous()
-      .post('/runbooks/import')
-      .set(s.headers)
-      .type('form')
-      .send({ _csrf: s.csrf, intent: 'save', document, slug: 'weekly-payroll' });
+    const again = await importForm(s, { intent: 'save', document, slug: 'weekly-payroll' });
     expect(again.status).toBe(422);
     expect(again.text).toContain('already taken by another runbook');
   });
@@ -230,12 +218,7 @@ describe('the Import page', () => {
       .attach('file', Buffer.alloc(3 * 1024 * 1024, 'a'), 'big.txt');
     expect(big.status).toBe(413);
     expect(big.text).toContain('The file is larger than the limit of 2 MB');
-    const empty = await t
-      .anonymous()
-      .post('/runbooks/import')
-      .set(s.headers)
-      .type('form')
-      .send({ _csrf: s.csrf, intent: 'convert', text: '' });
+    const empty = await importForm(s, { intent: 'convert', text: '' });
     expect([empty.status, empty.text.includes('Choose a file, or paste the text of your procedure.')]).toEqual([400, true]);
   });
 
