@@ -3,19 +3,20 @@ import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../h
 import { findPerson } from '../people/repo';
 import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
-import { findRun, findRunCheck, recordEvent, type RunRow, type RunStepRow } from './repo';
+import { findRun, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { completeRunIfDone } from './complete-run';
 import { missingRequiredFields, setFieldValue, type RunField } from './fields';
-import { tellApprovalNeeded, tellReassigned, tellRejected } from '../notify/compose';
+import { tellApprovalNeeded, tellReassigned } from '../notify/compose';
 import { sql, transaction } from '../db/statements';
 import { stepRecipient } from '../people/owners';
 
 /**
  * What people do to a run. Each action runs in one transaction, checks the current state
  * first and refuses (409, saying who did what when) rather than overwrite someone's work.
+ * Ticking checks is in ticks.ts, approving and sending back in approvals.ts, waiting in waiting.ts.
  */
 
-const personRef = (db: Db, id: number | null) => {
+export const personRef = (db: Db, id: number | null) => {
   const person = id === null ? undefined : findPerson(db, id);
   return person ? { id: person.id, name: person.name } : null;
 };
@@ -221,93 +222,6 @@ function reopenStepNow(db: Db, runId: number, position: number, by: StepActor, n
   });
 }
 
-export function setCheck(db: Db, runId: number, position: number, index: number, by: StepActor, ticked: boolean): void {
-  transaction(db, setCheckNow)(runId, position, index, by, ticked);
-}
-
-function setCheckNow(db: Db, runId: number, position: number, index: number, by: StepActor, ticked: boolean): void {
-  const actorId = by.actor.id;
-  const { step } = openStep(db, runId, position, by);
-  const check = findRunCheck(db, step.id, index);
-  if (!check) throw new NotFoundError(`Check ${index} of step ${position}`);
-  refuseIfClosed(db, step);
-  if (ticked && check.ticked_at) {
-    const by = personRef(db, check.ticked_by);
-    throw new ConflictError(
-      'check-already-ticked',
-      `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`,
-      {
-        tickedBy: by,
-        tickedAt: check.ticked_at,
-      },
-    );
-  }
-  if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
-  const at = new Date().toISOString();
-  sql(db, 'UPDATE run_checks SET ticked_by = ?, ticked_at = ? WHERE run_step_id = ? AND idx = ?').run(
-    ticked ? actorId : null,
-    ticked ? at : null,
-    step.id,
-    index,
-  );
-  recordCheckChange(db, { runId, runStepId: step.id, actorId, at, index, text: check.text, ticked });
-}
-
-/** Changes of one check by one person, within a minute of the first and at most this many, are one event. */
-export const FOLD_MS = 60_000;
-export const FOLD_MAX = 20;
-
-interface CheckChange {
-  runId: number;
-  runStepId: number;
-  actorId: number;
-  at: string;
-  index: number;
-  text: string;
-  ticked: boolean;
-}
-
-/**
- * Records a tick or an untick. Someone ticking and unticking the same check, with nothing else
- * happening in the run meanwhile, makes one event, not one per click: the run's newest event
- * is updated to the check's latest state, and `data.changes` lists every change with its time
- * (so nothing that happened is lost). A new event starts after a minute or FOLD_MAX changes.
- */
-function recordCheckChange(db: Db, change: CheckChange): void {
-  const kind = change.ticked ? 'check.ticked' : 'check.unticked';
-  const last = sql(db, 'SELECT id, kind, actor_id, run_step_id, at, data FROM run_events WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(
-    change.runId,
-  ) as { id: number; kind: string; actor_id: number | null; run_step_id: number | null; at: string; data: string } | undefined;
-  if (
-    last &&
-    (last.kind === 'check.ticked' || last.kind === 'check.unticked') &&
-    last.actor_id === change.actorId &&
-    last.run_step_id === change.runStepId
-  ) {
-    const data = JSON.parse(last.data) as { index?: number; text?: string; changes?: { at: string; ticked: boolean }[] };
-    const changes = data.changes ?? [{ at: last.at, ticked: last.kind === 'check.ticked' }];
-    const first = changes[0]?.at ?? last.at;
-    if (data.index === change.index && changes.length < FOLD_MAX && Date.parse(change.at) - Date.parse(first) < FOLD_MS) {
-      changes.push({ at: change.at, ticked: change.ticked });
-      sql(db, 'UPDATE run_events SET kind = ?, at = ?, data = ? WHERE id = ?').run(
-        kind,
-        change.at,
-        JSON.stringify({ index: change.index, text: change.text, changes }),
-        last.id,
-      );
-      return;
-    }
-  }
-  recordEvent(db, {
-    runId: change.runId,
-    runStepId: change.runStepId,
-    kind,
-    actorId: change.actorId,
-    at: change.at,
-    data: { index: change.index, text: change.text },
-  });
-}
-
 export function reassignStep(db: Db, runId: number, position: number, by: StepActor, toId: number, reason: string): void {
   transaction(db, reassignStepNow)(runId, position, by, toId, reason);
 }
@@ -366,62 +280,6 @@ function isApprover(db: Db, stepId: number, actorId: number): boolean {
            OR EXISTS (SELECT 1 FROM role_members m WHERE m.role_id = s.approver_role_id AND m.person_id = @actor))`,
     ).get({ step: stepId, actor: actorId }) !== undefined
   );
-}
-
-/** A step waiting for approval, for its approver; anyone else is refused as the policy says. */
-function stepAwaitingApproval(db: Db, runId: number, position: number, by: StepActor) {
-  const opened = openStep(db, runId, position, { actor: by.actor, rule: 'step.approve' });
-  if (opened.step.status !== 'awaiting-approval') {
-    throw new ConflictError('not-awaiting-approval', `"${opened.step.title}" is not waiting for approval`);
-  }
-  if (opened.step.completed_by === by.actor.id) {
-    throw new AppError(403, 'own-step', `You completed "${opened.step.title}" yourself; someone else must approve it`);
-  }
-  return opened;
-}
-
-/** Approving completes the step (and the run, if it was the last). */
-export function approveStep(db: Db, runId: number, position: number, by: StepActor): void {
-  transaction(db, approveStepNow)(runId, position, by);
-}
-
-function approveStepNow(db: Db, runId: number, position: number, by: StepActor): void {
-  const { run, step } = stepAwaitingApproval(db, runId, position, by);
-  const at = new Date().toISOString();
-  sql(db, "UPDATE run_steps SET status = 'complete', approved_by = ?, approved_at = ? WHERE id = ?").run(by.actor.id, at, step.id);
-  recordEvent(db, { runId, runStepId: step.id, kind: 'step.approved', actorId: by.actor.id, at });
-  completeRunIfDone(db, run, by.actor.id, at);
-}
-
-/** Rejecting (with a reason) reopens the step for its assignee, who is told why. */
-export function rejectStep(db: Db, runId: number, position: number, by: StepActor, reason: string): void {
-  transaction(db, rejectStepNow)(runId, position, by, reason);
-}
-
-function rejectStepNow(db: Db, runId: number, position: number, by: StepActor, reason: string): void {
-  const { run, step } = stepAwaitingApproval(db, runId, position, by);
-  const now = new Date();
-  const at = now.toISOString();
-  sql(db, "UPDATE run_steps SET status = 'open', completed_by = NULL, completed_at = NULL WHERE id = ?").run(step.id);
-  recordEvent(db, {
-    runId,
-    runStepId: step.id,
-    kind: 'step.rejected',
-    actorId: by.actor.id,
-    at,
-    data: { reason, completedBy: step.completed_by },
-  });
-  const to = step.assignee_id ?? step.completed_by;
-  if (to !== null && to !== by.actor.id) {
-    tellRejected(
-      db,
-      { runId, runTitle: run.title, position, title: step.title, dueAt: step.due_at },
-      to,
-      { id: by.actor.id, name: by.actor.name },
-      reason,
-      now,
-    );
-  }
 }
 
 /**

@@ -9,18 +9,9 @@ import { AppError, NotFoundError, forPeople } from '../http/errors';
 import { idParam, validate } from '../http/validate';
 import type { Paging } from '../http/paging';
 import { requireActor, type Actor } from '../access/actor';
-import {
-  addNote,
-  approveStep,
-  completeStep,
-  fillField,
-  reassignStep,
-  rejectStep,
-  reopenStep,
-  setCheck,
-  skipStep,
-  type StepActor,
-} from './actions';
+import { addNote, completeStep, fillField, reassignStep, reopenStep, skipStep, type StepActor } from './actions';
+import { setCheck } from './ticks';
+import { approveStep, rejectStep } from './approvals';
 import { cachedForRun, pageBytes } from './cache';
 import { liftWaiting, setWaiting } from './waiting';
 import { activityLines, pageVariant, runPageModel, type RunDoc, type RunEvent } from './page-model';

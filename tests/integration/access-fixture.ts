@@ -3,7 +3,8 @@ import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/f
 import type { PersonRow } from '../../server/people/repo';
 import type { Actor } from '../../server/access/actor';
 import { startRun } from '../../server/runs/start';
-import { completeStep, setCheck } from '../../server/runs/actions';
+import { completeStep } from '../../server/runs/actions';
+import { setCheck } from '../../server/runs/ticks';
 import { setWaiting } from '../../server/runs/waiting';
 import { upsertRoleMember } from '../../server/people/roles-repo';
 import { createAccessLink } from '../../server/auth/links';

@@ -1,7 +1,8 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { startRun } from '../../server/runs/start';
-import { completeStep, setCheck } from '../../server/runs/actions';
+import { completeStep } from '../../server/runs/actions';
+import { setCheck } from '../../server/runs/ticks';
 import { recordEvent } from '../../server/runs/repo';
 import { audit } from '../../server/audit/repo';
 import { insertRole } from '../../server/people/roles-repo';

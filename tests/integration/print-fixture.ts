@@ -1,7 +1,8 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { startRun } from '../../server/runs/start';
-import { completeStep, setCheck } from '../../server/runs/actions';
+import { completeStep } from '../../server/runs/actions';
+import { setCheck } from '../../server/runs/ticks';
 import type { Actor } from '../../server/access/actor';
 import type { PersonRow } from '../../server/people/repo';
 

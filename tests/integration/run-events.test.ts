@@ -1,7 +1,8 @@
 import { testApp } from '../helpers/app';
 import { makePerson, makeRole, makeRunbook, runbookMarkdown } from '../helpers/factories';
 import { startRun } from '../../server/runs/start';
-import { addNote, reassignStep, setCheck, FOLD_MAX, FOLD_MS } from '../../server/runs/actions';
+import { addNote, reassignStep } from '../../server/runs/actions';
+import { setCheck, FOLD_MAX, FOLD_MS } from '../../server/runs/ticks';
 import type { Actor } from '../../server/access/actor';
 import { expectError } from './api';
 
