@@ -42,7 +42,7 @@ import { auditPages } from './audit/pages';
 import { printPages } from './print/pages';
 import { delegationPages } from './delegation/pages';
 import { notifyPages } from './notify/pages';
-import { tellInvited, tellPasswordReset } from './notify/compose';
+import { tellInvited, tellPasswordReset } from './notify/compose-account';
 import { resetPages } from './auth/reset-pages';
 import { dependenceRoutes } from './dependence/api';
 import { forgetCatalog } from './dependence/repo';
