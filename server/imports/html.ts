@@ -1,6 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { BLOCK_AND_TEXT_TAGS } from '../markdown/render';
+import { htmlTree } from './html-tree';
 
 /**
  * HTML (a web page, a Google Docs "Web page" download) to Markdown.
@@ -126,12 +127,16 @@ const NEEDS_ESCAPE = /[\\*`[\]_]|^[-+=#~>\d]/;
 let service: TurndownService | null = null;
 let headingShift = 0;
 
-/** Sanitised HTML as Markdown. */
-export function htmlToMarkdown(html: string): string {
+/**
+ * Sanitised HTML as Markdown. The clean HTML is read into html-tree's small DOM; `parse:
+ * 'domino'` hands turndown the string to parse itself, for the test that holds the two equal.
+ */
+export function htmlToMarkdown(html: string, parse: 'tree' | 'domino' = 'tree'): string {
   const clean = sanitizeHtml(html, KEEP);
   service ??= turndown();
   headingShift = clean.includes('<h1 data-title="1">') ? 1 : 0;
-  return service.turndown(clean).replace(/\u00a0/g, ' ');
+  const input = parse === 'tree' ? (htmlTree(clean) as unknown as TurndownService.Node) : clean;
+  return service.turndown(input).replace(/\u00a0/g, ' ');
 }
 
 /** Text as turndown escapes it (Word documents are written to Markdown without HTML: see docx.ts). */
