@@ -54,6 +54,7 @@ import { webhookPages } from './webhooks/pages';
 import { openApiRoutes } from './openapi/api';
 import { calendarRoutes } from './people/calendar-api';
 import { workRoutes } from './people/work-csv';
+import { workPages } from './people/work-pages';
 import { calendarPages } from './people/calendar-pages';
 import { calendarFeed } from './calendar/pages';
 
@@ -176,6 +177,7 @@ export function createApp({ db, config, log, logger, views = createViews() }: Ap
   app.use(libraryPages({ db, views, paging }));
   app.use(peoplePages({ db, views, site, paging }));
   app.use(accessPages({ db, views, site }));
+  app.use(workPages({ db }));
   app.use(calendarPages({ db, views, baseUrl }));
   app.use(rolePages({ db, views, paging }));
   app.use(absencePages({ db }));

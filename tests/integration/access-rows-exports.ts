@@ -105,4 +105,21 @@ export const exportRows: Row[] = [
     expected: expected(401, 404, 200, 200, 200),
     link: byLink(404, 200, 404, 404),
   },
+  // The person page's "Work done" form: the same download, its errors shown on the page.
+  {
+    method: 'GET',
+    route: '/people/:id/work.csv',
+    what: 'themselves',
+    call: (_who, person) => ({ url: `/people/${self(person).id}/work.csv?from=2026-01-01&to=2026-12-31` }),
+    expected: expected(SIGN_IN, 200, 200, 200, 200),
+    link: byLink(200, 200, 200, 200),
+  },
+  {
+    method: 'GET',
+    route: '/people/:id/work.csv',
+    what: 'the member',
+    call: () => ({ url: `/people/${people.member.id}/work.csv?from=2026-01-01&to=2026-12-31` }),
+    expected: expected(SIGN_IN, 404, 200, 200, 200),
+    link: byLink(404, 200, 404, 404),
+  },
 ];

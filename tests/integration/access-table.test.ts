@@ -115,6 +115,7 @@ const OWN_WORK = new Set([
   'GET /api/people/:id/assignments',
   // Their completed steps, as a spreadsheet: what the assignments list shows, done.
   'GET /api/people/:id/work.csv',
+  'GET /people/:id/work.csv',
   // Their calendar address: it shows only their own steps, what the link opens already.
   'POST /api/people/:id/calendar',
   'DELETE /api/people/:id/calendar',

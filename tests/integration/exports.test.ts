@@ -245,7 +245,43 @@ describe('the download links', () => {
   test('a person’s page offers their work done as a spreadsheet', async () => {
     const session = browserSession(t.db, vera.id);
     const page = await t.anonymous().get(`/people/${vera.id}`).set(session.headers).expect(200);
-    expect(page.text).toContain(`action="/api/people/${vera.id}/work.csv"`);
+    expect(page.text).toContain(`action="/people/${vera.id}/work.csv"`);
     expect(page.text).toContain('Download as spreadsheet (CSV)');
+  });
+
+  test('the page’s form downloads the same spreadsheet as the API', async () => {
+    const session = browserSession(t.db, vera.id);
+    const query = 'from=1%20Nov%202026&to=2026-11-30';
+    const page = await t.anonymous().get(`/people/${vera.id}/work.csv?${query}`).set(session.headers).expect(200);
+    const api = await t.asPerson(vera).get(`/api/people/${vera.id}/work.csv?${query}`).expect(200);
+    expect(page.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(page.text).toBe(api.text);
+    expect(linesOf(page.text)).toHaveLength(3);
+  });
+
+  test('a day the form cannot read brings the page back with the error beside its box, in words', async () => {
+    const session = browserSession(t.db, vera.id);
+    for (const [query, field, message] of [
+      ['from=soon&to=2026-11-30', 'from', 'Type a day, such as 5 Dec 2026.'],
+      ['from=2026-11-01&to=', 'to', 'Choose the last day.'],
+      ['from=2026-11-30&to=1%20Nov%202026', 'to', 'Choose a last day on or after the first day.'],
+    ] as const) {
+      const page = await t
+        .anonymous()
+        .get(`/people/${vera.id}/work.csv?${query}`)
+        .set(session.headers)
+        .set('Accept', 'text/html')
+        .expect(400);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toContain(`<p class="error" id="f-${field}-error">${message}</p>`);
+      expect(page.text).toMatch(new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`));
+      expect(page.text).toMatch(new RegExp(`id="f-${field}"[^>]*autofocus`));
+      expect(page.text).toContain('<h2 id="work-done">Work done</h2>');
+    }
+  });
+
+  test('the form shows nothing of someone an outsourcer may not see', async () => {
+    const session = browserSession(t.db, vera.id);
+    await t.anonymous().get(`/people/${mia.id}/work.csv?from=2026-11-01&to=2026-11-30`).set(session.headers).expect(404);
   });
 });

@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/open';
+import { requireActor } from '../access/actor';
+import { authorize, can } from '../access/policy';
+import { BadRequestError } from '../http/errors';
+import { formPage, readForm } from '../http/forms';
+import { readDay } from '../http/validate';
+import { loadPerson } from './load';
+import { personData } from './page-model';
+import { sendWorkCsv } from './work-csv';
+
+/** A day as the form's date box sends it, or as typed where a browser has none ("5 Dec 2026"). */
+const day = (empty: string) =>
+  z
+    .string(empty)
+    .trim()
+    .min(1, empty)
+    .transform((text, ctx) => {
+      const parsed = readDay(text);
+      if (parsed === null) ctx.addIssue({ code: 'custom', message: 'Type a day, such as 5 Dec 2026.' });
+      return parsed ?? '';
+    });
+
+const workForm = z.object({ from: day('Choose the first day.'), to: day('Choose the last day.') });
+
+/**
+ * GET /people/:id/work.csv: the person page's "Work done" form. The same download as the API's,
+ * but a day it cannot read brings the page back with the error beside its box, in words, rather
+ * than the API's JSON.
+ */
+export function workPages({ db }: { db: Db }): Router {
+  const router = Router();
+  router.get('/people/:id/work.csv', async (req, res) => {
+    const actor = requireActor(req);
+    const person = loadPerson(db, req.params.id, actor);
+    authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
+    const typed = { from: String(req.query.from ?? ''), to: String(req.query.to ?? '') };
+    formPage(res, 'people/person', () => ({ ...personData(db, actor, person), workDownload: typed }));
+    const range = readForm(workForm, req.query);
+    if (range.to < range.from) throw new BadRequestError('Choose a last day on or after the first day.', 'to');
+    await sendWorkCsv(db, res, person, range, can(actor, { action: 'person.see-costs', personId: person.id }));
+  });
+  return router;
+}
