@@ -171,7 +171,9 @@ const runStep = z.looseObject({
   estimateMinutes: z.number().int().nullable(),
   dueAt: time.nullable(),
   overdue: z.boolean(),
-  status: z.enum(['open', 'complete', 'skipped']),
+  status: z
+    .enum(['open', 'complete', 'skipped', 'not-needed', 'awaiting-approval'])
+    .describe('not-needed: its condition (When:) does not hold for this run; awaiting-approval: completed, waiting for its approver'),
   completedBy: ref.nullable(),
   completedAt: time.nullable(),
   note: z.string().nullable(),

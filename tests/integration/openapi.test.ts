@@ -150,6 +150,43 @@ describe('real answers match the described schemas', () => {
     expectDescribed('POST', '/api/runs/:id/steps/:position/reopen', conflict);
   });
 
+  it('a step that is not needed, and one that waits for approval, match the described step', async () => {
+    const approver = makePerson(t.db, { name: 'Otto Approver', level: 'editor' });
+    makeRole(t.db, 'Approver', [approver]);
+    const markdown = [
+      '---',
+      'title: Refund',
+      'fields:',
+      '  - Amount (money, required)',
+      '---',
+      '',
+      '## Check the order',
+      'Owner: Packer',
+      '',
+      '## Approve the refund',
+      'Owner: Packer',
+      'When: Amount > 100',
+      'Approval: Approver',
+      '',
+    ].join('\n');
+    await putRunbook(t, 'refund', markdown).expect(201);
+    const small = await t
+      .http()
+      .post('/api/runs')
+      .send({ runbook: 'refund', fields: { Amount: '50' } });
+    expect(small.body.steps.map((s: { status: string }) => s.status)).toEqual(['open', 'not-needed']);
+    expectDescribed('GET', '/api/runs/:id', await t.http().get(`/api/runs/${small.body.id}`));
+    const large = await t
+      .http()
+      .post('/api/runs')
+      .send({ runbook: 'refund', fields: { Amount: '150' } });
+    await t.http().post(`/api/runs/${large.body.id}/steps/1/complete`).send({}).expect(200);
+    const waiting = await t.http().post(`/api/runs/${large.body.id}/steps/2/complete`).send({});
+    expect(waiting.body.step.status).toBe('awaiting-approval');
+    expectDescribed('POST', '/api/runs/:id/steps/:position/complete', waiting);
+    expectDescribed('GET', '/api/runs/:id', await t.http().get(`/api/runs/${large.body.id}`));
+  });
+
   it('the webhook answers: registered, one, its deliveries, one sent again', async () => {
     const created = await t
       .http()
