@@ -1,5 +1,5 @@
 import { BASE_URL, testApp } from '../helpers/app';
-import { makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
+import { finishEveryRun, makePerson, makeRole, runbookMarkdown } from '../helpers/factories';
 import type { PersonRow } from '../../server/people/repo';
 import { composeDigests, notifyOverdueSteps } from '../../server/notify/sweep';
 import { expectError, putRunbook, startRun, stepAction, type TestApp } from './api';
@@ -104,7 +104,7 @@ describe('messages when steps are assigned', () => {
 
 describe('overdue steps', () => {
   it('tells the assignee once, and the next assignee again after a hand-off', async () => {
-    app.db.prepare("UPDATE runs SET status = 'complete'").run();
+    finishEveryRun(app.db);
     const run = await startRun(app, 'ship', app.owner, 'Order #late');
     clear();
     const later = new Date(Date.now() + 3 * 3600_000);
@@ -126,7 +126,7 @@ describe('overdue steps', () => {
   });
 
   it('says nothing of done steps, finished runs, or steps not yet due', async () => {
-    app.db.prepare("UPDATE runs SET status = 'complete'").run();
+    finishEveryRun(app.db);
     const run = await startRun(app, 'ship', app.owner);
     await stepAction(app, run.id, 1, 'complete', app.owner).expect(200);
     clear();

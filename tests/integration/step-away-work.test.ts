@@ -1,6 +1,6 @@
 process.env.TZ = 'UTC';
 import { testApp } from '../helpers/app';
-import { makePerson, makeRole, makeRunbook } from '../helpers/factories';
+import { finishEveryRun, makePerson, makeRole, makeRunbook } from '../helpers/factories';
 import { freezeTime } from './dependence-fixture';
 import { startRun } from '../../server/runs/start';
 import { addAwayPeriod } from '../../server/people/absences';
@@ -51,9 +51,8 @@ afterEach(() => {
   expect(t.errors.splice(0)).toEqual([]);
   freezeTime(MONDAY);
   // Each test starts from no absence and no open run (finished as a finish leaves them: no step open).
-  t.db.exec(
-    "DELETE FROM away_periods; UPDATE runs SET status = 'complete'; UPDATE run_steps SET status = 'skipped' WHERE status = 'open'; DELETE FROM notifications",
-  );
+  t.db.exec('DELETE FROM away_periods; DELETE FROM notifications');
+  finishEveryRun(t.db);
 });
 
 const assignees = (runId: number) =>
