@@ -4,11 +4,17 @@ import { Parser } from 'htmlparser2';
  * Clean HTML as the small DOM turndown reads, built by htmlparser2.
  *
  * Turndown parses a string with domino, a whole HTML5 DOM: on a 1 MB page that parse was half of
- * turndown's time and most of what the garbage collector had to copy. The HTML here has already
- * been through sanitize-html (which parses with htmlparser2 and writes well-nested tags), so a
- * second HTML5 tree construction has nothing left to repair: htmlparser2 reads it again in a
- * fraction of the time, and these nodes carry only what turndown and our rules look at.
- * A test converts a corpus of pages both ways and holds the Markdown equal.
+ * turndown's time. The HTML here has already been through sanitize-html, which parses with
+ * htmlparser2 and writes every element closed and nested, so htmlparser2 reads it again as the
+ * same tree in a fraction of the time, and these nodes carry only what turndown and our rules
+ * look at.
+ *
+ * Well-nested is not always what HTML5's tree construction leaves alone: a list opened inside
+ * a paragraph's emphasis closes the paragraph, a link inside a link is split, a heading inside
+ * a heading is closed, text loose in a table moves before it. Wherever such a rule would move
+ * something, htmlTree answers null and the page goes to turndown's own parse: the Markdown is
+ * the same either way, and only pages that need the repair pay for it. A test converts a corpus
+ * of such corners, and generated pages, both ways and holds the Markdown equal.
  */
 
 abstract class TreeNode {
@@ -37,16 +43,20 @@ class TreeText extends TreeNode {
 class TreeElement extends TreeNode {
   readonly nodeType = 1;
   readonly nodeName: string;
+  /** The tag's name as written in HTML (lower case). */
+  readonly tag: string;
   firstChild: TreeNode | null = null;
   lastChild: TreeNode | null = null;
-  /** The children as an array, made when first asked for after a change (turndown removes blank text). */
+  /** The children as arrays, made when first asked for after a change (turndown removes blank text). */
   private list: TreeNode[] | null = null;
+  private elements: TreeElement[] | null = null;
 
   constructor(
     name: string,
     private readonly attributes: Record<string, string>,
   ) {
     super();
+    this.tag = name;
     this.nodeName = name.toUpperCase();
   }
 
@@ -56,7 +66,7 @@ class TreeElement extends TreeNode {
     if (this.lastChild) this.lastChild.nextSibling = child;
     else this.firstChild = child;
     this.lastChild = child;
-    this.list = null;
+    this.list = this.elements = null;
   }
 
   removeChild(child: TreeNode): TreeNode {
@@ -65,7 +75,7 @@ class TreeElement extends TreeNode {
     if (child.nextSibling) child.nextSibling.previousSibling = child.previousSibling;
     else this.lastChild = child.previousSibling;
     child.parentNode = child.previousSibling = child.nextSibling = null;
-    this.list = null;
+    this.list = this.elements = null;
     return child;
   }
 
@@ -77,8 +87,10 @@ class TreeElement extends TreeNode {
     return this.list;
   }
 
-  get children(): TreeElement[] {
-    return this.childNodes.filter((child): child is TreeElement => child instanceof TreeElement);
+  /** Turndown asks a numbered list for its children once per item: kept, like childNodes. */
+  get children(): readonly TreeElement[] {
+    this.elements ??= this.childNodes.filter((child): child is TreeElement => child instanceof TreeElement);
+    return this.elements;
   }
 
   get lastElementChild(): TreeElement | null {
@@ -127,23 +139,85 @@ class TreeElement extends TreeNode {
 /** Elements that never hold content: htmlparser2 closes them itself, as a browser does. */
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
-/** The root element holding the page's nodes, for `turndown.turndown(root)`. */
-export function htmlTree(html: string): TreeElement {
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Start tags that close an open paragraph in HTML5 ("close a p element"), of those the sanitiser keeps. */
+const CLOSES_P = new Set([...HEADINGS, 'blockquote', 'hr', 'li', 'ol', 'p', 'pre', 'table', 'ul']);
+/** What a list item start looks through for an open item to close: phrasing elements, and paragraphs. */
+const LI_SEES_THROUGH = new Set(['a', 'b', 'code', 'del', 'em', 'i', 's', 'strong', 'p']);
+/** Where a paragraph stops being "in button scope": a p outside a cell is not closed from inside it. */
+const SCOPE_EDGES = new Set(['table', 'td', 'th']);
+/** What a table part may hold directly; anything else is moved out of the table by HTML5. */
+const TABLE_CONTENT: Record<string, ReadonlySet<string>> = {
+  table: new Set(['thead', 'tbody', 'tr']),
+  thead: new Set(['tr']),
+  tbody: new Set(['tr']),
+  tr: new Set(['td', 'th']),
+};
+/** Where a table part must stand; elsewhere HTML5 drops its tag or adds the parts around it. */
+const TABLE_PLACE: Record<string, ReadonlySet<string>> = {
+  thead: new Set(['table']),
+  tbody: new Set(['table']),
+  tr: new Set(['table', 'thead', 'tbody']),
+  td: new Set(['tr']),
+  th: new Set(['tr']),
+};
+
+/** Whether HTML5's tree construction would move or close something when `name` opens inside `parent`. */
+function needsRepair(name: string, parent: TreeElement): boolean {
+  const parentName = parent.tag;
+  if (TABLE_CONTENT[parentName] && !TABLE_CONTENT[parentName].has(name)) return true;
+  const place = TABLE_PLACE[name];
+  if (place && !place.has(parentName)) return true;
+  for (let open: TreeElement | null = parent; open && open.parentNode; open = open.parentNode) {
+    const openName = open.tag;
+    if (name === 'a' && openName === 'a') return true;
+    if (HEADINGS.has(name) && HEADINGS.has(openName)) return true;
+    if (CLOSES_P.has(name) && openName === 'p') return true;
+    if (SCOPE_EDGES.has(openName)) break;
+  }
+  if (name === 'li') {
+    // An item start closes an open item it finds through phrasing elements and paragraphs.
+    let open: TreeElement | null = parent;
+    while (open && LI_SEES_THROUGH.has(open.tag)) open = open.parentNode;
+    if (open && open.tag === 'li') return true;
+  }
+  return false;
+}
+
+/**
+ * The root element holding the page's nodes, for `turndown.turndown(root)`; null when HTML5 would
+ * repair the page's structure (see above), so that turndown parses it itself.
+ */
+export function htmlTree(html: string): TreeElement | null {
+  // HTML5 drops NUL characters in some places and replaces them in others: left to domino.
+  if (html.includes('\u0000')) return null;
   const root = new TreeElement('x-turndown', {});
   let current = root;
+  let repair = false;
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        if (repair) return;
+        if (needsRepair(name, current)) {
+          repair = true;
+          return;
+        }
         const element = new TreeElement(name, attributes);
         current.append(element);
         if (!VOID.has(name)) current = element;
       },
       onclosetag(name) {
-        if (!VOID.has(name) && current.parentNode) current = current.parentNode;
+        if (!repair && !VOID.has(name) && current.parentNode) current = current.parentNode;
       },
       ontext(text) {
-        // A newline straight after <pre> is not part of its text (HTML's rule, which domino kept).
-        const data = current.nodeName === 'PRE' && current.firstChild === null ? text.replace(/^\r?\n/, '') : text;
+        if (repair) return;
+        // Text in a table outside its cells is moved before the table; blank text stays.
+        if (TABLE_CONTENT[current.tag] && /[^ \t\n\f]/.test(text)) {
+          repair = true;
+          return;
+        }
+        // A newline straight after <pre> is not part of its text (HTML's rule, which domino keeps).
+        const data = current.nodeName === 'PRE' && current.firstChild === null ? text.replace(/^\n/, '') : text;
         if (data === '') return;
         const last = current.lastChild;
         // htmlparser2 may hand one text over in pieces (around an entity): a DOM holds it as one node.
@@ -153,6 +227,7 @@ export function htmlTree(html: string): TreeElement {
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
   );
-  parser.end(html);
-  return root;
+  // HTML5 reads every line ending as a line feed before anything else.
+  parser.end(html.replace(/\r\n?/g, '\n'));
+  return repair ? null : root;
 }
