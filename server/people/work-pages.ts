@@ -35,8 +35,10 @@ export function workPages({ db }: { db: Db }): Router {
     const actor = requireActor(req);
     const person = loadPerson(db, req.params.id, actor);
     authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
-    const typed = { from: String(req.query.from ?? ''), to: String(req.query.to ?? '') };
-    formPage(res, 'people/person', () => ({ ...personData(db, actor, person), workDownload: typed }));
+    // A day typed as "1 Nov 2026" goes back into the date box as the box reads days, else it shows empty.
+    const shown = (text: unknown) => (typeof text === 'string' ? (readDay(text) ?? text) : '');
+    const workDownload = { from: shown(req.query.from), to: shown(req.query.to), failed: true };
+    formPage(res, 'people/person', () => ({ ...personData(db, actor, person), workDownload }));
     const range = readForm(workForm, req.query);
     if (range.to < range.from) throw new BadRequestError('Choose a last day on or after the first day.', 'to');
     await sendWorkCsv(db, res, person, range, can(actor, { action: 'person.see-costs', personId: person.id }));

@@ -277,7 +277,17 @@ describe('the download links', () => {
       expect(page.text).toMatch(new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`));
       expect(page.text).toMatch(new RegExp(`id="f-${field}"[^>]*autofocus`));
       expect(page.text).toContain('<h2 id="work-done">Work done</h2>');
+      expect(page.text).toContain('role="alert">Not downloaded: ');
     }
+    // The day the form understood goes back into its date box (which shows only days it can read).
+    const typed = await t
+      .anonymous()
+      .get(`/people/${vera.id}/work.csv?from=30%20Nov%202026&to=1%20Nov%202026`)
+      .set(session.headers)
+      .set('Accept', 'text/html')
+      .expect(400);
+    expect(typed.text).toMatch(/id="f-from" name="from" type="date" value="2026-11-30"/);
+    expect(typed.text).toMatch(/id="f-to" name="to" type="date" value="2026-11-01"/);
   });
 
   test('the form shows nothing of someone an outsourcer may not see', async () => {

@@ -169,6 +169,11 @@ describe('owners', () => {
     expect(d.notes).toContain('“First day” has items for Manager and New hire: it became 3 steps, one for each owner in turn.');
   });
 
+  test('leave a check that reads as a sentence: its first word takes a capital once the prefix is gone, unless it has one inside', () => {
+    const d = draft('# T\n\n## Close\n- Manager: approve any write-off over £50\n- Manager: iPhone backup\n- Manager: e-mail the bank\n');
+    expect(outline(d)).toEqual([['Close', 'Manager', ['Approve any write-off over £50', 'iPhone backup', 'E-mail the bank']]]);
+  });
+
   test('come from role sub-headings', () => {
     const d = draft('# T\n\n## Last day\n\n#### IT tasks\n- Collect the laptop\n\n#### Payroll tasks\n- Final pay\n');
     expect(outline(d)).toEqual([

@@ -37,10 +37,15 @@ export function listChecks(list: Tokens.List): ListItemCheck[] {
   return checks;
 }
 
-/** Replaces an item's first-line prefix ("Manager: ") with nothing. */
+/**
+ * Replaces an item's first-line prefix ("Manager: ") with nothing. What followed it starts the
+ * check now, so its first word takes a capital ("approve the write-off" → "Approve the
+ * write-off"), unless the word is written with one inside it already ("iPhone", "eBay").
+ */
 export function withoutPrefix(check: ListItemCheck, rest: string): ListItemCheck {
   const [, ...more] = check.md.split('\n');
-  return { ...check, md: [`- [ ] ${rest}`, ...more].join('\n'), firstLine: rest };
+  const sentence = /^[a-z]+(?![A-Za-z])/.test(rest) ? rest.charAt(0).toUpperCase() + rest.slice(1) : rest;
+  return { ...check, md: [`- [ ] ${sentence}`, ...more].join('\n'), firstLine: sentence };
 }
 
 const LINK = /!?\[[^\]]*\]\([^)]*\)|<https?:[^>]+>|https?:\/\/\S+/g;
