@@ -167,6 +167,15 @@ describe('the runbook page', () => {
     expect(res.text).toContain('id="f-note-error"');
   });
 
+  test('says in words where to ask for reviews when none is asked for, to those who may edit', async () => {
+    const html = text((await page('/runbooks/no-review', editor)).text);
+    expect(html).toMatch(
+      /This runbook asks for no regular review\. To be reminded, choose how often under “Remind us to review it” in Edit step by step ?\./,
+    );
+    expect(html).not.toContain('review:');
+    expect((await page('/runbooks/no-review', member)).text).not.toContain('Remind us to review it');
+  });
+
   test('offers no Mark reviewed to a member', async () => {
     const html = (await page('/runbooks/payroll', member)).text;
     expect(html).not.toContain('Mark reviewed');
