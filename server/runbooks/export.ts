@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open';
-import { findVersion, listRunbooks, listVersionSteps, toRunbook } from './repo';
+import { findVersion, listAllRunbooks, listVersionSteps, toRunbook } from './repo';
 import { writeRunbook } from './format/write';
 
 /**
@@ -12,7 +12,7 @@ export function writeRunbookFiles(db: Db, dir: string): { current: number; archi
   fs.mkdirSync(dir, { recursive: true });
   let current = 0;
   let archived = 0;
-  for (const row of listRunbooks(db, { archived: 'include' })) {
+  for (const row of listAllRunbooks(db)) {
     const version = findVersion(db, row.current_version_id);
     if (!version) continue;
     // Archived runbooks apart, so that pointing RUNBOOKS_DIR at the export does not

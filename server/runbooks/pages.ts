@@ -13,7 +13,8 @@ import { editorPages } from './editor-pages';
 import { formEditorPages } from './form/pages';
 import { INCOME_OPTIONS, presentLibraryRow, runbookPage } from './page-model';
 import { loadRunbook } from './slugs';
-import { countLibrary, ftsQuery, libraryKey, libraryList, libraryOptions, searchLibrary, type LibraryQuery } from './search';
+import { countLibrary, ftsQuery, libraryKey, libraryList, searchLibrary, type LibraryQuery } from './search';
+import { libraryOptions } from './library-options';
 
 const LIBRARY_PAGE = 20;
 import type { Paging } from '../http/paging';

@@ -245,54 +245,9 @@ export function saveVersion(
   })();
 }
 
-export interface RunbookFilters {
-  category?: string;
-  tag?: string;
-  owner?: string;
-  q?: string;
-  archived?: 'exclude' | 'include' | 'only';
-}
-
-export interface RunbookListRow extends RunbookRow {
-  title: string;
-  category: string | null;
-  owner: string | null;
-  tags: string;
-  income: Income | null;
-  schedule: string | null;
-  review: string | null;
-  number: number;
-  updated_at: string;
-  step_count: number;
-  estimate_minutes: number | null;
-}
-
-/** Current versions, filtered. `owner` matches the runbook's owner or any step's owner role. */
-export function listRunbooks(db: Db, filters: RunbookFilters = {}): RunbookListRow[] {
-  const like = filters.q ? `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  return sql(
-    db,
-    `SELECT r.*, v.title, v.category, v.owner, v.tags, v.income, v.schedule, v.review, v.number,
-              v.created_at AS updated_at,
-              (SELECT count(*) FROM runbook_steps s WHERE s.version_id = v.id) AS step_count,
-              (SELECT sum(estimate_minutes) FROM runbook_steps s WHERE s.version_id = v.id) AS estimate_minutes
-         FROM runbooks r JOIN runbook_versions v ON v.id = r.current_version_id
-        WHERE (@archived = 'include' OR (@archived = 'only') = (r.archived_at IS NOT NULL))
-          AND (@category IS NULL OR v.category = @category COLLATE NOCASE)
-          AND (@tag IS NULL OR EXISTS (SELECT 1 FROM json_each(v.tags) t WHERE t.value = @tag COLLATE NOCASE))
-          AND (@owner IS NULL OR v.owner = @owner COLLATE NOCASE
-               OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id AND s.owner = @owner COLLATE NOCASE))
-          AND (@like IS NULL OR v.title LIKE @like ESCAPE '\\' OR v.intro LIKE @like ESCAPE '\\'
-               OR EXISTS (SELECT 1 FROM runbook_steps s WHERE s.version_id = v.id
-                          AND (s.title LIKE @like ESCAPE '\\' OR s.body LIKE @like ESCAPE '\\')))
-        ORDER BY v.title COLLATE NOCASE, r.slug`,
-  ).all({
-    archived: filters.archived ?? 'exclude',
-    category: filters.category ?? null,
-    tag: filters.tag ?? null,
-    owner: filters.owner ?? null,
-    like,
-  }) as RunbookListRow[];
+/** Every runbook with a current version, archived ones too, by slug: what an export writes. */
+export function listAllRunbooks(db: Db): RunbookRow[] {
+  return sql(db, 'SELECT * FROM runbooks WHERE current_version_id IS NOT NULL ORDER BY slug').all() as RunbookRow[];
 }
 
 export function setArchived(db: Db, runbookId: number, archived: boolean, by: number | null = null): void {
