@@ -5,7 +5,7 @@ import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
 import { findRun, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { completeRunIfDone } from './complete-run';
-import { missingRequiredFields, setFieldValue, type RunField } from './fields';
+import { missingRequiredFields } from './fields';
 import { tellApprovalNeeded, tellReassigned } from '../notify/compose';
 import { sql, transaction } from '../db/statements';
 import { stepRecipient } from '../people/owners';
@@ -13,7 +13,8 @@ import { stepRecipient } from '../people/owners';
 /**
  * What people do to a run. Each action runs in one transaction, checks the current state
  * first and refuses (409, saying who did what when) rather than overwrite someone's work.
- * Ticking checks is in ticks.ts, approving and sending back in approvals.ts, waiting in waiting.ts.
+ * Ticking checks is in ticks.ts, approving and sending back in approvals.ts, waiting in waiting.ts,
+ * filling a field in fill-field.ts.
  */
 
 export const personRef = (db: Db, id: number | null) => {
@@ -280,33 +281,4 @@ function isApprover(db: Db, stepId: number, actorId: number): boolean {
            OR EXISTS (SELECT 1 FROM role_members m WHERE m.role_id = s.approver_role_id AND m.person_id = @actor))`,
     ).get({ step: stepId, actor: actorId }) !== undefined
   );
-}
-
-/**
- * Fills one field of a run (the API and the run page). A step's field: whoever may work the
- * step. A run field: managers, whoever started the run, team members with a step in it, and
- * an outsourcer whose own step's condition names it.
- */
-export function fillField(db: Db, runId: number, name: string, raw: unknown, actor: Actor): RunField {
-  return transaction(db, fillFieldNow)(runId, name, raw, actor);
-}
-
-function fillFieldNow(db: Db, runId: number, name: string, raw: unknown, actor: Actor): RunField {
-  const inRun = sql(
-    db,
-    'SELECT started_by, EXISTS (SELECT 1 FROM run_steps WHERE run_id = r.id AND assignee_id = @actor) AS has_step FROM runs r WHERE id = @run',
-  ).get({
-    run: runId,
-    actor: actor.id,
-  }) as { started_by: number | null; has_step: number } | undefined;
-  // Someone who does not see whole runs and has no step in this one may not know it exists.
-  const seesAll = can(actor, { action: 'runs.read-all' });
-  if (!inRun || (!seesAll && inRun.has_step !== 1)) throw new NotFoundError(`Run ${runId}`);
-  const team = can(actor, { action: 'run.fill-fields', startedBy: inRun.started_by, hasStep: inRun.has_step === 1 });
-  return setFieldValue(db, runId, name, raw, {
-    seesAll,
-    team,
-    actorId: actor.id,
-    mayWorkStep: (assigneeId) => can(actor, { action: 'step.work', assigneeId }),
-  });
 }
