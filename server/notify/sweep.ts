@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { firstName, tellEscalated, tellOverdue } from './compose';
+import { firstName, tellOverdue } from './compose';
+import { tellEscalated } from './compose-approvals';
 import { tellReviewDue } from './compose-account';
 import { reviewEveryLabel } from '../runbooks/reviews';
 import { resolveOwner } from '../people/owners';

@@ -6,7 +6,8 @@ import { authorizeInRun, can } from '../access/policy';
 import { findRun, recordEvent, type RunRow, type RunStepRow } from './repo';
 import { completeRunIfDone } from './complete-run';
 import { missingRequiredFields } from './fields';
-import { tellApprovalNeeded, tellReassigned } from '../notify/compose';
+import { tellReassigned } from '../notify/compose';
+import { tellApprovalNeeded } from '../notify/compose-approvals';
 import { sql, transaction } from '../db/statements';
 import { stepRecipient } from '../people/owners';
 

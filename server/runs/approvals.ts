@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { AppError, ConflictError } from '../http/errors';
 import { sql, transaction } from '../db/statements';
-import { tellRejected } from '../notify/compose';
+import { tellRejected } from '../notify/compose-approvals';
 import { recordEvent } from './repo';
 import { completeRunIfDone } from './complete-run';
 import { openStep, type StepActor } from './actions';
