@@ -1,4 +1,17 @@
-import { readXml, type ListLevel, type WordPackage } from './docx-package';
+import { readXml, type WordPackage } from './docx-package';
+import {
+  paragraphKind,
+  readInstruction,
+  SAFE_LINK,
+  type Block,
+  type Field,
+  type Inline,
+  type Paragraph,
+  type WordBody,
+} from './docx-blocks';
+import { TableStack } from './docx-tables';
+
+export type { Block, Inline, WordBody } from './docx-blocks';
 
 /**
  * word/document.xml read as a stream into the blocks a draft is made of: headings, paragraphs,
@@ -9,62 +22,6 @@ import { readXml, type ListLevel, type WordPackage } from './docx-package';
  * (as elements or as fields), check boxes (content controls and form fields), text boxes after
  * their paragraph, only the fallback of alternate content, deleted text and moved-from text left out.
  */
-
-export interface Inline {
-  text?: string;
-  bold?: boolean;
-  italic?: boolean;
-  href?: string;
-  checkbox?: boolean;
-  checked?: boolean;
-  lineBreak?: boolean;
-}
-
-export type Block =
-  | { kind: 'title'; inlines: Inline[] }
-  | { kind: 'heading'; level: number; inlines: Inline[] }
-  | { kind: 'paragraph'; inlines: Inline[] }
-  | { kind: 'item'; level: number; ordered: boolean; inlines: Inline[] }
-  | { kind: 'table'; rows: Inline[][][] };
-
-export interface WordBody {
-  blocks: Block[];
-  pictures: number;
-  /** Links whose target is not http(s), mailto or tel: their text is kept, the link is not. */
-  droppedScripts: number;
-}
-
-interface Paragraph {
-  styleId?: string;
-  numId?: string;
-  level?: string;
-  inlines: Inline[];
-  /** Text boxes inside the paragraph come after it, as mammoth placed them. */
-  after: Block[];
-}
-
-interface Field {
-  kind: 'begin' | 'hyperlink' | 'checkbox' | 'other';
-  instruction: string;
-  href?: string;
-  checked: boolean;
-  checkedSeen: boolean;
-}
-
-const SAFE_LINK = /^(?:https?:|mailto:|tel:)/i;
-const HEADING_NAME = /^heading\s*([1-6])?$/i;
-
-function paragraphKind(p: Paragraph, word: WordPackage): 'title' | 'paragraph' | { heading: number } | ListLevel {
-  const name = p.styleId === undefined ? undefined : (word.styleNames.get(p.styleId) ?? undefined);
-  if (name === 'Title' || (name === undefined && p.styleId === 'Title')) return 'title';
-  if (name === 'Subtitle') return 'paragraph';
-  const id = p.styleId ?? '';
-  const heading = /^Heading([1-6])?$/.exec(id) ?? (name === undefined ? null : HEADING_NAME.exec(name));
-  if (heading) return { heading: Number(heading[1] ?? 1) };
-  const list = word.listLevel(p.numId, p.level, p.styleId);
-  if (list) return list;
-  return 'paragraph';
-}
 
 export function readBody(word: WordPackage): WordBody {
   const blocks: Block[] = [];
@@ -85,8 +42,7 @@ export function readBody(word: WordPackage): WordBody {
   const checkboxes: { checked: boolean; used: boolean; inContent: boolean; declared: boolean }[] = [];
   const noteNumbers = new Map<string, number>();
 
-  // Tables nest: each holds its rows, each row its cells, each cell its paragraphs' inlines.
-  const tables: { rows: Inline[][][]; row: Inline[][] | null; cell: Inline[] | null; merged: boolean; skipRow: boolean }[] = [];
+  const tables = new TableStack();
 
   const paragraph = () => paragraphs[paragraphs.length - 1];
 
@@ -118,25 +74,9 @@ export function readBody(word: WordPackage): WordBody {
   };
 
   const emit = (block: Block) => {
-    const table = tables[tables.length - 1];
     const outer = paragraphs[paragraphs.length - 1];
     if (outer) outer.after.push(block);
-    else if (table?.cell) {
-      // A cell keeps its paragraphs' text, one after the other.
-      const inlines = block.kind === 'table' ? block.rows.flat(2) : block.inlines;
-      if (table.cell.length > 0) table.cell.push({ text: ' ' });
-      for (const inline of inlines) table.cell.push(inline);
-    } else blocks.push(block);
-  };
-
-  const parseInstruction = (field: Field) => {
-    const link = /^\s*HYPERLINK\s+(\\l\s+)?(?:"(.*)"|([^\\]\S*))/.exec(field.instruction);
-    if (link) {
-      field.kind = 'hyperlink';
-      // A link to a place in the document itself ("\l") means nothing outside Word.
-      field.href = link[1] === undefined ? (safeHref(link[2] ?? link[3]) ?? undefined) : undefined;
-    } else if (/\s*FORMCHECKBOX\s*/.test(field.instruction)) field.kind = 'checkbox';
-    else field.kind = 'other';
+    else if (!tables.addToCell(block)) blocks.push(block);
   };
 
   readXml(word.body, {
@@ -146,13 +86,10 @@ export function readBody(word: WordPackage): WordBody {
         return;
       }
       switch (name) {
-        case 'w:del': {
-          // In a row's properties (before its first cell) it marks the whole row deleted.
-          const table = tables[tables.length - 1];
-          if (table?.row && !table.cell) table.skipRow = true;
+        case 'w:del':
+          tables.deleted();
           skipping = 1;
           return;
-        }
         case 'mc:Choice':
         case 'w:moveFrom':
           skipping = 1;
@@ -216,10 +153,10 @@ export function readBody(word: WordPackage): WordBody {
             fieldCheckbox = fields[fields.length - 1] as Field;
           } else if (type === 'separate') {
             const field = fields[fields.length - 1];
-            if (field?.kind === 'begin') parseInstruction(field);
+            if (field?.kind === 'begin') readInstruction(field, safeHref);
           } else if (type === 'end') {
             const field = fields.pop();
-            if (field?.kind === 'begin') parseInstruction(field);
+            if (field?.kind === 'begin') readInstruction(field, safeHref);
             if (field?.kind === 'checkbox') push({ checkbox: true, checked: field.checked });
           }
           return;
@@ -262,29 +199,17 @@ export function readBody(word: WordPackage): WordBody {
           pictures++;
           return;
         case 'w:tbl':
-          tables.push({ rows: [], row: null, cell: null, merged: false, skipRow: false });
+          tables.openTable();
           return;
-        case 'w:tr': {
-          const table = tables[tables.length - 1];
-          if (table) {
-            table.row = [];
-            table.skipRow = false;
-          }
+        case 'w:tr':
+          tables.openRow();
           return;
-        }
-        case 'w:tc': {
-          const table = tables[tables.length - 1];
-          if (table) {
-            table.cell = [];
-            table.merged = false;
-          }
+        case 'w:tc':
+          tables.openCell();
           return;
-        }
-        case 'w:vMerge': {
-          const table = tables[tables.length - 1];
-          if (table?.cell && (a['w:val'] === undefined || a['w:val'] === 'continue')) table.merged = true;
+        case 'w:vMerge':
+          if (a['w:val'] === undefined || a['w:val'] === 'continue') tables.mergedAbove();
           return;
-        }
         default:
           return;
       }
@@ -348,22 +273,15 @@ export function readBody(word: WordPackage): WordBody {
           for (const block of p.after) emit(block);
           return;
         }
-        case 'w:tc': {
-          const table = tables[tables.length - 1];
-          // A cell merged into the one above it stays, empty, so that the columns stay in line.
-          if (table?.cell && table.row) table.row.push(table.merged ? [] : table.cell);
-          if (table) table.cell = null;
+        case 'w:tc':
+          tables.closeCell();
           return;
-        }
-        case 'w:tr': {
-          const table = tables[tables.length - 1];
-          if (table?.row && !table.skipRow) table.rows.push(table.row);
-          if (table) table.row = null;
+        case 'w:tr':
+          tables.closeRow();
           return;
-        }
         case 'w:tbl': {
-          const table = tables.pop();
-          if (table && table.rows.length > 0) emit({ kind: 'table', rows: table.rows });
+          const table = tables.closeTable();
+          if (table) emit(table);
           return;
         }
         default:

@@ -216,6 +216,20 @@ describe('a Word document', () => {
     );
   });
 
+  test('leaves out a table row deleted as a tracked change, and reads a table inside a cell as that cell’s text', async () => {
+    const cell = (inner: string) => `<w:tc>${inner}</w:tc>`;
+    const inner = `<w:tbl><w:tr>${cell(p('inner a'))}${cell(p('inner b'))}</w:tr></w:tbl>`;
+    const body = [
+      '<w:tbl>',
+      `<w:tr>${cell(p('Task'))}${cell(p('Who'))}</w:tr>`,
+      `<w:tr><w:trPr><w:del w:id="1" w:author="Sam" w:date="2026-01-01T00:00:00Z"/></w:trPr>${cell(p('Old task'))}${cell(p('Bo'))}</w:tr>`,
+      `<w:tr>${cell(p('Count the till'))}${cell(p('Sam') + inner)}</w:tr>`,
+      '</w:tbl>',
+    ].join('');
+    const document = await read(rawDocx(body));
+    expect(document.markdown).toBe('| Task | Who |\n| --- | --- |\n| Count the till | Sam inner a inner b |');
+  });
+
   test.each([
     ['a zip that is not a Word document', () => Buffer.from(zipSync({ 'notes.txt': strToU8('hello') })), /not a Word document/],
     ['a zip whose text unpacks past any document', () => claimingSize(rawDocx(p('Hello')), 80 * 1024 * 1024), /far more text/],
