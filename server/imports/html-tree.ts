@@ -206,7 +206,10 @@ export function htmlTree(html: string): TreeElement | null {
         current.append(element);
         if (!VOID.has(name)) current = element;
       },
-      onclosetag(name) {
+      onclosetag(name, implied) {
+        // The sanitiser writes every closing tag: one htmlparser2 had to supply means an element
+        // nested in its own kind (<li>a<li>b</li></li>), whose leftover end tag HTML5 reads differently.
+        if (implied && !VOID.has(name)) repair = true;
         if (!repair && !VOID.has(name) && current.parentNode) current = current.parentNode;
       },
       ontext(text) {

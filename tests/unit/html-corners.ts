@@ -163,4 +163,8 @@ export const HTML_CORNERS: Record<string, string> = {
   hrInTable: '<table><hr><tr><td>a</td></tr></table>',
   wordPaste: '<p class=MsoNormal><b><span>Step 1<o:p></o:p></span></b></p><p class=MsoListParagraph><span>·<span>  </span></span>Item</p>',
   theadOutside: '<p><thead><tr><th>h</th></tr></thead></p>',
+  // An element nested in its own kind once the sanitiser drops the tag between (found by fuzzing).
+  itemInItemThroughDroppedTag: '<ul><li><ul><li>a<span><li>b</li></span></li></ul>x</li></ul>',
+  cellInCellThroughDroppedTag: '<table><tr><td><table><tr><td>a<span><td>b</td></span></td></tr></table>x</td></tr></table>',
+  rowInRowThroughDroppedTags: '<table><tr><td><table><tr><tfoot><tr></table>x',
 };
