@@ -1,5 +1,6 @@
 import type { Db } from '../db/open';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
+import type { ErrorCode } from '../http/error-codes';
 import { findPerson } from '../people/repo';
 import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
@@ -93,34 +94,47 @@ export function refuseIfClosed(db: Db, step: OpenedStep): void {
     throw new ConflictError('step-not-needed', `"${step.title}" is not needed in this run: its condition does not hold`);
   }
   if (step.status === 'awaiting-approval') {
-    const by = personRef(db, step.completed_by);
-    throw new ConflictError('step-awaiting-approval', `"${step.title}" was completed by ${by?.name ?? 'someone'} and waits for approval`, {
-      completedBy: by,
-      completedAt: step.completed_at,
-    });
+    throw doneFirst(
+      db,
+      'step-awaiting-approval',
+      { by: step.completed_by, at: step.completed_at },
+      ['completedBy', 'completedAt'],
+      (who) => `"${step.title}" was completed by ${who} and waits for approval`,
+    );
   }
   if (step.status === 'complete') {
-    const by = personRef(db, step.completed_by);
-    throw new ConflictError(
+    throw doneFirst(
+      db,
       'step-already-complete',
-      `"${step.title}" was already completed by ${by?.name ?? 'someone'} at ${step.completed_at}`,
-      {
-        completedBy: by,
-        completedAt: step.completed_at,
-      },
+      { by: step.completed_by, at: step.completed_at },
+      ['completedBy', 'completedAt'],
+      (who, when) => `"${step.title}" was already completed by ${who} at ${when}`,
     );
   }
   if (step.status === 'skipped') {
-    const by = personRef(db, step.completed_by);
-    throw new ConflictError(
+    throw doneFirst(
+      db,
       'step-skipped',
-      `"${step.title}" was skipped by ${by?.name ?? 'someone'} at ${step.completed_at}; reopen it first`,
-      {
-        skippedBy: by,
-        skippedAt: step.completed_at,
-      },
+      { by: step.completed_by, at: step.completed_at },
+      ['skippedBy', 'skippedAt'],
+      (who, when) => `"${step.title}" was skipped by ${who} at ${when}; reopen it first`,
     );
   }
+}
+
+/**
+ * The 409 for work someone did first: who and when in the message, and under `keys` in the
+ * body for programs (the person as { id, name }, the time as stored).
+ */
+export function doneFirst(
+  db: Db,
+  code: ErrorCode,
+  done: { by: number | null; at: string | null },
+  keys: [by: string, at: string],
+  sentence: (who: string, when: string) => string,
+): ConflictError {
+  const by = personRef(db, done.by);
+  return new ConflictError(code, sentence(by?.name ?? 'someone', done.at ?? ''), { [keys[0]]: by, [keys[1]]: done.at });
 }
 
 export function completeStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {

@@ -2,7 +2,7 @@ import type { Db } from '../db/open';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { sql, transaction } from '../db/statements';
 import { findRunCheck, recordEvent } from './repo';
-import { openStep, personRef, refuseIfClosed, type StepActor } from './actions';
+import { doneFirst, openStep, refuseIfClosed, type StepActor } from './actions';
 
 /** Ticking and unticking a step's checks, and how a burst of ticks by one person makes one event. */
 
@@ -17,14 +17,12 @@ function setCheckNow(db: Db, runId: number, position: number, index: number, by:
   if (!check) throw new NotFoundError(`Check ${index} of step ${position}`);
   refuseIfClosed(db, step);
   if (ticked && check.ticked_at) {
-    const by = personRef(db, check.ticked_by);
-    throw new ConflictError(
+    throw doneFirst(
+      db,
       'check-already-ticked',
-      `"${check.text}" was already ticked by ${by?.name ?? 'someone'} at ${check.ticked_at}`,
-      {
-        tickedBy: by,
-        tickedAt: check.ticked_at,
-      },
+      { by: check.ticked_by, at: check.ticked_at },
+      ['tickedBy', 'tickedAt'],
+      (who, when) => `"${check.text}" was already ticked by ${who} at ${when}`,
     );
   }
   if (!ticked && !check.ticked_at) throw new ConflictError('check-not-ticked', `"${check.text}" is not ticked`);
