@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../http/errors';
 import type { ErrorCode } from '../http/error-codes';
+import { formatDate } from '../views/helpers/format-date';
 import { findPerson } from '../people/repo';
 import type { Actor } from '../access/actor';
 import { authorizeInRun, can } from '../access/policy';
@@ -134,7 +135,8 @@ export function doneFirst(
   sentence: (who: string, when: string) => string,
 ): ConflictError {
   const by = personRef(db, done.by);
-  return new ConflictError(code, sentence(by?.name ?? 'someone', done.at ?? ''), { [keys[0]]: by, [keys[1]]: done.at });
+  // The time in words ("6 Dec 2026, 10:15"): the message is shown on the run page as it is.
+  return new ConflictError(code, sentence(by?.name ?? 'someone', formatDate(done.at)), { [keys[0]]: by, [keys[1]]: done.at });
 }
 
 export function completeStep(db: Db, runId: number, position: number, by: StepActor, note: string | null): void {
