@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -10,16 +10,23 @@ import { endOfDay, readDay, startOfDay, validate } from '../http/validate';
 import { loadPerson } from './load';
 import type { PersonRow } from './repo';
 
-/** A day as YYYY-MM-DD, or typed as people write it where a browser has no date picker ("5 Dec 2026"). */
-const day = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .transform((text, ctx) => {
-    const parsed = readDay(text);
-    if (parsed === null) ctx.addIssue({ code: 'custom', message: 'must be a date, such as 2026-12-05 or 5 Dec 2026' });
-    return parsed ?? '';
-  });
+/**
+ * A day as YYYY-MM-DD (a browser's date box), or typed as people write it where a browser has
+ * no date picker ("5 Dec 2026"). The messages are the caller's: the API's name the rule, the
+ * page's speak to the person.
+ */
+export const dayField = (messages: { missing?: string; empty: string; invalid: string }) =>
+  z
+    .string(messages.missing)
+    .trim()
+    .min(1, messages.empty)
+    .transform((text, ctx) => {
+      const parsed = readDay(text);
+      if (parsed === null) ctx.addIssue({ code: 'custom', message: messages.invalid });
+      return parsed ?? '';
+    });
+
+const day = dayField({ empty: 'is required', invalid: 'must be a date, such as 2026-12-05 or 5 Dec 2026' });
 
 /** Both days, in the server's time zone; `to` is included. */
 export const workQuery = z.object({ from: day, to: day });
@@ -102,16 +109,22 @@ export async function sendWorkCsv(db: Db, res: Response, person: PersonRow, rang
   });
 }
 
+/** Whose work a request asks for, refused unless the caller may see their steps; and whether their costs show. */
+export function workOf(db: Db, req: Request<{ id: string }>) {
+  const actor = requireActor(req);
+  const person = loadPerson(db, req.params.id, actor);
+  authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
+  return { actor, person, showCost: can(actor, { action: 'person.see-costs', personId: person.id }) };
+}
+
 /** GET /api/people/:id/work.csv: for whoever may see the person's steps (the person, and the team). */
 export function workRoutes({ db }: { db: Db }): Router {
   const router = Router();
   router.get('/people/:id/work.csv', async (req, res) => {
-    const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor);
-    authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
+    const { person, showCost } = workOf(db, req);
     const range = validate(workQuery, req.query, 'query');
     if (range.to < range.from) throw new BadRequestError('to: must be on or after from', 'to');
-    await sendWorkCsv(db, res, person, range, can(actor, { action: 'person.see-costs', personId: person.id }));
+    await sendWorkCsv(db, res, person, range, showCost);
   });
   return router;
 }

@@ -1,27 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
-import { requireActor } from '../access/actor';
-import { authorize, can } from '../access/policy';
 import { BadRequestError } from '../http/errors';
 import { formPage, readForm } from '../http/forms';
 import { readDay } from '../http/validate';
-import { loadPerson } from './load';
 import { personData } from './page-model';
-import { sendWorkCsv } from './work-csv';
+import { dayField, sendWorkCsv, workOf } from './work-csv';
 
-/** A day as the form's date box sends it, or as typed where a browser has none ("5 Dec 2026"). */
-const day = (empty: string) =>
-  z
-    .string(empty)
-    .trim()
-    .min(1, empty)
-    .transform((text, ctx) => {
-      const parsed = readDay(text);
-      if (parsed === null) ctx.addIssue({ code: 'custom', message: 'Type a day, such as 5 Dec 2026.' });
-      return parsed ?? '';
-    });
-
+const day = (empty: string) => dayField({ missing: empty, empty, invalid: 'Type a day, such as 5 Dec 2026.' });
 const workForm = z.object({ from: day('Choose the first day.'), to: day('Choose the last day.') });
 
 /**
@@ -32,16 +18,14 @@ const workForm = z.object({ from: day('Choose the first day.'), to: day('Choose 
 export function workPages({ db }: { db: Db }): Router {
   const router = Router();
   router.get('/people/:id/work.csv', async (req, res) => {
-    const actor = requireActor(req);
-    const person = loadPerson(db, req.params.id, actor);
-    authorize(actor, { action: 'assignments.read', personId: person.id }, `Person ${req.params.id}`);
+    const { actor, person, showCost } = workOf(db, req);
     // A day typed as "1 Nov 2026" goes back into the date box as the box reads days, else it shows empty.
     const shown = (text: unknown) => (typeof text === 'string' ? (readDay(text) ?? text) : '');
     const workDownload = { from: shown(req.query.from), to: shown(req.query.to), failed: true };
     formPage(res, 'people/person', () => ({ ...personData(db, actor, person), workDownload }));
     const range = readForm(workForm, req.query);
     if (range.to < range.from) throw new BadRequestError('Choose a last day on or after the first day.', 'to');
-    await sendWorkCsv(db, res, person, range, can(actor, { action: 'person.see-costs', personId: person.id }));
+    await sendWorkCsv(db, res, person, range, showCost);
   });
   return router;
 }
