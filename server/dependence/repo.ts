@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql, value } from '../db/statements';
-import { ByteCache, ENTRY_OVERHEAD, stringBytes } from '../db/byte-cache';
+import { ENTRY_OVERHEAD, stringBytes } from '../db/byte-cache';
 import type { Income } from '../runbooks/format/model';
 
 /** The SQL behind the workload model, the dependence page and the step-away simulator. */
@@ -29,19 +29,21 @@ export interface CurrentStepRow {
  * about 8 MB (7.6 MB measured on the heap); a larger library is read each time rather than
  * held. The rows are shared: never change them.
  */
-const catalogs = new WeakMap<Db, ByteCache<{ revision: string; rows: readonly CurrentStepRow[] }>>();
+const catalogs = new WeakMap<Db, { revision: string; budget: number; rows: readonly CurrentStepRow[] }>();
 export const CATALOG_BYTES = 16 * 1024 * 1024;
 
 /** A row's strings at two bytes a character, and its object's own cost. */
 const ROW_OVERHEAD = 200;
-function catalogBytes(rows: readonly CurrentStepRow[]): number {
+/** Whether the rows fit `budget`: counted until they do not. */
+function fits(rows: readonly CurrentStepRow[], budget: number): boolean {
   let bytes = ENTRY_OVERHEAD;
   for (const row of rows) {
     bytes += ROW_OVERHEAD + stringBytes(row.slug) + stringBytes(row.runbook_title) + stringBytes(row.title);
     bytes += stringBytes(row.schedule ?? '') + stringBytes(row.runbook_owner ?? '') + stringBytes(row.owner ?? '');
     bytes += stringBytes(row.due ?? '') + stringBytes(row.runbook_income ?? '') + stringBytes(row.income ?? '');
+    if (bytes > budget) return false;
   }
-  return bytes;
+  return true;
 }
 
 /** Drops the kept catalog (after a rolled-back batch, whose revision numbers will be reused). */
@@ -51,10 +53,8 @@ export function forgetCatalog(db: Db): void {
 
 export function currentSteps(db: Db, budget = CATALOG_BYTES): readonly CurrentStepRow[] {
   const revision = value(db, "SELECT value FROM app_meta WHERE key = 'catalog_revision'").get() as string;
-  let cache = catalogs.get(db);
-  if (cache?.budget !== budget) catalogs.set(db, (cache = new ByteCache(budget)));
-  const cached = cache.get('catalog');
-  if (cached?.revision === revision) return cached.rows;
+  const cached = catalogs.get(db);
+  if (cached?.revision === revision && cached.budget === budget) return cached.rows;
   const rows = sql(
     db,
     `SELECT b.id AS runbook_id, b.slug, v.title AS runbook_title, v.schedule, v.income AS runbook_income, v.owner AS runbook_owner,
@@ -64,7 +64,8 @@ export function currentSteps(db: Db, budget = CATALOG_BYTES): readonly CurrentSt
       WHERE b.archived_at IS NULL
       ORDER BY v.title COLLATE NOCASE, b.slug, s.position`,
   ).all() as CurrentStepRow[];
-  cache.set('catalog', { revision, rows }, catalogBytes(rows));
+  if (fits(rows, budget)) catalogs.set(db, { revision, budget, rows });
+  else catalogs.delete(db);
   return rows;
 }
 

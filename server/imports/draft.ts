@@ -1,6 +1,7 @@
 import { Lexer, Marked, type Token } from 'marked';
 import type { Runbook, RunbookStep } from '../runbooks/format/model';
 import { parseRunbook } from '../runbooks/format/parse';
+import { blockTokens } from '../runbooks/format/checks';
 import { writeRunbook } from '../runbooks/format/write';
 import { slugFromTitle } from '../runbooks/slugs';
 import { RESERVED_SLUGS } from '../runbooks/repo';
@@ -92,8 +93,7 @@ function normaliseText(text: string): string {
  * (a third of marked's time on a 1 MB document) runs only when raw HTML may hide in a paragraph.
  */
 function lexBlocks(body: string): Token[] {
-  const lexer = new Lexer({ gfm: true });
-  return body.includes('<') ? lexer.lex(body) : lexer.blockTokens(body.replace(/\r\n?/g, '\n'));
+  return body.includes('<') ? new Lexer({ gfm: true }).lex(body) : blockTokens(body);
 }
 
 /** Whether Markdown holds raw HTML or link definitions, which cannot be cut into steps as they are. */

@@ -193,32 +193,24 @@ export function htmlTree(html: string): TreeElement | null {
   if (html.includes('\u0000')) return null;
   const root = new TreeElement('x-turndown', {});
   let current = root;
-  let repair = false;
   const parser = new Parser(
     {
       onopentag(name, attributes) {
-        if (repair) return;
-        if (needsRepair(name, current)) {
-          repair = true;
-          return;
-        }
+        if (needsRepair(name, current)) throw REPAIR;
         const element = new TreeElement(name, attributes);
         current.append(element);
         if (!VOID.has(name)) current = element;
       },
       onclosetag(name, implied) {
+        if (VOID.has(name)) return;
         // The sanitiser writes every closing tag: one htmlparser2 had to supply means an element
         // nested in its own kind (<li>a<li>b</li></li>), whose leftover end tag HTML5 reads differently.
-        if (implied && !VOID.has(name)) repair = true;
-        if (!repair && !VOID.has(name) && current.parentNode) current = current.parentNode;
+        if (implied) throw REPAIR;
+        if (current.parentNode) current = current.parentNode;
       },
       ontext(text) {
-        if (repair) return;
         // Text in a table outside its cells is moved before the table; blank text stays.
-        if (TABLE_CONTENT[current.tag] && /[^ \t\n\f]/.test(text)) {
-          repair = true;
-          return;
-        }
+        if (TABLE_CONTENT[current.tag] && /[^ \t\n\f]/.test(text)) throw REPAIR;
         // A newline straight after <pre> is not part of its text (HTML's rule, which domino keeps).
         const data = current.nodeName === 'PRE' && current.firstChild === null ? text.replace(/^\n/, '') : text;
         if (data === '') return;
@@ -230,7 +222,16 @@ export function htmlTree(html: string): TreeElement | null {
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
   );
-  // HTML5 reads every line ending as a line feed before anything else.
-  parser.end(html.replace(/\r\n?/g, '\n'));
-  return repair ? null : root;
+  try {
+    // HTML5 reads every line ending as a line feed before anything else.
+    parser.end(html.replace(/\r\n?/g, '\n'));
+  } catch (error) {
+    // The first place that needs repair ends the reading: the rest of the page goes to domino anyway.
+    if (error === REPAIR) return null;
+    throw error;
+  }
+  return root;
 }
+
+/** Thrown from the parser's callbacks at the first place HTML5 would repair. */
+const REPAIR = new Error('the page needs HTML5 tree construction');

@@ -13,7 +13,7 @@ import type { PageForm } from './choices';
  * 1 MB handbook of 3,000 steps would otherwise be a 10 MB page that no phone could use (and a
  * form over the post's field limit). The other steps are saved as the rules made them.
  */
-export const SHOWN_STEPS = 100;
+const SHOWN_STEPS = 100;
 const SHOWN_ORIGINAL_CHARS = 100_000;
 
 export const startPage = () => ({

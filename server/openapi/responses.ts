@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../http/error-codes';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
+import { STEP_STATUSES } from '../runs/repo';
 
 /**
  * The shapes of answers that clients read most, as zod schemas: the OpenAPI description is made
@@ -172,7 +173,7 @@ const runStep = z.looseObject({
   dueAt: time.nullable(),
   overdue: z.boolean(),
   status: z
-    .enum(['open', 'complete', 'skipped', 'not-needed', 'awaiting-approval'])
+    .enum(STEP_STATUSES)
     .describe('not-needed: its condition (When:) does not hold for this run; awaiting-approval: completed, waiting for its approver'),
   completedBy: ref.nullable(),
   completedAt: time.nullable(),

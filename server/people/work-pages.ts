@@ -21,8 +21,9 @@ export function workPages({ db }: { db: Db }): Router {
     const { actor, person, showCost } = workOf(db, req);
     // A day typed as "1 Nov 2026" goes back into the date box as the box reads days, else it shows empty.
     const shown = (text: unknown) => (typeof text === 'string' ? (readDay(text) ?? text) : '');
-    const workDownload = { from: shown(req.query.from), to: shown(req.query.to), failed: true };
-    formPage(res, 'people/person', () => ({ ...personData(db, actor, person), workDownload }));
+    const workDownload = { from: shown(req.query.from), to: shown(req.query.to) };
+    // Nothing is saved by a download: the summary above the page says what did not happen.
+    formPage(res, 'people/person', () => ({ ...personData(db, actor, person), workDownload, errorsLead: 'Not downloaded' }));
     const range = readForm(workForm, req.query);
     if (range.to < range.from) throw new BadRequestError('Choose a last day on or after the first day.', 'to');
     await sendWorkCsv(db, res, person, range, showCost);

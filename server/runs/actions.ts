@@ -20,7 +20,7 @@ import { stepRecipient } from '../people/owners';
  * filling a field in fill-field.ts.
  */
 
-export const personRef = (db: Db, id: number | null) => {
+const personRef = (db: Db, id: number | null) => {
   const person = id === null ? undefined : findPerson(db, id);
   return person ? { id: person.id, name: person.name } : null;
 };

@@ -14,6 +14,10 @@ export interface RunRow {
   scheduled_for: string | null;
 }
 
+/** Where a run's step stands; the database's CHECK and the API's description list the same. */
+export const STEP_STATUSES = ['open', 'complete', 'skipped', 'not-needed', 'awaiting-approval'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
 export interface RunStepRow {
   id: number;
   run_id: number;
@@ -26,7 +30,7 @@ export interface RunStepRow {
   optional: number;
   estimate_minutes: number | null;
   due_at: string | null;
-  status: 'open' | 'complete' | 'skipped' | 'not-needed' | 'awaiting-approval';
+  status: StepStatus;
   completed_by: number | null;
   completed_at: string | null;
   note: string | null;

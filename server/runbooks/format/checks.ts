@@ -18,7 +18,7 @@ export function extractChecks(body: string): string[] {
   };
   // Blocks only: a check is a list item, and its box and first line are read in the block pass
   // (the inline pass would double the cost of reading a long runbook and add nothing here).
-  visit(new Lexer({ gfm: true }).blockTokens(body.replace(/\r\n?/g, '\n')));
+  visit(blockTokens(body));
   return checks.filter((text) => text !== '');
 }
 
@@ -31,4 +31,9 @@ function itemText(item: Tokens.ListItem): string {
   const box = first?.tokens?.[0];
   if (box?.type === 'checkbox' && text.startsWith(box.raw)) text = text.slice(box.raw.length);
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Markdown's blocks without marked's inline pass (which a reader of blocks does not need), line endings as marked's own lex makes them. */
+export function blockTokens(markdown: string): Token[] {
+  return new Lexer({ gfm: true }).blockTokens(markdown.replace(/\r\n?/g, '\n'));
 }
