@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Views } from '../views/engine';
 import { AppError } from '../http/errors';
-import { dayInput, withoutBlanks } from '../http/validate';
+import { requiredDay, withoutBlanks } from '../http/validate';
 import { besideField, readForm } from '../http/forms';
 import { requireActor, type Actor } from '../access/actor';
 import { authorize, can } from '../access/policy';
@@ -24,7 +24,7 @@ const personField = z.union([
     .regex(/^[1-9]\d{0,15}$/, 'Choose a person from the list.')
     .transform(Number),
 ]);
-const dayField = (label: string) => z.string(`Enter the ${label} day.`).trim().min(1, `Enter the ${label} day.`).pipe(dayInput);
+const dayField = (label: string) => requiredDay({ missing: `Enter the ${label} day.`, empty: `Enter the ${label} day.` });
 const stepAwayForm = z.object({ person: personField.default(''), from: dayField('first'), to: dayField('last') });
 const planForm = stepAwayForm.extend({
   note: z.string().trim().max(500, 'Keep it under 500 characters.').default(''),

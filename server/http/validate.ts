@@ -128,3 +128,29 @@ export const dayInput = z.string().transform((value, ctx) => {
   }
   return day;
 });
+
+/**
+ * A day a form or query requires, as readDay reads it: `empty` when blank (and `missing` when
+ * absent, else zod's own words), `invalid` when it is no day.
+ */
+export const requiredDay = ({
+  missing,
+  empty,
+  invalid = 'must be a date, such as 3 Dec 2026',
+}: {
+  missing?: string;
+  empty: string;
+  invalid?: string;
+}) =>
+  z
+    .string(missing)
+    .trim()
+    .min(1, empty)
+    .transform((value, ctx) => {
+      const day = readDay(value);
+      if (day === null) {
+        ctx.addIssue({ code: 'custom', message: invalid });
+        return z.NEVER;
+      }
+      return day;
+    });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { NotFoundError } from '../http/errors';
-import { idParam, dayInput } from '../http/validate';
+import { idParam, requiredDay } from '../http/validate';
 import { besideField, readForm, formPage } from '../http/forms';
 import { requireActor } from '../access/actor';
 import { authorize } from '../access/policy';
@@ -10,7 +10,7 @@ import { loadPerson } from './load';
 import { personData } from './page-model';
 import { cancelAbsence, planAbsence } from './absences';
 
-const day = (label: string) => z.string(`Enter the ${label} day.`).trim().min(1, `Enter the ${label} day.`).pipe(dayInput);
+const day = (label: string) => requiredDay({ missing: `Enter the ${label} day.`, empty: `Enter the ${label} day.` });
 const awayForm = z.object({
   awayFrom: day('first'),
   awayTo: day('last'),

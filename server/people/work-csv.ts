@@ -6,27 +6,12 @@ import { requireActor } from '../access/actor';
 import { authorize, can } from '../access/policy';
 import { BadRequestError } from '../http/errors';
 import { csvTime, sendCsv } from '../http/csv';
-import { endOfDay, readDay, startOfDay, validate } from '../http/validate';
+import { endOfDay, requiredDay, startOfDay, validate } from '../http/validate';
 import { loadPerson } from './load';
 import type { PersonRow } from './repo';
 
-/**
- * A day as YYYY-MM-DD (a browser's date box), or typed as people write it where a browser has
- * no date picker ("5 Dec 2026"). The messages are the caller's: the API's name the rule, the
- * page's speak to the person.
- */
-export const dayField = (messages: { missing?: string; empty: string; invalid: string }) =>
-  z
-    .string(messages.missing)
-    .trim()
-    .min(1, messages.empty)
-    .transform((text, ctx) => {
-      const parsed = readDay(text);
-      if (parsed === null) ctx.addIssue({ code: 'custom', message: messages.invalid });
-      return parsed ?? '';
-    });
-
-const day = dayField({ empty: 'is required', invalid: 'must be a date, such as 2026-12-05 or 5 Dec 2026' });
+/** A day as YYYY-MM-DD (a browser's date box), or typed as people write it where a browser has none ("5 Dec 2026"). */
+const day = requiredDay({ empty: 'is required', invalid: 'must be a date, such as 2026-12-05 or 5 Dec 2026' });
 
 /** Both days, in the server's time zone; `to` is included. */
 export const workQuery = z.object({ from: day, to: day });

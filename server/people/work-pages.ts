@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import { BadRequestError } from '../http/errors';
 import { formPage, readForm } from '../http/forms';
-import { readDay } from '../http/validate';
+import { readDay, requiredDay } from '../http/validate';
 import { personData } from './page-model';
-import { dayField, sendWorkCsv, workOf } from './work-csv';
+import { sendWorkCsv, workOf } from './work-csv';
 
-const day = (empty: string) => dayField({ missing: empty, empty, invalid: 'Type a day, such as 5 Dec 2026.' });
+const day = (empty: string) => requiredDay({ missing: empty, empty, invalid: 'Type a day, such as 5 Dec 2026.' });
 const workForm = z.object({ from: day('Choose the first day.'), to: day('Choose the last day.') });
 
 /**
