@@ -39,19 +39,17 @@ function overdueSteps(db: Db, now: string) {
   let count = 0;
   const top: OverdueRow[] = [];
   for (const holder of holders(db)) {
-    const who = holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder';
-    const overdue = `FROM run_steps s JOIN runs r ON r.id = s.run_id
-      WHERE ${who} AND s.status = 'open' AND s.due_at < @now AND r.status = 'open'`;
-    // Counted from the step index alone: an open step always belongs to an open run (see closeStepsLeftOpen).
-    if (count < COUNT_CAP)
-      count += countUpTo(db, `SELECT 1 FROM run_steps s WHERE ${who} AND s.status = 'open' AND s.due_at < @now`, { holder, now });
+    // Read from the step index alone: an open step always belongs to an open run (see
+    // closeStepsLeftOpen); the run is joined only for its title.
+    const overdue = `${holder === null ? 's.assignee_id IS NULL' : 's.assignee_id = @holder'} AND s.status = 'open' AND s.due_at < @now`;
+    if (count < COUNT_CAP) count += countUpTo(db, `SELECT 1 FROM run_steps s WHERE ${overdue}`, { holder, now });
     // Each holder's steps come earliest due first: their first few are all that can make the top.
     top.push(
       ...(sql(
         db,
         `SELECT s.id, s.run_id, r.title AS run_title, s.position, s.title, s.due_at, s.escalated_at, s.waiting_reason,
                 (SELECT name FROM people WHERE id = s.assignee_id) AS assignee_name
-           ${overdue} ORDER BY s.due_at, s.id LIMIT ${HOME_ITEMS}`,
+           FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE ${overdue} ORDER BY s.due_at, s.id LIMIT ${HOME_ITEMS}`,
       ).all({ holder, now }) as OverdueRow[]),
     );
   }
@@ -77,14 +75,14 @@ function overdueSteps(db: Db, now: string) {
  * and the few waiting longest, read from the index of waiting steps alone.
  */
 function waitingSteps(db: Db) {
-  // From the few waiting steps outwards (CROSS JOIN keeps that order), never from every open run.
-  const waiting = `FROM run_steps s CROSS JOIN runs r ON r.id = s.run_id
-    WHERE s.status = 'open' AND s.waiting_reason IS NOT NULL AND r.status = 'open'`;
+  // From the few waiting steps outwards (CROSS JOIN keeps that order), never from every open run;
+  // the run only for its title, as an open step always belongs to an open run.
+  const waiting = `s.status = 'open' AND s.waiting_reason IS NOT NULL`;
   const top = sql(
     db,
     `SELECT s.run_id, r.title AS run_title, s.position, s.title, s.waiting_reason, s.waiting_since, s.due_at,
             (SELECT name FROM people WHERE id = s.assignee_id) AS assignee_name
-       ${waiting} ORDER BY s.waiting_since, s.id LIMIT ${HOME_ITEMS}`,
+       FROM run_steps s CROSS JOIN runs r ON r.id = s.run_id WHERE ${waiting} ORDER BY s.waiting_since, s.id LIMIT ${HOME_ITEMS}`,
   ).all() as {
     run_id: number;
     run_title: string;
@@ -96,7 +94,7 @@ function waitingSteps(db: Db) {
     assignee_name: string | null;
   }[];
   return {
-    count: countUpTo(db, `SELECT 1 FROM run_steps s WHERE s.status = 'open' AND s.waiting_reason IS NOT NULL`),
+    count: countUpTo(db, `SELECT 1 FROM run_steps s WHERE ${waiting}`),
     top: top.map((s) => ({
       run: { id: s.run_id, title: s.run_title },
       position: s.position,
