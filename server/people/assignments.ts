@@ -4,9 +4,11 @@ import type { PageRequest } from '../http/paging';
 
 /** A person's assignments: the open steps of open runs that wait on them. */
 
+/** A step `s` falls due within absence `a` (its days, both included): a range the open-steps index reads. */
+const DUE_IN_ABSENCE = `s.due_at >= a.starts_on AND s.due_at < date(a.ends_on, '+1 day')`;
+
 /** Whether a step falls due on a day its assignee is away (an absence planned after the run started). */
-const DUE_WHILE_AWAY = `EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id
-         AND a.starts_on <= substr(s.due_at, 1, 10) AND a.ends_on >= substr(s.due_at, 1, 10))`;
+const DUE_WHILE_AWAY = `EXISTS (SELECT 1 FROM away_periods a WHERE a.person_id = s.assignee_id AND ${DUE_IN_ABSENCE})`;
 
 const COLUMNS = `s.id, s.position, s.title, s.owner, s.due_at, s.estimate_minutes, s.optional, s.role_id, r.id AS run_id, r.title AS run_title,
        b.slug AS runbook_slug, ro.name AS role_name, s.waiting_reason,
@@ -112,7 +114,7 @@ export function assignmentCounts(db: Db, personId: number, now: string): { open:
     db,
     `SELECT DISTINCT s.id FROM away_periods a CROSS JOIN run_steps s
       WHERE a.person_id = @person AND s.assignee_id = @person AND s.status = 'open'
-        AND s.due_at >= a.starts_on AND s.due_at < date(a.ends_on, '+1 day')`,
+        AND ${DUE_IN_ABSENCE}`,
     { person: personId },
   );
   return { open: count(''), overdue: count('AND s.due_at < @now'), dueWhileAway };
